@@ -1,0 +1,2 @@
+#include <cstdio>
+int main() { std::puts("certa " CERTA_VERSION); return 0; }

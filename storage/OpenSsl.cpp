@@ -1,0 +1,95 @@
+#include "storage/OpenSsl.hpp"
+
+#include <openssl/err.h>
+#include <openssl/pem.h>
+
+#include <stdexcept>
+
+namespace certa::ossl {
+
+std::string last_error() {
+    std::string out;
+    unsigned long code;
+    char buf[256];
+    while ((code = ERR_get_error()) != 0) {
+        ERR_error_string_n(code, buf, sizeof buf);
+        if (!out.empty()) out += "; ";
+        out += buf;
+    }
+    return out.empty() ? "unknown OpenSSL error" : out;
+}
+
+static BioPtr memory_bio(std::string_view data) {
+    return BioPtr(BIO_new_mem_buf(data.data(), static_cast<int>(data.size())));
+}
+
+std::vector<X509Ptr> parse_chain_pem(std::string_view pem) {
+    std::vector<X509Ptr> out;
+    auto bio = memory_bio(pem);
+    if (!bio) return out;
+    while (true) {
+        X509Ptr cert(PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr));
+        if (!cert) break;
+        out.push_back(std::move(cert));
+    }
+    ERR_clear_error();  // the loop always ends on a "no start line" error
+    return out;
+}
+
+PKeyPtr parse_key_pem(std::string_view pem) {
+    auto bio = memory_bio(pem);
+    if (!bio) return nullptr;
+    PKeyPtr key(PEM_read_bio_PrivateKey(bio.get(), nullptr, nullptr, nullptr));
+    if (!key) ERR_clear_error();
+    return key;
+}
+
+static std::string drain(BIO* bio) {
+    char* data = nullptr;
+    long len = BIO_get_mem_data(bio, &data);
+    return std::string(data, static_cast<size_t>(len));
+}
+
+std::string to_pem(X509* cert) {
+    BioPtr bio(BIO_new(BIO_s_mem()));
+    if (!bio || PEM_write_bio_X509(bio.get(), cert) != 1) throw std::runtime_error("PEM encoding failed");
+    return drain(bio.get());
+}
+
+std::string to_pem(EVP_PKEY* key) {
+    BioPtr bio(BIO_new(BIO_s_mem()));
+    if (!bio || PEM_write_bio_PrivateKey(bio.get(), key, nullptr, nullptr, 0, nullptr, nullptr) != 1)
+        throw std::runtime_error("PEM encoding failed");
+    return drain(bio.get());
+}
+
+std::string to_der(X509* cert) {
+    int len = i2d_X509(cert, nullptr);
+    if (len <= 0) throw std::runtime_error("DER encoding failed");
+    std::string out(static_cast<size_t>(len), '\0');
+    auto* p = reinterpret_cast<unsigned char*>(out.data());
+    i2d_X509(cert, &p);
+    return out;
+}
+
+bool key_matches(X509* cert, EVP_PKEY* key) {
+    EVP_PKEY* pub = X509_get0_pubkey(cert);
+    if (!pub || !key) return false;
+    bool same = EVP_PKEY_eq(pub, key) == 1;
+    ERR_clear_error();
+    return same;
+}
+
+PKeyPtr generate_key(const std::string& key_type) {
+    EVP_PKEY* raw = nullptr;
+    if (key_type == "ec256") raw = EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256");
+    else if (key_type == "ec384") raw = EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-384");
+    else if (key_type == "rsa2048") raw = EVP_PKEY_Q_keygen(nullptr, nullptr, "RSA", size_t{2048});
+    else if (key_type == "rsa3072") raw = EVP_PKEY_Q_keygen(nullptr, nullptr, "RSA", size_t{3072});
+    else if (key_type == "rsa4096") raw = EVP_PKEY_Q_keygen(nullptr, nullptr, "RSA", size_t{4096});
+    else throw std::invalid_argument("unknown key type '" + key_type + "' (ec256, ec384, rsa2048, rsa3072, rsa4096)");
+    if (!raw) throw std::runtime_error("key generation failed: " + last_error());
+    return PKeyPtr(raw);
+}
+
+}  // namespace certa::ossl

@@ -1,0 +1,96 @@
+// The store interface shared by acme/ and handshake/. They never include each
+// other; everything they exchange (certificates, challenge material, leases,
+// events) passes through an implementation of this interface.
+//
+// The SQLite implementation is the default. Nothing here names SQLite so that a
+// PostgreSQL backend can implement the same contract later.
+#pragma once
+
+#include "storage/StoreError.hpp"
+#include "storage/StoreTypes.hpp"
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace certa::storage {
+
+class Store {
+public:
+    virtual ~Store() = default;
+    Store() = default;
+    Store(const Store&) = delete;
+    Store& operator=(const Store&) = delete;
+
+    // ---- schema -------------------------------------------------------------
+    virtual int schema_version() = 0;
+    // "ok" when the backend's own integrity check passes, else its findings.
+    virtual std::string integrity_check() = 0;
+    // Where the store lives, for messages (never carries a password).
+    virtual std::string location() const = 0;
+
+    // ---- accounts -------------------------------------------------------------
+    // Inserted before newAccount is sent, so a key the CA may learn is never lost.
+    virtual std::int64_t insert_account(const Account& account) = 0;
+    // Updates url, contact, status, key_pem and key_type of account.id.
+    virtual void update_account(const Account& account) = 0;
+    virtual std::optional<Account> get_account(std::int64_t id) = 0;
+    // The newest account for this server that is not deactivated.
+    virtual std::optional<Account> find_account(const std::string& server) = 0;
+    virtual std::vector<Account> list_accounts() = 0;
+
+    // ---- certificates ---------------------------------------------------------
+    // One transaction: chain, key, names and the fields parsed from the leaf
+    // (not_before, not_after, serial, AKI, ARI certID). Throws StoreError
+    // (kind Invalid) when the chain does not parse or the leaf does not match
+    // the key. When input.replaces is set, that row is marked replaced in the
+    // same transaction. When input.fence is set, the put fails (kind Fenced)
+    // unless that lease is still held with that token.
+    virtual std::int64_t put_certificate(const CertificateInput& input) = 0;
+    virtual std::optional<CertificateRecord> get_certificate(std::int64_t id) = 0;
+    // The newest active certificate whose name index holds exactly `name`.
+    virtual std::optional<CertificateRecord> find_active_certificate(const std::string& name) = 0;
+    virtual std::vector<CertificateRecord> list_certificates(const CertificateFilter& filter) = 0;
+    // Every row (any status) written in a generation newer than `generation`.
+    virtual std::vector<CertificateRecord> certificates_changed_since(std::int64_t generation) = 0;
+    virtual void set_certificate_status(std::int64_t id, CertificateStatus status) = 0;
+    virtual void update_renewal_state(std::int64_t id, const RenewalState& state) = 0;
+    virtual void update_settings(std::int64_t id, const std::string& settings_json) = 0;
+
+    // ---- challenges -----------------------------------------------------------
+    virtual std::int64_t put_challenge(const Challenge& challenge) = 0;
+    virtual void delete_challenge(std::int64_t id) = 0;
+    // Only unexpired rows are returned.
+    virtual std::optional<Challenge> find_http01(const std::string& token) = 0;
+    virtual std::optional<Challenge> find_tls_alpn01(const std::string& identifier) = 0;
+    virtual std::vector<Challenge> active_challenges(ChallengeType type) = 0;
+    // Deletes expired rows; returns how many.
+    virtual int purge_expired_challenges() = 0;
+
+    // ---- leases ---------------------------------------------------------------
+    // Takes the lease if it is free or expired (atomically), else reports the
+    // holder. A granted lease carries a fencing token that grows on every grant.
+    virtual LeaseGrant acquire_lease(const std::string& name, const std::string& owner,
+                                     int ttl_seconds) = 0;
+    virtual bool renew_lease(const std::string& name, std::int64_t token, int ttl_seconds) = 0;
+    virtual bool release_lease(const std::string& name, std::int64_t token) = 0;
+
+    // ---- events ---------------------------------------------------------------
+    virtual void add_event(const std::string& kind, std::int64_t certificate_id,
+                           const std::string& detail) = 0;
+    virtual std::vector<Event> list_events(std::int64_t certificate_id, int limit) = 0;
+
+    // ---- change detection -----------------------------------------------------
+    // Cheap: returns the generation counter, re-reading it only when another
+    // connection committed (PRAGMA data_version) or this one wrote. Every write
+    // of a certificate or challenge bumps the generation.
+    virtual std::int64_t current_generation() = 0;
+};
+
+// Opens (and creates or migrates) the store at `location`: a file path for
+// SQLite. Throws StoreError with a clear message when it cannot.
+std::unique_ptr<Store> open_store(const std::string& location, const OpenOptions& options = {});
+
+}  // namespace certa::storage

@@ -1,0 +1,127 @@
+// Plain rows exchanged through the Store interface. All times are Unix seconds.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace certa::storage {
+
+using UnixTime = std::int64_t;
+
+struct OpenOptions {
+    bool create = true;            // create the file (0600) when missing
+    bool read_only = false;
+    int busy_timeout_ms = 5000;
+};
+
+struct Account {
+    std::int64_t id = 0;
+    std::string server;       // directory URL
+    std::string key_type;     // ES256, ES384, RS256
+    std::string key_pem;      // secret: never logged
+    std::string url;          // the account URL (JWS kid); empty until the CA answered
+    std::string contact;      // comma-separated, e.g. "mailto:a@example.com"
+    std::string status;       // "new" (key stored, not yet registered), "valid", "deactivated"
+    UnixTime created = 0;
+};
+
+enum class CertificateStatus { Active, Replaced, Revoked };
+const char* to_string(CertificateStatus status);
+CertificateStatus certificate_status_from(const std::string& text);
+
+struct LeaseFence {
+    std::string name;
+    std::int64_t token = 0;
+};
+
+struct CertificateInput {
+    std::vector<std::string> names;  // identifiers: DNS names, "*.wildcards", IP addresses
+    std::string key_type;            // ec256, ec384, rsa2048, rsa3072, rsa4096
+    std::string key_pem;             // secret
+    std::string chain_pem;           // leaf first, then intermediates
+    std::string server;              // directory URL it came from
+    std::int64_t account_id = 0;
+    std::string profile;
+    std::string settings_json;       // renewal settings (challenge, hooks, exports, ...)
+    std::optional<std::int64_t> replaces;
+    std::optional<LeaseFence> fence;
+};
+
+struct CertificateRecord {
+    std::int64_t id = 0;
+    std::vector<std::string> names;
+    std::string key_type;
+    std::string key_pem;
+    std::string chain_pem;
+    std::string server;
+    std::int64_t account_id = 0;
+    std::string profile;
+    std::string settings_json;
+    UnixTime not_before = 0;
+    UnixTime not_after = 0;
+    std::string serial_hex;          // uppercase hex, no leading zeros beyond one byte
+    std::string aki_hex;             // authority key identifier of the leaf, hex
+    std::string ari_cert_id;         // RFC 9773 §4.1: base64url(AKI) "." base64url(serial)
+    CertificateStatus status = CertificateStatus::Active;
+    std::int64_t replaced_by = 0;
+    std::int64_t generation = 0;
+    UnixTime created = 0;
+    UnixTime updated = 0;
+    // renewal bookkeeping
+    UnixTime ari_window_start = 0;
+    UnixTime ari_window_end = 0;
+    UnixTime ari_next_check = 0;
+    UnixTime renew_at = 0;           // chosen renewal time (0: not chosen yet)
+    UnixTime next_attempt = 0;       // back-off after failures
+    int failures = 0;
+    std::string last_error;
+};
+
+struct CertificateFilter {
+    bool include_inactive = false;   // replaced and revoked rows too
+    std::string name;                // only rows indexed under this name (empty: all)
+};
+
+struct RenewalState {
+    UnixTime ari_window_start = 0;
+    UnixTime ari_window_end = 0;
+    UnixTime ari_next_check = 0;
+    UnixTime renew_at = 0;
+    UnixTime next_attempt = 0;
+    int failures = 0;
+    std::string last_error;
+};
+
+enum class ChallengeType { Http01, Dns01, TlsAlpn01 };
+const char* to_string(ChallengeType type);
+ChallengeType challenge_type_from(const std::string& text);
+
+struct Challenge {
+    std::int64_t id = 0;
+    ChallengeType type = ChallengeType::Http01;
+    std::string identifier;          // DNS name or IP address
+    std::string token;               // secret while pending: never logged
+    std::string key_authorization;   // secret while pending
+    std::string cert_pem;            // tls-alpn-01 only: RFC 8737 challenge certificate
+    std::string key_pem;             // tls-alpn-01 only: its key
+    UnixTime expires = 0;
+};
+
+struct LeaseGrant {
+    bool acquired = false;
+    std::int64_t token = 0;          // fencing token when acquired
+    std::string holder;              // current owner when not acquired
+    UnixTime expires = 0;            // when the current lease runs out
+};
+
+struct Event {
+    std::int64_t id = 0;
+    UnixTime time = 0;
+    std::string kind;                // issued, renewed, failed, revoked, deployed, ...
+    std::int64_t certificate_id = 0;
+    std::string detail;
+};
+
+}  // namespace certa::storage
