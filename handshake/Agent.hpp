@@ -1,0 +1,113 @@
+// The handshake agent: plugs into any OpenSSL server context and, at
+// ClientHello time, picks the certificate to present from an in-memory index
+// of the store (cf. certmagic's handshake.go / cache.go).
+//
+// - ALPN offers "acme-tls/1": serve the RFC 8737 challenge certificate for the
+//   SNI (reverse-DNS SNI of RFC 8738 §6 maps back to the IP) and select
+//   acme-tls/1; with no pending challenge the handshake fails. Never a leaf.
+// - Otherwise: normalized SNI, exact match, then a wildcard replacing one
+//   left-most label (RFC 6125 §6.4.3); without SNI the local IP, then
+//   `default_name`. Among candidates: supported key type and currently valid,
+//   then supported but expired/not yet valid, then the first.
+//
+// The handshake path never touches the network or SQLite: a watcher thread
+// reads the store and swaps an immutable snapshot atomically.
+#pragma once
+
+#include <openssl/ssl.h>
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace certa::storage {
+class Store;
+}
+
+namespace certa::handshake {
+
+struct AgentOptions {
+    // Served when the SNI is missing (and the local IP has no certificate) or unknown.
+    // Empty: unknown names fail with the unrecognized_name alert.
+    std::string default_name;
+    // How often the watcher asks the store whether anything changed (cheap when idle).
+    std::chrono::milliseconds poll_interval{100};
+    // Start the background reload thread. Without it, call refresh() yourself.
+    bool watch = true;
+    // ALPN protocols (server preference order) negotiated on ordinary (non
+    // challenge) handshakes, e.g. {"h2", "http/1.1"}. Empty: no ALPN is selected.
+    std::vector<std::string> alpn;
+    // When the name is unknown and there is no default_name, leave the context's
+    // own certificate in place instead of failing the handshake.
+    bool fallback_to_context_certificate = false;
+};
+
+// What the ClientHello callback decided for one connection (for daemons and logs).
+struct Selection {
+    enum class Kind {
+        None,        // nothing selected (handshake failed or the context's own cert)
+        Challenge,   // an RFC 8737 tls-alpn-01 challenge certificate
+        Leaf,        // a certificate from the store for the requested name
+        Default,     // the default_name certificate (SNI missing or unknown)
+    };
+    Kind kind = Kind::None;
+    std::string server_name;        // normalized SNI ("" when absent or invalid)
+    std::string matched_name;       // the index name that matched (e.g. "*.example.com")
+    std::int64_t certificate_id = 0;  // store row id of the leaf (0 for challenges / none)
+    bool acme_tls_offered = false;
+};
+
+struct AgentStats {
+    std::uint64_t handshakes = 0;       // ClientHello callbacks run
+    std::uint64_t challenges = 0;       // challenge certificates served
+    std::uint64_t leaves = 0;           // leaves (including default) served
+    std::uint64_t failures = 0;         // ClientHellos refused (unknown name, no challenge, ...)
+    std::uint64_t reloads = 0;          // snapshots swapped in
+    std::uint64_t reload_errors = 0;    // store reads that failed (the old snapshot stays)
+};
+
+class Agent {
+public:
+    // Opens its OWN Store connection on `store_location`, loads the index and
+    // (options.watch) starts the watcher. Throws storage::StoreError when the
+    // store cannot be opened or read.
+    static std::unique_ptr<Agent> open(const std::string& store_location, AgentOptions options = {});
+    // Same, over a store the caller opened. The agent takes it over; it is only
+    // used from the watcher thread / refresh().
+    static std::unique_ptr<Agent> open(std::unique_ptr<storage::Store> store, AgentOptions options = {});
+
+    virtual ~Agent() = default;
+    Agent(const Agent&) = delete;
+    Agent& operator=(const Agent&) = delete;
+
+    // Installs the ClientHello callback and the ALPN select callback into an
+    // OpenSSL server context (replacing any it had). The agent must outlive
+    // every SSL created from `ctx`.
+    virtual void attach(SSL_CTX* ctx) = 0;
+
+    // Picks up store changes now (the watcher does it every poll_interval).
+    // Throws storage::StoreError when the store cannot be read.
+    virtual void refresh() = 0;
+
+    // Active certificates in the served snapshot.
+    virtual std::size_t certificate_count() const = 0;
+    // Pending tls-alpn-01 challenges in the served snapshot.
+    virtual std::size_t challenge_count() const = 0;
+    // Store generation of the served snapshot.
+    virtual std::int64_t generation() const = 0;
+    virtual AgentStats stats() const = 0;
+    // Message of the last failed background reload ("" when the last one worked).
+    virtual std::string last_reload_error() const = 0;
+
+    // What the ClientHello callback selected on `ssl` (nullopt: the callback did
+    // not run on it, e.g. the context is not attached).
+    static std::optional<Selection> last_selection(const SSL* ssl);
+
+protected:
+    Agent() = default;
+};
+
+}  // namespace certa::handshake
