@@ -1,2 +1,44 @@
-#include <cstdio>
-int main() { std::puts("certa " CERTA_VERSION); return 0; }
+// certa: ACME client and TLS-handshake certificate agent.
+#include "cli/Commands.hpp"
+#include "cli/ErrorReport.hpp"
+#include "cli/ExitCode.hpp"
+#include "cli/GlobalOptions.hpp"
+#include "cli/Logging.hpp"
+
+#include <CLI/CLI.hpp>
+
+#include <exception>
+
+namespace {
+
+using namespace certa::cli;
+
+// Every command registers itself here (see cli/Commands.hpp).
+void register_all(CLI::App& app, GlobalOptions& g, CommandAction& action) {
+    (void)app, (void)g, (void)action;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    CLI::App app{"certa: ACME client (RFC 8555) and TLS-handshake certificate agent", "certa"};
+    GlobalOptions g;
+    CommandAction action;
+    try {
+        add_global_options(app, g);
+        register_all(app, g, action);
+        app.require_subcommand(1);
+        app.parse(argc, argv);
+    } catch (const CLI::Success& e) {
+        return app.exit(e);  // --help / --version: print and exit 0
+    } catch (...) {
+        return report_error(std::current_exception());
+    }
+    try {
+        setup_logging(g.log_level);
+        if (!action) return to_int(ExitCode::Usage);
+        return action();
+    } catch (...) {
+        return report_error(std::current_exception());
+    }
+}

@@ -1,0 +1,18 @@
+// Process exit codes of `certa`. Every code is documented in README.md
+// ("Exit codes"); add new ones at the end and document them there too.
+#pragma once
+
+namespace certa::cli {
+
+enum class ExitCode : int {
+    Ok = 0,        // success
+    Failure = 1,   // the CA refused, a challenge failed, some renewal failed, other errors
+    Usage = 2,     // bad command line: unknown flag, bad value, missing argument
+    Store = 3,     // the store cannot be opened or used (not a store, corrupt, locked, newer schema, I/O)
+    NotFound = 4,  // the named certificate / account does not exist in the store
+    LocalIo = 5,   // a local file outside the store could not be read or written (export dir, key file)
+};
+
+constexpr int to_int(ExitCode code) { return static_cast<int>(code); }
+
+}  // namespace certa::cli
