@@ -1,0 +1,18 @@
+// Finds the certificate a command line names.
+#pragma once
+
+#include "storage/Store.hpp"
+
+#include <string>
+
+namespace certa::cli {
+
+// Identifier as the store indexes it: lowercase, trimmed, trailing dot dropped.
+std::string normalize_name(const std::string& name);
+
+// The active certificate for `name`; when there is none, the newest inactive
+// (replaced or revoked) one. Throws CliError(NotFound) when the store has no
+// certificate under that name.
+storage::CertificateRecord find_certificate(storage::Store& store, const std::string& name);
+
+}  // namespace certa::cli
