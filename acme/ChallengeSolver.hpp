@@ -1,0 +1,32 @@
+// A way to satisfy one kind of ACME challenge (RFC 8555 §8). OrderService calls
+// present() before it tells the CA to validate, and cleanup() afterwards
+// whatever happened. Solvers are shared by concurrent orders (`--each`), so
+// implementations are thread-safe.
+#pragma once
+
+#include "acme/Identifier.hpp"
+
+#include <string>
+#include <string_view>
+
+namespace certa::acme {
+
+class ChallengeSolver {
+public:
+    virtual ~ChallengeSolver() = default;
+    // The ACME challenge type it answers: "http-01", "dns-01" or "tls-alpn-01".
+    virtual const char* type() const = 0;
+    // Makes the key authorization available to the validator. Throws on failure
+    // (the message never carries the token or the key authorization).
+    virtual void present(const Identifier& identifier, const std::string& token,
+                         const std::string& key_authorization) = 0;
+    // Removes what present() put in place. Best effort: never throws, logs failures.
+    virtual void cleanup(const Identifier& identifier, const std::string& token,
+                         const std::string& key_authorization) noexcept = 0;
+};
+
+// RFC 8555 §8.1: tokens are base64url; anything else is refused before it can
+// reach a file name, a URL or the store.
+bool is_valid_token(std::string_view token);
+
+}  // namespace certa::acme
