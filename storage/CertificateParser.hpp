@@ -1,0 +1,34 @@
+// Reads what the store indexes from a PEM chain: the leaf's validity, serial,
+// AKI, RFC 9773 ARI certID and SAN names.
+#pragma once
+
+#include "storage/OpenSsl.hpp"
+#include "storage/StoreTypes.hpp"
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace certa::storage {
+
+struct ChainInfo {
+    UnixTime not_before = 0;
+    UnixTime not_after = 0;
+    std::string serial_hex;            // uppercase hex of the DER INTEGER content
+    std::string aki_hex;               // uppercase hex of the AKI keyIdentifier ("" when absent)
+    std::string ari_cert_id;           // "" when the leaf has no AKI
+    std::vector<std::string> names;    // SAN dNSName and iPAddress entries, lowercase, in order
+    std::vector<ossl::X509Ptr> chain;  // leaf first
+};
+
+// Throws StoreError (kind Invalid) when the text holds no certificate, holds
+// anything that is not a certificate, or the leaf's fields cannot be read.
+ChainInfo parse_chain(std::string_view chain_pem);
+
+// RFC 9773 §4.1: base64url(AKI keyIdentifier) "." base64url(serial DER content).
+std::string ari_cert_id(std::string_view aki_bytes, std::string_view serial_der_content);
+
+// Lowercase ASCII (identifiers are stored and compared lowercase).
+std::string lowercase(std::string_view text);
+
+}  // namespace certa::storage

@@ -1,0 +1,38 @@
+// SQL for the certificates and certificate_names tables. Callers hold the
+// connection's lock and, for writes, an open IMMEDIATE transaction.
+#pragma once
+
+#include "storage/CertificateParser.hpp"
+#include "storage/StoreTypes.hpp"
+
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+namespace certa::storage {
+
+class SqliteConnection;
+
+class CertificateTable {
+public:
+    // Inserts the row and its names (lowercase, de-duplicated, in order).
+    static std::int64_t insert(SqliteConnection& db, const CertificateInput& input, const ChainInfo& info,
+                               const std::vector<std::string>& names, std::int64_t generation, UnixTime now);
+    // Marks `id` replaced by `replacement` (a revoked row keeps its status).
+    // Throws NotFound for a missing row, Invalid when it was already replaced.
+    static void mark_replaced(SqliteConnection& db, std::int64_t id, std::int64_t replacement,
+                              std::int64_t generation, UnixTime now);
+    static std::optional<CertificateRecord> get(SqliteConnection& db, std::int64_t id);
+    static std::optional<CertificateRecord> find_active(SqliteConnection& db, const std::string& name);
+    static std::vector<CertificateRecord> list(SqliteConnection& db, const CertificateFilter& filter);
+    static std::vector<CertificateRecord> changed_since(SqliteConnection& db, std::int64_t generation);
+    // The update_* calls throw NotFound when no row has that id.
+    static void set_status(SqliteConnection& db, std::int64_t id, CertificateStatus status,
+                           std::int64_t generation, UnixTime now);
+    static void set_renewal_state(SqliteConnection& db, std::int64_t id, const RenewalState& state,
+                                  std::int64_t generation, UnixTime now);
+    static void set_settings(SqliteConnection& db, std::int64_t id, const std::string& settings_json,
+                             std::int64_t generation, UnixTime now);
+};
+
+}  // namespace certa::storage

@@ -1,0 +1,16 @@
+// Where the store lives when the user does not say.
+#pragma once
+
+#include <string>
+
+namespace certa::storage {
+
+// root (euid 0): /var/lib/certa/certa.db; others: $XDG_DATA_HOME/certa/certa.db,
+// falling back to ~/.local/share/certa/certa.db.
+std::string default_store_path();
+
+// The path to use: `flag` (--store) when non-empty, else $CERTA_STORE when
+// set and non-empty, else default_store_path().
+std::string resolve_store_path(const std::string& flag);
+
+}  // namespace certa::storage
