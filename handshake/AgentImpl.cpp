@@ -1,0 +1,148 @@
+#include "handshake/AgentImpl.hpp"
+
+#include "storage/Store.hpp"
+
+#include <openssl/crypto.h>
+
+#include <exception>
+#include <stdexcept>
+
+namespace certa::handshake {
+namespace {
+
+// SSL ex_data slot holding the Selection of the connection's last ClientHello.
+void free_selection(void*, void* ptr, CRYPTO_EX_DATA*, int, long, void*) {
+    std::unique_ptr<Selection> owned(static_cast<Selection*>(ptr));
+}
+
+int selection_slot() {
+    static const int slot = SSL_get_ex_new_index(0, nullptr, nullptr, nullptr, free_selection);
+    return slot;
+}
+
+// The connection's Selection, created on first use (nullptr if out of memory).
+Selection* selection_of(SSL* ssl) {
+    auto* existing = static_cast<Selection*>(SSL_get_ex_data(ssl, selection_slot()));
+    if (existing) return existing;
+    auto fresh = std::make_unique<Selection>();
+    if (SSL_set_ex_data(ssl, selection_slot(), fresh.get()) != 1) return nullptr;
+    return fresh.release();  // owned by the SSL now (free_selection)
+}
+
+}  // namespace
+
+std::unique_ptr<Agent> Agent::open(const std::string& store_location, AgentOptions options) {
+    storage::OpenOptions open_options;
+    open_options.create = false;
+    return open(storage::open_store(store_location, open_options), std::move(options));
+}
+
+std::unique_ptr<Agent> Agent::open(std::unique_ptr<storage::Store> store, AgentOptions options) {
+    return std::make_unique<AgentImpl>(std::move(store), std::move(options));
+}
+
+std::optional<Selection> Agent::last_selection(const SSL* ssl) {
+    auto* s = static_cast<const Selection*>(SSL_get_ex_data(ssl, selection_slot()));
+    if (!s) return std::nullopt;
+    return *s;
+}
+
+AgentImpl::AgentImpl(std::unique_ptr<storage::Store> store, AgentOptions options)
+    : options_(std::move(options)), handler_(options_), loader_(std::move(store)) {
+    if (options_.poll_interval.count() <= 0) options_.poll_interval = std::chrono::milliseconds(100);
+    selection_slot();  // allocate the ex_data index before any handshake
+    snapshot_.store(std::make_shared<const Snapshot>());
+    refresh();  // the first load must work: a store that cannot be read is an open error
+    if (options_.watch) watcher_ = std::thread([this] { watch_loop(); });
+}
+
+AgentImpl::~AgentImpl() {
+    {
+        std::lock_guard lock(stop_mutex_);
+        stopping_ = true;
+    }
+    stop_cv_.notify_all();
+    if (watcher_.joinable()) watcher_.join();
+}
+
+void AgentImpl::attach(SSL_CTX* ctx) {
+    if (!ctx) throw std::invalid_argument("Agent::attach: null SSL_CTX");
+    SSL_CTX_set_client_hello_cb(ctx, &AgentImpl::on_client_hello, this);
+    SSL_CTX_set_alpn_select_cb(ctx, &AgentImpl::on_alpn, this);
+}
+
+void AgentImpl::refresh() {
+    std::lock_guard lock(load_mutex_);
+    try {
+        if (auto next = loader_.load()) {
+            snapshot_.store(std::move(next), std::memory_order_release);
+            ++reloads_;
+        }
+        last_error_.clear();
+    } catch (const std::exception& e) {
+        ++reload_errors_;
+        last_error_ = e.what();
+        throw;
+    }
+}
+
+void AgentImpl::watch_loop() {
+    std::unique_lock lock(stop_mutex_);
+    while (!stop_cv_.wait_for(lock, options_.poll_interval, [this] { return stopping_; })) {
+        lock.unlock();
+        try {
+            refresh();
+        } catch (const std::exception&) {
+            // Counted and kept in last_reload_error(); the old snapshot keeps serving.
+        }
+        lock.lock();
+    }
+}
+
+std::size_t AgentImpl::certificate_count() const { return snapshot()->certs->size(); }
+std::size_t AgentImpl::challenge_count() const { return snapshot()->challenges->size(); }
+std::int64_t AgentImpl::generation() const { return snapshot()->generation; }
+
+AgentStats AgentImpl::stats() const {
+    AgentStats s;
+    s.handshakes = handshakes_.load();
+    s.challenges = challenges_.load();
+    s.leaves = leaves_.load();
+    s.failures = failures_.load();
+    s.reloads = reloads_.load();
+    s.reload_errors = reload_errors_.load();
+    return s;
+}
+
+std::string AgentImpl::last_reload_error() const {
+    std::lock_guard lock(load_mutex_);
+    return last_error_;
+}
+
+int AgentImpl::on_client_hello(SSL* ssl, int* alert, void* arg) {
+    auto* self = static_cast<AgentImpl*>(arg);
+    ++self->handshakes_;
+    Selection* selection = selection_of(ssl);
+    Selection scratch;
+    Selection& out = selection ? *selection : scratch;
+    // The snapshot is pinned for the whole callback; a swap meanwhile only
+    // affects later handshakes.
+    auto snap = self->snapshot();
+    int rc = self->handler_.handle(ssl, alert, *snap, out);
+    if (rc != SSL_CLIENT_HELLO_SUCCESS)
+        ++self->failures_;
+    else if (out.kind == Selection::Kind::Challenge)
+        ++self->challenges_;
+    else if (out.kind != Selection::Kind::None)
+        ++self->leaves_;
+    return rc;
+}
+
+int AgentImpl::on_alpn(SSL* ssl, const unsigned char** out, unsigned char* outlen,
+                       const unsigned char* in, unsigned int inlen, void* arg) {
+    auto* self = static_cast<AgentImpl*>(arg);
+    auto* selection = static_cast<const Selection*>(SSL_get_ex_data(ssl, selection_slot()));
+    return self->handler_.select_alpn(selection, out, outlen, in, inlen);
+}
+
+}  // namespace certa::handshake

@@ -1,0 +1,58 @@
+// The Agent behind Agent::open: holds the served snapshot (swapped atomically),
+// the loader (with the agent's own Store connection) and the watcher thread.
+#pragma once
+
+#include "handshake/Agent.hpp"
+#include "handshake/ClientHelloHandler.hpp"
+#include "handshake/IndexLoader.hpp"
+#include "handshake/Snapshot.hpp"
+
+#include <atomic>
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+
+namespace certa::handshake {
+
+class AgentImpl final : public Agent {
+public:
+    AgentImpl(std::unique_ptr<storage::Store> store, AgentOptions options);
+    ~AgentImpl() override;
+
+    void attach(SSL_CTX* ctx) override;
+    void refresh() override;
+    std::size_t certificate_count() const override;
+    std::size_t challenge_count() const override;
+    std::int64_t generation() const override;
+    AgentStats stats() const override;
+    std::string last_reload_error() const override;
+
+    // The OpenSSL callbacks (arg is the AgentImpl).
+    static int on_client_hello(SSL* ssl, int* alert, void* arg);
+    static int on_alpn(SSL* ssl, const unsigned char** out, unsigned char* outlen,
+                       const unsigned char* in, unsigned int inlen, void* arg);
+
+private:
+    void watch_loop();
+    std::shared_ptr<const Snapshot> snapshot() const { return snapshot_.load(std::memory_order_acquire); }
+
+    AgentOptions options_;
+    ClientHelloHandler handler_;
+    std::atomic<std::shared_ptr<const Snapshot>> snapshot_;
+
+    mutable std::mutex load_mutex_;  // serializes use of loader_ (and its Store)
+    IndexLoader loader_;
+    std::string last_error_;         // guarded by load_mutex_
+
+    std::mutex stop_mutex_;
+    std::condition_variable stop_cv_;
+    bool stopping_ = false;
+    std::thread watcher_;
+
+    std::atomic<std::uint64_t> handshakes_{0}, challenges_{0}, leaves_{0}, failures_{0};
+    std::atomic<std::uint64_t> reloads_{0}, reload_errors_{0};
+};
+
+}  // namespace certa::handshake

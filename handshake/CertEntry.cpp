@@ -1,0 +1,73 @@
+#include "handshake/CertEntry.hpp"
+
+#include "handshake/NameNormalizer.hpp"
+
+#include <openssl/crypto.h>
+#include <openssl/err.h>
+
+namespace certa::handshake {
+namespace {
+
+void cleanse(std::string& secret) {
+    if (!secret.empty()) OPENSSL_cleanse(secret.data(), secret.size());
+    secret.clear();
+    secret.shrink_to_fit();
+}
+
+}  // namespace
+
+KeyAlgorithm key_algorithm_from(const std::string& key_type) {
+    if (key_type == "ec256") return KeyAlgorithm::EcdsaP256;
+    if (key_type == "ec384") return KeyAlgorithm::EcdsaP384;
+    if (key_type.starts_with("ec")) return KeyAlgorithm::EcdsaOther;
+    if (key_type.starts_with("rsa")) return KeyAlgorithm::Rsa;
+    return KeyAlgorithm::Other;
+}
+
+CertEntry::CertEntry(const storage::CertificateRecord& record)
+    : id_(record.id),
+      algorithm_(key_algorithm_from(record.key_type)),
+      not_before_(record.not_before),
+      not_after_(record.not_after),
+      chain_pem_(record.chain_pem),
+      key_pem_(record.key_pem) {
+    for (const auto& raw : record.names) {
+        if (auto name = normalize_index_name(raw)) names_.push_back(std::move(*name));
+    }
+}
+
+CertEntry::~CertEntry() { cleanse(key_pem_); }
+
+void CertEntry::parse() const {
+    auto chain = ossl::parse_chain_pem(chain_pem_);
+    auto key = ossl::parse_key_pem(key_pem_);
+    cleanse(key_pem_);
+    chain_pem_.clear();
+    chain_pem_.shrink_to_fit();
+    if (chain.empty() || !key || !ossl::key_matches(chain.front().get(), key.get())) {
+        ERR_clear_error();
+        return;
+    }
+    ossl::X509StackPtr rest(sk_X509_new_null());
+    if (!rest) return;
+    for (std::size_t i = 1; i < chain.size(); ++i) {
+        if (!sk_X509_push(rest.get(), chain[i].get())) return;
+        (void)chain[i].release();  // now owned by the stack
+    }
+    material_.leaf = std::move(chain.front());
+    material_.key = std::move(key);
+    material_.chain = std::move(rest);
+    ok_ = true;
+}
+
+const CertEntry::Material* CertEntry::material() const {
+    std::call_once(once_, [this] {
+        parse();
+        parsed_.store(true, std::memory_order_release);
+    });
+    return ok_ ? &material_ : nullptr;
+}
+
+bool CertEntry::parsed() const { return parsed_.load(std::memory_order_acquire); }
+
+}  // namespace certa::handshake

@@ -1,0 +1,57 @@
+#include "handshake/IndexLoader.hpp"
+
+#include <stdexcept>
+
+namespace certa::handshake {
+
+IndexLoader::IndexLoader(std::unique_ptr<storage::Store> store) : store_(std::move(store)) {
+    if (!store_) throw std::invalid_argument("IndexLoader needs a store");
+}
+
+std::shared_ptr<const Snapshot> IndexLoader::load() {
+    // Read the generation FIRST: everything committed up to it is then part of
+    // the reads below. Rows committed meanwhile may be read too; the next load
+    // reads them again, and applying a row twice changes nothing.
+    const std::int64_t generation = store_->current_generation();
+    if (current_ && generation == current_->generation) return nullptr;
+    const std::int64_t since = current_ ? current_->generation : -1;
+
+    auto rows = store_->certificates_changed_since(since);
+    auto challenges = store_->active_challenges(storage::ChallengeType::TlsAlpn01);
+
+    // The last version of each row wins (rows come ordered by generation).
+    std::unordered_map<std::int64_t, const storage::CertificateRecord*> latest;
+    for (const auto& row : rows) latest[row.id] = &row;
+
+    std::vector<std::shared_ptr<const CertEntry>> removed, added;
+    for (const auto& [id, row] : latest) {
+        auto it = active_.find(id);
+        bool active = row->status == storage::CertificateStatus::Active;
+        // A row's chain, key and names never change (a renewal is a new row),
+        // so an active row already indexed is kept with its parsed material.
+        if (it != active_.end()) {
+            if (active) continue;
+            removed.push_back(it->second);
+            active_.erase(it);
+        } else if (active) {
+            auto entry = std::make_shared<const CertEntry>(*row);
+            added.push_back(entry);
+            active_.emplace(id, std::move(entry));
+        }
+    }
+
+    auto snapshot = std::make_shared<Snapshot>();
+    snapshot->generation = generation;
+    snapshot->challenges = std::make_shared<const ChallengeIndex>(challenges);
+    if (current_ && removed.empty() && added.empty()) {
+        snapshot->certs = current_->certs;
+    } else {
+        static const CertIndex empty;
+        const CertIndex& base = current_ ? *current_->certs : empty;
+        snapshot->certs = base.with_changes(removed, added);
+    }
+    current_ = snapshot;
+    return snapshot;
+}
+
+}  // namespace certa::handshake

@@ -1,0 +1,31 @@
+// Reads the store and produces snapshots. Owns the agent's Store connection;
+// it is NOT thread-safe (the agent serializes calls). Only changed rows are
+// read after the first load (Store::certificates_changed_since).
+#pragma once
+
+#include "handshake/Snapshot.hpp"
+#include "storage/Store.hpp"
+
+#include <cstdint>
+#include <memory>
+#include <unordered_map>
+
+namespace certa::handshake {
+
+class IndexLoader {
+public:
+    explicit IndexLoader(std::unique_ptr<storage::Store> store);
+
+    // A new snapshot when the store's generation moved since the last load (or
+    // on the first call), else nullptr. Throws storage::StoreError when the
+    // store cannot be read; the previous state is kept then.
+    std::shared_ptr<const Snapshot> load();
+
+private:
+    std::unique_ptr<storage::Store> store_;
+    std::shared_ptr<const Snapshot> current_;
+    // Active rows currently indexed, by row id.
+    std::unordered_map<std::int64_t, std::shared_ptr<const CertEntry>> active_;
+};
+
+}  // namespace certa::handshake
