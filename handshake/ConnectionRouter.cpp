@@ -1,0 +1,105 @@
+#include "handshake/ConnectionRouter.hpp"
+
+#include "handshake/PassthroughSession.hpp"
+#include "handshake/TlsSession.hpp"
+#include "handshake/UpstreamSession.hpp"
+
+#include <poll.h>
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+
+namespace certa::handshake {
+
+namespace asio = boost::asio;
+using boost::system::error_code;
+
+namespace {
+// A ClientHello split over several TCP segments is re-peeked at this pace
+// (a readable socket with unchanged data would otherwise wake us at once).
+constexpr std::chrono::milliseconds kRepeekDelay{5};
+}  // namespace
+
+ConnectionRouter::ConnectionRouter(const ServeContext& context, Socket socket, ConnectionTracker::Ticket ticket)
+    : context_(context),
+      socket_(std::move(socket)),
+      ticket_(std::move(ticket)),
+      deadline_(socket_.get_executor()),
+      retry_(socket_.get_executor()) {}
+
+void ConnectionRouter::start(const ServeContext& context, Socket socket, ConnectionTracker::Ticket ticket) {
+    std::shared_ptr<ConnectionRouter> self(new ConnectionRouter(context, std::move(socket), std::move(ticket)));
+    error_code ec;
+    self->socket_.non_blocking(true, ec);
+    if (ec) return self->drop("cannot make socket non-blocking: " + ec.message());
+    self->socket_.set_option(asio::ip::tcp::no_delay(true), ec);
+    self->deadline_.expires_after(context.options.peek_timeout);
+    self->deadline_.async_wait([self](const error_code& wec) {
+        if (!wec) self->drop("no complete ClientHello within the peek timeout");
+    });
+    self->wait_readable();
+}
+
+void ConnectionRouter::wait_readable() {
+    socket_.async_wait(Socket::wait_read, [self = shared_from_this()](const error_code& ec) {
+        if (self->done_) return;
+        if (ec) return self->drop("wait failed: " + ec.message());
+        self->peek();
+    });
+}
+
+void ConnectionRouter::peek() {
+    error_code ec;
+    std::size_t n = socket_.receive(asio::buffer(buffer_), Socket::message_peek, ec);
+    if (ec == asio::error::would_block || ec == asio::error::try_again) return wait_readable();
+    if (ec) return drop("peek: " + ec.message());
+    auto hello = parse_client_hello(std::span<const std::uint8_t>(buffer_.data(), n));
+    switch (hello.status) {
+        case ClientHelloInfo::Status::Invalid: return drop("not a usable ClientHello: " + hello.error);
+        case ClientHelloInfo::Status::Complete: return route(hello);
+        case ClientHelloInfo::Status::NeedMore: break;
+    }
+    if (peer_finished_sending()) return drop("connection closed inside the ClientHello");
+    retry_.expires_after(kRepeekDelay);
+    retry_.async_wait([self = shared_from_this()](const error_code& wec) {
+        if (wec || self->done_) return;
+        self->wait_readable();
+    });
+}
+
+// The peer sent FIN (or the socket failed) while the ClientHello is partial:
+// more bytes can never come.
+bool ConnectionRouter::peer_finished_sending() {
+    pollfd fd{socket_.native_handle(), POLLRDHUP, 0};
+    return ::poll(&fd, 1, 0) > 0 && (fd.revents & (POLLRDHUP | POLLHUP | POLLERR)) != 0;
+}
+
+void ConnectionRouter::route(const ClientHelloInfo& hello) {
+    done_ = true;
+    error_code ignored;
+    deadline_.cancel(ignored);
+    retry_.cancel(ignored);
+    if (hello.offers(kAcmeTlsAlpn)) {
+        return TlsSession::start(context_, std::move(socket_), std::move(ticket_));
+    }
+    switch (context_.options.mode) {
+        case ForwardMode::Passthrough:
+            return PassthroughSession::start(context_, std::move(socket_), std::move(ticket_));
+        case ForwardMode::Upstream:
+            return UpstreamSession::start(context_, std::move(socket_), std::move(ticket_));
+        case ForwardMode::ChallengesOnly:
+            return TlsSession::start(context_, std::move(socket_), std::move(ticket_));
+    }
+}
+
+void ConnectionRouter::drop(const std::string& why) {
+    if (done_) return;
+    done_ = true;
+    spdlog::debug("serve: dropping connection: {}", why);
+    error_code ignored;
+    deadline_.cancel(ignored);
+    retry_.cancel(ignored);
+    socket_.close(ignored);
+}
+
+}  // namespace certa::handshake
