@@ -1,0 +1,37 @@
+// How a certificate was (and is to be renewed): recorded as the certificate
+// row's settings_json so that `certa renew` can repeat the order with the same
+// CA, challenge, key type, profile and hooks. Carries no secrets (no EAB key).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace certa::acme {
+
+struct IssueSettings {
+    std::string server;                 // ACME directory URL
+    std::string ca_bundle;              // extra trust anchors for the CA's HTTPS
+    std::string challenge = "http-01";  // http-01, dns-01, tls-alpn-01
+    std::string key_type = "ec256";     // ec256, ec384, rsa2048, rsa3072, rsa4096
+    std::string profile;
+    std::string preferred_chain;
+    std::vector<std::string> contact;   // account contact ("mailto:...")
+    // http-01
+    std::uint16_t http_port = 80;
+    std::string http_address;           // "" = every address
+    std::string webroot;                // "" = standalone responder
+    // dns-01
+    std::string dns_hook;
+    // tls-alpn-01: a temporary responder port (0 = rely on `certa serve`)
+    std::uint16_t tls_port = 0;
+
+    std::string to_json() const;
+    // Missing members keep their defaults; throws json::JsonError when malformed.
+    static IssueSettings from_json(const std::string& text);
+};
+
+// "" when valid, else a one-line reason (unknown challenge or key type, ...).
+std::string validate(const IssueSettings& settings);
+
+}  // namespace certa::acme
