@@ -114,8 +114,8 @@ std::int64_t pragma_int(SqliteConnection& connection, const char* sql) {
     return stmt.step() ? stmt.int64(0) : 0;
 }
 
-StoreError newer_schema(std::int64_t found) {
-    return StoreError(Kind::NewerSchema, "store schema version " + std::to_string(found) +
+StoreError newer_schema(const std::string& path, std::int64_t found) {
+    return StoreError(Kind::NewerSchema, path + ": store schema version " + std::to_string(found) +
                                              " is newer than this certa supports (" +
                                              std::to_string(kLatestSchemaVersion) + ")");
 }
@@ -138,7 +138,7 @@ int inspect_schema(SqliteConnection& connection) {
     std::int64_t application_id = pragma_int(connection, "PRAGMA application_id");
     std::int64_t objects = pragma_int(connection, "SELECT count(*) FROM sqlite_schema");
     if (application_id == kCertaApplicationId) {
-        if (version > kLatestSchemaVersion) throw newer_schema(version);
+        if (version > kLatestSchemaVersion) throw newer_schema(connection.path(), version);
         quick_check(connection);
         return static_cast<int>(version);
     }
@@ -151,7 +151,7 @@ void migrate_schema(SqliteConnection& connection, int target) {
     SqliteTransaction tx(connection, SqliteTransaction::Mode::Immediate);
     // Re-read under the write lock: another process may have migrated meanwhile.
     int current = read_schema_version(connection);
-    if (current > kLatestSchemaVersion) throw newer_schema(current);
+    if (current > kLatestSchemaVersion) throw newer_schema(connection.path(), current);
     if (current >= target) return;
     for (int version = current + 1; version <= target; ++version) connection.exec(kMigrations[version - 1]);
     connection.exec(("PRAGMA user_version = " + std::to_string(target)).c_str());

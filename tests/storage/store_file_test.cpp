@@ -1,0 +1,102 @@
+// The store file and its WAL companions are 0600 whatever the umask; missing
+// directories are created 0700; looser existing modes are tightened.
+#include "StoreFixtures.hpp"
+#include "TempDir.hpp"
+#include "storage/Store.hpp"
+
+#include <doctest/doctest.h>
+#include <sys/stat.h>
+
+using namespace certa::storage;
+using certa::test::file_exists;
+using certa::test::file_mode;
+using certa::test::TempDir;
+
+namespace {
+
+// Sets the umask for one scope.
+class ScopedUmask {
+public:
+    explicit ScopedUmask(mode_t mask) : old_(::umask(mask)) {}
+    ~ScopedUmask() { ::umask(old_); }
+
+private:
+    mode_t old_;
+};
+
+}  // namespace
+
+TEST_CASE("db, -wal and -shm are 0600 under umask 0") {
+    ScopedUmask umask0(0);
+    TempDir dir;
+    std::string path = dir.file("new/sub/certa.db");
+    auto store = open_store(path);
+    store->put_certificate(certa::test::input_for(certa::test::make_self_signed({"perm.example"})));
+    // While the connection is open and has written, WAL and shared memory exist.
+    REQUIRE(file_exists(path + "-wal"));
+    REQUIRE(file_exists(path + "-shm"));
+    CHECK(file_mode(path) == 0600);
+    CHECK(file_mode(path + "-wal") == 0600);
+    CHECK(file_mode(path + "-shm") == 0600);
+    CHECK(file_mode(dir.file("new")) == 0700);
+    CHECK(file_mode(dir.file("new/sub")) == 0700);
+}
+
+TEST_CASE("an existing store with a looser mode is tightened to 0600") {
+    ScopedUmask umask0(0);
+    TempDir dir;
+    std::string path = dir.file("certa.db");
+    open_store(path);
+    REQUIRE(::chmod(path.c_str(), 0644) == 0);
+    REQUIRE(file_mode(path) == 0644);
+    auto store = open_store(path);
+    CHECK(file_mode(path) == 0600);
+    store->add_event("x", 0, "");
+    CHECK(file_mode(path + "-wal") == 0600);
+}
+
+TEST_CASE("an empty existing file becomes a store, with mode 0600") {
+    ScopedUmask umask0(0);
+    TempDir dir;
+    std::string path = dir.file("empty.db");
+    certa::test::write_file(path, "");
+    REQUIRE(::chmod(path.c_str(), 0666) == 0);
+    auto store = open_store(path);
+    CHECK(store->schema_version() >= 1);
+    CHECK(file_mode(path) == 0600);
+}
+
+TEST_CASE("a missing store is not created when create is false or read-only") {
+    TempDir dir;
+    std::string path = dir.file("missing.db");
+    OpenOptions no_create;
+    no_create.create = false;
+    try {
+        open_store(path, no_create);
+        FAIL("opened a missing store");
+    } catch (const StoreError& e) {
+        CHECK(e.kind() == StoreError::Kind::Io);
+        CHECK(std::string(e.what()).find("does not exist") != std::string::npos);
+    }
+    OpenOptions read_only;
+    read_only.read_only = true;
+    CHECK_THROWS_AS(open_store(path, read_only), StoreError);
+    CHECK_FALSE(file_exists(path));
+}
+
+TEST_CASE("a read-only store reads what a writer stored") {
+    TempDir dir;
+    std::string path = dir.file("certa.db");
+    std::int64_t id = 0;
+    {
+        auto writer = open_store(path);
+        id = writer->put_certificate(certa::test::input_for(certa::test::make_self_signed({"ro.example"})));
+    }
+    OpenOptions read_only;
+    read_only.read_only = true;
+    auto reader = open_store(path, read_only);
+    auto record = reader->find_active_certificate("ro.example");
+    REQUIRE(record);
+    CHECK(record->id == id);
+    CHECK_THROWS_AS(reader->add_event("x", 0, ""), StoreError);
+}
