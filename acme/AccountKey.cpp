@@ -4,7 +4,6 @@
 
 #include <openssl/core_names.h>
 #include <openssl/ec.h>
-#include <openssl/sha.h>
 
 #include <algorithm>
 #include <cctype>
@@ -47,7 +46,46 @@ std::string der_to_raw(const std::string& der, std::size_t half) {
     return out;
 }
 
+// The JWS algorithm a key pair implies, or nullopt for unsupported keys.
+std::optional<KeyAlg> alg_of(EVP_PKEY* key) {
+    int id = EVP_PKEY_get_base_id(key);
+    if (id == EVP_PKEY_RSA) return KeyAlg::RS256;
+    if (id != EVP_PKEY_EC) return std::nullopt;
+    char group[64] = {0};
+    size_t len = 0;
+    if (EVP_PKEY_get_utf8_string_param(key, OSSL_PKEY_PARAM_GROUP_NAME, group, sizeof group, &len) != 1)
+        return std::nullopt;
+    std::string g(group, len);
+    if (g == "prime256v1" || g == "P-256") return KeyAlg::ES256;
+    if (g == "secp384r1" || g == "P-384") return KeyAlg::ES384;
+    return std::nullopt;
+}
+
 }  // namespace
+
+std::string public_jwk_json(EVP_PKEY* key) {
+    // base64url output needs no JSON escaping.
+    auto alg = alg_of(key);
+    if (!alg) throw KeyError("unsupported key type for a JWK");
+    if (*alg == KeyAlg::RS256) {
+        std::string e = base64url_encode(bn_param(key, OSSL_PKEY_PARAM_RSA_E, 0));
+        std::string n = base64url_encode(bn_param(key, OSSL_PKEY_PARAM_RSA_N, 0));
+        return R"({"e":")" + e + R"(","kty":"RSA","n":")" + n + R"("})";
+    }
+    std::size_t size = coordinate_size(*alg);
+    std::string x = base64url_encode(bn_param(key, OSSL_PKEY_PARAM_EC_PUB_X, size));
+    std::string y = base64url_encode(bn_param(key, OSSL_PKEY_PARAM_EC_PUB_Y, size));
+    const char* crv = *alg == KeyAlg::ES384 ? "P-384" : "P-256";
+    return std::string(R"({"crv":")") + crv + R"(","kty":"EC","x":")" + x + R"(","y":")" + y + R"("})";
+}
+
+std::string jwk_thumbprint(std::string_view canonical_jwk_json) {
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int len = 0;
+    if (EVP_Digest(canonical_jwk_json.data(), canonical_jwk_json.size(), md, &len, EVP_sha256(), nullptr) != 1)
+        throw KeyError("SHA-256 failed");
+    return base64url_encode(std::string_view(reinterpret_cast<const char*>(md), len));
+}
 
 const char* to_string(KeyAlg alg) {
     switch (alg) {
@@ -79,48 +117,18 @@ AccountKey AccountKey::generate(KeyAlg alg) {
 AccountKey AccountKey::from_pem(std::string_view pem) {
     ossl::PKeyPtr key = ossl::parse_key_pem(pem);
     if (!key) throw KeyError("account key is not a valid PEM private key");
-    int id = EVP_PKEY_get_base_id(key.get());
-    if (id == EVP_PKEY_RSA) {
-        if (EVP_PKEY_get_bits(key.get()) < 2048) throw KeyError("RSA account key shorter than 2048 bits");
-        return AccountKey(std::move(key), KeyAlg::RS256);
-    }
-    if (id == EVP_PKEY_EC) {
-        char group[64] = {0};
-        size_t len = 0;
-        if (EVP_PKEY_get_utf8_string_param(key.get(), OSSL_PKEY_PARAM_GROUP_NAME, group, sizeof group, &len) == 1) {
-            std::string g(group, len);
-            if (g == "prime256v1" || g == "P-256") return AccountKey(std::move(key), KeyAlg::ES256);
-            if (g == "secp384r1" || g == "P-384") return AccountKey(std::move(key), KeyAlg::ES384);
-        }
-        throw KeyError("EC account key must use P-256 or P-384");
-    }
-    throw KeyError("account key must be EC (P-256/P-384) or RSA");
+    auto alg = alg_of(key.get());
+    if (!alg) throw KeyError("account key must be EC P-256, EC P-384 or RSA");
+    if (*alg == KeyAlg::RS256 && EVP_PKEY_get_bits(key.get()) < 2048)
+        throw KeyError("RSA account key shorter than 2048 bits");
+    return AccountKey(std::move(key), *alg);
 }
 
 std::string AccountKey::to_pem() const { return ossl::to_pem(key_.get()); }
 
-std::string AccountKey::jwk_json() const {
-    // RFC 7638 §3.2-3.3: required members, lexicographic order, no whitespace.
-    // base64url output needs no JSON escaping.
-    if (alg_ == KeyAlg::RS256) {
-        std::string e = base64url_encode(bn_param(key_.get(), OSSL_PKEY_PARAM_RSA_E, 0));
-        std::string n = base64url_encode(bn_param(key_.get(), OSSL_PKEY_PARAM_RSA_N, 0));
-        return R"({"e":")" + e + R"(","kty":"RSA","n":")" + n + R"("})";
-    }
-    std::size_t size = coordinate_size(alg_);
-    std::string x = base64url_encode(bn_param(key_.get(), OSSL_PKEY_PARAM_EC_PUB_X, size));
-    std::string y = base64url_encode(bn_param(key_.get(), OSSL_PKEY_PARAM_EC_PUB_Y, size));
-    const char* crv = alg_ == KeyAlg::ES384 ? "P-384" : "P-256";
-    return std::string(R"({"crv":")") + crv + R"(","kty":"EC","x":")" + x + R"(","y":")" + y + R"("})";
-}
+std::string AccountKey::jwk_json() const { return public_jwk_json(key_.get()); }
 
-std::string AccountKey::thumbprint() const {
-    std::string jwk = jwk_json();
-    unsigned char md[SHA256_DIGEST_LENGTH];
-    unsigned int len = 0;
-    if (EVP_Digest(jwk.data(), jwk.size(), md, &len, EVP_sha256(), nullptr) != 1) throw KeyError("SHA-256 failed");
-    return base64url_encode(std::string_view(reinterpret_cast<const char*>(md), len));
-}
+std::string AccountKey::thumbprint() const { return jwk_thumbprint(jwk_json()); }
 
 std::string AccountKey::sign(std::string_view signing_input) const {
     ossl::MdCtxPtr ctx(EVP_MD_CTX_new());

@@ -22,6 +22,13 @@ public:
     using std::runtime_error::runtime_error;
 };
 
+// RFC 7638 §3.2 canonical JWK of the public half of `key` (EC P-256/P-384 or
+// RSA): required members only, lexicographic order, no whitespace.
+// Works for public-only keys too. Throws KeyError for other key types.
+std::string public_jwk_json(EVP_PKEY* key);
+// RFC 7638 §3: base64url(SHA-256(canonical JWK)).
+std::string jwk_thumbprint(std::string_view canonical_jwk_json);
+
 class AccountKey {
 public:
     static AccountKey generate(KeyAlg alg = KeyAlg::ES256);

@@ -62,7 +62,7 @@ ossl::SslCtxPtr make_client_ctx() {
     return ctx;
 }
 
-HandshakeResult handshake(SSL_CTX* server_ctx, SSL_CTX* client_ctx, const ClientOptions& options) {
+HandshakeResult run_handshake(SSL_CTX* server_ctx, SSL_CTX* client_ctx, const ClientOptions& options) {
     HandshakeResult result;
     ossl::SslPtr server(SSL_new(server_ctx));
     ossl::SslPtr client(SSL_new(client_ctx));

@@ -36,7 +36,7 @@ ossl::SslCtxPtr make_server_ctx();
 ossl::SslCtxPtr make_client_ctx();
 
 // One full handshake between a new client and a new server SSL over a BIO pair.
-HandshakeResult handshake(SSL_CTX* server_ctx, SSL_CTX* client_ctx, const ClientOptions& options);
+HandshakeResult run_handshake(SSL_CTX* server_ctx, SSL_CTX* client_ctx, const ClientOptions& options);
 
 struct RawResult {
     bool accepted = false;   // the server got past the ClientHello (it answered with a ServerHello)

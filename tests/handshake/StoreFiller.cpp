@@ -1,0 +1,43 @@
+#include "StoreFiller.hpp"
+
+#include "storage/OpenSsl.hpp"
+
+#include <openssl/bn.h>
+#include <openssl/crypto.h>
+
+#include <memory>
+#include <stdexcept>
+
+namespace certa::test {
+
+PutResult put_test_cert(storage::Store& store, const std::vector<std::string>& names,
+                        const std::string& key_type, std::optional<std::int64_t> replaces,
+                        long not_before_offset_s, long validity_s) {
+    PutResult result;
+    result.cert = make_self_signed(names, key_type, not_before_offset_s, validity_s);
+    storage::CertificateInput input;
+    input.names = names;
+    input.key_type = key_type;
+    input.key_pem = result.cert.key_pem;
+    input.chain_pem = result.cert.chain_pem;
+    input.server = "https://127.0.0.1/dir";
+    input.replaces = replaces;
+    result.id = store.put_certificate(input);
+    return result;
+}
+
+std::string serial_of(X509* cert) {
+    if (!cert) return {};
+    ossl::BignumPtr bn(ASN1_INTEGER_to_BN(X509_get0_serialNumber(cert), nullptr));
+    if (!bn) return {};
+    std::unique_ptr<char, decltype([](char* p) { OPENSSL_free(p); })> hex(BN_bn2hex(bn.get()));
+    return hex ? std::string(hex.get()) : std::string();
+}
+
+std::string serial_of_pem(const std::string& cert_pem) {
+    auto chain = ossl::parse_chain_pem(cert_pem);
+    if (chain.empty()) throw std::runtime_error("serial_of_pem: not a certificate");
+    return serial_of(chain.front().get());
+}
+
+}  // namespace certa::test
