@@ -149,7 +149,8 @@ RawResult feed_server(SSL_CTX* server_ctx, const std::string& bytes) {
                            static_cast<unsigned char>(written[pos + 4]);
         if (pos + 5 + rlen > written.size()) break;
         if (type == 0x16 && rlen >= 1 && written[pos + 5] == 0x02) result.accepted = true;
-        if (type == 0x15 && rlen >= 2 && result.alert < 0)
+        // An alert after the ServerHello only reports the end of our input.
+        if (type == 0x15 && rlen >= 2 && result.alert < 0 && !result.accepted)
             result.alert = static_cast<unsigned char>(written[pos + 6]);
         pos += 5 + rlen;
     }

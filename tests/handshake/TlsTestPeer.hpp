@@ -40,7 +40,7 @@ HandshakeResult run_handshake(SSL_CTX* server_ctx, SSL_CTX* client_ctx, const Cl
 
 struct RawResult {
     bool accepted = false;   // the server got past the ClientHello (it answered with a ServerHello)
-    int alert = -1;          // alert description the server sent (-1: none)
+    int alert = -1;          // alert the server sent instead of a ServerHello (-1: none)
 };
 // Feeds raw bytes (TLS records) to a new server SSL and runs it once.
 RawResult feed_server(SSL_CTX* server_ctx, const std::string& bytes);
