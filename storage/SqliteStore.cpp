@@ -10,6 +10,8 @@
 #include "storage/SqliteStatement.hpp"
 #include "storage/SqliteTransaction.hpp"
 #include "storage/StoreFile.hpp"
+#include "storage/pg/ConnectionString.hpp"
+#include "storage/pg/PgStore.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -295,6 +297,7 @@ std::int64_t SqliteStore::current_generation() {
 // ---- factory -------------------------------------------------------------------
 
 std::unique_ptr<Store> open_store(const std::string& location, const OpenOptions& options) {
+    if (pg::is_postgres_url(location)) return std::make_unique<pg::PgStore>(location, options);
     return std::make_unique<SqliteStore>(location, options);
 }
 

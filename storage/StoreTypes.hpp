@@ -14,6 +14,9 @@ struct OpenOptions {
     bool create = true;            // create the file (0600) when missing
     bool read_only = false;
     int busy_timeout_ms = 5000;
+    // PostgreSQL: the longest current_generation() trusts its cached value
+    // without a NOTIFY (0: re-read on every call). SQLite ignores it.
+    int change_poll_ms = 1000;
 };
 
 struct Account {

@@ -1,0 +1,36 @@
+#include "storage/pg/PgNotifier.hpp"
+
+#include "storage/pg/PgConnection.hpp"
+
+#include <memory>
+
+namespace certa::storage::pg {
+
+namespace {
+
+struct PgFree {
+    void operator()(PGnotify* notify) const { PQfreemem(notify); }
+};
+using PgNotifyPtr = std::unique_ptr<PGnotify, PgFree>;
+
+}  // namespace
+
+PgNotifier::PgNotifier(PgConnection& connection) : connection_(connection) {
+    connection_.exec(std::string("LISTEN ") + kChangesChannel);
+}
+
+bool PgNotifier::drain() {
+    // A failed read means a broken connection; the caller's next statement
+    // reports (or repairs) it, and meanwhile "changed" forces that statement.
+    if (PQconsumeInput(connection_.get()) == 0) return true;
+    bool changed = false;
+    while (PgNotifyPtr notify{PQnotifies(connection_.get())})
+        changed = changed || std::string(notify->relname) == kChangesChannel;
+    return changed;
+}
+
+void PgNotifier::notify(PgConnection& connection, long long generation) {
+    connection.query("SELECT pg_notify($1, $2)", kChangesChannel, std::to_string(generation));
+}
+
+}  // namespace certa::storage::pg
