@@ -1,0 +1,120 @@
+/* A minimal HTTPS server in C that gets its certificates from certa through
+ * the C API (certa_handshake.h). It shows the whole integration: create an
+ * SSL_CTX without any certificate, attach the agent, serve.
+ *
+ *   example_server STORE [PORT [DEFAULT_NAME]]
+ *
+ * Listens on 127.0.0.1:PORT (0: any free port), prints "listening on PORT",
+ * answers each HTTPS request with a fixed body, and closes connections that
+ * negotiated acme-tls/1 right after the handshake (RFC 8737 §3). Serves one
+ * connection at a time; exits on SIGTERM/SIGINT. */
+#include "certa_handshake.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+static volatile sig_atomic_t stop_requested = 0;
+
+static void on_signal(int sig) {
+    (void)sig;
+    stop_requested = 1;
+}
+
+static const char body[] = "hello from certa example\n";
+
+static void serve(SSL_CTX *ctx, int fd) {
+    struct timeval tv = {5, 0};
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+    SSL *ssl = SSL_new(ctx);
+    if (!ssl) return;
+    SSL_set_fd(ssl, fd);
+    if (SSL_accept(ssl) == 1) {
+        const unsigned char *alpn = NULL;
+        unsigned int alpn_len = 0;
+        SSL_get0_alpn_selected(ssl, &alpn, &alpn_len);
+        if (!(alpn_len == 10 && memcmp(alpn, "acme-tls/1", 10) == 0)) {
+            char request[4096];
+            /* One read is enough for the test clients' small requests. */
+            if (SSL_read(ssl, request, sizeof request) > 0) {
+                char response[256];
+                int n = snprintf(response, sizeof response,
+                                 "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n"
+                                 "Content-Length: %zu\r\nConnection: close\r\n\r\n%s",
+                                 strlen(body), body);
+                SSL_write(ssl, response, n);
+            }
+        }
+        SSL_shutdown(ssl);
+    }
+    ERR_clear_error();
+    SSL_free(ssl);
+}
+
+int main(int argc, char **argv) {
+    if (argc < 2) {
+        fprintf(stderr, "usage: example_server STORE [PORT [DEFAULT_NAME]]\n");
+        return 2;
+    }
+    int port = argc > 2 ? atoi(argv[2]) : 0;
+    const char *default_name = argc > 3 ? argv[3] : NULL;
+
+    certa_agent *agent = certa_agent_open(argv[1], default_name);
+    if (!agent) {
+        fprintf(stderr, "example_server: %s\n", certa_last_error());
+        return 1;
+    }
+    SSL_CTX *ctx = SSL_CTX_new(TLS_server_method());
+    if (!ctx || certa_agent_attach(agent, ctx) != 0) {
+        fprintf(stderr, "example_server: cannot set up TLS: %s\n", certa_last_error());
+        SSL_CTX_free(ctx);
+        certa_agent_close(agent);
+        return 1;
+    }
+    SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
+
+    int listener = socket(AF_INET, SOCK_STREAM, 0);
+    int one = 1;
+    setsockopt(listener, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    struct sockaddr_in addr;
+    memset(&addr, 0, sizeof addr);
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    addr.sin_port = htons((unsigned short)port);
+    socklen_t len = sizeof addr;
+    if (listener < 0 || bind(listener, (struct sockaddr *)&addr, sizeof addr) != 0 ||
+        listen(listener, 16) != 0 || getsockname(listener, (struct sockaddr *)&addr, &len) != 0) {
+        fprintf(stderr, "example_server: cannot listen: %s\n", strerror(errno));
+        return 1;
+    }
+
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal; /* no SA_RESTART: accept() returns EINTR */
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGINT, &sa, NULL);
+    signal(SIGPIPE, SIG_IGN);
+
+    printf("listening on %d\n", ntohs(addr.sin_port));
+    fflush(stdout);
+    while (!stop_requested) {
+        int fd = accept(listener, NULL, NULL);
+        if (fd < 0) continue;
+        serve(ctx, fd);
+        close(fd);
+    }
+    close(listener);
+    SSL_CTX_free(ctx);
+    certa_agent_close(agent);
+    return 0;
+}
