@@ -28,13 +28,14 @@ public:
                       const ServeOptions& options) {
         std::shared_ptr<Relay> self(new Relay(std::move(client), std::move(target), std::move(ticket), options));
         self->watch_idle();
-        self->pump_up();
-        self->pump_down();
+        self->pump(self->client_, self->target_, self->up_, &Relay::client_ended);
+        self->pump(self->target_, self->client_, self->down_, &Relay::target_ended);
     }
 
 private:
     using error_code = boost::system::error_code;
     using Clock = std::chrono::steady_clock;
+    using Buffer = std::array<char, 16384>;
     static constexpr bool kTls = !std::is_same_v<ClientStream, Socket>;
 
     Relay(ClientStream client, Socket target, ConnectionTracker::Ticket ticket, const ServeOptions& options)
@@ -68,46 +69,38 @@ private:
         });
     }
 
-    // client -> target
-    void pump_up() {
-        client_.async_read_some(boost::asio::buffer(up_), [self = this->shared_from_this()](const error_code& ec, std::size_t n) {
+    // Copies `from` -> `to` until `from` ends or fails; then `ended` decides.
+    template <typename From, typename To>
+    void pump(From& from, To& to, Buffer& buffer, void (Relay::*ended)(const error_code&)) {
+        auto self = this->shared_from_this();
+        from.async_read_some(boost::asio::buffer(buffer), [self, &from, &to, &buffer, ended](const error_code& ec, std::size_t n) {
             if (self->closed_) return;
-            if (ec) {
-                self->up_open_ = false;
-                if (self->tls_shutdown_wanted_) return self->shutdown_client_tls();
-                if (!is_end(ec)) return self->fail("client read", ec);
-                error_code ignored;
-                self->target_.shutdown(Socket::shutdown_send, ignored);
-                if (!self->down_open_) self->close_all();
-                return;
-            }
+            if (ec) return ((*self).*ended)(ec);
             self->last_activity_ = Clock::now();
-            boost::asio::async_write(self->target_, boost::asio::buffer(self->up_.data(), n),
-                                     [self](const error_code& wec, std::size_t) {
+            boost::asio::async_write(to, boost::asio::buffer(buffer.data(), n),
+                                     [self, &from, &to, &buffer, ended](const error_code& wec, std::size_t) {
                                          if (self->closed_) return;
-                                         if (wec) return self->fail("target write", wec);
-                                         self->pump_up();
+                                         if (wec) return self->fail("write", wec);
+                                         self->pump(from, to, buffer, ended);
                                      });
         });
     }
 
-    // target -> client
-    void pump_down() {
-        target_.async_read_some(boost::asio::buffer(down_), [self = this->shared_from_this()](const error_code& ec, std::size_t n) {
-            if (self->closed_) return;
-            if (ec) {
-                self->down_open_ = false;
-                if (!is_end(ec)) return self->fail("target read", ec);
-                return self->end_client();
-            }
-            self->last_activity_ = Clock::now();
-            boost::asio::async_write(self->client_, boost::asio::buffer(self->down_.data(), n),
-                                     [self](const error_code& wec, std::size_t) {
-                                         if (self->closed_) return;
-                                         if (wec) return self->fail("client write", wec);
-                                         self->pump_down();
-                                     });
-        });
+    // The client stopped sending (FIN / close_notify) or failed.
+    void client_ended(const error_code& ec) {
+        up_open_ = false;
+        if (tls_shutdown_wanted_) return shutdown_client_tls();
+        if (!is_end(ec)) return fail("client read", ec);
+        error_code ignored;
+        target_.shutdown(Socket::shutdown_send, ignored);
+        if (!down_open_) close_all();
+    }
+
+    // The target stopped sending or failed.
+    void target_ended(const error_code& ec) {
+        down_open_ = false;
+        if (!is_end(ec)) return fail("target read", ec);
+        end_client();
     }
 
     // The target finished sending: pass the end on to the client.
@@ -160,8 +153,8 @@ private:
     const std::chrono::milliseconds shutdown_timeout_;
     boost::asio::steady_timer timer_;
     Clock::time_point last_activity_;
-    std::array<char, 16384> up_{};
-    std::array<char, 16384> down_{};
+    Buffer up_{};     // client -> target
+    Buffer down_{};   // target -> client
     bool up_open_ = true;
     bool down_open_ = true;
     bool tls_shutdown_wanted_ = false;
