@@ -76,7 +76,9 @@ SqliteStore::SqliteStore(const std::string& path, const OpenOptions& options)
         connection_.exec("PRAGMA synchronous = NORMAL");
     }
     connection_.exec("PRAGMA foreign_keys = ON");
-    if (!options.read_only) migrate_schema(connection_);
+    // Skipped when current, so opening never waits for another writer's lock.
+    if (!options.read_only && version < kLatestSchemaVersion) migrate_schema(connection_);
+    data_version_.emplace(connection_, "PRAGMA data_version");
 }
 
 void SqliteStore::write(const std::function<void()>& body) {
@@ -284,8 +286,8 @@ std::vector<Event> SqliteStore::list_events(std::int64_t certificate_id, int lim
 // set wrote_locally_. Only then is the meta row read again.
 std::int64_t SqliteStore::current_generation() {
     std::lock_guard lock(mutex_);
-    SqliteStatement version(connection_, "PRAGMA data_version");
-    std::int64_t data_version = version.step() ? version.int64(0) : -1;
+    std::int64_t data_version = data_version_->step() ? data_version_->int64(0) : -1;
+    data_version_->reset();  // a stepped statement would pin a read snapshot
     if (data_version != seen_data_version_ || wrote_locally_) {
         cached_generation_ = read_generation();
         seen_data_version_ = data_version;

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "storage/SqliteConnection.hpp"
+#include "storage/SqliteStatement.hpp"
 #include "storage/SqliteTransaction.hpp"
 #include "storage/Store.hpp"
 
@@ -71,7 +72,9 @@ private:
 
     std::mutex mutex_;
     SqliteConnection connection_;
-    // Change detection (see current_generation).
+    // Change detection (see current_generation). The statement is prepared
+    // once; it is declared after connection_ so it is finalized first.
+    std::optional<SqliteStatement> data_version_;
     std::int64_t seen_data_version_ = -1;
     std::int64_t cached_generation_ = 0;
     bool wrote_locally_ = true;

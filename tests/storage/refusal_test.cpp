@@ -148,9 +148,9 @@ TEST_CASE("a write while another connection holds the write lock fails as Locked
     open_store(path);
     OpenOptions impatient;
     impatient.busy_timeout_ms = 50;
-    auto store = open_store(path, impatient);  // opening a current store takes no write lock
     SqliteConnection holder(path, false, 1000);
     holder.exec("BEGIN IMMEDIATE");
+    auto store = open_store(path, impatient);  // opening a current store takes no write lock
     try {
         store->acquire_lease("x.example", "me", 60);
         FAIL("wrote through a held write lock");

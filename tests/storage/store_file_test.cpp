@@ -6,6 +6,7 @@
 
 #include <doctest/doctest.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 using namespace certa::storage;
 using certa::test::file_exists;
@@ -99,4 +100,42 @@ TEST_CASE("a read-only store reads what a writer stored") {
     REQUIRE(record);
     CHECK(record->id == id);
     CHECK_THROWS_AS(reader->add_event("x", 0, ""), StoreError);
+}
+
+TEST_CASE("processes racing to create the same new store all succeed") {
+    TempDir dir;
+    std::string path = dir.file("fresh/certa.db");
+    constexpr int kOpeners = 8;
+    int start[2];
+    REQUIRE(::pipe(start) == 0);
+    std::vector<pid_t> children;
+    for (int i = 0; i < kOpeners; ++i) {
+        pid_t pid = ::fork();
+        REQUIRE(pid >= 0);
+        if (pid == 0) {
+            ::close(start[1]);
+            char go = 0;
+            int code = 1;
+            if (::read(start[0], &go, 1) == 0) {
+                try {
+                    auto store = open_store(path);
+                    store->acquire_lease("l" + std::to_string(i), "child", 60);
+                    code = store->schema_version() == store->schema_version() ? 0 : 1;
+                } catch (...) {
+                    code = 2;
+                }
+            }
+            ::_exit(code);
+        }
+        children.push_back(pid);
+    }
+    ::close(start[0]);
+    ::close(start[1]);
+    int ok = 0;
+    for (pid_t pid : children) ok += certa::test::wait_child(pid) == 0;
+    CHECK(ok == kOpeners);
+    auto store = open_store(path);
+    CHECK(store->integrity_check() == "ok");
+    for (int i = 0; i < kOpeners; ++i) CHECK_FALSE(store->acquire_lease("l" + std::to_string(i), "late", 60).acquired);
+    CHECK(file_mode(path) == 0600);
 }
