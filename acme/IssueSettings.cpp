@@ -39,6 +39,8 @@ std::string IssueSettings::to_json() const {
     v["webroot"] = json::string_value(webroot);
     v["dns_hook"] = json::string_value(dns_hook);
     v["tls_port"] = json::Value::number(static_cast<int>(tls_port));
+    v["export_dirs"] = json::string_array(export_dirs);
+    v["deploy_hook"] = json::string_value(deploy_hook);
     return json::serialize(v);
 }
 
@@ -57,6 +59,8 @@ IssueSettings IssueSettings::from_json(const std::string& text) {
     s.webroot = json::string_field(v, "webroot").value_or(s.webroot);
     s.dns_hook = json::string_field(v, "dns_hook").value_or(s.dns_hook);
     s.tls_port = port_field(v, "tls_port", s.tls_port);
+    s.export_dirs = json::string_array_field(v, "export_dirs");
+    s.deploy_hook = json::string_field(v, "deploy_hook").value_or(s.deploy_hook);
     return s;
 }
 

@@ -25,6 +25,10 @@ struct IssueSettings {
     std::string dns_hook;
     // tls-alpn-01: a temporary responder port (0 = rely on `certa serve`)
     std::uint16_t tls_port = 0;
+    // renewal: directories `certa export --dir` wrote (rewritten after each
+    // renewal) and the deploy hook run after it (`certa renew --deploy-hook`)
+    std::vector<std::string> export_dirs;
+    std::string deploy_hook;
 
     std::string to_json() const;
     // Missing members keep their defaults; throws json::JsonError when malformed.

@@ -1,0 +1,270 @@
+#include "acme/Renewer.hpp"
+
+#include "acme/ChallengeSetup.hpp"
+#include "acme/DeployHook.hpp"
+#include "acme/Identifier.hpp"
+#include "acme/IssueSettings.hpp"
+#include "acme/Issuer.hpp"
+#include "acme/LeaseKeeper.hpp"
+#include "acme/RenewalPolicy.hpp"
+#include "acme/RenewalSchedule.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <atomic>
+#include <map>
+#include <mutex>
+#include <set>
+#include <thread>
+
+namespace certa::acme {
+
+using storage::CertificateRecord;
+using storage::UnixTime;
+
+namespace {
+
+UnixTime now_s() {
+    return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+std::string one_line(std::string text) {
+    std::replace(text.begin(), text.end(), '\n', ' ');
+    std::replace(text.begin(), text.end(), '\r', ' ');
+    return text;
+}
+
+std::string primary_name(const CertificateRecord& cert) { return cert.names.empty() ? "#" + std::to_string(cert.id) : cert.names.front(); }
+
+}  // namespace
+
+const char* to_string(RenewStatus status) {
+    switch (status) {
+        case RenewStatus::Renewed: return "renewed";
+        case RenewStatus::NotDue: return "not-due";
+        case RenewStatus::Skipped: return "skipped";
+        case RenewStatus::Failed: return "failed";
+    }
+    return "unknown";
+}
+
+// Per worker thread: one ACME client per CA (clients carry the account and
+// nonces of one thread's orders).
+struct Renewer::Worker {
+    std::map<std::string, std::unique_ptr<AcmeClient>> clients;
+
+    AcmeClient& client(const IssueSettings& s) {
+        auto& slot = clients[s.server + '\n' + s.ca_bundle];
+        if (!slot) slot = std::make_unique<AcmeClient>(s.server, HttpOptions{s.ca_bundle});
+        return *slot;
+    }
+};
+
+// Shared by the workers: standalone http-01 responders (one per address and
+// port, for the whole run; they answer every challenge row in the store).
+struct Renewer::Shared {
+    std::mutex mutex;
+    std::map<std::string, std::unique_ptr<Http01Responder>> responders;
+
+    void ensure_responder(const IssueSettings& s, storage::Store& store) {
+        if (s.challenge != "http-01" || !s.webroot.empty()) return;
+        std::lock_guard lock(mutex);
+        const std::string key = s.http_address + ':' + std::to_string(s.http_port);
+        if (responders.count(key)) return;
+        responders[key] = start_http_responder(s, store);  // null: another responder serves the store
+    }
+};
+
+Renewer::Renewer(storage::Store& store, RenewOptions options, ExportWriter export_writer)
+    : store_(store), options_(std::move(options)), export_writer_(std::move(export_writer)),
+      shared_(std::make_unique<Shared>()) {}
+
+Renewer::~Renewer() = default;
+
+std::vector<CertificateRecord> Renewer::candidates(std::vector<RenewOutcome>& missing) {
+    std::vector<CertificateRecord> rows;
+    if (options_.names.empty()) {
+        rows = store_.list_certificates({});
+    } else {
+        std::set<std::int64_t> seen;
+        for (const auto& name : options_.names) {
+            storage::CertificateFilter filter;
+            filter.name = name;
+            auto found = store_.list_certificates(filter);
+            if (found.empty()) {
+                RenewOutcome o;
+                o.name = name;
+                o.status = RenewStatus::Failed;
+                o.error = "no active certificate for this name";
+                missing.push_back(o);
+            }
+            for (auto& row : found)
+                if (seen.insert(row.id).second) rows.push_back(std::move(row));
+        }
+    }
+    // Expired (and soonest-expiring) certificates first.
+    std::stable_sort(rows.begin(), rows.end(),
+                     [](const CertificateRecord& a, const CertificateRecord& b) { return a.not_after < b.not_after; });
+    return rows;
+}
+
+std::vector<RenewOutcome> Renewer::run() {
+    std::vector<RenewOutcome> missing;
+    const auto rows = candidates(missing);
+    std::vector<RenewOutcome> outcomes(rows.size());
+    std::atomic<std::size_t> next{0};
+    auto work = [&] {
+        Worker worker;
+        for (std::size_t i = next++; i < rows.size(); i = next++) outcomes[i] = process(rows[i], worker);
+    };
+    const std::size_t threads = std::clamp<std::size_t>(static_cast<std::size_t>(std::max(options_.parallel, 1)), 1,
+                                                        std::max<std::size_t>(rows.size(), 1));
+    {
+        std::vector<std::jthread> pool;  // joined at the end of this block
+        for (std::size_t t = 1; t < threads; ++t) pool.emplace_back(work);
+        work();
+    }
+    outcomes.insert(outcomes.end(), missing.begin(), missing.end());
+    return outcomes;
+}
+
+RenewOutcome Renewer::process(const CertificateRecord& cert, Worker& worker) {
+    RenewOutcome out;
+    out.name = primary_name(cert);
+    out.certificate_id = cert.id;
+    try {
+        const UnixTime now = now_s();
+        // Back-off after failures (RenewalState.next_attempt); --force ignores it.
+        if (!options_.force && cert.next_attempt > now) {
+            out.when = cert.next_attempt;
+            out.error = cert.last_error;
+            return out;
+        }
+        const IssueSettings settings = IssueSettings::from_json(cert.settings_json);
+        const DueCheck due = check_due(store_, cert, {options_.force, options_.days, now},
+                                       [&]() -> AcmeClient& { return worker.client(settings); });
+        if (!due.due) {
+            out.when = due.when;
+            return out;
+        }
+        const std::string lease = "cert:" + std::to_string(cert.id);
+        const storage::LeaseGrant grant = store_.acquire_lease(lease, options_.owner, options_.lease_ttl_s);
+        if (!grant.acquired) {
+            out.status = RenewStatus::Skipped;
+            out.error = "being renewed by " + grant.holder;
+            return out;
+        }
+        LeaseKeeper keeper(store_, lease, grant.token, options_.lease_ttl_s);
+        // Re-read under the lease: another run may have renewed it (or failed) meanwhile.
+        const auto fresh = store_.get_certificate(cert.id);
+        if (!fresh || fresh->status != storage::CertificateStatus::Active) {
+            out.status = RenewStatus::Skipped;
+            out.error = "already renewed";
+            return out;
+        }
+        if (!options_.force && fresh->next_attempt > now) {
+            out.when = fresh->next_attempt;
+            out.error = fresh->last_error;
+            return out;
+        }
+        return renew_leased(*fresh, keeper.fence(), worker);
+    } catch (const std::exception& e) {
+        out.status = RenewStatus::Failed;
+        out.error = one_line(e.what());
+        return out;
+    }
+}
+
+RenewOutcome Renewer::renew_leased(const CertificateRecord& cert, const storage::LeaseFence& fence, Worker& worker) {
+    RenewOutcome out;
+    out.name = primary_name(cert);
+    out.certificate_id = cert.id;
+    try {
+        IssueSettings settings = IssueSettings::from_json(cert.settings_json);
+        if (!options_.deploy_hook.empty()) settings.deploy_hook = options_.deploy_hook;
+        if (std::string problem = validate(settings); !problem.empty()) throw std::runtime_error(problem);
+        const auto identifiers = parse_identifiers(cert.names);
+
+        AcmeClient& client = worker.client(settings);
+        auto solver = make_solver(settings, store_);
+        shared_->ensure_responder(settings, store_);
+        RegisterOptions account;
+        account.contact = settings.contact;
+        Issuer issuer(store_, client, *solver, account);
+        const storage::Account& used = issuer.ensure_account();
+
+        IssueExtras extras;
+        extras.replaces = cert.id;
+        extras.fence = fence;
+        extras.event_kind = "renewed";
+        // RFC 9773 §5: "replaces" only to the same CA and account that issued it.
+        if (client.directory().renewal_info && used.id == cert.account_id && client.directory_url() == cert.server)
+            extras.replaces_cert_id = cert.ari_cert_id;
+        CertificateRecord renewed;
+        try {
+            renewed = issuer.issue(identifiers, settings, extras);
+        } catch (const AcmeError& e) {
+            // RFC 9773 §5: the CA refuses a second replacement; order without it.
+            if (extras.replaces_cert_id.empty() || !e.problem().is("alreadyReplaced")) throw;
+            spdlog::warn("{}: {}; ordering without 'replaces'", out.name, e.what());
+            extras.replaces_cert_id.clear();
+            renewed = issuer.issue(identifiers, settings, extras);
+        }
+        out.status = RenewStatus::Renewed;
+        out.new_id = renewed.id;
+        out.when = renewed.not_after;
+        out.deploy_error = deploy(renewed, settings.export_dirs, settings.deploy_hook);
+    } catch (const std::exception& e) {
+        out.status = RenewStatus::Failed;
+        out.error = one_line(e.what());
+        record_failure(cert, out.error);
+    }
+    return out;
+}
+
+void Renewer::record_failure(const CertificateRecord& cert, const std::string& error) {
+    storage::RenewalState state{cert.ari_window_start, cert.ari_window_end, cert.ari_next_check, cert.renew_at,
+                                cert.next_attempt, cert.failures, cert.last_error};
+    state.failures = cert.failures + 1;
+    state.next_attempt = now_s() + backoff_delay(state.failures).count();
+    state.last_error = error;
+    try {
+        store_.update_renewal_state(cert.id, state);
+    } catch (const std::exception& e) {
+        spdlog::warn("certificate {}: cannot record the failure: {}", cert.id, e.what());
+    }
+}
+
+// Export directories first (the hook may read them), then the deploy hook.
+std::string Renewer::deploy(const CertificateRecord& renewed, const std::vector<std::string>& export_dirs,
+                            const std::string& hook) {
+    std::string error;
+    for (const auto& dir : export_dirs) {
+        try {
+            export_writer_(renewed, dir);
+            store_.add_event("exported", renewed.id, "to " + dir);
+        } catch (const std::exception& e) {
+            error = "export to " + dir + " failed: " + one_line(e.what());
+        }
+    }
+    if (error.empty() && !hook.empty()) {
+        DeployContext context{renewed, store_.location(), export_dirs};
+        try {
+            if (std::string failed = run_deploy_hook(hook, context, options_.hook_timeout); !failed.empty())
+                error = "deploy hook failed: " + one_line(failed);
+        } catch (const std::exception& e) {
+            error = "deploy hook failed: " + one_line(e.what());
+        }
+        if (error.empty()) store_.add_event("deployed", renewed.id, "deploy hook succeeded");
+    }
+    if (!error.empty()) {
+        store_.add_event("deploy-failed", renewed.id, error);
+        storage::RenewalState state;
+        state.last_error = error;
+        store_.update_renewal_state(renewed.id, state);
+    }
+    return error;
+}
+
+}  // namespace certa::acme
