@@ -4,6 +4,7 @@
 
 #include <openssl/crypto.h>
 
+#include <algorithm>
 #include <exception>
 #include <stdexcept>
 
@@ -60,7 +61,7 @@ AgentImpl::~AgentImpl() {
     {
         std::lock_guard lock(stop_mutex_);
         stopping_ = true;
-    }
+    }  // (set under the mutex so that the watcher cannot miss the notification)
     stop_cv_.notify_all();
     if (watcher_.joinable()) watcher_.join();
 }
@@ -77,6 +78,11 @@ void AgentImpl::refresh() {
         if (auto next = loader_.load()) {
             snapshot_.store(std::move(next), std::memory_order_release);
             ++reloads_;
+            if (options_.preparse && options_.watch) {
+                const auto& added = loader_.last_added();
+                backlog_.insert(backlog_.end(), added.begin(), added.end());
+                backlog_size_ = backlog_.size();
+            }
         }
         last_error_.clear();
     } catch (const std::exception& e) {
@@ -87,16 +93,38 @@ void AgentImpl::refresh() {
 }
 
 void AgentImpl::watch_loop() {
+    constexpr std::size_t kPreparseChunk = 256;
     std::unique_lock lock(stop_mutex_);
-    while (!stop_cv_.wait_for(lock, options_.poll_interval, [this] { return stopping_; })) {
+    while (!stopping_) {
         lock.unlock();
         try {
             refresh();
         } catch (const std::exception&) {
             // Counted and kept in last_reload_error(); the old snapshot keeps serving.
         }
+        // Pre-parse in chunks between polls so that a reload is never late by
+        // more than one chunk; skip the wait while a backlog remains.
+        const bool more = options_.preparse && preparse_some(kPreparseChunk) > 0;
         lock.lock();
+        if (!more) stop_cv_.wait_for(lock, options_.poll_interval, [this] { return stopping_.load(); });
     }
+}
+
+std::size_t AgentImpl::preparse_some(std::size_t limit) {
+    std::vector<std::shared_ptr<const CertEntry>> chunk;
+    {
+        std::lock_guard lock(load_mutex_);
+        std::size_t take = std::min(limit, backlog_.size());
+        chunk.assign(backlog_.end() - static_cast<std::ptrdiff_t>(take), backlog_.end());
+        backlog_.resize(backlog_.size() - take);
+        backlog_size_ = backlog_.size();
+    }
+    for (const auto& entry : chunk) {
+        if (stopping_) break;
+        entry->material();  // thread-safe, once per entry
+        ++preparsed_;
+    }
+    return backlog_size_.load();
 }
 
 std::size_t AgentImpl::certificate_count() const { return snapshot()->certs->size(); }
@@ -111,6 +139,8 @@ AgentStats AgentImpl::stats() const {
     s.failures = failures_.load();
     s.reloads = reloads_.load();
     s.reload_errors = reload_errors_.load();
+    s.preparsed = preparsed_.load();
+    s.preparse_backlog = backlog_size_.load();
     return s;
 }
 

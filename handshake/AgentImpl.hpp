@@ -13,6 +13,7 @@
 #include <mutex>
 #include <string>
 #include <thread>
+#include <vector>
 
 namespace certa::handshake {
 
@@ -36,6 +37,8 @@ public:
 
 private:
     void watch_loop();
+    // Parses up to `limit` backlog entries; returns how many are left.
+    std::size_t preparse_some(std::size_t limit);
     std::shared_ptr<const Snapshot> snapshot() const { return snapshot_.load(std::memory_order_acquire); }
 
     AgentOptions options_;
@@ -45,14 +48,15 @@ private:
     mutable std::mutex load_mutex_;  // serializes use of loader_ (and its Store)
     IndexLoader loader_;
     std::string last_error_;         // guarded by load_mutex_
+    std::vector<std::shared_ptr<const CertEntry>> backlog_;  // to pre-parse; guarded by load_mutex_
 
     std::mutex stop_mutex_;
     std::condition_variable stop_cv_;
-    bool stopping_ = false;
+    std::atomic<bool> stopping_{false};
     std::thread watcher_;
 
     std::atomic<std::uint64_t> handshakes_{0}, challenges_{0}, leaves_{0}, failures_{0};
-    std::atomic<std::uint64_t> reloads_{0}, reload_errors_{0};
+    std::atomic<std::uint64_t> reloads_{0}, reload_errors_{0}, preparsed_{0}, backlog_size_{0};
 };
 
 }  // namespace certa::handshake

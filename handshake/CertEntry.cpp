@@ -1,5 +1,6 @@
 #include "handshake/CertEntry.hpp"
 
+#include "handshake/KeyDecoder.hpp"
 #include "handshake/NameNormalizer.hpp"
 
 #include <openssl/crypto.h>
@@ -40,7 +41,7 @@ CertEntry::~CertEntry() { cleanse(key_pem_); }
 
 void CertEntry::parse() const {
     auto chain = ossl::parse_chain_pem(chain_pem_);
-    auto key = ossl::parse_key_pem(key_pem_);
+    auto key = decode_private_key(key_pem_);
     cleanse(key_pem_);
     chain_pem_.clear();
     chain_pem_.shrink_to_fit();

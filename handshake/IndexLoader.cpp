@@ -13,6 +13,7 @@ std::shared_ptr<const Snapshot> IndexLoader::load() {
     // the reads below. Rows committed meanwhile may be read too; the next load
     // reads them again, and applying a row twice changes nothing.
     const std::int64_t generation = store_->current_generation();
+    last_added_.clear();
     if (current_ && generation == current_->generation) return nullptr;
     const std::int64_t since = current_ ? current_->generation : -1;
 
@@ -51,6 +52,7 @@ std::shared_ptr<const Snapshot> IndexLoader::load() {
         snapshot->certs = base.with_changes(removed, added);
     }
     current_ = snapshot;
+    last_added_ = std::move(added);
     return snapshot;
 }
 

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <memory>
 #include <unordered_map>
+#include <vector>
 
 namespace certa::handshake {
 
@@ -21,11 +22,15 @@ public:
     // store cannot be read; the previous state is kept then.
     std::shared_ptr<const Snapshot> load();
 
+    // The entries the last load() added to the index (for pre-parsing).
+    const std::vector<std::shared_ptr<const CertEntry>>& last_added() const { return last_added_; }
+
 private:
     std::unique_ptr<storage::Store> store_;
     std::shared_ptr<const Snapshot> current_;
     // Active rows currently indexed, by row id.
     std::unordered_map<std::int64_t, std::shared_ptr<const CertEntry>> active_;
+    std::vector<std::shared_ptr<const CertEntry>> last_added_;
 };
 
 }  // namespace certa::handshake

@@ -2,10 +2,6 @@
 
 #include "storage/OpenSsl.hpp"
 
-#include <openssl/bn.h>
-#include <openssl/crypto.h>
-
-#include <memory>
 #include <stdexcept>
 
 namespace certa::test {
@@ -24,14 +20,6 @@ PutResult put_test_cert(storage::Store& store, const std::vector<std::string>& n
     input.replaces = replaces;
     result.id = store.put_certificate(input);
     return result;
-}
-
-std::string serial_of(X509* cert) {
-    if (!cert) return {};
-    ossl::BignumPtr bn(ASN1_INTEGER_to_BN(X509_get0_serialNumber(cert), nullptr));
-    if (!bn) return {};
-    std::unique_ptr<char, decltype([](char* p) { OPENSSL_free(p); })> hex(BN_bn2hex(bn.get()));
-    return hex ? std::string(hex.get()) : std::string();
 }
 
 std::string serial_of_pem(const std::string& cert_pem) {

@@ -3,8 +3,8 @@
 
 #include "storage/Store.hpp"
 
-#include <openssl/x509.h>
 #include "tests/support/TestCertificates.hpp"
+#include "TlsTestPeer.hpp"
 
 #include <cstdint>
 #include <optional>
@@ -24,8 +24,7 @@ PutResult put_test_cert(storage::Store& store, const std::vector<std::string>& n
                         const std::string& key_type = "ec256", std::optional<std::int64_t> replaces = {},
                         long not_before_offset_s = -60, long validity_s = 86400 * 30);
 
-// The hex serial of a certificate in PEM (to tell renewals apart).
+// The hex serial of a certificate in PEM (to tell renewals apart; see serial_of).
 std::string serial_of_pem(const std::string& cert_pem);
-std::string serial_of(X509* cert);
 
 }  // namespace certa::test

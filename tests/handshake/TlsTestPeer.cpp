@@ -1,11 +1,14 @@
 #include "TlsTestPeer.hpp"
 
 #include <arpa/inet.h>
+#include <openssl/bn.h>
+#include <openssl/crypto.h>
 #include <openssl/err.h>
 #include <openssl/rand.h>
 
 #include <array>
 #include <ctime>
+#include <memory>
 #include <stdexcept>
 
 namespace certa::test {
@@ -195,6 +198,14 @@ std::string make_client_hello(const std::vector<std::pair<std::uint16_t, std::st
         records += std::string("\x16\x03\x01", 3) + u16(frag.size()) + frag;
     }
     return records;
+}
+
+std::string serial_of(X509* cert) {
+    if (!cert) return {};
+    ossl::BignumPtr bn(ASN1_INTEGER_to_BN(X509_get0_serialNumber(cert), nullptr));
+    if (!bn) return {};
+    std::unique_ptr<char, decltype([](char* p) { OPENSSL_free(p); })> hex(BN_bn2hex(bn.get()));
+    return hex ? std::string(hex.get()) : std::string();
 }
 
 std::vector<std::string> san_names(X509* cert) {

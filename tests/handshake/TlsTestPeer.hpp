@@ -52,6 +52,8 @@ std::string make_client_hello(const std::vector<std::pair<std::uint16_t, std::st
 std::string sni_body(const std::string& host);
 std::string alpn_body(const std::vector<std::string>& protocols);
 
+// The serial number of a certificate in uppercase hex ("" for null).
+std::string serial_of(X509* cert);
 // The DNS / IP SANs of a certificate, in order.
 std::vector<std::string> san_names(X509* cert);
 // Whether `cert` carries the RFC 8737 acmeIdentifier extension.

@@ -282,3 +282,26 @@ TEST_CASE("open refuses a missing or foreign store") {
     CHECK_THROWS_AS(Agent::open(dir.file("missing.db")), storage::StoreError);
     CHECK_FALSE(std::filesystem::exists(dir.file("missing.db")));
 }
+
+TEST_CASE("preparse: the watcher parses every certificate ahead of its first handshake") {
+    Fixture f;
+    std::vector<PutResult> certs;
+    for (int i = 0; i < 20; ++i) certs.push_back(put_test_cert(*f.store, {"p" + std::to_string(i) + ".test"}));
+    AgentOptions o;
+    o.preparse = true;
+    o.poll_interval = std::chrono::milliseconds(10);
+    f.agent = Agent::open(f.path, o);
+    f.agent->attach(f.server.get());
+    for (int i = 0; i < 1000 && f.agent->stats().preparsed < certs.size(); ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    CHECK(f.agent->stats().preparsed == certs.size());
+    CHECK(f.agent->stats().preparse_backlog == 0);
+    auto r = f.hello("p7.test");
+    REQUIRE(r.ok);
+    CHECK(serial_of(r.leaf.get()) == serial_of_pem(certs[7].cert.cert_pem));
+    // A renewal is pre-parsed too.
+    put_test_cert(*f.store, {"p7.test"}, "ec256", certs[7].id);
+    for (int i = 0; i < 1000 && f.agent->stats().preparsed < certs.size() + 1; ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    CHECK(f.agent->stats().preparsed == certs.size() + 1);
+}
