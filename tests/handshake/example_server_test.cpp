@@ -135,3 +135,39 @@ TEST_CASE("example server: a missing store is reported through certa_last_error"
     CHECK(r.err.find("example_server: ") == 0);
     CHECK(r.err.size() > std::string("example_server: \n").size());
 }
+
+TEST_CASE("pkg-config: the example builds against certa_handshake.pc alone") {
+    const char* pc_dir = std::getenv("CERTA_PKGCONFIG_DIR");
+    const char* source = std::getenv("CERTA_EXAMPLE_SOURCE");
+    const char* lib_dir = std::getenv("CERTA_HANDSHAKE_LIB_DIR");
+    REQUIRE_MESSAGE((pc_dir && source && lib_dir), "run through meson test");
+    TempDir dir;
+    RunOptions o;
+    o.timeout = std::chrono::milliseconds(120000);
+    o.env["PKG_CONFIG_PATH"] = pc_dir;
+    auto flags = run({"pkg-config", "--cflags", "--libs", "certa_handshake-uninstalled"}, o);
+    REQUIRE_MESSAGE(flags.exit_code == 0, flags.err);
+    CHECK(flags.out.find("-lcerta_handshake") != std::string::npos);
+    // cc SOURCE -o BIN $(pkg-config ...), split on spaces (the build paths have none).
+    std::vector<std::string> argv = {"cc", source, "-o", dir.file("example")};
+    std::string word;
+    for (char c : flags.out + " ") {
+        if (c == ' ' || c == '\n') {
+            if (!word.empty()) argv.push_back(word);
+            word.clear();
+        } else {
+            word += c;
+        }
+    }
+    auto cc = run(argv, o);
+    REQUIRE_MESSAGE(cc.exit_code == 0, cc.err);
+    auto store = storage::open_store(dir.file("certa.db"));
+    put_test_cert(*store, {"example.com"});
+    RunOptions env;
+    env.env["LD_LIBRARY_PATH"] = lib_dir;
+    Background server({dir.file("example"), dir.file("certa.db"), "0"}, env);
+    const std::string port = wait_for_port(server);
+    auto r = s_client(port, "example.com");
+    CHECK(r.out.find("CN = example.com") != std::string::npos);
+    CHECK(server.stop(SIGTERM).exit_code == 0);
+}
