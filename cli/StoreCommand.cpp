@@ -1,8 +1,9 @@
-// `certa store check` and `certa store path`.
+// `certa store check` and `certa store path` (`store migrate`: StoreMigrateCommand.cpp).
 #include "cli/CliError.hpp"
 #include "cli/Commands.hpp"
 #include "cli/ErrorReport.hpp"
 #include "cli/OpenStore.hpp"
+#include "cli/StoreMigrateCommand.hpp"
 
 #include <cpprest/json.h>
 
@@ -59,6 +60,7 @@ void register_store_command(CLI::App& app, GlobalOptions& g, CommandAction& acti
     set_action(check, action, [&g] { return run_check(g); });
     CLI::App* path = store->add_subcommand("path", "Print the store location certa would use");
     set_action(path, action, [&g] { return run_path(g); });
+    register_store_migrate_command(*store, g, action);
 }
 
 }  // namespace certa::cli

@@ -1,0 +1,182 @@
+// PostgreSQL-only behaviour of the store: schema identity and refusals,
+// password redaction, PGPASSFILE, NOTIFY-driven change detection, and a
+// stalled lease holder that can never overwrite a newer certificate.
+#include "PostgresHarness.hpp"
+#include "StoreFixtures.hpp"
+#include "Subprocess.hpp"
+#include "storage/Store.hpp"
+#include "storage/pg/ConnectionString.hpp"
+#include "storage/pg/PgConnection.hpp"
+
+#include <doctest/doctest.h>
+
+#include <chrono>
+#include <thread>
+
+using namespace certa::storage;
+using certa::test::PostgresHarness;
+namespace pg = certa::storage::pg;
+
+namespace {
+
+PostgresHarness& server() { return PostgresHarness::shared(); }
+
+StoreError open_error(const std::string& url, const OpenOptions& options = {}) {
+    try {
+        open_store(url, options);
+    } catch (const StoreError& e) {
+        return e;
+    }
+    FAIL("open_store succeeded on " << url);
+    return StoreError(StoreError::Kind::Io, "unreachable");
+}
+
+}  // namespace
+
+TEST_CASE("a postgresql:// URL opens a migrated PostgreSQL store") {
+    std::string url = server().create_database();
+    auto store = open_store(url);
+    CHECK(store->schema_version() == 2);
+    CHECK(store->integrity_check() == "ok");
+    CHECK(store->location() == url);
+    std::int64_t id = store->put_certificate(certa::test::input_for(certa::test::make_self_signed({"pg.example"})));
+    auto again = open_store(url);  // a second opener finds it current
+    auto found = again->find_active_certificate("PG.example");
+    REQUIRE(found);
+    CHECK(found->id == id);
+    // postgres:// is accepted too.
+    std::string alias = "postgres://" + url.substr(std::string("postgresql://").size());
+    CHECK(open_store(alias)->get_certificate(id));
+}
+
+TEST_CASE("a newer schema and a foreign database are refused with the SQLite error kinds") {
+    std::string newer = server().create_database();
+    open_store(newer);
+    {
+        pg::PgConnection raw(newer);
+        raw.exec("UPDATE certa_schema SET version = 99");
+    }
+    auto error = open_error(newer);
+    CHECK(error.kind() == StoreError::Kind::NewerSchema);
+    CHECK(std::string(error.what()).find("99") != std::string::npos);
+
+    std::string foreign = server().create_database();
+    {
+        pg::PgConnection raw(foreign);
+        raw.exec("CREATE TABLE invoices(id integer)");
+    }
+    CHECK(open_error(foreign).kind() == StoreError::Kind::NotAStore);
+    pg::PgConnection check(foreign);
+    CHECK(check.exec("SELECT 1 FROM pg_tables WHERE tablename = 'meta'").empty());  // nothing was written
+
+    std::string empty = server().create_database();
+    OpenOptions no_create;
+    no_create.create = false;
+    CHECK(open_error(empty, no_create).kind() == StoreError::Kind::Io);
+}
+
+TEST_CASE("redact removes passwords in URL, key/value and query forms") {
+    CHECK(pg::redact("postgresql://alice:s3cret@db:5432/certa") == "postgresql://alice:***@db:5432/certa");
+    CHECK(pg::redact("host=db password=s3cret user=alice") == "host=db password=*** user=alice");
+    CHECK(pg::redact("host=db password = 'it\\'s secret' user=a") == "host=db password = *** user=a");
+    CHECK(pg::redact("postgres://db/certa?user=a&password=s3cret&sslmode=require") ==
+          "postgres://db/certa?user=a&password=***&sslmode=require");
+    CHECK(pg::redact("PASSWORD=s3cret") == "PASSWORD=***");
+    // A password libpq echoes bare is caught through the connection string.
+    CHECK(pg::redact("bad value \"hunter2x\"", "postgresql://u:hunter2x@h/d") == "bad value \"***\"");
+    CHECK(pg::redact("bad value \"p@ss\"", "postgresql://u:p%40ss@h/d") == "bad value \"***\"");
+    CHECK(pg::redact("nothing secret here") == "nothing secret here");
+    CHECK(pg::is_postgres_url("PostgreSQL://h/d"));
+    CHECK_FALSE(pg::is_postgres_url("/var/lib/certa/certa.db"));
+}
+
+TEST_CASE("connection failures never carry the password") {
+    std::string secret = "Wr0ng-Secret-Value";
+    std::string url = "postgresql://certa:" + secret + "@127.0.0.1:" + std::to_string(server().port()) + "/postgres";
+    auto error = open_error(url);
+    CHECK(error.kind() == StoreError::Kind::Io);
+    std::string message = error.what();
+    CHECK(message.find("password authentication failed") != std::string::npos);
+    CHECK(message.find(secret) == std::string::npos);
+    CHECK(message.find("certa:***@") != std::string::npos);
+
+    // A malformed key/value string: libpq's parse error quotes the input.
+    auto bad = open_error("postgresql://certa:" + secret + "@127.0.0.1:notaport/postgres");
+    CHECK(std::string(bad.what()).find(secret) == std::string::npos);
+
+    // The right password inline works, and location() hides it.
+    std::string database = server().create_database();
+    auto store = open_store(server().url_with_password(database.substr(database.rfind('/') + 1)));
+    CHECK(store->location().find(server().password()) == std::string::npos);
+    CHECK(store->location().find(":***@") != std::string::npos);
+}
+
+TEST_CASE("PGPASSFILE supplies the password for URLs without one (certa subprocess)") {
+    std::string url = server().create_database();
+    certa::test::RunOptions with_file;
+    with_file.env["PGPASSFILE"] = server().passfile();
+    auto ok = certa::test::run_certa({"store", "check", "--store", url}, with_file);
+    CHECK(ok.exit_code == 0);
+    CHECK(ok.out.find("schema version: 2") != std::string::npos);
+
+    certa::test::RunOptions without;
+    without.env["PGPASSFILE"] = "/nonexistent/pgpass";
+    auto refused = certa::test::run_certa({"store", "check", "--store", url}, without);
+    CHECK(refused.exit_code == 3);
+    CHECK(refused.err.find("password") != std::string::npos);
+    CHECK(refused.err.find(server().password()) == std::string::npos);
+}
+
+TEST_CASE("NOTIFY tells a reader about commits; without it the cached generation holds until the poll interval") {
+    std::string url = server().create_database();
+    OpenOptions slow;
+    slow.change_poll_ms = 600000;  // polling never kicks in during the test
+    auto reader = open_store(url, slow);
+    auto writer = open_store(url);
+    std::int64_t g0 = reader->current_generation();
+
+    // A bump that bypasses certa (no NOTIFY) is not seen: nothing was read.
+    pg::PgConnection raw(url);
+    raw.exec("UPDATE meta SET value = value + 10 WHERE key = 'generation'");
+    CHECK(reader->current_generation() == g0);
+
+    // A certa write notifies: the reader re-reads (bounded wait for delivery).
+    writer->put_certificate(certa::test::input_for(certa::test::make_self_signed({"notify.example"})));
+    std::int64_t seen = g0;
+    for (int i = 0; i < 500 && seen == g0; ++i) {
+        seen = reader->current_generation();
+        if (seen == g0) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    CHECK(seen == g0 + 11);
+    CHECK(reader->certificates_changed_since(g0).size() == 1);
+}
+
+TEST_CASE("a stalled holder whose lease expired cannot overwrite the newer certificate") {
+    std::string url = server().create_database();
+    auto stalled = open_store(url);
+    auto fresh = open_store(url);
+    auto old_grant = stalled->acquire_lease("stall.example", "host-a", 1);
+    REQUIRE(old_grant.acquired);
+    std::this_thread::sleep_for(std::chrono::milliseconds(2100));  // host-a stalls past its TTL
+
+    auto new_grant = fresh->acquire_lease("stall.example", "host-b", 60);
+    REQUIRE(new_grant.acquired);
+    CHECK(new_grant.token > old_grant.token);
+    auto newer = certa::test::input_for(certa::test::make_self_signed({"stall.example"}));
+    newer.fence = LeaseFence{"stall.example", new_grant.token};
+    std::int64_t newer_id = fresh->put_certificate(newer);
+
+    auto late = certa::test::input_for(certa::test::make_self_signed({"stall.example"}));
+    late.fence = LeaseFence{"stall.example", old_grant.token};
+    try {
+        stalled->put_certificate(late);
+        FAIL("a write under a lost lease was accepted");
+    } catch (const StoreError& e) {
+        CHECK(e.kind() == StoreError::Kind::Fenced);
+    }
+    CHECK_FALSE(stalled->renew_lease("stall.example", old_grant.token, 60));
+    auto active = fresh->find_active_certificate("stall.example");
+    REQUIRE(active);
+    CHECK(active->id == newer_id);
+    CHECK(fresh->list_certificates({true, "stall.example"}).size() == 1);
+}
