@@ -1,6 +1,7 @@
 #include "cli/TextTable.hpp"
 
 #include <algorithm>
+#include <iomanip>
 
 namespace certa::cli {
 
@@ -9,7 +10,7 @@ TextTable::TextTable(std::vector<std::string> headers) { rows_.push_back(std::mo
 void TextTable::add_row(std::vector<std::string> cells) {
     cells.resize(rows_.front().size());
     for (auto& c : cells)
-        if (c.empty()) c = "-";
+        if (c.empty()) c.push_back('-');
     rows_.push_back(std::move(cells));
 }
 
@@ -18,12 +19,11 @@ void TextTable::print(std::ostream& out) const {
     for (const auto& row : rows_)
         for (std::size_t i = 0; i < row.size(); ++i) width[i] = std::max(width[i], row[i].size());
     for (const auto& row : rows_) {
-        std::string line;
         for (std::size_t i = 0; i < row.size(); ++i) {
-            line += row[i];
-            if (i + 1 < row.size()) line += std::string(width[i] - row[i].size() + 2, ' ');
+            out << row[i];
+            if (i + 1 < row.size()) out << std::setw(static_cast<int>(width[i] - row[i].size() + 2)) << "";
         }
-        out << line << '\n';
+        out << '\n';
     }
 }
 

@@ -15,7 +15,10 @@ using namespace certa::cli;
 
 // Every command registers itself here (see cli/Commands.hpp).
 void register_all(CLI::App& app, GlobalOptions& g, CommandAction& action) {
-    (void)app, (void)g, (void)action;
+    register_store_command(app, g, action);
+    register_list_command(app, g, action);
+    register_show_command(app, g, action);
+    register_export_command(app, g, action);
 }
 
 }  // namespace
