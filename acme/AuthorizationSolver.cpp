@@ -106,7 +106,7 @@ void AuthorizationSolver::solve_all(const std::vector<std::string>& authorizatio
     }
     // RFC 8555 §7.5.1: an empty object tells the CA the challenge is ready.
     for (const auto& p : pending) {
-        spdlog::info("{}: asking the CA to validate {}", solver_.type(), p.identifier.value);
+        spdlog::debug("{}: asking the CA to validate {}", solver_.type(), p.identifier.value);
         client_.post(p.challenge_url, "{}");
     }
     for (const auto& p : pending) {
@@ -120,7 +120,7 @@ void AuthorizationSolver::solve_all(const std::vector<std::string>& authorizatio
             if (!schedule.wait(response.retry_after()))
                 throw std::runtime_error("timed out waiting for the CA to validate " + p.identifier.value);
         }
-        spdlog::info("{}: {} is valid", solver_.type(), p.identifier.value);
+        spdlog::debug("{}: {} is valid", solver_.type(), p.identifier.value);
     }
 }
 

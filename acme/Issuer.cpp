@@ -56,7 +56,7 @@ storage::CertificateRecord Issuer::issue(const std::vector<Identifier>& identifi
         auto record = store_.get_certificate(id);
         if (!record) throw std::runtime_error("the stored certificate vanished");
         store_.add_event(extras.event_kind, id, names + "; serial " + record->serial_hex);
-        spdlog::info("{} certificate {} for {}", extras.event_kind, id, names);
+        spdlog::debug("{} certificate {} for {}", extras.event_kind, id, names);
         return *record;
     } catch (const std::exception& e) {
         try {

@@ -79,7 +79,7 @@ std::string download(AcmeClient& client, const std::string& certificate_url, con
     for (const auto& alternate : response.links_with_rel("alternate")) {
         HttpResponse alt = client.post_as_get(alternate);
         if (chain_matches(alt.body, preferred_cn)) {
-            spdlog::info("using the alternate chain issued by '{}'", preferred_cn);
+            spdlog::debug("using the alternate chain issued by '{}'", preferred_cn);
             return alt.body;
         }
     }
@@ -101,7 +101,7 @@ OrderResult OrderService::run(const OrderRequest& request) {
     result.order_url = created.header("location").value_or("");
     if (result.order_url.empty()) throw json::JsonError("newOrder answer without Location");
     json::Value order = json::parse_object(created.body);
-    spdlog::info("order created for {} name(s)", request.identifiers.size());
+    spdlog::debug("order created for {} name(s)", request.identifiers.size());
 
     AuthorizationSolver(client_, solver_).solve_all(json::string_array_field(order, "authorizations"), deadline);
 

@@ -1,0 +1,134 @@
+// `certa issue`: one certificate for all -d names (or, with --each, one per
+// name, --parallel at a time) from an ACME CA, stored with its key in the
+// store. Composes acme/ (orders, solvers, the http-01 responder) with
+// handshake/ (a temporary tls-alpn-01 responder for --tls-port).
+#include "acme/ChallengeSetup.hpp"
+#include "acme/Identifier.hpp"
+#include "acme/Issuer.hpp"
+#include "cli/CliError.hpp"
+#include "cli/Commands.hpp"
+#include "cli/IssueOutput.hpp"
+#include "cli/OpenStore.hpp"
+#include "cli/TemporaryTlsResponder.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <fstream>
+#include <memory>
+
+namespace certa::cli {
+
+namespace {
+
+struct IssueArgs {
+    std::vector<std::string> names;
+    std::string names_file;
+    acme::IssueSettings settings;
+    std::vector<std::string> email;
+    bool agree_tos = false;
+    std::string eab_kid, eab_hmac_key;
+    bool each = false;
+    int parallel = 4;
+};
+
+std::vector<std::string> read_names_file(const std::string& path) {
+    std::ifstream in(path);
+    if (!in) throw CliError(ExitCode::LocalIo, "cannot read --names-file " + path);
+    std::vector<std::string> names;
+    std::string line;
+    while (std::getline(in, line)) {
+        const auto begin = line.find_first_not_of(" \t\r");
+        if (begin == std::string::npos || line[begin] == '#') continue;
+        const auto end = line.find_last_not_of(" \t\r");
+        names.push_back(line.substr(begin, end - begin + 1));
+    }
+    return names;
+}
+
+std::vector<acme::Identifier> identifiers(const IssueArgs& args) {
+    std::vector<std::string> names = args.names;
+    if (!args.names_file.empty()) {
+        auto more = read_names_file(args.names_file);
+        names.insert(names.end(), more.begin(), more.end());
+    }
+    if (names.empty()) throw CliError(ExitCode::Usage, "no names: give -d NAME or --names-file FILE");
+    try {
+        return acme::parse_identifiers(names);
+    } catch (const acme::IdentifierError& e) {
+        throw CliError(ExitCode::Usage, e.what());
+    }
+}
+
+acme::RegisterOptions register_options(const IssueArgs& args) {
+    acme::RegisterOptions options;
+    for (const auto& e : args.email) options.contact.push_back(acme::normalize_contact(e));
+    options.agree_tos = args.agree_tos;
+    if (args.eab_kid.empty() != args.eab_hmac_key.empty())
+        throw CliError(ExitCode::Usage, "--eab-kid and --eab-hmac-key go together");
+    if (!args.eab_kid.empty()) options.eab = acme::EabCredentials{args.eab_kid, args.eab_hmac_key};
+    return options;
+}
+
+int run_issue(const GlobalOptions& g, IssueArgs args) {
+    const auto ids = identifiers(args);
+    acme::RegisterOptions account = register_options(args);
+    args.settings.contact = account.contact;
+    if (std::string problem = acme::validate(args.settings); !problem.empty()) throw CliError(ExitCode::Usage, problem);
+
+    auto store = open_store(g);
+    acme::AcmeClient client(args.settings.server, acme::HttpOptions{args.settings.ca_bundle});
+    std::unique_ptr<acme::ChallengeSolver> solver = acme::make_solver(args.settings, *store);
+    auto http_responder = acme::start_http_responder(args.settings, *store);
+    std::unique_ptr<TemporaryTlsResponder> tls_responder;
+    if (args.settings.challenge == "tls-alpn-01" && args.settings.tls_port != 0) {
+        tls_responder = std::make_unique<TemporaryTlsResponder>(store_path(g), args.settings.http_address,
+                                                                args.settings.tls_port);
+        solver = tls_responder->wrap(std::move(solver));
+    }
+
+    acme::Issuer issuer(*store, client, *solver, account);
+    IssueReport report;
+    report.store = store->location();
+    if (args.each) {
+        for (auto& outcome : issuer.issue_each(ids, args.settings, args.parallel)) {
+            if (outcome.record) report.issued.push_back(std::move(*outcome.record));
+            else report.failed.push_back({outcome.identifier.value, outcome.error});
+        }
+    } else {
+        report.issued.push_back(issuer.issue(ids, args.settings));
+    }
+    print_issue_report(report, g.json);
+    return to_int(report.failed.empty() ? ExitCode::Ok : ExitCode::Failure);
+}
+
+}  // namespace
+
+void register_issue_command(CLI::App& app, GlobalOptions& g, CommandAction& action) {
+    auto args = std::make_shared<IssueArgs>();
+    auto& s = args->settings;
+    CLI::App* cmd = app.add_subcommand("issue", "Obtain a certificate from an ACME CA and store it");
+    cmd->add_option("-d,--domain", args->names, "Name (DNS, *.wildcard or IP address) to certify; repeatable");
+    cmd->add_option("--names-file", args->names_file, "File with one name per line (# comments)");
+    cmd->add_option("--challenge", s.challenge, "http-01 (default), dns-01 or tls-alpn-01")
+        ->check(CLI::IsMember({"http-01", "dns-01", "tls-alpn-01"}));
+    cmd->add_option("--key-type", s.key_type, "Certificate key: ec256 (default), ec384, rsa2048, rsa3072, rsa4096")
+        ->check(CLI::IsMember({"ec256", "ec384", "rsa2048", "rsa3072", "rsa4096"}));
+    cmd->add_option("--server", s.server, "ACME directory URL")->required();
+    cmd->add_option("--email", args->email, "Account contact address; repeatable");
+    cmd->add_flag("--agree-tos", args->agree_tos, "Agree to the CA's terms of service");
+    cmd->add_option("--eab-kid", args->eab_kid, "External account binding key id");
+    cmd->add_option("--eab-hmac-key", args->eab_hmac_key, "External account binding HMAC key (base64url)");
+    cmd->add_option("--ca-bundle", s.ca_bundle, "PEM file with extra trust anchors for the CA's HTTPS (e.g. Pebble)");
+    cmd->add_option("--http-port", s.http_port, "Port of the standalone http-01 responder (default 80)");
+    cmd->add_option("--http-address", s.http_address, "Address the temporary responders bind (default: all)");
+    cmd->add_option("--webroot", s.webroot, "Write http-01 files under DIR/.well-known/acme-challenge/ instead");
+    cmd->add_option("--dns-hook", s.dns_hook, "dns-01 hook: run as 'CMD add|remove FQDN VALUE'");
+    cmd->add_option("--tls-port", s.tls_port, "Answer tls-alpn-01 on this port while issuing (default: rely on certa serve)");
+    cmd->add_option("--profile", s.profile, "Certificate profile offered by the CA");
+    cmd->add_option("--preferred-chain", s.preferred_chain, "Prefer the chain whose top certificate's issuer has this CN");
+    cmd->add_flag("--each", args->each, "One certificate per name instead of one for all");
+    cmd->add_option("--parallel", args->parallel, "With --each: orders at once (default 4)")->check(CLI::Range(1, 64));
+    set_action(cmd, action, [&g, args] { return run_issue(g, *args); });
+}
+
+}  // namespace certa::cli

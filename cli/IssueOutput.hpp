@@ -1,0 +1,25 @@
+// What `certa issue` prints: where each certificate is and how to look at it,
+// as text or (--json) one JSON object.
+#pragma once
+
+#include "storage/StoreTypes.hpp"
+
+#include <string>
+#include <vector>
+
+namespace certa::cli {
+
+struct IssueFailure {
+    std::string name;
+    std::string error;  // one line
+};
+
+struct IssueReport {
+    std::string store;  // location of the store
+    std::vector<storage::CertificateRecord> issued;
+    std::vector<IssueFailure> failed;
+};
+
+void print_issue_report(const IssueReport& report, bool json);
+
+}  // namespace certa::cli
