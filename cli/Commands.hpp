@@ -32,5 +32,6 @@ void register_show_command(CLI::App& app, GlobalOptions& g, CommandAction& actio
 void register_export_command(CLI::App& app, GlobalOptions& g, CommandAction& action);
 void register_issue_command(CLI::App& app, GlobalOptions& g, CommandAction& action);
 void register_revoke_command(CLI::App& app, GlobalOptions& g, CommandAction& action);
+void register_renew_command(CLI::App& app, GlobalOptions& g, CommandAction& action);
 
 }  // namespace certa::cli

@@ -1,11 +1,10 @@
 // `certa export NAME --dir D`: writes cert.pem, chain.pem, fullchain.pem and
-// privkey.pem, each replaced atomically.
-#include "cli/AtomicFile.hpp"
+// privkey.pem, each replaced atomically, and remembers D for `certa renew`.
+#include "cli/CertificateExport.hpp"
 #include "cli/CertificateLookup.hpp"
 #include "cli/CliError.hpp"
 #include "cli/Commands.hpp"
 #include "cli/OpenStore.hpp"
-#include "storage/OpenSsl.hpp"
 
 #include <cpprest/json.h>
 
@@ -20,32 +19,13 @@ struct ExportOptions {
     std::string dir;
 };
 
-struct PemFiles {
-    std::string cert, chain, fullchain;
-};
-
-PemFiles split_chain(const storage::CertificateRecord& cert) {
-    auto parsed = ossl::parse_chain_pem(cert.chain_pem);
-    if (parsed.empty())
-        throw CliError(ExitCode::Failure, "certificate #" + std::to_string(cert.id) + " has no parsable chain");
-    PemFiles files;
-    files.cert = ossl::to_pem(parsed.front().get());
-    for (std::size_t i = 1; i < parsed.size(); ++i) files.chain += ossl::to_pem(parsed[i].get());
-    files.fullchain = files.cert + files.chain;
-    return files;
-}
-
 int run_export(const GlobalOptions& g, const ExportOptions& options) {
     auto store = open_store(g);
     const auto cert = find_certificate(*store, options.name);
-    const PemFiles pem = split_chain(cert);
     const std::filesystem::path dir(options.dir);
-    ensure_private_dir(dir);
-    // The key first: a reader that sees the new certificate finds its key already there.
-    write_file_atomic(dir, "privkey.pem", cert.key_pem, 0600);
-    write_file_atomic(dir, "chain.pem", pem.chain, 0644);
-    write_file_atomic(dir, "fullchain.pem", pem.fullchain, 0644);
-    write_file_atomic(dir, "cert.pem", pem.cert, 0644);
+    write_certificate_files(cert, dir);
+    // `certa renew` rewrites every directory a certificate was exported to.
+    remember_export_dir(*store, cert, dir);
     store->add_event("exported", cert.id, "to " + dir.string());
     if (g.json) {
         web::json::value v = web::json::value::object();

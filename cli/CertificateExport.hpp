@@ -1,0 +1,22 @@
+// Writes a stored certificate as PEM files into a directory: cert.pem,
+// chain.pem, fullchain.pem and privkey.pem (0600), each replaced atomically,
+// the key first. Shared by `certa export` and the export dirs `certa renew`
+// rewrites after a renewal.
+#pragma once
+
+#include "storage/Store.hpp"
+
+#include <filesystem>
+
+namespace certa::cli {
+
+// Throws CliError (Failure: no parsable chain; LocalIo: cannot write).
+void write_certificate_files(const storage::CertificateRecord& cert, const std::filesystem::path& dir);
+
+// Adds `dir` (absolute) to the certificate's recorded renewal settings so
+// that `certa renew` rewrites it. A certificate without settings (not issued
+// by certa) is left alone. Returns true when the settings changed.
+bool remember_export_dir(storage::Store& store, const storage::CertificateRecord& cert,
+                         const std::filesystem::path& dir);
+
+}  // namespace certa::cli

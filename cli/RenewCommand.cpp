@@ -1,0 +1,119 @@
+// `certa renew`: renews every active certificate that is due (cron / systemd
+// timer safe: leases, back-off, ARI), rewrites its export dirs and runs the
+// deploy hook; one line per certificate, or a JSON array with --json.
+#include "acme/Renewer.hpp"
+#include "cli/CertificateExport.hpp"
+#include "cli/Commands.hpp"
+#include "cli/OpenStore.hpp"
+#include "cli/TimeFormat.hpp"
+
+#include <cpprest/json.h>
+#include <unistd.h>
+
+#include <iostream>
+#include <memory>
+
+namespace certa::cli {
+
+namespace {
+
+struct RenewArgs {
+    acme::RenewOptions options;
+    int days = 0;
+    bool quiet = false;
+    bool exit_code_on_renewal = false;
+    int hook_timeout_s = 300;
+};
+
+std::string lease_owner() {
+    char host[256] = {};
+    if (::gethostname(host, sizeof host - 1) != 0) host[0] = '\0';
+    return std::string(host[0] ? host : "localhost") + ":" + std::to_string(::getpid());
+}
+
+bool failed(const acme::RenewOutcome& o) {
+    return o.status == acme::RenewStatus::Failed || !o.deploy_error.empty();
+}
+
+std::string text_line(const acme::RenewOutcome& o) {
+    std::string line = o.name + ": ";
+    switch (o.status) {
+        case acme::RenewStatus::Renewed:
+            line += "renewed (expires " + iso8601_utc(o.when) + ")";
+            if (!o.deploy_error.empty()) line += "; " + o.deploy_error;
+            break;
+        case acme::RenewStatus::NotDue:
+            line += "not due until " + iso8601_utc(o.when);
+            if (!o.error.empty()) line += " (backing off after: " + o.error + ")";
+            break;
+        case acme::RenewStatus::Skipped: line += "skipped (" + o.error + ")"; break;
+        case acme::RenewStatus::Failed: line += "failed: " + o.error; break;
+    }
+    return line;
+}
+
+web::json::value json_item(const acme::RenewOutcome& o) {
+    web::json::value v = web::json::value::object();
+    v["name"] = web::json::value::string(o.name);
+    v["id"] = web::json::value::number(static_cast<int64_t>(o.certificate_id));
+    v["status"] = web::json::value::string(acme::to_string(o.status));
+    if (o.status == acme::RenewStatus::Renewed) {
+        v["new_id"] = web::json::value::number(static_cast<int64_t>(o.new_id));
+        v["not_after"] = web::json::value::string(iso8601_utc(o.when));
+    }
+    if (o.status == acme::RenewStatus::NotDue) v["due"] = web::json::value::string(iso8601_utc(o.when));
+    if (!o.error.empty()) v["error"] = web::json::value::string(o.error);
+    if (!o.deploy_error.empty()) v["deploy_error"] = web::json::value::string(o.deploy_error);
+    return v;
+}
+
+int run_renew(const GlobalOptions& g, RenewArgs args) {
+    auto store = open_store(g);
+    if (args.days > 0) args.options.days = args.days;
+    args.options.owner = lease_owner();
+    args.options.hook_timeout = std::chrono::seconds(args.hook_timeout_s);
+    acme::Renewer renewer(*store, args.options, [](const storage::CertificateRecord& cert, const std::string& dir) {
+        write_certificate_files(cert, dir);
+    });
+    const auto outcomes = renewer.run();
+
+    bool any_failed = false, any_renewed = false;
+    std::vector<web::json::value> items;
+    for (const auto& o : outcomes) {
+        any_failed = any_failed || failed(o);
+        any_renewed = any_renewed || o.status == acme::RenewStatus::Renewed;
+        if (g.json) items.push_back(json_item(o));
+        else if (!args.quiet || failed(o)) std::cout << text_line(o) << '\n';
+    }
+    if (g.json) std::cout << web::json::value::array(items).serialize() << '\n';
+    std::cout.flush();
+    if (any_failed) return to_int(ExitCode::Failure);
+    if (any_renewed && args.exit_code_on_renewal) return to_int(ExitCode::Renewed);
+    return to_int(ExitCode::Ok);
+}
+
+}  // namespace
+
+void register_renew_command(CLI::App& app, GlobalOptions& g, CommandAction& action) {
+    auto args = std::make_shared<RenewArgs>();
+    auto& o = args->options;
+    CLI::App* cmd = app.add_subcommand("renew", "Renew the certificates that are due (safe to run from cron)");
+    cmd->add_option("-d,--domain", o.names, "Only the certificate(s) holding this name; repeatable");
+    cmd->add_flag("--force", o.force, "Renew now, whether due or backing off after failures");
+    cmd->add_option("--days", args->days, "Due when fewer than N days remain (instead of ARI / 1/3 of the lifetime)")
+        ->check(CLI::Range(1, 36500));
+    cmd->add_flag("--quiet", args->quiet, "Print only failures");
+    cmd->add_flag("--exit-code-on-renewal", args->exit_code_on_renewal,
+                  "Exit 10 when something was renewed and nothing failed");
+    cmd->add_option("--deploy-hook", o.deploy_hook,
+                    "Run 'sh -c CMD' after each renewal (recorded for later renewals)");
+    cmd->add_option("--hook-timeout", args->hook_timeout_s, "Seconds a deploy hook may run (default 300)")
+        ->check(CLI::Range(1, 86400));
+    cmd->add_option("--parallel", o.parallel, "Renewals at once (default 1)")->check(CLI::Range(1, 64));
+    cmd->add_option("--lease-ttl", o.lease_ttl_s,
+                    "Seconds a crashed renewer keeps a certificate locked (default 120)")
+        ->check(CLI::Range(1, 3600));
+    set_action(cmd, action, [&g, args] { return run_renew(g, *args); });
+}
+
+}  // namespace certa::cli
