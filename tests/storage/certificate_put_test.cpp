@@ -1,14 +1,14 @@
 // put_certificate is atomic: refused inputs write nothing; replaces marks the
 // old row in the same transaction; the name index answers lookups.
+#include "StoreBackend.hpp"
 #include "StoreFixtures.hpp"
-#include "TempDir.hpp"
 #include "storage/Store.hpp"
 
 #include <doctest/doctest.h>
 
 using namespace certa::storage;
 using certa::test::input_for;
-using certa::test::TempDir;
+using certa::test::StoreBackend;
 
 namespace {
 
@@ -25,8 +25,8 @@ StoreError::Kind put_error(Store& store, const CertificateInput& input) {
 }  // namespace
 
 TEST_CASE("a mismatched key is refused and nothing is written") {
-    TempDir dir;
-    auto store = open_store(dir.file("certa.db"));
+    StoreBackend backend;
+    auto store = backend.open();
     auto cert = certa::test::make_self_signed({"mismatch.example"});
     auto other = certa::test::make_self_signed({"mismatch.example"});
     auto input = input_for(cert);
@@ -45,8 +45,8 @@ TEST_CASE("a mismatched key is refused and nothing is written") {
 }
 
 TEST_CASE("garbage chains, bad keys, unknown replaces and unknown accounts are refused atomically") {
-    TempDir dir;
-    auto store = open_store(dir.file("certa.db"));
+    StoreBackend backend;
+    auto store = backend.open();
     auto cert = certa::test::make_self_signed({"bad.example"});
     auto input = input_for(cert);
 
@@ -69,8 +69,8 @@ TEST_CASE("garbage chains, bad keys, unknown replaces and unknown accounts are r
 }
 
 TEST_CASE("the stored row carries the parsed fields and the names index") {
-    TempDir dir;
-    auto store = open_store(dir.file("certa.db"));
+    StoreBackend backend;
+    auto store = backend.open();
     auto ca = certa::test::make_ca();
     auto cert = certa::test::make_issued({"Shop.Example.COM", "*.example.com", "198.51.100.4"}, "rsa2048", ca);
     auto input = input_for(cert, "rsa2048");
@@ -105,8 +105,8 @@ TEST_CASE("the stored row carries the parsed fields and the names index") {
 }
 
 TEST_CASE("explicit names override the SAN and are stored lowercase, once each") {
-    TempDir dir;
-    auto store = open_store(dir.file("certa.db"));
+    StoreBackend backend;
+    auto store = backend.open();
     auto cert = certa::test::make_self_signed({"a.example", "b.example"});
     auto input = input_for(cert);
     input.names = {"B.example", "a.example", "b.EXAMPLE"};
@@ -116,8 +116,8 @@ TEST_CASE("explicit names override the SAN and are stored lowercase, once each")
 }
 
 TEST_CASE("replaces marks the old row replaced in the same put") {
-    TempDir dir;
-    auto store = open_store(dir.file("certa.db"));
+    StoreBackend backend;
+    auto store = backend.open();
     std::int64_t old_id = store->put_certificate(input_for(certa::test::make_self_signed({"renew.example"})));
     auto input = input_for(certa::test::make_self_signed({"renew.example"}));
     input.replaces = old_id;
@@ -143,8 +143,8 @@ TEST_CASE("replaces marks the old row replaced in the same put") {
 }
 
 TEST_CASE("status changes and renewal state are stored and bump the generation") {
-    TempDir dir;
-    auto store = open_store(dir.file("certa.db"));
+    StoreBackend backend;
+    auto store = backend.open();
     std::int64_t id = store->put_certificate(input_for(certa::test::make_self_signed({"state.example"})));
     std::int64_t g = store->current_generation();
 

@@ -1,8 +1,8 @@
 // Change detection across connections: the generation moves only when another
 // connection commits, and certificates_changed_since returns exactly the rows
 // written after a generation.
+#include "StoreBackend.hpp"
 #include "StoreFixtures.hpp"
-#include "TempDir.hpp"
 #include "storage/SqliteConnection.hpp"
 #include "storage/Store.hpp"
 
@@ -12,7 +12,7 @@
 
 using namespace certa::storage;
 using certa::test::input_for;
-using certa::test::TempDir;
+using certa::test::StoreBackend;
 
 namespace {
 
@@ -24,10 +24,11 @@ std::vector<std::int64_t> ids(const std::vector<CertificateRecord>& rows) {
 
 }  // namespace
 
-TEST_CASE("another connection's generation bump is seen only after it commits") {
-    TempDir dir;
-    std::string path = dir.file("certa.db");
-    auto reader = open_store(path);
+// Drives a raw SqliteConnection: the PostgreSQL counterpart is in pg_store_test.
+TEST_CASE("another connection's generation bump is seen only after it commits" * doctest::test_suite("sqlite-only")) {
+    StoreBackend backend;
+    std::string path = backend.location();
+    auto reader = open_store(path, StoreBackend::options());
     std::int64_t g0 = reader->current_generation();
     CHECK(reader->current_generation() == g0);  // nothing changed: same answer
 
@@ -46,10 +47,10 @@ TEST_CASE("another connection's generation bump is seen only after it commits") 
 }
 
 TEST_CASE("writes by another store object are seen, and only the changed rows are returned") {
-    TempDir dir;
-    std::string path = dir.file("certa.db");
-    auto writer = open_store(path);
-    auto reader = open_store(path);
+    StoreBackend backend;
+    std::string path = backend.location();
+    auto writer = open_store(path, StoreBackend::options());
+    auto reader = open_store(path, StoreBackend::options());
 
     std::int64_t a = writer->put_certificate(input_for(certa::test::make_self_signed({"a.example"})));
     std::int64_t b = writer->put_certificate(input_for(certa::test::make_self_signed({"b.example"})));
@@ -90,10 +91,10 @@ TEST_CASE("writes by another store object are seen, and only the changed rows ar
 }
 
 TEST_CASE("challenge writes bump the generation too") {
-    TempDir dir;
-    std::string path = dir.file("certa.db");
-    auto writer = open_store(path);
-    auto reader = open_store(path);
+    StoreBackend backend;
+    std::string path = backend.location();
+    auto writer = open_store(path, StoreBackend::options());
+    auto reader = open_store(path, StoreBackend::options());
     std::int64_t g0 = reader->current_generation();
     Challenge challenge;
     challenge.type = ChallengeType::TlsAlpn01;
@@ -109,8 +110,8 @@ TEST_CASE("challenge writes bump the generation too") {
 }
 
 TEST_CASE("a store's own writes move its generation") {
-    TempDir dir;
-    auto store = open_store(dir.file("certa.db"));
+    StoreBackend backend;
+    auto store = backend.open();
     std::int64_t g0 = store->current_generation();
     store->put_certificate(input_for(certa::test::make_self_signed({"own.example"})));
     CHECK(store->current_generation() == g0 + 1);

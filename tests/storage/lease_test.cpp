@@ -1,8 +1,8 @@
 // Leases under real contention: forked processes race for one name and
 // exactly one wins; expired leases are taken over with a larger fencing
 // token; a stale token can neither renew, release nor write.
+#include "StoreBackend.hpp"
 #include "StoreFixtures.hpp"
-#include "TempDir.hpp"
 #include "storage/Store.hpp"
 
 #include <doctest/doctest.h>
@@ -11,7 +11,7 @@
 #include <set>
 
 using namespace certa::storage;
-using certa::test::TempDir;
+using certa::test::StoreBackend;
 
 namespace {
 
@@ -22,7 +22,7 @@ constexpr int kWon = 10, kLost = 11, kFailed = 12;
 [[noreturn]] void racer(const std::string& path, int start_fd, int index) {
     int code = kFailed;
     try {
-        auto store = open_store(path);
+        auto store = open_store(path, StoreBackend::options());
         char go = 0;
         if (::read(start_fd, &go, 1) == 0) {  // EOF: the parent closed the pipe
             auto grant = store->acquire_lease("race.example", "racer-" + std::to_string(index), 60);
@@ -48,9 +48,9 @@ TakenOver take_over(Store& store, const std::string& name) {
 }  // namespace
 
 TEST_CASE("racing processes: exactly one acquires the lease") {
-    TempDir dir;
-    std::string path = dir.file("certa.db");
-    open_store(path);  // created (and migrated) before the race
+    StoreBackend backend;
+    std::string path = backend.location();
+    open_store(path, StoreBackend::options());  // created (and migrated) before the race
     int start[2];
     REQUIRE(::pipe(start) == 0);
     std::vector<pid_t> children;
@@ -74,7 +74,7 @@ TEST_CASE("racing processes: exactly one acquires the lease") {
     CHECK(won == 1);
     CHECK(lost == kRacers - 1);
 
-    auto store = open_store(path);
+    auto store = open_store(path, StoreBackend::options());
     auto late = store->acquire_lease("race.example", "late", 60);
     CHECK_FALSE(late.acquired);
     CHECK(late.holder.rfind("racer-", 0) == 0);
@@ -82,8 +82,8 @@ TEST_CASE("racing processes: exactly one acquires the lease") {
 }
 
 TEST_CASE("an expired lease is taken over and the fencing token grows") {
-    TempDir dir;
-    auto store = open_store(dir.file("certa.db"));
+    StoreBackend backend;
+    auto store = backend.open();
     auto first = store->acquire_lease("a.example", "one", 0);  // expires at once
     REQUIRE(first.acquired);
     CHECK(first.token > 0);
@@ -104,8 +104,8 @@ TEST_CASE("an expired lease is taken over and the fencing token grows") {
 }
 
 TEST_CASE("renew and release check the token") {
-    TempDir dir;
-    auto store = open_store(dir.file("certa.db"));
+    StoreBackend backend;
+    auto store = backend.open();
     auto [stale, current] = take_over(*store, "c.example");
     CHECK_FALSE(store->renew_lease("c.example", stale.token, 60));
     CHECK_FALSE(store->release_lease("c.example", stale.token));
@@ -120,8 +120,8 @@ TEST_CASE("renew and release check the token") {
 }
 
 TEST_CASE("a certificate put fenced by a stale lease is refused; by the current one it is stored") {
-    TempDir dir;
-    auto store = open_store(dir.file("certa.db"));
+    StoreBackend backend;
+    auto store = backend.open();
     auto [stale, current] = take_over(*store, "fence.example");
     auto input = certa::test::input_for(certa::test::make_self_signed({"fence.example"}));
 

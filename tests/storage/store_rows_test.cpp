@@ -1,7 +1,7 @@
 // Accounts, events, challenges and the enum text helpers; one store shared by
 // threads.
+#include "StoreBackend.hpp"
 #include "StoreFixtures.hpp"
-#include "TempDir.hpp"
 #include "storage/Store.hpp"
 
 #include <doctest/doctest.h>
@@ -10,7 +10,7 @@
 #include <thread>
 
 using namespace certa::storage;
-using certa::test::TempDir;
+using certa::test::StoreBackend;
 
 namespace {
 
@@ -43,8 +43,8 @@ TEST_CASE("enum text helpers round-trip and refuse unknown text") {
 }
 
 TEST_CASE("accounts: insert before registration, update, newest non-deactivated per server") {
-    TempDir dir;
-    auto store = open_store(dir.file("certa.db"));
+    StoreBackend backend;
+    auto store = backend.open();
     Account account;
     account.server = "https://ca.test/dir";
     account.key_type = "ES256";
@@ -83,8 +83,8 @@ TEST_CASE("accounts: insert before registration, update, newest non-deactivated 
 }
 
 TEST_CASE("events are listed newest first, per certificate or all, with a limit") {
-    TempDir dir;
-    auto store = open_store(dir.file("certa.db"));
+    StoreBackend backend;
+    auto store = backend.open();
     store->add_event("issued", 1, "first");
     store->add_event("deployed", 2, "second");
     store->add_event("renewed", 1, "third");
@@ -102,8 +102,8 @@ TEST_CASE("events are listed newest first, per certificate or all, with a limit"
 }
 
 TEST_CASE("challenges: lookups ignore expired rows; purge removes them") {
-    TempDir dir;
-    auto store = open_store(dir.file("certa.db"));
+    StoreBackend backend;
+    auto store = backend.open();
     UnixTime t = now();
     store->put_challenge(challenge(ChallengeType::Http01, "a.example", "live-token", t + 600));
     store->put_challenge(challenge(ChallengeType::Http01, "b.example", "old-token", t - 600));
@@ -143,8 +143,8 @@ TEST_CASE("challenges: lookups ignore expired rows; purge removes them") {
 }
 
 TEST_CASE("one store shared by threads serializes their writes") {
-    TempDir dir;
-    auto store = open_store(dir.file("certa.db"));
+    StoreBackend backend;
+    auto store = backend.open();
     auto cert = certa::test::make_self_signed({"threads.example"});
     constexpr int kThreads = 4, kPuts = 10;
     std::vector<std::thread> threads;
