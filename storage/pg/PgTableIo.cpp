@@ -4,16 +4,6 @@
 
 namespace certa::storage::pg {
 
-namespace {
-
-std::string column_list(const TableSpec& table) {
-    std::string out;
-    for (const auto& column : table.columns) out += (out.empty() ? "" : ", ") + std::string(column.name);
-    return out;
-}
-
-}  // namespace
-
 int PgTableIo::schema_version() { return read_pg_schema_version(connection_); }
 
 std::vector<Row> PgTableIo::read(const TableSpec& table) {

@@ -5,16 +5,6 @@
 
 namespace certa::storage::pg {
 
-namespace {
-
-std::string column_list(const TableSpec& table) {
-    std::string out;
-    for (const auto& column : table.columns) out += (out.empty() ? "" : ", ") + std::string(column.name);
-    return out;
-}
-
-}  // namespace
-
 std::int64_t SqliteTableIo::scalar(const std::string& sql) {
     SqliteStatement stmt(connection_, sql);
     return stmt.step() ? stmt.int64(0) : 0;

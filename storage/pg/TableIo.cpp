@@ -6,6 +6,12 @@
 
 namespace certa::storage::pg {
 
+std::string column_list(const TableSpec& table) {
+    std::string out;
+    for (const auto& column : table.columns) out += (out.empty() ? "" : ", ") + std::string(column.name);
+    return out;
+}
+
 const std::vector<TableSpec>& copied_tables() {
     static const std::vector<TableSpec> tables = {
         {"accounts", "id",
