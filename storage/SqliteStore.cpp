@@ -10,8 +10,6 @@
 #include "storage/SqliteStatement.hpp"
 #include "storage/SqliteTransaction.hpp"
 #include "storage/StoreFile.hpp"
-#include "storage/pg/ConnectionString.hpp"
-#include "storage/pg/PgStore.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -294,13 +292,6 @@ std::int64_t SqliteStore::current_generation() {
         wrote_locally_ = false;
     }
     return cached_generation_;
-}
-
-// ---- factory -------------------------------------------------------------------
-
-std::unique_ptr<Store> open_store(const std::string& location, const OpenOptions& options) {
-    if (pg::is_postgres_url(location)) return std::make_unique<pg::PgStore>(location, options);
-    return std::make_unique<SqliteStore>(location, options);
 }
 
 }  // namespace certa::storage
