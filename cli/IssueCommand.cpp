@@ -13,6 +13,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <fstream>
 #include <memory>
 
@@ -59,6 +60,15 @@ std::vector<acme::Identifier> identifiers(const IssueArgs& args) {
     }
 }
 
+// Many orders share one client (--each): a CA that rejects many nonces must
+// not fail one of hundreds of requests, so badNonce is retried more often than
+// the client's default (each retry uses the fresh nonce of the error response).
+acme::RetryPolicy issuance_retry_policy() {
+    acme::RetryPolicy retry;
+    retry.bad_nonce_retries = std::max(retry.bad_nonce_retries, 20);
+    return retry;
+}
+
 acme::RegisterOptions register_options(const IssueArgs& args) {
     acme::RegisterOptions options;
     for (const auto& e : args.email) options.contact.push_back(acme::normalize_contact(e));
@@ -76,7 +86,7 @@ int run_issue(const GlobalOptions& g, IssueArgs args) {
     if (std::string problem = acme::validate(args.settings); !problem.empty()) throw CliError(ExitCode::Usage, problem);
 
     auto store = open_store(g);
-    acme::AcmeClient client(args.settings.server, acme::HttpOptions{args.settings.ca_bundle});
+    acme::AcmeClient client(args.settings.server, acme::HttpOptions{args.settings.ca_bundle}, issuance_retry_policy());
     std::unique_ptr<acme::ChallengeSolver> solver = acme::make_solver(args.settings, *store);
     auto http_responder = acme::start_http_responder(args.settings, *store);
     std::unique_ptr<TemporaryTlsResponder> tls_responder;
