@@ -70,6 +70,11 @@ int run_serve(const GlobalOptions& g, const ServeArgs& args) {
     // Peers that vanish must not kill the daemon; write errors are handled per connection.
     std::signal(SIGPIPE, SIG_IGN);
 
+    // Create (0600) or migrate the store first: serve is often started before
+    // the first `certa issue` (tls-alpn-01 needs the responder up), and the
+    // Agent only reads.
+    open_store(g);
+
     handshake::AgentOptions agent_options;
     agent_options.default_name = options.default_name;
     agent_options.poll_interval = options.poll_interval;
