@@ -32,6 +32,7 @@ void register_show_command(CLI::App& app, GlobalOptions& g, CommandAction& actio
 void register_export_command(CLI::App& app, GlobalOptions& g, CommandAction& action);
 void register_issue_command(CLI::App& app, GlobalOptions& g, CommandAction& action);
 void register_revoke_command(CLI::App& app, GlobalOptions& g, CommandAction& action);
+void register_serve_command(CLI::App& app, GlobalOptions& g, CommandAction& action);
 void register_renew_command(CLI::App& app, GlobalOptions& g, CommandAction& action);
 
 }  // namespace certa::cli

@@ -21,6 +21,7 @@ void register_all(CLI::App& app, GlobalOptions& g, CommandAction& action) {
     register_export_command(app, g, action);
     register_issue_command(app, g, action);
     register_revoke_command(app, g, action);
+    register_serve_command(app, g, action);
     register_renew_command(app, g, action);
 }
 
