@@ -111,6 +111,11 @@ long AcmeClient::new_nonce_requests() const {
     return new_nonce_requests_;
 }
 
+long AcmeClient::bad_nonce_retries() const {
+    std::lock_guard lock(http_mutex_);
+    return bad_nonce_retries_;
+}
+
 void AcmeClient::harvest_nonce(const HttpResponse& response) {
     if (auto nonce = response.header("replay-nonce")) nonces_.add(*nonce);
 }
@@ -147,6 +152,10 @@ HttpResponse AcmeClient::signed_post(const std::string& url, Sign&& sign) {
         // RFC 8555 §6.5: a badNonce answer carries a fresh nonce; retry with it.
         if (problem.is("badNonce") && bad_nonce_left > 0 && !last) {
             --bad_nonce_left;
+            {
+                std::lock_guard lock(http_mutex_);
+                ++bad_nonce_retries_;
+            }
             continue;
         }
         if (retryable_status(r.status) && !last) {

@@ -86,9 +86,7 @@ TEST_CASE("with PEBBLE_WFE_NONCEREJECT=50 many signed requests all succeed via b
     PebbleOptions options;
     options.nonce_reject = 50;
     PebbleHarness pebble(options);
-    RetryPolicy retry;
-    retry.bad_nonce_retries = 12;  // 0.5^13: a spurious failure is practically impossible
-    AcmeClient client(pebble.directory_url(), trust(pebble), retry);
+    AcmeClient client(pebble.directory_url(), trust(pebble));  // default policy
     auto key = std::make_shared<AccountKey>(AccountKey::generate());
     HttpResponse r = client.post_jwk(client.directory().new_account, new_account_payload(), *key);
     REQUIRE(r.header("location"));
@@ -106,6 +104,23 @@ TEST_CASE("with PEBBLE_WFE_NONCEREJECT=50 many signed requests all succeed via b
         });
     for (auto& t : threads) t.join();
     CHECK(ok.load() == 40);
+    CHECK(client.bad_nonce_retries() > 0);  // P(no rejection in 41 requests) = 2^-41
+}
+
+TEST_CASE("badNonce retries are bounded: past the limit the CA's problem is reported") {
+    PebbleOptions options;
+    options.nonce_reject = 100;
+    PebbleHarness pebble(options);
+    RetryPolicy retry;
+    retry.bad_nonce_retries = 3;
+    AcmeClient client(pebble.directory_url(), trust(pebble), retry);
+    try {
+        client.post_jwk(client.directory().new_account, new_account_payload(), AccountKey::generate());
+        FAIL("expected AcmeError");
+    } catch (const AcmeError& e) {
+        CHECK(e.problem().is("badNonce"));
+    }
+    CHECK(client.bad_nonce_retries() == 3);
 }
 
 TEST_CASE("CA down gives one clear HttpError line") {
