@@ -30,6 +30,7 @@ void register_store_command(CLI::App& app, GlobalOptions& g, CommandAction& acti
 void register_list_command(CLI::App& app, GlobalOptions& g, CommandAction& action);
 void register_show_command(CLI::App& app, GlobalOptions& g, CommandAction& action);
 void register_export_command(CLI::App& app, GlobalOptions& g, CommandAction& action);
+void register_account_command(CLI::App& app, GlobalOptions& g, CommandAction& action);
 void register_issue_command(CLI::App& app, GlobalOptions& g, CommandAction& action);
 void register_revoke_command(CLI::App& app, GlobalOptions& g, CommandAction& action);
 void register_serve_command(CLI::App& app, GlobalOptions& g, CommandAction& action);

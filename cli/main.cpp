@@ -19,6 +19,7 @@ void register_all(CLI::App& app, GlobalOptions& g, CommandAction& action) {
     register_list_command(app, g, action);
     register_show_command(app, g, action);
     register_export_command(app, g, action);
+    register_account_command(app, g, action);
     register_issue_command(app, g, action);
     register_revoke_command(app, g, action);
     register_serve_command(app, g, action);
