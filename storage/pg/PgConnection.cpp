@@ -46,19 +46,43 @@ PgResult PgConnection::checked(PgResultPtr result) {
     throw StoreError(kind, "PostgreSQL store " + location_ + ": " + redact(trimmed(message)));
 }
 
-PgResult PgConnection::exec(std::string_view sql, const std::vector<PgParam>& params) {
-    // A dropped connection (server restart) is re-established once, between
-    // statements; a transaction in progress is lost and its statement fails.
-    if (PQstatus(conn_.get()) == CONNECTION_BAD) {
-        if (in_transaction_) throw StoreError(Kind::Io, "PostgreSQL store " + location_ + ": connection lost");
-        PQreset(conn_.get());
-    }
+void PgConnection::reconnect_if_broken() {
+    if (PQstatus(conn_.get()) != CONNECTION_BAD) return;
+    // A transaction in progress died with the connection: its caller must fail.
+    if (in_transaction_) throw StoreError(Kind::Io, "PostgreSQL store " + location_ + ": connection lost");
+    PQreset(conn_.get());
+    if (PQstatus(conn_.get()) != CONNECTION_OK) return;  // the statement reports it
+    ++resets_;
+    PQsetNoticeProcessor(conn_.get(), [](void*, const char*) {}, nullptr);
+    for (const auto& statement : session_) checked(PgResultPtr(PQexec(conn_.get(), statement.c_str())));
+}
+
+PgResultPtr PgConnection::send(const std::string& sql, const std::vector<PgParam>& params) {
     std::vector<const char*> values;
     values.reserve(params.size());
     for (const auto& p : params) values.push_back(p ? p->c_str() : nullptr);
+    return PgResultPtr(PQexecParams(conn_.get(), sql.c_str(), static_cast<int>(values.size()), nullptr,
+                                    values.data(), nullptr, nullptr, 0));
+}
+
+PgResult PgConnection::exec(std::string_view sql, const std::vector<PgParam>& params) {
     std::string text(sql);
-    return checked(PgResultPtr(PQexecParams(conn_.get(), text.c_str(), static_cast<int>(values.size()), nullptr,
-                                            values.data(), nullptr, nullptr, 0)));
+    reconnect_if_broken();
+    PgResultPtr result = send(text, params);
+    // Outside a transaction, a connection this statement found dead (server
+    // restart, terminated backend) is re-established and the statement sent
+    // once more. Such statements are reads, BEGIN or session settings (every
+    // write runs inside a PgTransaction), so the retry cannot write twice.
+    if (!in_transaction_ && PQstatus(conn_.get()) == CONNECTION_BAD) {
+        reconnect_if_broken();
+        result = send(text, params);
+    }
+    return checked(std::move(result));
+}
+
+void PgConnection::add_session_statement(const std::string& sql) {
+    exec(sql);
+    session_.push_back(sql);
 }
 
 void PgConnection::exec_script(std::string_view sql) {

@@ -45,6 +45,11 @@ public:
     }
     // Runs several ';'-separated statements without parameters.
     void exec_script(std::string_view sql);
+    // Runs a session setting (SET, LISTEN) now and again after every reconnect.
+    void add_session_statement(const std::string& sql);
+    // How often the connection was re-established (notifications sent while
+    // it was down are lost: listeners treat a change of this as "changed").
+    std::uint64_t resets() const { return resets_; }
 
     PGconn* get() const { return conn_.get(); }
     // The connection string without its password, for messages.
@@ -54,9 +59,13 @@ public:
 
 private:
     friend class PgTransaction;
+    void reconnect_if_broken();
+    PgResultPtr send(const std::string& sql, const std::vector<PgParam>& params);
     PgResult checked(PgResultPtr result);
     std::string conninfo_;
     bool in_transaction_ = false;
+    std::uint64_t resets_ = 0;
+    std::vector<std::string> session_;
     std::string location_;
     PgConnPtr conn_;
 };

@@ -15,15 +15,17 @@ using PgNotifyPtr = std::unique_ptr<PGnotify, PgFree>;
 
 }  // namespace
 
-PgNotifier::PgNotifier(PgConnection& connection) : connection_(connection) {
-    connection_.exec(std::string("LISTEN ") + kChangesChannel);
+PgNotifier::PgNotifier(PgConnection& connection) : connection_(connection), resets_(connection.resets()) {
+    connection_.add_session_statement(std::string("LISTEN ") + kChangesChannel);
 }
 
 bool PgNotifier::drain() {
     // A failed read means a broken connection; the caller's next statement
     // reports (or repairs) it, and meanwhile "changed" forces that statement.
     if (PQconsumeInput(connection_.get()) == 0) return true;
-    bool changed = false;
+    // Notifications sent while the connection was being re-established are lost.
+    bool changed = connection_.resets() != resets_;
+    resets_ = connection_.resets();
     while (PgNotifyPtr notify{PQnotifies(connection_.get())})
         changed = changed || std::string(notify->relname) == kChangesChannel;
     return changed;

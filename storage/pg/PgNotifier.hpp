@@ -3,6 +3,7 @@
 // without a round trip to the server.
 #pragma once
 
+#include <cstdint>
 #include <string>
 
 namespace certa::storage::pg {
@@ -24,6 +25,7 @@ public:
 
 private:
     PgConnection& connection_;
+    std::uint64_t resets_;
 };
 
 }  // namespace certa::storage::pg

@@ -50,12 +50,12 @@ PgStore::PgStore(const std::string& url, const OpenOptions& options)
             throw StoreError(Kind::Io, "store " + location() + " has schema version " + std::to_string(version) +
                                            "; open it writable once to migrate it to " +
                                            std::to_string(kPgLatestSchemaVersion));
-        connection_.exec("SET default_transaction_read_only = on");
+        connection_.add_session_statement("SET default_transaction_read_only = on");
     } else if (version < kPgLatestSchemaVersion) {
         migrate_pg_schema(connection_);
     }
     // Waiting for a row lock longer than the busy timeout is reported as Locked.
-    connection_.exec("SET lock_timeout = " + std::to_string(std::max(0, options.busy_timeout_ms)));
+    connection_.add_session_statement("SET lock_timeout = " + std::to_string(std::max(0, options.busy_timeout_ms)));
     notifier_.emplace(connection_);
 }
 

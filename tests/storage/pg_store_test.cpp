@@ -180,3 +180,38 @@ TEST_CASE("a stalled holder whose lease expired cannot overwrite the newer certi
     CHECK(active->id == newer_id);
     CHECK(fresh->list_certificates({true, "stall.example"}).size() == 1);
 }
+
+TEST_CASE("terminated connections are re-established between statements, LISTEN included") {
+    std::string url = server().create_database();
+    OpenOptions slow;
+    slow.change_poll_ms = 600000;  // only notifications (or a reconnect) make the reader re-read
+    auto reader = open_store(url, slow);
+    auto writer = open_store(url);
+    std::int64_t g0 = reader->current_generation();
+
+    pg::PgConnection admin(url);
+    const std::string others = " FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()";
+    CHECK(admin.exec("SELECT count(pg_terminate_backend(pid))" + others).int64(0, 0) == 2);
+    bool gone = false;
+    for (int i = 0; i < 500 && !gone; ++i) {
+        gone = admin.exec("SELECT count(*)" + others).int64(0, 0) == 0;
+        if (!gone) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    REQUIRE(gone);
+
+    auto wait_for = [&](std::int64_t wanted) {
+        std::int64_t seen = -1;
+        for (int i = 0; i < 500 && seen != wanted; ++i) {
+            seen = reader->current_generation();
+            if (seen != wanted) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        }
+        return seen;
+    };
+    writer->put_certificate(certa::test::input_for(certa::test::make_self_signed({"one.example"})));
+    CHECK(wait_for(g0 + 1) == g0 + 1);  // the reader noticed its dead connection and re-read
+    CHECK(reader->current_generation() == g0 + 1);  // settles the reconnect's own "changed"
+    // Only a NOTIFY can tell the reader about this one: LISTEN survived the reconnect.
+    writer->put_certificate(certa::test::input_for(certa::test::make_self_signed({"two.example"})));
+    CHECK(wait_for(g0 + 2) == g0 + 2);
+    CHECK(reader->list_certificates({}).size() == 2);
+}
