@@ -85,6 +85,15 @@ std::string lowercase(std::string_view text) {
     return out;
 }
 
+std::string canonical_identifier(std::string_view name) {
+    std::string text(name);
+    unsigned char ip[16];
+    char buf[INET6_ADDRSTRLEN] = {};
+    if (inet_pton(AF_INET, text.c_str(), ip) == 1) return inet_ntop(AF_INET, ip, buf, sizeof buf);
+    if (inet_pton(AF_INET6, text.c_str(), ip) == 1) return inet_ntop(AF_INET6, ip, buf, sizeof buf);
+    return lowercase(text);
+}
+
 std::string ari_cert_id(std::string_view aki_bytes, std::string_view serial_der_content) {
     return base64url_encode(aki_bytes) + "." + base64url_encode(serial_der_content);
 }

@@ -31,4 +31,8 @@ std::string ari_cert_id(std::string_view aki_bytes, std::string_view serial_der_
 // Lowercase ASCII (identifiers are stored and compared lowercase).
 std::string lowercase(std::string_view text);
 
+// The stored form of an identifier: IP addresses in inet_ntop form
+// (RFC 5952 for IPv6), everything else lowercase.
+std::string canonical_identifier(std::string_view name);
+
 }  // namespace certa::storage

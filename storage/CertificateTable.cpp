@@ -119,7 +119,7 @@ std::optional<CertificateRecord> CertificateTable::find_active(SqliteConnection&
     SqliteStatement stmt(db, std::string(kColumns) +
                                  "JOIN certificate_names n ON n.certificate_id = c.id"
                                  " WHERE n.name = ?1 AND c.status = 'active' ORDER BY c.id DESC LIMIT 1");
-    stmt.bind(1, lowercase(name));
+    stmt.bind(1, canonical_identifier(name));
     return first_row(query(db, stmt));
 }
 
@@ -129,7 +129,7 @@ std::vector<CertificateRecord> CertificateTable::list(SqliteConnection& db, cons
     sql += filter.include_inactive ? "WHERE 1 " : "WHERE c.status = 'active' ";
     sql += "ORDER BY c.id";
     SqliteStatement stmt(db, sql);
-    if (!filter.name.empty()) stmt.bind(1, lowercase(filter.name));
+    if (!filter.name.empty()) stmt.bind(1, canonical_identifier(filter.name));
     return query(db, stmt);
 }
 

@@ -34,8 +34,8 @@ std::int64_t ChallengeTable::insert(SqliteConnection& db, const Challenge& c) {
     SqliteStatement stmt(db,
                          "INSERT INTO challenges(type, identifier, token, key_authorization, cert_pem, key_pem,"
                          " expires) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
-    stmt.bind_all(to_string(c.type), lowercase(c.identifier), c.token, c.key_authorization, c.cert_pem, c.key_pem,
-                  c.expires);
+    stmt.bind_all(to_string(c.type), canonical_identifier(c.identifier), c.token, c.key_authorization, c.cert_pem,
+                  c.key_pem, c.expires);
     stmt.run();
     return db.last_insert_rowid();
 }
@@ -59,7 +59,7 @@ std::optional<Challenge> ChallengeTable::find_tls_alpn01(SqliteConnection& db, c
     SqliteStatement stmt(db, std::string(kColumns) +
                                  "WHERE identifier = ?1 AND type = 'tls-alpn-01' AND expires >= ?2"
                                  " ORDER BY id DESC LIMIT 1");
-    stmt.bind_all(lowercase(identifier), now);
+    stmt.bind_all(canonical_identifier(identifier), now);
     return first_row(query(stmt));
 }
 

@@ -3,6 +3,7 @@
 #include "storage/AccountTable.hpp"
 #include "storage/CertificateParser.hpp"
 #include "storage/CertificateTable.hpp"
+#include "storage/CertificateValidation.hpp"
 #include "storage/ChallengeTable.hpp"
 #include "storage/EventTable.hpp"
 #include "storage/LeaseTable.hpp"
@@ -11,7 +12,6 @@
 #include "storage/SqliteTransaction.hpp"
 #include "storage/StoreFile.hpp"
 
-#include <algorithm>
 #include <chrono>
 
 namespace certa::storage {
@@ -23,28 +23,6 @@ using Kind = StoreError::Kind;
 UnixTime now() {
     return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
         .count();
-}
-
-std::vector<std::string> unique_lowercase(const std::vector<std::string>& names) {
-    std::vector<std::string> out;
-    for (const auto& name : names) {
-        std::string lower = lowercase(name);
-        if (!lower.empty() && std::find(out.begin(), out.end(), lower) == out.end()) out.push_back(lower);
-    }
-    return out;
-}
-
-// Everything about a certificate put that can be refused before the
-// transaction starts: chain parses, key parses and matches the leaf, names exist.
-ChainInfo validate(const CertificateInput& input, std::vector<std::string>& names) {
-    ChainInfo info = parse_chain(input.chain_pem);
-    auto key = ossl::parse_key_pem(input.key_pem);
-    if (!key) throw StoreError(Kind::Invalid, "the certificate's private key does not parse");
-    if (!ossl::key_matches(info.chain.front().get(), key.get()))
-        throw StoreError(Kind::Invalid, "certificate does not match its private key");
-    names = unique_lowercase(input.names.empty() ? info.names : input.names);
-    if (names.empty()) throw StoreError(Kind::Invalid, "certificate has no names (no SAN and none given)");
-    return info;
 }
 
 // Creates/tightens/sniffs the file before SQLite opens it (see StoreFile).
@@ -145,7 +123,7 @@ std::vector<Account> SqliteStore::list_accounts() {
 
 std::int64_t SqliteStore::put_certificate(const CertificateInput& input) {
     std::vector<std::string> names;
-    ChainInfo info = validate(input, names);
+    ChainInfo info = validate_certificate(input, names);
     std::lock_guard lock(mutex_);
     std::int64_t id = 0;
     write([&] {

@@ -73,3 +73,12 @@ TEST_CASE("empty, garbage and mixed chains are refused as Invalid") {
         }
     }
 }
+
+TEST_CASE("canonical identifiers: lowercase names, RFC 5952 IPv6, plain IPv4") {
+    CHECK(canonical_identifier("WWW.Example.COM") == "www.example.com");
+    CHECK(canonical_identifier("*.Example.com") == "*.example.com");
+    CHECK(canonical_identifier("2001:0DB8:0000:0000:0000:0000:0000:0001") == "2001:db8::1");
+    CHECK(canonical_identifier("::FFFF:192.0.2.1") == "::ffff:192.0.2.1");
+    CHECK(canonical_identifier("192.0.2.1") == "192.0.2.1");
+    CHECK(canonical_identifier("") == "");
+}

@@ -115,6 +115,39 @@ TEST_CASE("explicit names override the SAN and are stored lowercase, once each")
     CHECK(record->names == std::vector<std::string>{"b.example", "a.example"});
 }
 
+// sqlite-only until the PostgreSQL backend calls validate_certificate too.
+TEST_CASE("a name the certificate does not cover is refused and nothing is written" *
+          doctest::test_suite("sqlite-only")) {
+    StoreBackend backend;
+    auto store = backend.open();
+    auto input = input_for(certa::test::make_self_signed({"covered.example", "*.wild.example"}));
+    for (const char* name : {"other.example", "sub.covered.example", "x.wild.example"}) {
+        CAPTURE(name);
+        auto bad = input;
+        bad.names = {"covered.example", name};
+        CHECK(put_error(*store, bad) == StoreError::Kind::Invalid);
+    }
+    CHECK(store->current_generation() == 0);
+    CHECK(store->list_certificates({true, ""}).empty());
+}
+
+TEST_CASE("IP identifiers are stored and looked up in canonical form" * doctest::test_suite("sqlite-only")) {
+    StoreBackend backend;
+    auto store = backend.open();
+    auto input = input_for(certa::test::make_self_signed({"2001:db8::1", "192.0.2.10"}));
+    input.names = {"2001:DB8:0:0::1", "192.0.2.10"};
+    std::int64_t id = store->put_certificate(input);
+    auto record = store->get_certificate(id);
+    REQUIRE(record);
+    CHECK(record->names == std::vector<std::string>{"2001:db8::1", "192.0.2.10"});
+    for (const char* form : {"2001:db8::1", "2001:0DB8:0000::0001", "2001:db8:0:0:0:0:0:1"}) {
+        CAPTURE(form);
+        auto found = store->find_active_certificate(form);
+        REQUIRE(found);
+        CHECK(found->id == id);
+    }
+}
+
 TEST_CASE("replaces marks the old row replaced in the same put") {
     StoreBackend backend;
     auto store = backend.open();
