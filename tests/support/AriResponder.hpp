@@ -1,0 +1,57 @@
+// A real HTTPS front for Pebble 2.4.0 (which has no RFC 9773 endpoint) used by
+// the renewal tests. libmicrohttpd with TLS on 127.0.0.1 and a free port:
+//   - every ACME request is forwarded to Pebble unchanged, keeping the Host
+//     header, so Pebble builds its URLs (and checks JWS "url") for the front;
+//   - GET /dir gets a "renewalInfo" member pointing at the front;
+//   - GET /renewal-info/{certID} answers the suggestedWindow the test set,
+//     with Retry-After, and counts the requests;
+//   - the payload of every newOrder (POST /order-plz) is decoded and its
+//     "replaces" member recorded.
+#pragma once
+
+#include "PebbleHarness.hpp"
+#include "TempDir.hpp"
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+struct MHD_Daemon;
+
+namespace certa::test {
+
+class AriResponder {
+public:
+    explicit AriResponder(const PebbleHarness& pebble);
+    ~AriResponder();
+    AriResponder(const AriResponder&) = delete;
+    AriResponder& operator=(const AriResponder&) = delete;
+
+    std::string directory_url() const;   // https://127.0.0.1:PORT/dir
+    std::string ca_bundle_path() const;  // trust anchor for the front's HTTPS
+    int port() const { return port_; }
+
+    // The window every certID gets (Unix seconds); no window: 404.
+    void set_window(std::int64_t start, std::int64_t end, std::optional<int> retry_after_s);
+    void clear_window();
+    // GET /renewal-info/... answered so far (all certIDs, or one).
+    int renewal_info_requests() const;
+    int renewal_info_requests(const std::string& cert_id) const;
+    // The "replaces" member of each newOrder so far ("" when absent), in order.
+    std::vector<std::string> new_order_replaces() const;
+
+    struct State;  // shared with the request handler
+
+private:
+    struct DaemonDeleter {
+        void operator()(MHD_Daemon* d) const noexcept;
+    };
+    TempDir dir_;
+    std::unique_ptr<State> state_;
+    std::unique_ptr<MHD_Daemon, DaemonDeleter> daemon_;
+    int port_ = 0;
+};
+
+}  // namespace certa::test
