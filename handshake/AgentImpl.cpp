@@ -52,7 +52,7 @@ AgentImpl::AgentImpl(std::unique_ptr<storage::Store> store, AgentOptions options
     : options_(std::move(options)), handler_(options_), loader_(std::move(store)) {
     if (options_.poll_interval.count() <= 0) options_.poll_interval = std::chrono::milliseconds(100);
     selection_slot();  // allocate the ex_data index before any handshake
-    snapshot_.store(std::make_shared<const Snapshot>());
+    publish(std::make_shared<const Snapshot>());
     refresh();  // the first load must work: a store that cannot be read is an open error
     if (options_.watch) watcher_ = std::thread([this] { watch_loop(); });
 }
@@ -66,6 +66,19 @@ AgentImpl::~AgentImpl() {
     if (watcher_.joinable()) watcher_.join();
 }
 
+std::shared_ptr<const Snapshot> AgentImpl::snapshot() const {
+    std::lock_guard lock(snapshot_mutex_);
+    return snapshot_;
+}
+
+void AgentImpl::publish(std::shared_ptr<const Snapshot> next) {
+    {
+        std::lock_guard lock(snapshot_mutex_);
+        snapshot_.swap(next);
+    }
+    // `next` now holds the previous snapshot: released here, outside the lock.
+}
+
 void AgentImpl::attach(SSL_CTX* ctx) {
     if (!ctx) throw std::invalid_argument("Agent::attach: null SSL_CTX");
     SSL_CTX_set_client_hello_cb(ctx, &AgentImpl::on_client_hello, this);
@@ -76,7 +89,7 @@ void AgentImpl::refresh() {
     std::lock_guard lock(load_mutex_);
     try {
         if (auto next = loader_.load()) {
-            snapshot_.store(std::move(next), std::memory_order_release);
+            publish(std::move(next));
             ++reloads_;
             if (options_.preparse && options_.watch) {
                 const auto& added = loader_.last_added();

@@ -39,11 +39,17 @@ private:
     void watch_loop();
     // Parses up to `limit` backlog entries; returns how many are left.
     std::size_t preparse_some(std::size_t limit);
-    std::shared_ptr<const Snapshot> snapshot() const { return snapshot_.load(std::memory_order_acquire); }
+    std::shared_ptr<const Snapshot> snapshot() const;
+    void publish(std::shared_ptr<const Snapshot> next);
 
     AgentOptions options_;
     ClientHelloHandler handler_;
-    std::atomic<std::shared_ptr<const Snapshot>> snapshot_;
+    // The served snapshot. The mutex guards only the pointer copy/exchange (a
+    // few nanoseconds): a handshake never waits on a reload, and old
+    // snapshots are destroyed outside it. (std::atomic<std::shared_ptr> in
+    // libstdc++ 12 is lock-based too, and ThreadSanitizer reports it.)
+    mutable std::mutex snapshot_mutex_;
+    std::shared_ptr<const Snapshot> snapshot_;
 
     mutable std::mutex load_mutex_;  // serializes use of loader_ (and its Store)
     IndexLoader loader_;
