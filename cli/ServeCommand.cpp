@@ -27,6 +27,7 @@ struct ServeArgs {
     std::size_t max_connections = 1024;
     int idle_timeout_s = 300;
     int shutdown_grace_s = 10;
+    int handshake_timeout_s = 10;
 };
 
 handshake::HostPort parse_address(const std::string& flag, const std::string& text) {
@@ -62,6 +63,8 @@ handshake::ServeOptions to_options(const ServeArgs& args) {
     options.max_connections = args.max_connections;
     options.idle_timeout = std::chrono::seconds(args.idle_timeout_s);
     options.shutdown_grace = std::chrono::seconds(args.shutdown_grace_s);
+    options.peek_timeout = std::chrono::seconds(args.handshake_timeout_s);
+    options.handshake_timeout = std::chrono::seconds(args.handshake_timeout_s);
     return options;
 }
 
@@ -129,6 +132,9 @@ void register_serve_command(CLI::App& app, GlobalOptions& g, CommandAction& acti
     serve->add_option("--shutdown-grace", args->shutdown_grace_s,
                       "Seconds open connections may take to finish after SIGTERM/SIGINT (default 10)")
         ->check(CLI::Range(0, 3600));
+    serve->add_option("--handshake-timeout", args->handshake_timeout_s,
+                      "Seconds a client may take to send its ClientHello, and to finish the TLS handshake (default 10)")
+        ->check(CLI::Range(1, 600));
     set_action(serve, action, [&g, args] { return run_serve(g, *args); });
 }
 
