@@ -2,6 +2,7 @@
 // CA (RFC 8555 §7.3), kept in the store. The account key never leaves the store.
 #include "acme/AccountService.hpp"
 #include "acme/Json.hpp"
+#include "cli/AccountOptions.hpp"
 #include "cli/CliError.hpp"
 #include "cli/Commands.hpp"
 #include "cli/OpenStore.hpp"
@@ -31,12 +32,7 @@ acme::KeyAlg key_alg(const AccountArgs& args) {
 }
 
 acme::RegisterOptions register_options(const AccountArgs& args) {
-    acme::RegisterOptions options;
-    for (const auto& e : args.email) options.contact.push_back(acme::normalize_contact(e));
-    options.agree_tos = args.agree_tos;
-    if (args.eab_kid.empty() != args.eab_hmac_key.empty())
-        throw CliError(ExitCode::Usage, "--eab-kid and --eab-hmac-key go together");
-    if (!args.eab_kid.empty()) options.eab = acme::EabCredentials{args.eab_kid, args.eab_hmac_key};
+    acme::RegisterOptions options = make_register_options(args.email, args.agree_tos, args.eab_kid, args.eab_hmac_key);
     options.key_alg = key_alg(args);
     return options;
 }

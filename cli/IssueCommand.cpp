@@ -5,6 +5,7 @@
 #include "acme/ChallengeSetup.hpp"
 #include "acme/Identifier.hpp"
 #include "acme/Issuer.hpp"
+#include "cli/AccountOptions.hpp"
 #include "cli/CliError.hpp"
 #include "cli/Commands.hpp"
 #include "cli/IssueOutput.hpp"
@@ -70,13 +71,7 @@ acme::RetryPolicy issuance_retry_policy() {
 }
 
 acme::RegisterOptions register_options(const IssueArgs& args) {
-    acme::RegisterOptions options;
-    for (const auto& e : args.email) options.contact.push_back(acme::normalize_contact(e));
-    options.agree_tos = args.agree_tos;
-    if (args.eab_kid.empty() != args.eab_hmac_key.empty())
-        throw CliError(ExitCode::Usage, "--eab-kid and --eab-hmac-key go together");
-    if (!args.eab_kid.empty()) options.eab = acme::EabCredentials{args.eab_kid, args.eab_hmac_key};
-    return options;
+    return make_register_options(args.email, args.agree_tos, args.eab_kid, args.eab_hmac_key);
 }
 
 int run_issue(const GlobalOptions& g, IssueArgs args) {
