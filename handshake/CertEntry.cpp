@@ -25,13 +25,13 @@ KeyAlgorithm key_algorithm_from(const std::string& key_type) {
     return KeyAlgorithm::Other;
 }
 
-CertEntry::CertEntry(const storage::CertificateRecord& record)
+CertEntry::CertEntry(storage::CertificateRecord record)
     : id_(record.id),
       algorithm_(key_algorithm_from(record.key_type)),
       not_before_(record.not_before),
       not_after_(record.not_after),
-      chain_pem_(record.chain_pem),
-      key_pem_(record.key_pem) {
+      chain_pem_(std::move(record.chain_pem)),
+      key_pem_(std::move(record.key_pem)) {
     for (const auto& raw : record.names) {
         if (auto name = normalize_index_name(raw)) names_.push_back(std::move(*name));
     }

@@ -22,7 +22,8 @@ KeyAlgorithm key_algorithm_from(const std::string& key_type);
 
 class CertEntry {
 public:
-    explicit CertEntry(const storage::CertificateRecord& record);
+    // Takes the row's PEM text over (pass an rvalue to avoid copying it).
+    explicit CertEntry(storage::CertificateRecord record);
     ~CertEntry();
     CertEntry(const CertEntry&) = delete;
     CertEntry& operator=(const CertEntry&) = delete;

@@ -1,5 +1,7 @@
 #include "handshake/IndexLoader.hpp"
 
+#include <openssl/crypto.h>
+
 #include <stdexcept>
 
 namespace certa::handshake {
@@ -21,8 +23,8 @@ std::shared_ptr<const Snapshot> IndexLoader::load() {
     auto challenges = store_->active_challenges(storage::ChallengeType::TlsAlpn01);
 
     // The last version of each row wins (rows come ordered by generation).
-    std::unordered_map<std::int64_t, const storage::CertificateRecord*> latest;
-    for (const auto& row : rows) latest[row.id] = &row;
+    std::unordered_map<std::int64_t, storage::CertificateRecord*> latest;
+    for (auto& row : rows) latest[row.id] = &row;
 
     std::vector<std::shared_ptr<const CertEntry>> removed, added;
     for (const auto& [id, row] : latest) {
@@ -35,11 +37,15 @@ std::shared_ptr<const Snapshot> IndexLoader::load() {
             removed.push_back(it->second);
             active_.erase(it);
         } else if (active) {
-            auto entry = std::make_shared<const CertEntry>(*row);
+            auto entry = std::make_shared<const CertEntry>(std::move(*row));  // takes the PEM over
             added.push_back(entry);
             active_.emplace(id, std::move(entry));
         }
     }
+
+    // Rows not taken over still hold private keys: wipe them before they are freed.
+    for (auto& row : rows)
+        if (!row.key_pem.empty()) OPENSSL_cleanse(row.key_pem.data(), row.key_pem.size());
 
     auto snapshot = std::make_shared<Snapshot>();
     snapshot->generation = generation;
