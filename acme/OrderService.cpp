@@ -15,35 +15,6 @@ namespace {
 
 using Clock = PollSchedule::Clock;
 
-std::string new_order_payload(const OrderRequest& request) {
-    json::Value identifiers = json::Value::array();
-    size_t i = 0;
-    for (const auto& id : request.identifiers) {
-        json::Value entry = json::Value::object();
-        entry["type"] = json::string_value(id.type());
-        entry["value"] = json::string_value(id.value);
-        identifiers[i++] = entry;
-    }
-    json::Value payload = json::Value::object();
-    payload["identifiers"] = identifiers;
-    if (!request.profile.empty()) payload["profile"] = json::string_value(request.profile);
-    if (!request.replaces.empty()) payload["replaces"] = json::string_value(request.replaces);
-    return json::serialize(payload);
-}
-
-void check_profile(AcmeClient& client, const std::string& profile) {
-    if (profile.empty()) return;
-    const auto& profiles = client.directory().profiles;
-    if (profiles.empty()) {
-        spdlog::warn("the CA lists no profiles; sending profile '{}' anyway", profile);
-        return;
-    }
-    if (profiles.count(profile)) return;
-    std::string names;
-    for (const auto& [name, description] : profiles) names += (names.empty() ? "" : ", ") + name;
-    throw OrderError("the CA has no profile '" + profile + "' (it offers: " + names + ")");
-}
-
 // The order's own error (RFC 8555 §7.1.3) as an AcmeError.
 [[noreturn]] void throw_order_failed(const json::Value& order, const std::string& status) {
     Problem problem;
@@ -90,11 +61,40 @@ std::string download(AcmeClient& client, const std::string& certificate_url, con
 
 }  // namespace
 
+std::string new_order_payload(const OrderRequest& request) {
+    json::Value identifiers = json::Value::array();
+    size_t i = 0;
+    for (const auto& id : request.identifiers) {
+        json::Value entry = json::Value::object();
+        entry["type"] = json::string_value(id.type());
+        entry["value"] = json::string_value(id.value);
+        identifiers[i++] = entry;
+    }
+    json::Value payload = json::Value::object();
+    payload["identifiers"] = identifiers;
+    if (!request.profile.empty()) payload["profile"] = json::string_value(request.profile);
+    if (!request.replaces.empty()) payload["replaces"] = json::string_value(request.replaces);
+    return json::serialize(payload);
+}
+
+void check_profile(const Directory& directory, const std::string& profile) {
+    if (profile.empty()) return;
+    const auto& profiles = directory.profiles;
+    if (profiles.empty()) {
+        spdlog::warn("the CA lists no profiles; sending profile '{}' anyway", profile);
+        return;
+    }
+    if (profiles.count(profile)) return;
+    std::string names;
+    for (const auto& [name, description] : profiles) names += (names.empty() ? "" : ", ") + name;
+    throw OrderError("the CA has no profile '" + profile + "' (it offers: " + names + ")");
+}
+
 OrderResult OrderService::run(const OrderRequest& request) {
     if (request.identifiers.empty()) throw OrderError("no names to order");
     if (!request.certificate_key) throw OrderError("no certificate key");
     const auto deadline = Clock::now() + request.timeout;
-    check_profile(client_, request.profile);
+    check_profile(client_.directory(), request.profile);
 
     HttpResponse created = client_.post(client_.directory().new_order, new_order_payload(request));
     OrderResult result;

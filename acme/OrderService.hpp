@@ -39,6 +39,13 @@ public:
     using std::runtime_error::runtime_error;
 };
 
+// The newOrder payload (RFC 8555 §7.4): identifiers with their type ("dns" or
+// "ip", RFC 8738), plus "profile" and RFC 9773 §5 "replaces" when set.
+std::string new_order_payload(const OrderRequest& request);
+// Throws OrderError when the CA lists profiles (directory meta.profiles) and
+// `profile` is not one of them. An empty profile, or a CA that lists none, passes.
+void check_profile(const Directory& directory, const std::string& profile);
+
 class OrderService {
 public:
     OrderService(AcmeClient& client, ChallengeSolver& solver) : client_(client), solver_(solver) {}
