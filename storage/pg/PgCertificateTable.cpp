@@ -70,6 +70,20 @@ std::optional<CertificateRecord> first(std::vector<CertificateRecord> rows) {
     return std::move(rows.front());
 }
 
+// A PostgreSQL array literal of quoted, escaped text elements.
+std::string text_array(const std::vector<std::string>& items) {
+    std::string out = "{";
+    for (const auto& item : items) {
+        out += out.size() > 1 ? ",\"" : "\"";
+        for (char ch : item) {
+            if (ch == '"' || ch == '\\') out += '\\';
+            out += ch;
+        }
+        out += '"';
+    }
+    return out + "}";
+}
+
 void require_changed(const PgResult& result, std::int64_t id) {
     if (result.affected() == 0)
         throw StoreError(StoreError::Kind::NotFound, "no certificate with id " + std::to_string(id));
@@ -81,21 +95,20 @@ std::int64_t PgCertificateTable::insert(PgConnection& db, const CertificateInput
                                         const std::vector<std::string>& names, std::int64_t generation,
                                         UnixTime now) {
     PgParam account = input.account_id != 0 ? param(input.account_id) : std::nullopt;
-    auto row = db.query("INSERT INTO certificates(key_type, key_pem, chain_pem, server, account_id, profile,"
-                        " settings_json, not_before, not_after, serial_hex, aki_hex, ari_cert_id, status,"
+    // One round trip: the row, then its names in order (position from 0).
+    auto row = db.query("WITH c AS (INSERT INTO certificates(key_type, key_pem, chain_pem, server, account_id,"
+                        " profile, settings_json, not_before, not_after, serial_hex, aki_hex, ari_cert_id, status,"
                         " generation, created, updated)"
                         " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 'active', $13, $14, $14)"
-                        " RETURNING id",
+                        " RETURNING id),"
+                        " n AS (INSERT INTO certificate_names(certificate_id, position, name)"
+                        " SELECT c.id, t.ord - 1, t.name FROM c, unnest($15::text[]) WITH ORDINALITY AS t(name, ord)"
+                        " ON CONFLICT DO NOTHING)"
+                        " SELECT id FROM c",
                         input.key_type, input.key_pem, input.chain_pem, input.server, account, input.profile,
                         input.settings_json, info.not_before, info.not_after, info.serial_hex, info.aki_hex,
-                        info.ari_cert_id, generation, now);
-    std::int64_t id = row.int64(0, 0);
-    std::int64_t position = 0;
-    for (const auto& name : names)
-        db.query("INSERT INTO certificate_names(certificate_id, position, name) VALUES ($1, $2, $3)"
-                 " ON CONFLICT DO NOTHING",
-                 id, position++, name);
-    return id;
+                        info.ari_cert_id, generation, now, text_array(names));
+    return row.int64(0, 0);
 }
 
 void PgCertificateTable::mark_replaced(PgConnection& db, std::int64_t id, std::int64_t replacement,

@@ -31,8 +31,4 @@ bool PgNotifier::drain() {
     return changed;
 }
 
-void PgNotifier::notify(PgConnection& connection, long long generation) {
-    connection.query("SELECT pg_notify($1, $2)", kChangesChannel, std::to_string(generation));
-}
-
 }  // namespace certa::storage::pg

@@ -1,5 +1,5 @@
 // LISTEN/NOTIFY on the certa_changes channel: writers notify inside their
-// transaction (delivered on commit), readers drain pending notifications
+// transaction (PgStore::next_generation; delivered on commit), readers drain pending notifications
 // without a round trip to the server.
 #pragma once
 
@@ -20,8 +20,6 @@ public:
     // and drains it; true when at least one certa_changes notification came.
     // Outside a transaction only: libpq delivers notifications between them.
     bool drain();
-    // Inside a write transaction: queues the notification for commit.
-    static void notify(PgConnection& connection, long long generation);
 
 private:
     PgConnection& connection_;

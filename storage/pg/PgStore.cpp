@@ -67,11 +67,13 @@ void PgStore::write(const std::function<void()>& body) {
 }
 
 std::int64_t PgStore::next_generation() {
-    auto row = connection_.exec("UPDATE meta SET value = value + 1 WHERE key = 'generation' RETURNING value");
+    // The NOTIFY is queued in the same statement (one round trip less per
+    // write); PostgreSQL delivers it only when the transaction commits.
+    auto row = connection_.query("UPDATE meta SET value = value + 1 WHERE key = 'generation'"
+                                 " RETURNING value, pg_notify($1, value::text)",
+                                 kChangesChannel);
     if (row.empty()) throw StoreError(Kind::Corrupt, "store " + location() + " has no generation counter");
-    std::int64_t generation = row.int64(0, 0);
-    PgNotifier::notify(connection_, generation);
-    return generation;
+    return row.int64(0, 0);
 }
 
 int PgStore::schema_version() {
