@@ -17,7 +17,7 @@ namespace certa::test {
 
 std::uint16_t wait_for_port(const std::function<std::string()>& text, const std::string& prefix,
                             std::chrono::milliseconds timeout) {
-    const std::string needle = prefix + "127.0.0.1:";
+    const std::string& needle = prefix;
     auto deadline = std::chrono::steady_clock::now() + timeout;
     while (std::chrono::steady_clock::now() < deadline) {
         std::string all = text();
@@ -42,7 +42,7 @@ ServeProcess::ServeProcess(const std::string& store, const std::vector<std::stri
                                   "127.0.0.1:0"};
     argv.insert(argv.end(), args.begin(), args.end());
     process_ = std::make_unique<Background>(argv);
-    port_ = wait_for_port([this] { return process_->err(); }, "serve: listening on ", std::chrono::seconds(20));
+    port_ = wait_for_port([this] { return process_->err(); }, "serve: listening on 127.0.0.1:", std::chrono::seconds(20));
     REQUIRE_MESSAGE(port_ != 0, "certa serve did not start: " << process_->err());
 }
 
@@ -55,8 +55,8 @@ bool ServeProcess::wait_for_log(const std::string& text, std::chrono::millisecon
     return false;
 }
 
-RunResult s_client(std::uint16_t port, const std::string& sni, const std::string& alpn) {
-    std::vector<std::string> argv{"openssl", "s_client", "-connect", "127.0.0.1:" + std::to_string(port),
+RunResult s_client(std::uint16_t port, const std::string& sni, const std::string& alpn, const std::string& host) {
+    std::vector<std::string> argv{"openssl", "s_client", "-connect", host + ":" + std::to_string(port),
                                   "-servername", sni};
     if (!alpn.empty()) {
         argv.push_back("-alpn");

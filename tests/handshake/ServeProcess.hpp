@@ -29,12 +29,14 @@ private:
     std::uint16_t port_ = 0;
 };
 
-// Waits for "PREFIX127.0.0.1:PORT" in `text()` and returns PORT (0 when it never came).
+// Waits for "PREFIXPORT" in `text()` (e.g. prefix "listening on 127.0.0.1:") and
+// returns PORT (0 when it never came).
 std::uint16_t wait_for_port(const std::function<std::string()>& text, const std::string& prefix,
                             std::chrono::milliseconds timeout);
 
-// `openssl s_client -connect 127.0.0.1:PORT -servername SNI [-alpn ALPN]` with empty stdin.
-RunResult s_client(std::uint16_t port, const std::string& sni, const std::string& alpn = {});
+// `openssl s_client -connect HOST:PORT -servername SNI [-alpn ALPN]` with empty stdin.
+RunResult s_client(std::uint16_t port, const std::string& sni, const std::string& alpn = {},
+                   const std::string& host = "127.0.0.1");
 // The first certificate PEM block in `text` ("" when none).
 std::string first_pem(const std::string& text);
 

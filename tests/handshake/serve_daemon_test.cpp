@@ -39,6 +39,18 @@ std::string write_file(const TempDir& dir, const std::string& name, const std::s
     return dir.file(name);
 }
 
+// A leaf for `name` issued by `ca`, put into the store as an active row.
+TestCert put_issued(storage::Store& store, const std::string& name, const TestCert& ca) {
+    auto leaf = make_issued({name}, "ec256", ca);
+    storage::CertificateInput input;
+    input.names = {name};
+    input.key_type = "ec256";
+    input.key_pem = leaf.key_pem;
+    input.chain_pem = leaf.chain_pem;
+    store.put_certificate(input);
+    return leaf;
+}
+
 bool acme_identifier_in(const std::string& cert_pem) {
     RunOptions options;
     options.stdin_data = cert_pem;
@@ -93,6 +105,26 @@ TEST_CASE("acme-tls/1 gets the challenge certificate; others the leaf, then clos
     CHECK(serve.process().running());
 }
 
+TEST_CASE("--listen is repeatable and takes bracketed IPv6 literals") {
+    int probe = ::socket(AF_INET6, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_in6 any6{};
+    any6.sin6_family = AF_INET6;
+    any6.sin6_addr = in6addr_loopback;
+    const bool has_v6 = probe >= 0 && ::bind(probe, reinterpret_cast<sockaddr*>(&any6), sizeof any6) == 0;
+    if (probe >= 0) ::close(probe);
+    if (!has_v6) {
+        MESSAGE("no IPv6 loopback here; skipped");
+        return;
+    }
+    Fixture f;
+    auto leaf = put_test_cert(*f.store, {"app.test"});
+    ServeProcess serve(f.store_path, {"--listen", "[::1]:0"});
+    const auto v6_port = wait_for_port([&] { return serve.logs(); }, "serve: listening on [::1]:", std::chrono::seconds(10));
+    REQUIRE(v6_port != 0);
+    CHECK(first_pem(s_client(v6_port, "app.test", {}, "[::1]").out) == leaf.cert.cert_pem);
+    CHECK(first_pem(s_client(serve.port(), "app.test").out) == leaf.cert.cert_pem);
+}
+
 TEST_CASE("--default-name serves that leaf for unknown names") {
     Fixture f;
     auto fallback = put_test_cert(*f.store, {"fallback.test"});
@@ -124,7 +156,7 @@ TEST_CASE("--passthrough carries the TLS connection to the backend untouched") {
     const auto cert_file = write_file(f.dir, "backend.pem", backend_cert.cert_pem);
     const auto key_file = write_file(f.dir, "backend.key", backend_cert.key_pem);
     Background backend({"openssl", "s_server", "-accept", "127.0.0.1:0", "-cert", cert_file, "-key", key_file, "-www"});
-    const auto backend_port = wait_for_port([&] { return backend.out(); }, "ACCEPT ", std::chrono::seconds(20));
+    const auto backend_port = wait_for_port([&] { return backend.out(); }, "ACCEPT 127.0.0.1:", std::chrono::seconds(20));
     REQUIRE_MESSAGE(backend_port != 0, backend.err());
 
     put_test_cert(*f.store, {"backend.test"});  // the daemon must not use it in passthrough
@@ -146,13 +178,7 @@ TEST_CASE("--passthrough carries the TLS connection to the backend untouched") {
 TEST_CASE("--upstream terminates TLS with the stored leaf and forwards plaintext") {
     Fixture f;
     auto ca = make_ca("serve test CA");
-    auto leaf = make_issued({"app.test"}, "ec256", ca);
-    storage::CertificateInput input;
-    input.names = {"app.test"};
-    input.key_type = "ec256";
-    input.key_pem = leaf.key_pem;
-    input.chain_pem = leaf.chain_pem;
-    f.store->put_certificate(input);
+    auto leaf = put_issued(*f.store, "app.test", ca);
     const auto ca_file = write_file(f.dir, "ca.pem", ca.cert_pem);
     HttpUpstream upstream("hello from upstream");
     ServeProcess serve(f.store_path, {"--upstream", "127.0.0.1:" + std::to_string(upstream.port())});
@@ -200,14 +226,7 @@ TEST_CASE("garbage, truncated and oversized ClientHellos are dropped; serving go
 
 TEST_CASE("SIGTERM: stop accepting, let the open connection finish, exit 0") {
     Fixture f;
-    auto ca = make_ca();
-    auto leaf = make_issued({"app.test"}, "ec256", ca);
-    storage::CertificateInput input;
-    input.names = {"app.test"};
-    input.key_type = "ec256";
-    input.key_pem = leaf.key_pem;
-    input.chain_pem = leaf.chain_pem;
-    f.store->put_certificate(input);
+    put_issued(*f.store, "app.test", make_ca());
     HttpUpstream upstream("still answered");
     ServeProcess serve(f.store_path, {"--upstream", "127.0.0.1:" + std::to_string(upstream.port())});
 
@@ -252,7 +271,7 @@ TEST_CASE("--http answers http-01 tokens from the store") {
     challenge.expires = std::time(nullptr) + 600;
     f.store->put_challenge(challenge);
     ServeProcess serve(f.store_path, {"--http", "127.0.0.1:0"});
-    const auto http_port = wait_for_port([&] { return serve.logs(); }, "http-01 responder listening on ",
+    const auto http_port = wait_for_port([&] { return serve.logs(); }, "http-01 responder listening on 127.0.0.1:",
                                          std::chrono::seconds(10));
     REQUIRE(http_port != 0);
     auto r = curl({"http://127.0.0.1:" + std::to_string(http_port) + "/.well-known/acme-challenge/serve-http-token"});
