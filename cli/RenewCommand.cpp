@@ -111,8 +111,8 @@ void register_renew_command(CLI::App& app, GlobalOptions& g, CommandAction& acti
         ->check(CLI::Range(1, 86400));
     cmd->add_option("--parallel", o.parallel, "Renewals at once (default 1)")->check(CLI::Range(1, 64));
     cmd->add_option("--lease-ttl", o.lease_ttl_s,
-                    "Seconds a crashed renewer keeps a certificate locked (default 120)")
-        ->check(CLI::Range(1, 3600));
+                    "Seconds a crashed renewer keeps a certificate locked (default 120, at least 3)")
+        ->check(CLI::Range(3, 3600));
     set_action(cmd, action, [&g, args] { return run_renew(g, *args); });
 }
 
