@@ -30,6 +30,10 @@ ConnectionRouter::ConnectionRouter(const ServeContext& context, Socket socket, C
 void ConnectionRouter::start(const ServeContext& context, Socket socket, ConnectionTracker::Ticket ticket) {
     std::shared_ptr<ConnectionRouter> self(new ConnectionRouter(context, std::move(socket), std::move(ticket)));
     error_code ec;
+    if (spdlog::should_log(spdlog::level::debug)) {
+        auto remote = self->socket_.remote_endpoint(ec);
+        spdlog::debug("serve: accepted {}:{}", remote.address().to_string(), remote.port());
+    }
     self->socket_.non_blocking(true, ec);
     if (ec) return self->drop("cannot make socket non-blocking: " + ec.message());
     self->socket_.set_option(asio::ip::tcp::no_delay(true), ec);

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <csignal>
 #include <thread>
 
 using namespace certa;
@@ -163,4 +164,21 @@ TEST_CASE("--max-connections: one more is closed at once, the slot comes back") 
         if (!served) std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
     CHECK(served);
+}
+
+TEST_CASE("--shutdown-grace: a connection still open when it ends is cut, exit 0") {
+    Fixture f;
+    ServeProcess serve(f.store_path, {"--shutdown-grace", "1"});
+    TcpClient stuck(serve.port());  // never sends: in flight until the 10 s ClientHello timeout
+    REQUIRE(serve.wait_for_log("serve: accepted 127.0.0.1:" + std::to_string(local_port(stuck.fd())),
+                               std::chrono::seconds(10)));
+    REQUIRE(::kill(serve.process().pid(), SIGTERM) == 0);
+    auto result = serve.process().stop(0, std::chrono::seconds(15));  // signal 0: just wait
+    CHECK_FALSE(result.timed_out);
+    CHECK(result.exit_code == 0);
+    CHECK(result.err.find("serve: stopping; 1 connection(s) open") != std::string::npos);
+    CHECK(result.err.find("grace period over") != std::string::npos);
+    bool closed = false;
+    stuck.read_to_end(&closed);
+    CHECK(closed);
 }
