@@ -14,7 +14,6 @@
 
 #include <spdlog/spdlog.h>
 
-#include <algorithm>
 #include <fstream>
 #include <memory>
 
@@ -61,15 +60,6 @@ std::vector<acme::Identifier> identifiers(const IssueArgs& args) {
     }
 }
 
-// Many orders share one client (--each): a CA that rejects many nonces must
-// not fail one of hundreds of requests, so badNonce is retried more often than
-// the client's default (each retry uses the fresh nonce of the error response).
-acme::RetryPolicy issuance_retry_policy() {
-    acme::RetryPolicy retry;
-    retry.bad_nonce_retries = std::max(retry.bad_nonce_retries, 20);
-    return retry;
-}
-
 acme::RegisterOptions register_options(const IssueArgs& args) {
     return make_register_options(args.email, args.agree_tos, args.eab_kid, args.eab_hmac_key);
 }
@@ -81,7 +71,7 @@ int run_issue(const GlobalOptions& g, IssueArgs args) {
     if (std::string problem = acme::validate(args.settings); !problem.empty()) throw CliError(ExitCode::Usage, problem);
 
     auto store = open_store(g);
-    acme::AcmeClient client(args.settings.server, acme::HttpOptions{args.settings.ca_bundle}, issuance_retry_policy());
+    acme::AcmeClient client(args.settings.server, acme::HttpOptions{args.settings.ca_bundle});
     std::unique_ptr<acme::ChallengeSolver> solver = acme::make_solver(args.settings, *store);
     auto http_responder = acme::start_http_responder(args.settings, *store);
     std::unique_ptr<TemporaryTlsResponder> tls_responder;
