@@ -107,7 +107,21 @@ CREATE TABLE events(
 CREATE INDEX events_by_certificate ON events(certificate_id, id);
 )sql";
 
-constexpr std::array<const char*, kLatestSchemaVersion> kMigrations = {kVersion1, kVersion2};
+// Version 3: on-demand issuance requests (certa serve --on-demand), one row
+// per name so that concurrent handshakes collapse into one order.
+constexpr const char* kVersion3 = R"sql(
+CREATE TABLE issuance_requests(
+  name TEXT NOT NULL UNIQUE,
+  reason TEXT NOT NULL DEFAULT 'issue',
+  requested INTEGER NOT NULL,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  next_attempt INTEGER NOT NULL DEFAULT 0,
+  last_error TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX issuance_requests_by_time ON issuance_requests(next_attempt, requested);
+)sql";
+
+constexpr std::array<const char*, kLatestSchemaVersion> kMigrations = {kVersion1, kVersion2, kVersion3};
 
 std::int64_t pragma_int(SqliteConnection& connection, const char* sql) {
     SqliteStatement stmt(connection, sql);

@@ -1,5 +1,6 @@
 #include "storage/SqliteStore.hpp"
 
+#include "storage/IssuanceRequestTable.hpp"
 #include "storage/AccountTable.hpp"
 #include "storage/CertificateParser.hpp"
 #include "storage/CertificateTable.hpp"
@@ -242,6 +243,34 @@ bool SqliteStore::release_lease(const std::string& name, std::int64_t token) {
     bool released = false;
     write([&] { released = LeaseTable::release(connection_, name, token); });
     return released;
+}
+
+// ---- on-demand issuance requests ------------------------------------------------
+
+bool SqliteStore::request_issuance(const std::string& name, const std::string& reason) {
+    std::lock_guard lock(mutex_);
+    bool inserted = false;
+    write([&] { inserted = IssuanceRequestTable::insert(connection_, name, reason, now()); });
+    return inserted;
+}
+
+std::vector<IssuanceRequest> SqliteStore::due_issuance_requests(int limit) {
+    std::lock_guard lock(mutex_);
+    return IssuanceRequestTable::due(connection_, now(), limit);
+}
+
+bool SqliteStore::finish_issuance_request(const std::string& name) {
+    std::lock_guard lock(mutex_);
+    bool removed = false;
+    write([&] { removed = IssuanceRequestTable::remove(connection_, name); });
+    return removed;
+}
+
+bool SqliteStore::fail_issuance_request(const std::string& name, const std::string& error, UnixTime retry_at) {
+    std::lock_guard lock(mutex_);
+    bool updated = false;
+    write([&] { updated = IssuanceRequestTable::fail(connection_, name, error, retry_at); });
+    return updated;
 }
 
 // ---- events ------------------------------------------------------------------

@@ -49,6 +49,11 @@ public:
     bool renew_lease(const std::string& name, std::int64_t token, int ttl_seconds) override;
     bool release_lease(const std::string& name, std::int64_t token) override;
 
+    bool request_issuance(const std::string& name, const std::string& reason) override;
+    std::vector<IssuanceRequest> due_issuance_requests(int limit) override;
+    bool finish_issuance_request(const std::string& name) override;
+    bool fail_issuance_request(const std::string& name, const std::string& error, UnixTime retry_at) override;
+
     void add_event(const std::string& kind, std::int64_t certificate_id, const std::string& detail) override;
     std::vector<Event> list_events(std::int64_t certificate_id, int limit) override;
 

@@ -82,6 +82,17 @@ public:
                            const std::string& detail) = 0;
     virtual std::vector<Event> list_events(std::int64_t certificate_id, int limit) = 0;
 
+    // ---- on-demand issuance requests ------------------------------------------
+    // Records that a handshake wants a certificate for `name`; one row per name
+    // (UNIQUE), so concurrent requests collapse. True when this call inserted it.
+    virtual bool request_issuance(const std::string& name, const std::string& reason) = 0;
+    // Requests whose back-off has passed, oldest first (limit <= 0: all).
+    virtual std::vector<IssuanceRequest> due_issuance_requests(int limit) = 0;
+    // Drops the request (fulfilled or abandoned). True when a row went.
+    virtual bool finish_issuance_request(const std::string& name) = 0;
+    // Counts a failed attempt and defers the request until `retry_at`.
+    virtual bool fail_issuance_request(const std::string& name, const std::string& error, UnixTime retry_at) = 0;
+
     // ---- change detection -----------------------------------------------------
     // Cheap: returns the generation counter, re-reading it only when another
     // connection committed (PRAGMA data_version) or this one wrote. Every write

@@ -127,4 +127,15 @@ struct Event {
     std::string detail;
 };
 
+// A certificate a handshake asked for (certa serve --on-demand): one row per
+// name until an ACME worker fulfils it (or a back-off after failures).
+struct IssuanceRequest {
+    std::string name;                // normalized DNS name
+    std::string reason;              // "issue" (no certificate) or "renew" (in its renewal window / expired)
+    UnixTime requested = 0;
+    int attempts = 0;                // failed attempts so far
+    UnixTime next_attempt = 0;       // not taken before this time (back-off)
+    std::string last_error;
+};
+
 }  // namespace certa::storage

@@ -116,7 +116,21 @@ CREATE TABLE events(
 CREATE INDEX events_by_certificate ON events(certificate_id, id);
 )sql";
 
-constexpr std::array<const char*, kPgLatestSchemaVersion> kMigrations = {kVersion1, kVersion2};
+// Version 3: on-demand issuance requests (certa serve --on-demand), one row
+// per name so that concurrent handshakes collapse into one order.
+constexpr const char* kVersion3 = R"sql(
+CREATE TABLE issuance_requests(
+  name TEXT NOT NULL UNIQUE,
+  reason TEXT NOT NULL DEFAULT 'issue',
+  requested BIGINT NOT NULL,
+  attempts BIGINT NOT NULL DEFAULT 0,
+  next_attempt BIGINT NOT NULL DEFAULT 0,
+  last_error TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX issuance_requests_by_time ON issuance_requests(next_attempt, requested);
+)sql";
+
+constexpr std::array<const char*, kPgLatestSchemaVersion> kMigrations = {kVersion1, kVersion2, kVersion3};
 
 bool has_schema_table(PgConnection& connection) {
     return !connection.exec("SELECT 1 FROM pg_catalog.pg_tables WHERE tablename = 'certa_schema'"

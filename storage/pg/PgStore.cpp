@@ -1,5 +1,6 @@
 #include "storage/pg/PgStore.hpp"
 
+#include "storage/pg/PgIssuanceRequestTable.hpp"
 #include "storage/CertificateParser.hpp"
 #include "storage/pg/PgCertificateTable.hpp"
 #include "storage/pg/PgLeaseTable.hpp"
@@ -247,6 +248,34 @@ bool PgStore::release_lease(const std::string& name, std::int64_t token) {
     bool released = false;
     write([&] { released = PgLeaseTable::release(connection_, name, token); });
     return released;
+}
+
+// ---- on-demand issuance requests ------------------------------------------------
+
+bool PgStore::request_issuance(const std::string& name, const std::string& reason) {
+    std::lock_guard lock(mutex_);
+    bool inserted = false;
+    write([&] { inserted = PgIssuanceRequestTable::insert(connection_, name, reason, now()); });
+    return inserted;
+}
+
+std::vector<IssuanceRequest> PgStore::due_issuance_requests(int limit) {
+    std::lock_guard lock(mutex_);
+    return PgIssuanceRequestTable::due(connection_, now(), limit);
+}
+
+bool PgStore::finish_issuance_request(const std::string& name) {
+    std::lock_guard lock(mutex_);
+    bool removed = false;
+    write([&] { removed = PgIssuanceRequestTable::remove(connection_, name); });
+    return removed;
+}
+
+bool PgStore::fail_issuance_request(const std::string& name, const std::string& error, UnixTime retry_at) {
+    std::lock_guard lock(mutex_);
+    bool updated = false;
+    write([&] { updated = PgIssuanceRequestTable::fail(connection_, name, error, retry_at); });
+    return updated;
 }
 
 // ---- events ------------------------------------------------------------------

@@ -1,0 +1,26 @@
+// SQL for the issuance_requests table: on-demand issuance asked for by a
+// handshake (certa serve --on-demand) and fulfilled by any ACME worker that
+// shares the store. One row per name (UNIQUE), so concurrent handshakes for a
+// name, even on several machines, collapse into one request.
+#pragma once
+
+#include "storage/StoreTypes.hpp"
+
+#include <string>
+#include <vector>
+
+namespace certa::storage {
+
+class SqliteConnection;
+
+class IssuanceRequestTable {
+public:
+    // Inserts unless a row for the name exists; true when it inserted.
+    static bool insert(SqliteConnection& db, const std::string& name, const std::string& reason, UnixTime now);
+    // Rows whose next_attempt has come, oldest first; limit <= 0: all.
+    static std::vector<IssuanceRequest> due(SqliteConnection& db, UnixTime now, int limit);
+    static bool remove(SqliteConnection& db, const std::string& name);
+    static bool fail(SqliteConnection& db, const std::string& name, const std::string& error, UnixTime retry_at);
+};
+
+}  // namespace certa::storage
