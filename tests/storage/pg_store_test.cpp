@@ -36,7 +36,7 @@ StoreError open_error(const std::string& url, const OpenOptions& options = {}) {
 TEST_CASE("a postgresql:// URL opens a migrated PostgreSQL store") {
     std::string url = server().create_database();
     auto store = open_store(url);
-    CHECK(store->schema_version() == 2);
+    CHECK(store->schema_version() == 3);
     CHECK(store->integrity_check() == "ok");
     CHECK(store->location() == url);
     std::int64_t id = store->put_certificate(certa::test::input_for(certa::test::make_self_signed({"pg.example"})));
