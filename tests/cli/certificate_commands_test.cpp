@@ -6,7 +6,9 @@
 #include <cpprest/json.h>
 #include <doctest/doctest.h>
 
+#include <ctime>
 #include <filesystem>
+#include <optional>
 
 using namespace certa;
 using namespace certa::test;
@@ -20,7 +22,18 @@ struct StoredCert {
     storage::CertificateRecord record;
 };
 
-StoredCert put_issued(const TempDir& dir, std::vector<std::string> names) {
+// Independent ISO-8601 UTC rendering to compare the CLI's output against.
+std::string utc(storage::UnixTime t) {
+    std::time_t tt = static_cast<std::time_t>(t);
+    std::tm tm{};
+    gmtime_r(&tt, &tm);
+    char buf[32];
+    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    return buf;
+}
+
+StoredCert put_issued(const TempDir& dir, std::vector<std::string> names,
+                      std::optional<std::int64_t> replaces = std::nullopt) {
     StoredCert s;
     s.ca = make_ca("certa cli test CA");
     s.leaf = make_issued(names, "ec256", s.ca);
@@ -32,6 +45,7 @@ StoredCert put_issued(const TempDir& dir, std::vector<std::string> names) {
     in.chain_pem = s.leaf.chain_pem;
     in.server = "https://127.0.0.1:14000/dir";
     in.profile = "shortlived";
+    in.replaces = replaces;
     auto id = store->put_certificate(in);
     store->add_event("issued", id, "test event detail");
     s.record = *store->get_certificate(id);
@@ -75,14 +89,40 @@ TEST_CASE("list shows a stored certificate") {
     CHECK(c.at("issuer").as_string() == "certa cli test CA");
     CHECK(c.at("server").as_string() == "https://127.0.0.1:14000/dir");
     CHECK(c.at("names").as_array().size() == 2);
-    // ISO-8601 UTC: "YYYY-MM-DDTHH:MM:SSZ"
-    const auto not_after = c.at("not_after").as_string();
-    CHECK(not_after.size() == 20);
-    CHECK(not_after[10] == 'T');
-    CHECK(not_after.back() == 'Z');
+    CHECK(c.at("not_after").as_string() == utc(s.record.not_after));
+    CHECK(c.at("not_before").as_string() == utc(s.record.not_before));
+    CHECK(text.out.find(utc(s.record.not_after)) != std::string::npos);
     CHECK(c.at("renew_at").is_null());
     CHECK(c.at("last_error").is_null());
     CHECK(json.out.find("PRIVATE KEY") == std::string::npos);
+}
+
+TEST_CASE("list --all includes replaced certificates; show prefers the active one") {
+    TempDir dir;
+    auto old_cert = put_issued(dir, {"renewed.example.test"});
+    auto new_cert = put_issued(dir, {"renewed.example.test"}, old_cert.record.id);
+
+    auto active = certa_in(dir, {"list", "--json"});
+    REQUIRE(active.exit_code == 0);
+    auto rows = web::json::value::parse(active.out).at("certificates").as_array();
+    REQUIRE(rows.size() == 1);
+    CHECK(rows.at(0).at("id").as_number().to_int64() == new_cert.record.id);
+
+    auto all = certa_in(dir, {"list", "--all", "--json"});
+    REQUIRE(all.exit_code == 0);
+    auto every = web::json::value::parse(all.out).at("certificates").as_array();
+    REQUIRE(every.size() == 2);
+    int replaced = 0;
+    for (const auto& row : every)
+        if (row.at("status").as_string() == "replaced") {
+            ++replaced;
+            CHECK(row.at("id").as_number().to_int64() == old_cert.record.id);
+        }
+    CHECK(replaced == 1);
+
+    auto show = certa_in(dir, {"show", "renewed.example.test", "--json"});
+    REQUIRE(show.exit_code == 0);
+    CHECK(web::json::value::parse(show.out).at("serial").as_string() == new_cert.record.serial_hex);
 }
 
 TEST_CASE("show NAME prints one certificate without its key") {
