@@ -1,5 +1,8 @@
 #include "acme/AcmeClient.hpp"
 
+// spdlog first: fmt 9 does not compile when included after the cpprest headers.
+#include <spdlog/spdlog.h>
+
 #include "acme/Json.hpp"
 #include "acme/Jws.hpp"
 
@@ -144,6 +147,8 @@ HttpResponse AcmeClient::signed_post(const std::string& url, Sign&& sign) {
         if (!nonce) nonce = fresh_nonce(*http);
         HttpResponse r = http->post(url, sign(*nonce), kJoseContentType);
         harvest_nonce(r);
+        // URLs and statuses only: bodies may carry secrets (keys, tokens).
+        spdlog::debug("ACME POST {} -> {}", url, r.status);
         if (r.ok()) return r;
 
         Problem problem = parse_problem(r);
@@ -152,6 +157,7 @@ HttpResponse AcmeClient::signed_post(const std::string& url, Sign&& sign) {
         // RFC 8555 §6.5: a badNonce answer carries a fresh nonce; retry with it.
         if (problem.is("badNonce") && bad_nonce_left > 0 && !last) {
             --bad_nonce_left;
+            spdlog::debug("ACME badNonce from {}, retrying with the nonce of the answer", url);
             {
                 std::lock_guard lock(http_mutex_);
                 ++bad_nonce_retries_;
@@ -161,6 +167,7 @@ HttpResponse AcmeClient::signed_post(const std::string& url, Sign&& sign) {
         if (retryable_status(r.status) && !last) {
             auto wait = retry_after.value_or(retry_.default_retry_after);
             if (waited + wait <= retry_.max_total_wait) {
+                spdlog::info("CA answered {} for {}; retrying in {} s", r.status, url, wait.count());
                 std::this_thread::sleep_for(wait);
                 waited += wait;
                 continue;
