@@ -134,11 +134,25 @@ StoreError newer_schema(const std::string& path, std::int64_t found) {
                                              std::to_string(kLatestSchemaVersion) + ")");
 }
 
+// One line from SQLite's multi-line findings ("*** in database main ***\nPage 14: ...").
+std::string one_line(const std::string& findings) {
+    std::string out;
+    size_t start = 0;
+    while (start <= findings.size()) {
+        size_t end = findings.find('\n', start);
+        if (end == std::string::npos) end = findings.size();
+        std::string line = findings.substr(start, end - start);
+        if (!line.empty() && line.rfind("*** in database", 0) != 0) out += (out.empty() ? "" : "; ") + line;
+        start = end + 1;
+    }
+    return out.empty() ? findings : out;
+}
+
 void quick_check(SqliteConnection& connection) {
     SqliteStatement stmt(connection, "PRAGMA quick_check(1)");
     std::string result = stmt.step() ? stmt.text(0) : "no result";
     if (result != "ok")
-        throw StoreError(Kind::Corrupt, "store " + connection.path() + " is corrupt (" + result + ")");
+        throw StoreError(Kind::Corrupt, "store " + connection.path() + " is corrupt (" + one_line(result) + ")");
 }
 
 }  // namespace

@@ -40,6 +40,7 @@ std::string expect_refused(const std::string& path, StoreError::Kind kind) {
     }
     CHECK(read_file(path) == before);
     CHECK(message.find(path) != std::string::npos);
+    CHECK(message.find('\n') == std::string::npos);  // one line for the CLI
     return message;
 }
 
