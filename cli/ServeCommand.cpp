@@ -1,15 +1,20 @@
 // `certa serve`: the handshake daemon. Composes handshake/ (Agent + ServeDaemon)
 // with acme/Http01Responder for --http; the two modules never meet elsewhere.
 #include "acme/Http01Responder.hpp"
+#include "acme/HttpClient.hpp"
+#include "cli/AccountOptions.hpp"
+#include "cli/OnDemandWorker.hpp"
 #include "cli/CliError.hpp"
 #include "cli/Commands.hpp"
 #include "cli/OpenStore.hpp"
 #include "handshake/Agent.hpp"
+#include "handshake/OnDemandGate.hpp"
 #include "handshake/ServeDaemon.hpp"
 
 #include <spdlog/spdlog.h>
 
 #include <csignal>
+#include <functional>
 #include <memory>
 #include <stdexcept>
 
@@ -28,7 +33,41 @@ struct ServeArgs {
     int idle_timeout_s = 300;
     int shutdown_grace_s = 10;
     int handshake_timeout_s = 10;
+    // --on-demand
+    bool on_demand = false;
+    std::vector<std::string> allow;
+    std::string ask;
+    int on_demand_wait_s = 10;
+    int ask_timeout_ms = 2000;
+    handshake::OnDemandLimits limits;
+    int negative_ttl_s = 300;
+    acme::IssueSettings settings = [] {
+        acme::IssueSettings s;
+        s.challenge = "tls-alpn-01";  // answered by this very daemon (tls_port 0)
+        return s;
+    }();
+    std::vector<std::string> email;
+    bool agree_tos = false;
+    std::string eab_kid, eab_hmac_key;
 };
+
+// --ask URL: GET URL?domain=NAME, 200 means allowed. Runs on the gate's
+// worker thread (never on a handshake), bounded by --ask-timeout.
+std::function<bool(const std::string&)> make_ask(const std::string& url, int timeout_ms) {
+    if (url.empty()) return {};
+    return [url, timeout_ms](const std::string& name) {
+        thread_local std::unique_ptr<acme::HttpClient> client;
+        if (!client) {
+            acme::HttpOptions http;
+            http.connect_timeout_ms = timeout_ms;
+            http.timeout_ms = timeout_ms;
+            http.max_body = 4096;
+            client = std::make_unique<acme::HttpClient>(http);
+        }
+        const char* separator = url.find('?') == std::string::npos ? "?" : "&";
+        return client->get(url + separator + "domain=" + name).status == 200;  // names are [a-z0-9.-] only
+    };
+}
 
 handshake::HostPort parse_address(const std::string& flag, const std::string& text) {
     try {
@@ -99,7 +138,42 @@ int run_serve(const GlobalOptions& g, const ServeArgs& args) {
                      handshake::HostPort{address.host, http->port()}.to_string());
     }
 
+    // --on-demand: the gate (handshake/) records requests in the store; the
+    // worker (acme/) fulfils them. They share nothing but the store.
+    OnDemandWorkerOptions worker_options;
+    bool run_worker = false;
+    if (args.on_demand) {
+        if (args.allow.empty() && args.ask.empty())
+            throw CliError(ExitCode::Usage, "--on-demand needs --allow PATTERN or --ask URL");
+        handshake::OnDemandOptions gate_options;
+        gate_options.allow = args.allow;
+        gate_options.ask = make_ask(args.ask, args.ask_timeout_ms);
+        gate_options.limits = args.limits;
+        gate_options.limits.negative_ttl = std::chrono::seconds(args.negative_ttl_s);
+        gate_options.wait = std::chrono::seconds(args.on_demand_wait_s);
+        options.on_demand = std::make_shared<handshake::OnDemandGate>(gate_options, *agent, open_store(g));
+        if (!args.settings.server.empty()) {
+            worker_options.store_location = store_path(g);
+            worker_options.settings = args.settings;
+            worker_options.account = make_register_options(args.email, args.agree_tos, args.eab_kid, args.eab_hmac_key);
+            worker_options.settings.contact = worker_options.account.contact;
+            if (std::string problem = acme::validate(worker_options.settings); !problem.empty())
+                throw CliError(ExitCode::Usage, problem);
+            run_worker = true;
+            spdlog::info("serve: on-demand issuance from {} ({})", args.settings.server, args.settings.challenge);
+        } else {
+            spdlog::info("serve: on-demand requests go to the store; another certa serve --server fulfils them");
+        }
+    }
+
+    handshake::Agent& served = *agent;
     handshake::ServeDaemon daemon(std::move(options), std::move(agent));
+    // Declared after the daemon so that it stops (and joins) before the Agent goes.
+    std::unique_ptr<OnDemandWorker> worker;
+    if (run_worker) {
+        worker_options.after_present = [&served] { served.refresh(); };
+        worker = std::make_unique<OnDemandWorker>(worker_options);
+    }
     daemon.run();
     return to_int(ExitCode::Ok);
 }
@@ -135,6 +209,31 @@ void register_serve_command(CLI::App& app, GlobalOptions& g, CommandAction& acti
     serve->add_option("--handshake-timeout", args->handshake_timeout_s,
                       "Seconds a client may take to send its ClientHello, and to finish the TLS handshake (default 10)")
         ->check(CLI::Range(1, 600));
+    serve->add_flag("--on-demand", args->on_demand,
+                    "Obtain certificates at handshake time for allowed names (see --allow, --ask)");
+    serve->add_option("--allow", args->allow, "On-demand: allowed name or *.example.com pattern (repeatable)");
+    serve->add_option("--ask", args->ask, "On-demand: GET URL?domain=NAME; 200 allows the name (answers cached)");
+    serve->add_option("--ask-timeout-ms", args->ask_timeout_ms, "On-demand: bound of one --ask request (default 2000)")
+        ->check(CLI::Range(100, 60000));
+    serve->add_option("--on-demand-wait", args->on_demand_wait_s,
+                      "On-demand: seconds a handshake waits for its certificate (default 10)")
+        ->check(CLI::Range(1, 300));
+    serve->add_option("--rate-per-name", args->limits.per_name_per_minute, "On-demand: requests per name per minute (default 2)");
+    serve->add_option("--rate-per-domain", args->limits.per_domain_per_minute,
+                      "On-demand: requests per registered domain (approximated as the last two labels) per minute (default 10)");
+    serve->add_option("--rate-global", args->limits.global_per_minute, "On-demand: requests per minute in all (default 60)");
+    serve->add_option("--negative-ttl", args->negative_ttl_s, "On-demand: seconds a refused name stays refused (default 300)");
+    serve->add_option("--server", args->settings.server, "On-demand: ACME directory URL (without it: only record requests)");
+    serve->add_option("--ca-bundle", args->settings.ca_bundle, "On-demand: extra trust anchors for the CA's HTTPS");
+    serve->add_option("--challenge", args->settings.challenge,
+                      "On-demand: tls-alpn-01 (default; answered by this daemon) or http-01 (needs --http)")
+        ->check(CLI::IsMember({"http-01", "tls-alpn-01"}));
+    serve->add_option("--key-type", args->settings.key_type, "On-demand: certificate key type (default ec256)")
+        ->check(CLI::IsMember({"ec256", "ec384", "rsa2048", "rsa3072", "rsa4096"}));
+    serve->add_option("--email", args->email, "On-demand: account contact address; repeatable");
+    serve->add_flag("--agree-tos", args->agree_tos, "On-demand: agree to the CA's terms of service");
+    serve->add_option("--eab-kid", args->eab_kid, "On-demand: external account binding key id");
+    serve->add_option("--eab-hmac-key", args->eab_hmac_key, "On-demand: external account binding HMAC key (base64url)");
     set_action(serve, action, [&g, args] { return run_serve(g, *args); });
 }
 

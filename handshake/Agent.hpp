@@ -108,6 +108,15 @@ public:
     // Message of the last failed background reload ("" when the last one worked).
     virtual std::string last_reload_error() const = 0;
 
+    // Validity of the newest certificate the served snapshot holds for the
+    // normalized `name` (exact, then its one-label wildcard); nullopt when none.
+    // For on-demand issuance (OnDemandGate). Never touches the store.
+    struct Validity {
+        std::int64_t not_before = 0;
+        std::int64_t not_after = 0;
+    };
+    virtual std::optional<Validity> validity_for(const std::string& name) const = 0;
+
     // What the ClientHello callback selected on `ssl` (nullopt: the callback did
     // not run on it, e.g. the context is not attached).
     static std::optional<Selection> last_selection(const SSL* ssl);

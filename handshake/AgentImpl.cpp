@@ -1,4 +1,5 @@
 #include "handshake/AgentImpl.hpp"
+#include "handshake/NameNormalizer.hpp"
 
 #include "storage/Store.hpp"
 
@@ -143,6 +144,20 @@ std::size_t AgentImpl::preparse_some(std::size_t limit) {
 std::size_t AgentImpl::certificate_count() const { return snapshot()->certs->size(); }
 std::size_t AgentImpl::challenge_count() const { return snapshot()->challenges->size(); }
 std::int64_t AgentImpl::generation() const { return snapshot()->generation; }
+
+std::optional<Agent::Validity> AgentImpl::validity_for(const std::string& name) const {
+    auto snap = snapshot();
+    std::optional<Validity> best;
+    for (const std::string& key : {name, covering_wildcard(name)}) {
+        if (key.empty()) continue;
+        if (const auto* candidates = snap->certs->find(key)) {
+            for (const auto& entry : *candidates)
+                if (!best || entry->not_after() > best->not_after)
+                    best = Validity{entry->not_before(), entry->not_after()};
+        }
+    }
+    return best;
+}
 
 AgentStats AgentImpl::stats() const {
     AgentStats s;

@@ -29,6 +29,7 @@ public:
     std::int64_t generation() const override;
     AgentStats stats() const override;
     std::string last_reload_error() const override;
+    std::optional<Validity> validity_for(const std::string& name) const override;
 
     // The OpenSSL callbacks (arg is the AgentImpl).
     static int on_client_hello(SSL* ssl, int* alert, void* arg);

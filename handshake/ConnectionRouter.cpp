@@ -1,5 +1,6 @@
 #include "handshake/ConnectionRouter.hpp"
 
+#include "handshake/OnDemandGate.hpp"
 #include "handshake/PassthroughSession.hpp"
 #include "handshake/TlsSession.hpp"
 #include "handshake/UpstreamSession.hpp"
@@ -18,6 +19,9 @@ namespace {
 // A ClientHello split over several TCP segments is re-peeked at this pace
 // (a readable socket with unchanged data would otherwise wake us at once).
 constexpr std::chrono::milliseconds kRepeekDelay{5};
+// How often a connection waiting for an on-demand certificate re-checks the
+// Agent's snapshot (an in-memory lookup).
+constexpr std::chrono::milliseconds kOnDemandRecheck{50};
 }  // namespace
 
 ConnectionRouter::ConnectionRouter(const ServeContext& context, Socket socket, ConnectionTracker::Ticket ticket)
@@ -86,6 +90,27 @@ void ConnectionRouter::route(const ClientHelloInfo& hello) {
     if (hello.offers(kAcmeTlsAlpn)) {
         return TlsSession::start(context_, std::move(socket_), std::move(ticket_));
     }
+    if (const auto& gate = context_.options.on_demand; gate && !hello.sni.empty()) {
+        if (gate->check(hello.sni) == OnDemandGate::Decision::Wait)
+            return wait_for_certificate(hello.sni, std::chrono::steady_clock::now() + gate->wait());
+    }
+    forward();
+}
+
+void ConnectionRouter::wait_for_certificate(std::string sni, std::chrono::steady_clock::time_point until) {
+    retry_.expires_after(kOnDemandRecheck);
+    retry_.async_wait([self = shared_from_this(), sni = std::move(sni), until](const error_code& wec) {
+        if (wec) return;
+        bool ready = self->context_.options.on_demand->check(sni) != OnDemandGate::Decision::Wait;
+        if (!ready && std::chrono::steady_clock::now() < until) return self->wait_for_certificate(sni, until);
+        // Ready, denied meanwhile, or out of time: the Agent decides (without a
+        // certificate the handshake fails with an alert).
+        if (!ready) spdlog::info("serve: on-demand certificate for {} did not arrive in time", sni);
+        self->forward();
+    });
+}
+
+void ConnectionRouter::forward() {
     switch (context_.options.mode) {
         case ForwardMode::Passthrough:
             return PassthroughSession::start(context_, std::move(socket_), std::move(ticket_));

@@ -5,6 +5,8 @@
 //   --passthrough            -> PassthroughSession
 //   --upstream               -> UpstreamSession
 //   neither                  -> TlsSession (leaf handshake, then close)
+// With --on-demand (options.on_demand) a non-challenge connection for a name
+// without a certificate first waits, bounded, for one (OnDemandGate).
 // Anything that is not a ClientHello is closed without a reply.
 #pragma once
 
@@ -15,6 +17,8 @@
 #include <boost/asio/steady_timer.hpp>
 
 #include <array>
+#include <chrono>
+#include <string>
 #include <cstdint>
 #include <memory>
 
@@ -30,6 +34,10 @@ private:
     void peek();
     bool peer_finished_sending();
     void route(const ClientHelloInfo& hello);
+    // --on-demand: re-checks the gate until the certificate is there or the
+    // wait runs out (timers only: an io thread never blocks), then forward().
+    void wait_for_certificate(std::string sni, std::chrono::steady_clock::time_point until);
+    void forward();
     void drop(const std::string& why);
 
     const ServeContext& context_;

@@ -7,10 +7,13 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
 namespace certa::handshake {
+
+class OnDemandGate;
 
 // What happens to connections that do not offer ALPN acme-tls/1.
 enum class ForwardMode {
@@ -35,6 +38,9 @@ struct ServeOptions {
     std::chrono::milliseconds shutdown_grace{10000};     // drain time after SIGTERM/SIGINT
     std::size_t max_connections = 1024;   // beyond this, new connections are closed at once
     int threads = 2;                      // io threads
+    // certa serve --on-demand: consulted for every non-challenge connection
+    // with an SNI (null: off). See OnDemandGate.
+    std::shared_ptr<OnDemandGate> on_demand;
 };
 
 }  // namespace certa::handshake

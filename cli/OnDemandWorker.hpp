@@ -1,0 +1,52 @@
+// The ACME side of `certa serve --on-demand`: a thread that takes the
+// issuance requests a handshake recorded in the store (issuance_requests),
+// one at a time under a lease ("ondemand:NAME", so several serve processes
+// sharing a store never order the same name twice), issues or renews with
+// acme::Issuer and writes the certificate; the Agent picks it up through
+// change detection. cli composes it: acme/ and handshake/ only meet in the
+// store.
+#pragma once
+
+#include "acme/AccountService.hpp"
+#include "acme/IssueSettings.hpp"
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <functional>
+#include <mutex>
+#include <string>
+#include <thread>
+
+namespace certa::cli {
+
+struct OnDemandWorkerOptions {
+    std::string store_location;
+    acme::IssueSettings settings;          // server, ca_bundle, challenge, key type
+    acme::RegisterOptions account;
+    std::chrono::milliseconds poll{250};   // how often the store is asked for requests
+    int lease_seconds = 300;
+    int max_backoff_seconds = 3600;        // after repeated failures
+    // Run after a challenge is written to the store, before the CA is told to
+    // validate (serve: the Agent refreshes, so it answers tls-alpn-01 at once).
+    std::function<void()> after_present;
+};
+
+class OnDemandWorker {
+public:
+    explicit OnDemandWorker(OnDemandWorkerOptions options);
+    ~OnDemandWorker();  // stops and joins
+    OnDemandWorker(const OnDemandWorker&) = delete;
+    OnDemandWorker& operator=(const OnDemandWorker&) = delete;
+
+private:
+    void run();
+
+    OnDemandWorkerOptions options_;
+    std::mutex mutex_;
+    std::condition_variable cv_;
+    bool stopping_ = false;
+    std::thread thread_;
+};
+
+}  // namespace certa::cli

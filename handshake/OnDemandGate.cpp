@@ -1,0 +1,164 @@
+#include "handshake/OnDemandGate.hpp"
+
+#include "handshake/NameNormalizer.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <ctime>
+#include <exception>
+
+namespace certa::handshake {
+
+namespace {
+using Clock = std::chrono::steady_clock;
+// A renewal request for a name is queued at most this often per process (the
+// store row collapses requests across processes anyway).
+constexpr std::chrono::minutes kRenewDedup{10};
+}  // namespace
+
+OnDemandGate::OnDemandGate(OnDemandOptions options, const Agent& agent, std::unique_ptr<storage::Store> store)
+    : options_(std::move(options)),
+      agent_(agent),
+      store_(std::move(store)),
+      policy_(options_.allow, options_.limits, static_cast<bool>(options_.ask)) {
+    worker_ = std::thread([this] { work(); });
+}
+
+OnDemandGate::~OnDemandGate() {
+    {
+        std::lock_guard lock(mutex_);
+        stopping_ = true;
+    }
+    cv_.notify_all();
+    worker_.join();
+}
+
+OnDemandStats OnDemandGate::stats() const {
+    std::lock_guard lock(mutex_);
+    return stats_;
+}
+
+bool OnDemandGate::recently_queued(const std::string& key, Clock::time_point now) {
+    auto period = key.rfind("renew:", 0) == 0 ? std::chrono::duration_cast<Clock::duration>(kRenewDedup)
+                                               : std::chrono::duration_cast<Clock::duration>(options_.wait);
+    auto it = queued_.find(key);
+    if (it != queued_.end() && now - it->second < period) return true;
+    if (queued_.size() >= options_.limits.max_tracked && it == queued_.end()) {
+        std::erase_if(queued_, [&](auto& kv) { return now - kv.second >= std::chrono::duration_cast<Clock::duration>(kRenewDedup); });
+        if (queued_.size() >= options_.limits.max_tracked) return true;  // bounded: treat as pending
+    }
+    queued_[key] = now;
+    return false;
+}
+
+bool OnDemandGate::enqueue(Job job) {
+    std::lock_guard lock(mutex_);
+    if (queue_.size() >= options_.max_queue) return false;
+    queue_.push_back(std::move(job));
+    cv_.notify_one();
+    return true;
+}
+
+OnDemandGate::Decision OnDemandGate::check(const std::string& sni) {
+    auto normalized = normalize_server_name(sni);
+    if (!normalized || normalized->kind != NormalizedName::Kind::Dns) return Decision::Serve;
+    const std::string& name = normalized->name;
+    const auto now_unix = static_cast<std::int64_t>(std::time(nullptr));
+    const auto now = Clock::now();
+
+    std::string reason = "issue";
+    if (auto validity = agent_.validity_for(name)) {
+        if (validity->not_before <= now_unix && now_unix < validity->not_after) {
+            // RFC-less rule of thumb (certmagic, certbot): renew when less than
+            // a third of the lifetime is left; keep serving the current one.
+            const auto lifetime = validity->not_after - validity->not_before;
+            const auto remaining = validity->not_after - now_unix;
+            if (static_cast<double>(remaining) < options_.renew_remaining_fraction * static_cast<double>(lifetime)) {
+                bool fresh = false;
+                {
+                    std::lock_guard lock(mutex_);
+                    fresh = !recently_queued("renew:" + name, now);
+                    if (fresh) ++stats_.renewals;
+                }
+                if (fresh) enqueue(Job{name, "renew", false});
+            }
+            return Decision::Serve;
+        }
+        reason = "renew";  // expired (or not yet valid): wait for its renewal
+    }
+
+    switch (policy_.allowed(name)) {
+        case OnDemandPolicy::Verdict::Denied: {
+            std::lock_guard lock(mutex_);
+            ++stats_.denied;
+            return Decision::Deny;
+        }
+        case OnDemandPolicy::Verdict::Unknown: {
+            bool fresh = false;
+            {
+                std::lock_guard lock(mutex_);
+                fresh = !recently_queued("ask:" + name, now);
+            }
+            if (fresh && !enqueue(Job{name, reason, true})) return Decision::Deny;
+            return Decision::Wait;
+        }
+        case OnDemandPolicy::Verdict::Allowed:
+        case OnDemandPolicy::Verdict::RateLimited:
+            break;
+    }
+    {
+        std::lock_guard lock(mutex_);
+        if (queued_.count("issue:" + name) && now - queued_["issue:" + name] < options_.wait) return Decision::Wait;
+    }
+    if (!policy_.take_request(name)) {
+        std::lock_guard lock(mutex_);
+        ++stats_.rate_limited;
+        return Decision::Deny;
+    }
+    {
+        std::lock_guard lock(mutex_);
+        recently_queued("issue:" + name, now);
+    }
+    if (!enqueue(Job{name, reason, false})) return Decision::Deny;
+    return Decision::Wait;
+}
+
+void OnDemandGate::write_request(const Job& job) {
+    try {
+        store_->request_issuance(job.name, job.reason);
+        std::lock_guard lock(mutex_);
+        ++stats_.requested;
+    } catch (const std::exception& e) {
+        spdlog::warn("on-demand: cannot record the request for {}: {}", job.name, e.what());
+    }
+}
+
+void OnDemandGate::work() {
+    for (;;) {
+        Job job;
+        {
+            std::unique_lock lock(mutex_);
+            cv_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+            if (stopping_) return;
+            job = std::move(queue_.front());
+            queue_.pop_front();
+        }
+        if (job.ask) {
+            bool yes = false;
+            try {
+                yes = options_.ask(job.name);
+            } catch (const std::exception& e) {
+                spdlog::warn("on-demand: external check for {} failed: {}", job.name, e.what());
+            }
+            policy_.remember(job.name, yes);  // cached either way (a failure counts as "no")
+            if (!yes) {
+                spdlog::info("on-demand: {} refused by the external check", job.name);
+                continue;
+            }
+            if (!policy_.take_request(job.name)) continue;
+        }
+        write_request(job);
+    }
+}
+
+}  // namespace certa::handshake

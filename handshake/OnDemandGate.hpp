@@ -1,0 +1,95 @@
+// On-demand issuance at handshake time (certa serve --on-demand), cf.
+// certmagic's handshake.go. The connection router asks check(SNI) for every
+// non-challenge connection:
+//   Serve - a currently valid certificate is indexed (when it is in its
+//           renewal window, one renewal request is queued as well), or the
+//           name is not a DNS name: the Agent decides as usual;
+//   Deny  - the policy refuses the name (in memory, no store write), or a
+//           rate limit is exhausted: the Agent decides (the handshake fails
+//           fast unless a default name is configured);
+//   Wait  - a request is queued (or already pending): the router re-checks
+//           until the certificate appears or wait() runs out.
+// check() never blocks on the store or the network: requests are written to
+// the store (issuance_requests, one row per name) and the optional external
+// check (--ask) runs on the gate's own worker thread. handshake/ never talks
+// to the CA: an ACME worker sharing the store (cli composes one into serve)
+// fulfils the request and the Agent picks the certificate up.
+#pragma once
+
+#include "handshake/Agent.hpp"
+#include "handshake/OnDemandPolicy.hpp"
+#include "storage/Store.hpp"
+
+#include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <unordered_map>
+
+namespace certa::handshake {
+
+struct OnDemandOptions {
+    std::vector<std::string> allow;                 // exact names or "*.example.com"
+    // External check (--ask): true = allowed. Runs on the gate's worker thread
+    // only; it must bound its own time. Empty: none.
+    std::function<bool(const std::string& name)> ask;
+    OnDemandLimits limits;
+    std::chrono::milliseconds wait{10000};          // a handshake waits this long at most
+    // Renew when less than this share of the lifetime remains (1/3 rule).
+    double renew_remaining_fraction = 1.0 / 3.0;
+    std::size_t max_queue = 1000;                   // queued store writes / checks at most
+};
+
+struct OnDemandStats {
+    std::uint64_t denied = 0;        // refused by the policy (incl. the negative cache)
+    std::uint64_t rate_limited = 0;
+    std::uint64_t requested = 0;     // requests written (or found) in the store
+    std::uint64_t renewals = 0;      // renewal requests queued for certificates in their window
+};
+
+class OnDemandGate {
+public:
+    enum class Decision { Serve, Deny, Wait };
+
+    // `agent` must outlive the gate; `store` is the gate's own connection.
+    OnDemandGate(OnDemandOptions options, const Agent& agent, std::unique_ptr<storage::Store> store);
+    ~OnDemandGate();
+    OnDemandGate(const OnDemandGate&) = delete;
+    OnDemandGate& operator=(const OnDemandGate&) = delete;
+
+    // `sni` as sent by the client. Cheap; callable from any thread.
+    Decision check(const std::string& sni);
+    std::chrono::milliseconds wait() const { return options_.wait; }
+    OnDemandStats stats() const;
+
+private:
+    struct Job {
+        std::string name;
+        std::string reason;  // "issue" or "renew"
+        bool ask = false;    // run the external check first
+    };
+    bool enqueue(Job job);
+    void work();
+    void write_request(const Job& job);
+    // True when `name` was queued within the last wait period (deduplication).
+    bool recently_queued(const std::string& key, std::chrono::steady_clock::time_point now);
+
+    OnDemandOptions options_;
+    const Agent& agent_;
+    std::unique_ptr<storage::Store> store_;
+    OnDemandPolicy policy_;
+
+    mutable std::mutex mutex_;
+    std::condition_variable cv_;
+    std::deque<Job> queue_;
+    std::unordered_map<std::string, std::chrono::steady_clock::time_point> queued_;
+    OnDemandStats stats_;
+    bool stopping_ = false;
+    std::thread worker_;
+};
+
+}  // namespace certa::handshake

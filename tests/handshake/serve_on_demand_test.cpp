@@ -1,0 +1,130 @@
+// `certa serve --on-demand` against a real Pebble: the daemon listens on
+// Pebble's tls-alpn-01 port as well, so it answers its own challenges; the
+// ACME worker inside serve takes the handshake's request from the store.
+#include "ServeProcess.hpp"
+#include "TlsTestPeer.hpp"
+#include "tests/support/PebbleHarness.hpp"
+#include "tests/support/TempDir.hpp"
+#include "storage/OpenSsl.hpp"
+#include "storage/Store.hpp"
+
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <atomic>
+#include <thread>
+#include <vector>
+
+using namespace certa;
+using namespace certa::test;
+using namespace std::chrono_literals;
+
+namespace {
+
+struct OnDemandFixture {
+    explicit OnDemandFixture(PebbleOptions pebble_options = {}, std::vector<std::string> extra = {})
+        : pebble(pebble_options), store(dir.file("certa.db")) {
+        std::vector<std::string> args{"--listen", "127.0.0.1:" + std::to_string(pebble.tlsalpn01_port()),
+                                      "--on-demand", "--allow", "*.ondemand.example.com", "--on-demand-wait", "60",
+                                      "--server", pebble.directory_url(), "--ca-bundle", pebble.ca_bundle_path(),
+                                      "--agree-tos", "--challenge", "tls-alpn-01"};
+        args.insert(args.end(), extra.begin(), extra.end());
+        serve = std::make_unique<ServeProcess>(store, args);
+    }
+    std::unique_ptr<storage::Store> open() const { return storage::open_store(store); }
+    std::vector<storage::CertificateRecord> all_for(const std::string& name) const {
+        return open()->list_certificates({true, name});
+    }
+
+    PebbleHarness pebble;
+    TempDir dir;
+    std::string store;
+    std::unique_ptr<ServeProcess> serve;
+};
+
+// The leaf the daemon presented for `sni` (null when the handshake failed).
+ossl::X509Ptr leaf_for(std::uint16_t port, const std::string& sni) {
+    auto r = s_client(port, sni);
+    std::string pem = first_pem(r.out);
+    if (pem.empty()) return nullptr;
+    auto chain = ossl::parse_chain_pem(pem);
+    return chain.empty() ? nullptr : std::move(chain.front());
+}
+
+}  // namespace
+
+TEST_CASE("the first handshake for an allowed name gets a CA-issued certificate") {
+    OnDemandFixture f;
+    auto leaf = leaf_for(f.serve->port(), "first.ondemand.example.com");
+    REQUIRE_MESSAGE(leaf, f.serve->logs());
+    auto names = san_names(leaf.get());
+    CHECK(std::find(names.begin(), names.end(), "first.ondemand.example.com") != names.end());
+    auto rows = f.all_for("first.ondemand.example.com");
+    REQUIRE(rows.size() == 1);
+    CHECK(f.pebble.cert_status(rows[0].serial_hex) == "Valid");
+    CHECK(serial_of(leaf.get()) == rows[0].serial_hex);
+    CHECK(f.open()->due_issuance_requests(0).empty());  // fulfilled requests are gone
+}
+
+TEST_CASE("50 concurrent first handshakes for one name make exactly one order") {
+    OnDemandFixture f;
+    const std::string name = "crowd.ondemand.example.com";
+    std::atomic<int> served{0};
+    std::vector<std::thread> clients;
+    for (int i = 0; i < 50; ++i)
+        clients.emplace_back([&] {
+            if (auto leaf = leaf_for(f.serve->port(), name)) ++served;
+        });
+    for (auto& t : clients) t.join();
+    CHECK_MESSAGE(served.load() == 50, f.serve->logs());
+    auto rows = f.all_for(name);
+    CHECK(rows.size() == 1);
+    int issued = 0;
+    for (const auto& e : f.open()->list_events(0, 0))
+        if (e.kind == "issued") ++issued;
+    CHECK(issued == 1);
+}
+
+TEST_CASE("a denied name never reaches the store or the CA and its handshake fails") {
+    OnDemandFixture f;
+    auto leaf = leaf_for(f.serve->port(), "evil.other.example.com");
+    CHECK_FALSE(leaf);
+    auto store = f.open();
+    CHECK(store->due_issuance_requests(0).empty());
+    storage::CertificateFilter all;
+    all.include_inactive = true;
+    CHECK(store->list_certificates(all).empty());
+    CHECK(store->list_events(0, 0).empty());
+}
+
+TEST_CASE("a certificate in its renewal window is served while one renewal is queued") {
+    PebbleOptions short_lived;
+    short_lived.validity_seconds = 45;  // renewal window: the last 15 s
+    OnDemandFixture f(short_lived);
+    const std::string name = "renew.ondemand.example.com";
+    auto first = leaf_for(f.serve->port(), name);
+    REQUIRE_MESSAGE(first, f.serve->logs());
+    auto rows = f.all_for(name);
+    REQUIRE(rows.size() == 1);
+    // Wait (bounded) until the certificate is in its last third, then ask again.
+    const auto renew_from = rows[0].not_after - (rows[0].not_after - rows[0].not_before) / 3;
+    for (int i = 0; i < 600 && std::time(nullptr) <= renew_from; ++i) std::this_thread::sleep_for(100ms);
+    REQUIRE(std::time(nullptr) > renew_from);
+    auto during = leaf_for(f.serve->port(), name);
+    REQUIRE(during);
+    CHECK(serial_of(during.get()) == rows[0].serial_hex);  // the old one is still served
+    // One renewal shows up (bounded wait), replacing the old row.
+    std::vector<storage::CertificateRecord> after;
+    for (int i = 0; i < 300; ++i) {
+        after = f.all_for(name);
+        if (after.size() >= 2) break;
+        std::this_thread::sleep_for(100ms);
+    }
+    REQUIRE_MESSAGE(after.size() == 2, f.serve->logs());
+    for (int i = 0; i < 10; ++i) leaf_for(f.serve->port(), name);  // more handshakes: still one renewal
+    std::this_thread::sleep_for(1s);
+    CHECK(f.all_for(name).size() == 2);
+    auto renewed = f.open()->find_active_certificate(name);
+    REQUIRE(renewed);
+    CHECK(renewed->serial_hex != rows[0].serial_hex);
+}
