@@ -72,7 +72,12 @@ void ensure_private_dir(const std::filesystem::path& dir) {
     std::filesystem::path partial;
     for (const auto& part : dir) {
         partial /= part;
-        if (::mkdir(partial.c_str(), 0700) != 0 && errno != EEXIST) fail("cannot create directory", partial, errno);
+        if (::mkdir(partial.c_str(), 0700) == 0) {
+            // The umask may have narrowed 0700 (e.g. 0277 gives 0500): set it exactly.
+            if (::chmod(partial.c_str(), 0700) != 0) fail("cannot set mode of", partial, errno);
+        } else if (errno != EEXIST) {
+            fail("cannot create directory", partial, errno);
+        }
     }
     struct stat st {};
     if (::stat(dir.c_str(), &st) != 0) fail("cannot access", dir, errno);

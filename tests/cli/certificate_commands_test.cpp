@@ -211,3 +211,21 @@ TEST_CASE("export into a path that is a file fails with exit 5") {
     CHECK(line_count(r.err) == 1);
     CHECK(read_file(dir.file("plain")) == "x");
 }
+
+TEST_CASE("export modes do not depend on the umask") {
+    TempDir dir;
+    auto s = put_issued(dir, {"umask.example.test"});
+    for (mode_t mask : {mode_t{0}, mode_t{0277}}) {
+        const std::string out = dir.file("out-" + std::to_string(mask) + "/sub");
+        // The child inherits this process's umask.
+        const mode_t previous = ::umask(mask);
+        auto r = certa_in(dir, {"export", "umask.example.test", "--dir", out});
+        ::umask(previous);
+        REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+        CHECK(file_mode(out) == 0700);
+        CHECK(file_mode(dir.file("out-" + std::to_string(mask))) == 0700);
+        CHECK(file_mode(out + "/privkey.pem") == 0600);
+        CHECK(file_mode(out + "/fullchain.pem") == 0644);
+        CHECK(read_file(out + "/privkey.pem") == s.leaf.key_pem);
+    }
+}
