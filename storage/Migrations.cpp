@@ -148,14 +148,14 @@ std::string one_line(const std::string& findings) {
     return out.empty() ? findings : out;
 }
 
+}  // namespace
+
 void quick_check(SqliteConnection& connection) {
     SqliteStatement stmt(connection, "PRAGMA quick_check(1)");
     std::string result = stmt.step() ? stmt.text(0) : "no result";
     if (result != "ok")
         throw StoreError(Kind::Corrupt, "store " + connection.path() + " is corrupt (" + one_line(result) + ")");
 }
-
-}  // namespace
 
 int read_schema_version(SqliteConnection& connection) {
     return static_cast<int>(pragma_int(connection, "PRAGMA user_version"));
@@ -167,7 +167,6 @@ int inspect_schema(SqliteConnection& connection) {
     std::int64_t objects = pragma_int(connection, "SELECT count(*) FROM sqlite_schema");
     if (application_id == kCertaApplicationId) {
         if (version > kLatestSchemaVersion) throw newer_schema(connection.path(), version);
-        quick_check(connection);
         return static_cast<int>(version);
     }
     if (application_id == 0 && version == 0 && objects == 0) return 0;

@@ -13,11 +13,18 @@ class SqliteConnection;
 constexpr int kLatestSchemaVersion = 3;
 constexpr std::int32_t kCertaApplicationId = 0x43525441;
 
-// Reads the file's identity without writing to it. Returns the schema version
-// (0: an empty database that may become a store). Throws StoreError:
-// NotAStore (not SQLite, or SQLite with someone else's tables), NewerSchema,
-// Corrupt (PRAGMA quick_check failed).
+// Reads the file's identity without writing to it and without scanning it
+// (header, application_id, user_version, sqlite_schema only: its cost does not
+// grow with the store). Returns the schema version (0: an empty database that
+// may become a store). Throws StoreError: NotAStore (not SQLite, or SQLite with
+// someone else's tables), NewerSchema, Corrupt (when SQLite notices it while
+// reading those pages). Corruption elsewhere surfaces on first read, or via
+// quick_check / Store::integrity_check (`certa store check`).
 int inspect_schema(SqliteConnection& connection);
+
+// PRAGMA quick_check(1): scans the whole file. Throws StoreError(Corrupt) with
+// SQLite's findings on one line. Run before migrations that write.
+void quick_check(SqliteConnection& connection);
 
 // Applies every migration above the current version up to `target` in one
 // IMMEDIATE transaction (a concurrent opener that migrated first wins; the

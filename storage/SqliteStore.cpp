@@ -38,6 +38,10 @@ SqliteStore::SqliteStore(const std::string& path, const OpenOptions& options)
     : connection_(prepared_path(path, options), options.read_only, options.busy_timeout_ms) {
     // Nothing below writes until inspect_schema accepted the file.
     int version = inspect_schema(connection_);
+    // An existing store is scanned before a migration rewrites it; a current
+    // one is not (the scan's cost grows with the store; see `store check`).
+    const bool will_migrate = !options.read_only && version > 0 && version < kLatestSchemaVersion;
+    if (will_migrate) quick_check(connection_);
     if (options.read_only) {
         if (version < kLatestSchemaVersion)
             throw StoreError(Kind::Io, "store " + path + " has schema version " + std::to_string(version) +

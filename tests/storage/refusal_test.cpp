@@ -1,6 +1,7 @@
 // Files that are not (usable) certa stores are refused with one clear error,
 // and are left byte-identical: random bytes, text, another application's
-// SQLite database, a corrupt store, a store from a newer certa. A busy store
+// SQLite database, a store from a newer certa. A corrupt store is reported
+// (by open, the first read, or integrity_check) and left byte-identical. A busy store
 // reports Locked.
 #include "StoreFixtures.hpp"
 #include "TempDir.hpp"
@@ -67,6 +68,37 @@ std::string make_real_store(const TempDir& dir) {
 
 constexpr size_t kPage = 4096;  // SQLite's default page size
 
+void check_corrupt_error(const StoreError& e, const std::string& path) {
+    CHECK((e.kind() == StoreError::Kind::Corrupt || e.kind() == StoreError::Kind::NotAStore));
+    const std::string message = e.what();
+    CHECK(message.find(path) != std::string::npos);
+    CHECK(message.find('\n') == std::string::npos);  // one line for the CLI
+}
+
+// Opening no longer scans the file (PRAGMA quick_check costs O(store size) on
+// every open), so a damaged page that open does not read is reported by the
+// first operation that reads it, or by integrity_check (`certa store check`).
+// Either way: reported, with one clear error, and the file left untouched.
+// Returns where it was reported: "open", "read" or "check".
+std::string expect_corruption_reported(const std::string& path) {
+    const std::string before = read_file(path);
+    std::string stage = "none";
+    try {
+        stage = "open";
+        auto store = open_store(path);
+        stage = "read";
+        static_cast<void>(store->certificates_changed_since(0));
+        stage = "check";
+        const std::string integrity = store->integrity_check();
+        CHECK(integrity != "ok");
+        CHECK_FALSE(integrity.empty());
+    } catch (const StoreError& e) {
+        check_corrupt_error(e, path);
+    }
+    CHECK(read_file(path) == before);
+    return stage;
+}
+
 }  // namespace
 
 TEST_CASE("random bytes are not a store") {
@@ -131,8 +163,7 @@ TEST_CASE("a store with overwritten pages is refused as corrupt, untouched") {
         bytes.replace(kPage, bytes.size() - kPage, random_bytes(bytes.size() - kPage));
     }
     write_file(path, bytes);
-    std::string message = expect_refused(path, StoreError::Kind::Corrupt);
-    CHECK(message.find("corrupt") != std::string::npos);
+    MESSAGE("corruption reported at: " << expect_corruption_reported(path));
 }
 
 TEST_CASE("a truncated store is refused as corrupt, untouched") {
@@ -140,7 +171,18 @@ TEST_CASE("a truncated store is refused as corrupt, untouched") {
     std::string path = make_real_store(dir);
     std::string bytes = read_file(path);
     write_file(path, bytes.substr(0, (bytes.size() / kPage / 2) * kPage));
-    expect_refused(path, StoreError::Kind::Corrupt);
+    MESSAGE("corruption reported at: " << expect_corruption_reported(path));
+}
+
+TEST_CASE("open does not scan: a damaged data page is found by the first read or the check, untouched") {
+    TempDir dir;
+    std::string path = make_real_store(dir);
+    std::string bytes = read_file(path);
+    REQUIRE(bytes.size() > 6 * kPage);
+    // The last page holds row data (or a free page), never the schema on page 1.
+    bytes.replace(bytes.size() - kPage, kPage, std::string(kPage, '\x5a'));
+    write_file(path, bytes);
+    CHECK(expect_corruption_reported(path) != "open");
 }
 
 TEST_CASE("a write while another connection holds the write lock fails as Locked") {
