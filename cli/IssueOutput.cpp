@@ -58,8 +58,8 @@ void print_issue_report(const IssueReport& report, bool json) {
                   << "  Serial:     " << cert.serial_hex << '\n'
                   << "  Key type:   " << cert.key_type << '\n'
                   << "  Not after:  " << iso8601_utc(cert.not_after) << '\n'
-                  << "  Look at it: certa show " << cert.names.front() << '\n'
-                  << "  Export it:  certa export " << cert.names.front() << " --dir DIR\n";
+                  << "  Look at it: certa " << report.store_flag << "show " << cert.names.front() << '\n'
+                  << "  Export it:  certa " << report.store_flag << "export " << cert.names.front() << " --dir DIR\n";
     }
     for (const auto& f : report.failed) std::cout << "FAILED " << f.name << ": " << f.error << '\n';
     if (!report.issued.empty() && !report.failed.empty())

@@ -16,6 +16,7 @@ struct IssueFailure {
 
 struct IssueReport {
     std::string store;  // location of the store
+    std::string store_flag;  // "--store PATH " when the command was given one ("" otherwise), for the hints
     std::vector<storage::CertificateRecord> issued;
     std::vector<IssueFailure> failed;
 };

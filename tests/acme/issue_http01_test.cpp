@@ -42,7 +42,7 @@ TEST_CASE("http-01: one certificate for several names, stored with key, names an
     IssueFixture f;
     auto r = f.issue({"-d", "www.example.com", "-d", "Example.com", "-d", "api.example.com"});
     REQUIRE_MESSAGE(r.exit_code == 0, describe(r));
-    CHECK(r.out.find("certa show www.example.com") != std::string::npos);
+    CHECK(r.out.find("certa --store " + f.store_path() + " show www.example.com") != std::string::npos);
     CHECK(r.out.find(f.store_path()) != std::string::npos);
 
     auto store = f.open();
