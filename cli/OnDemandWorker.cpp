@@ -49,8 +49,8 @@ bool fulfilled(const std::optional<storage::CertificateRecord>& cert, const std:
 }
 
 // One request under its lease; failures defer it (back-off in the store).
-void handle(storage::Store& store, acme::Issuer& issuer, const acme::IssueSettings& settings,
-            const storage::IssuanceRequest& request, const OnDemandWorkerOptions& options,
+void handle(storage::Store& store, acme::AcmeClient& client, acme::Issuer& issuer,
+            const acme::IssueSettings& settings, const storage::IssuanceRequest& request, const OnDemandWorkerOptions& options,
             const std::string& owner) {
     const std::string lease = "ondemand:" + request.name;
     auto grant = store.acquire_lease(lease, owner, options.lease_seconds);
@@ -64,7 +64,10 @@ void handle(storage::Store& store, acme::Issuer& issuer, const acme::IssueSettin
             extras.fence = storage::LeaseFence{lease, grant.token};
             if (current) {
                 extras.replaces = current->id;
-                extras.replaces_cert_id = current->ari_cert_id;
+                // RFC 9773 §5: "replaces" only to the same CA and account that issued it.
+                if (client.directory().renewal_info && issuer.ensure_account().id == current->account_id &&
+                    client.directory_url() == current->server)
+                    extras.replaces_cert_id = current->ari_cert_id;
                 extras.event_kind = "renewed";
             }
             spdlog::info("on-demand: {} {}", current ? "renewing" : "issuing", request.name);
@@ -128,7 +131,7 @@ void OnDemandWorker::run() {
                     std::lock_guard lock(mutex_);
                     if (stopping_) return;
                 }
-                handle(*store, issuer, options_.settings, request, options_, owner);
+                handle(*store, client, issuer, options_.settings, request, options_, owner);
             }
         }
     } catch (const std::exception& e) {

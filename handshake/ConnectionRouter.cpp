@@ -105,7 +105,10 @@ void ConnectionRouter::wait_for_certificate(std::string sni, std::chrono::steady
         if (!ready && std::chrono::steady_clock::now() < until) return self->wait_for_certificate(sni, until);
         // Ready, denied meanwhile, or out of time: the Agent decides (without a
         // certificate the handshake fails with an alert).
-        if (!ready) spdlog::info("serve: on-demand certificate for {} did not arrive in time", sni);
+        if (!ready) {
+            spdlog::info("serve: on-demand certificate for {} did not arrive in time", sni);
+            self->context_.options.on_demand->gave_up(sni);
+        }
         self->forward();
     });
 }

@@ -123,6 +123,10 @@ OnDemandGate::Decision OnDemandGate::check(const std::string& sni) {
     return Decision::Wait;
 }
 
+void OnDemandGate::gave_up(const std::string& sni) {
+    if (auto normalized = normalize_server_name(sni)) policy_.remember(normalized->name, false);
+}
+
 void OnDemandGate::write_request(const Job& job) {
     try {
         store_->request_issuance(job.name, job.reason);

@@ -64,6 +64,10 @@ public:
     // `sni` as sent by the client. Cheap; callable from any thread.
     Decision check(const std::string& sni);
     std::chrono::milliseconds wait() const { return options_.wait; }
+    // A handshake waited wait() in vain: refuse the name from memory for the
+    // negative TTL (its request stays in the store; once the certificate
+    // arrives it is served again).
+    void gave_up(const std::string& sni);
     OnDemandStats stats() const;
 
 private:
