@@ -1,6 +1,6 @@
-// AcmeClient honours Retry-After on 429/503 within a bounded budget. Pebble
-// 2.4 has no rate limits, so a tiny ACME stand-in (libmicrohttpd, loopback,
-// plain HTTP) answers here.
+// AcmeClient honours Retry-After on 429/503 within a bounded budget, and
+// HttpClient bounds response sizes. Pebble 2.4 has no rate limits, so a tiny
+// ACME stand-in (libmicrohttpd, loopback, plain HTTP) answers here.
 #include "acme/AcmeClient.hpp"
 
 #include <doctest/doctest.h>
@@ -65,6 +65,7 @@ private:
                              R"(","newOrder":")" + self->url("/order") + R"("})",
                          {{"Content-Type", "application/json"}});
         if (path == "/nonce") return reply(c, 200, "", {{"Replay-Nonce", nonce}});
+        if (path == "/big") return reply(c, 200, std::string(100000, 'x'), {{"Link", "<" + self->url("/up") + ">;rel=\"up\""}});
         if (path == "/acct" && verb == "POST") {
             if (self->posts_++ < self->refusals_) {
                 std::string type = self->status_ == 429 ? "rateLimited" : "serverInternal";
@@ -128,4 +129,23 @@ TEST_CASE("the total wait is bounded even when every answer asks to wait") {
     AcmeClient client(ca.url("/dir"), HttpOptions{}, retry);
     CHECK_THROWS_AS(client.post_jwk(client.directory().new_account, "{}", AccountKey::generate()), AcmeError);
     CHECK(ca.posts() == 3);  // the first try and two retries after 1 s each
+}
+
+TEST_CASE("HttpClient refuses a body over max_body with one clear line") {
+    FakeCa ca(0, 503, "");
+    HttpOptions small;
+    small.max_body = 1000;
+    HttpClient http(small);
+    try {
+        http.get(ca.url("/big"));
+        FAIL("expected HttpError");
+    } catch (const HttpError& e) {
+        CHECK(std::string(e.what()) == "cannot reach CA at " + ca.url("/big") + ": response body exceeds 1000 bytes");
+    }
+    HttpClient roomy{HttpOptions{}};
+    HttpResponse r = roomy.get(ca.url("/big"));
+    CHECK(r.body.size() == 100000);
+    CHECK(r.links_with_rel("up") == std::vector<std::string>{ca.url("/up")});
+    CHECK(r.status == 200);
+    CHECK(roomy.get(ca.url("/nothing")).status == 404);
 }
