@@ -118,6 +118,28 @@ TEST_CASE("--passthrough --proxy-protocol v2: header, then the client's bytes un
     CHECK(got.substr(28) == hello + extra);
 }
 
+TEST_CASE("a ClientHello arriving in pieces is waited for, then passed through whole") {
+    Fixture f;
+    RawBackend backend;
+    ServeProcess serve(f.store_path, {"--passthrough", "127.0.0.1:" + std::to_string(backend.port())});
+    const std::string hello = make_client_hello({{0, sni_body("pieces.test")}});
+    {
+        TcpClient client(serve.port());
+        REQUIRE(client.send_all(hello.substr(0, 3)));  // not even a record header
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        REQUIRE(client.send_all(hello.substr(3, 40)));
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        REQUIRE(client.send_all(hello.substr(43)));
+        client.shutdown_write();
+        bool closed = false;
+        client.read_to_end(&closed);
+        CHECK(closed);
+    }
+    bool eof = false;
+    CHECK(backend.finish(&eof) == hello);
+    CHECK(eof);
+}
+
 TEST_CASE("--idle-timeout closes a silent forwarded connection on both sides") {
     Fixture f;
     RawBackend backend;
