@@ -32,6 +32,9 @@ const std::vector<TableSpec>& copied_tables() {
         {"leases", "name", {{"name", false}, {"owner", false}, {"token", true}, {"expires", true}}},
         {"events", "id",
          {{"id", true}, {"time", true}, {"kind", false}, {"certificate_id", true}, {"detail", false}}},
+        {"issuance_requests", "name",
+         {{"name", false}, {"reason", false}, {"requested", true}, {"attempts", true}, {"next_attempt", true},
+          {"last_error", false}}},
     };
     return tables;
 }

@@ -25,7 +25,7 @@ struct TableSpec {
 // "a, b, c": the table's columns in copy order.
 std::string column_list(const TableSpec& table);
 
-// Every data table of schema version 2, parents before children.
+// Every data table of the latest schema version (3), parents before children.
 // certificates.replaced_by is copied in a second pass (it points forward).
 const std::vector<TableSpec>& copied_tables();
 

@@ -21,7 +21,7 @@ struct Seeded {
 };
 
 // A store with an account, a renewed certificate, a revoked one, renewal
-// state, a challenge, an event and a held lease.
+// state, a challenge, an event, an issuance request and a held lease.
 Seeded seed(Store& store) {
     Seeded s;
     Account account;
@@ -52,6 +52,8 @@ Seeded seed(Store& store) {
     challenge.expires = 4102444800;
     s.challenge = store.put_challenge(challenge);
     store.add_event("renewed", s.renewal, "replaced " + std::to_string(s.first));
+    REQUIRE(store.request_issuance("ondemand.example", "issue"));
+    REQUIRE(store.fail_issuance_request("ondemand.example", "urn:ietf:params:acme:error:dns", 1));
     auto lease = store.acquire_lease("www.example", "host-a", 3600);
     REQUIRE(lease.acquired);
     s.lease_token = lease.token;
@@ -84,6 +86,11 @@ void check_seeded(Store& store, const Seeded& s) {
     REQUIRE(events.size() == 1);
     CHECK(events[0].kind == "renewed");
     CHECK(store.current_generation() == s.generation);
+    auto requests = store.due_issuance_requests(10);
+    REQUIRE(requests.size() == 1);
+    CHECK(requests[0].name == "ondemand.example");
+    CHECK(requests[0].attempts == 1);
+    CHECK(requests[0].last_error == "urn:ietf:params:acme:error:dns");
     // The lease travelled with its holder; tokens keep growing after the copy.
     auto busy = store.acquire_lease("www.example", "host-b", 60);
     CHECK_FALSE(busy.acquired);

@@ -7,6 +7,7 @@
 #include "storage/Store.hpp"
 #include "storage/pg/ConnectionString.hpp"
 #include "storage/pg/PgConnection.hpp"
+#include "storage/pg/PgMigrations.hpp"
 
 #include <doctest/doctest.h>
 
@@ -36,7 +37,7 @@ StoreError open_error(const std::string& url, const OpenOptions& options = {}) {
 TEST_CASE("a postgresql:// URL opens a migrated PostgreSQL store") {
     std::string url = server().create_database();
     auto store = open_store(url);
-    CHECK(store->schema_version() == 3);
+    CHECK(store->schema_version() == pg::kPgLatestSchemaVersion);
     CHECK(store->integrity_check() == "ok");
     CHECK(store->location() == url);
     std::int64_t id = store->put_certificate(certa::test::input_for(certa::test::make_self_signed({"pg.example"})));
@@ -117,7 +118,7 @@ TEST_CASE("PGPASSFILE supplies the password for URLs without one (certa subproce
     with_file.env["PGPASSFILE"] = server().passfile();
     auto ok = certa::test::run_certa({"store", "check", "--store", url}, with_file);
     CHECK(ok.exit_code == 0);
-    CHECK(ok.out.find("schema version: 2") != std::string::npos);
+    CHECK(ok.out.find("schema version: " + std::to_string(pg::kPgLatestSchemaVersion)) != std::string::npos);
 
     certa::test::RunOptions without;
     without.env["PGPASSFILE"] = "/nonexistent/pgpass";
