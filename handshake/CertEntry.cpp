@@ -26,6 +26,11 @@ KeyAlgorithm key_algorithm_from(const std::string& key_type) {
 }
 
 CertEntry::CertEntry(storage::CertificateRecord record)
+    : CertEntry(storage::IndexRow{record.id, std::move(record.names), std::move(record.key_type),
+                                  std::move(record.key_pem), std::move(record.chain_pem), record.status,
+                                  record.not_before, record.not_after, record.generation}) {}
+
+CertEntry::CertEntry(storage::IndexRow record)
     : id_(record.id),
       algorithm_(key_algorithm_from(record.key_type)),
       not_before_(record.not_before),

@@ -24,6 +24,7 @@ class CertEntry {
 public:
     // Takes the row's PEM text over (pass an rvalue to avoid copying it).
     explicit CertEntry(storage::CertificateRecord record);
+    explicit CertEntry(storage::IndexRow record);
     ~CertEntry();
     CertEntry(const CertEntry&) = delete;
     CertEntry& operator=(const CertEntry&) = delete;

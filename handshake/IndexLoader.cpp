@@ -19,11 +19,12 @@ std::shared_ptr<const Snapshot> IndexLoader::load() {
     if (current_ && generation == current_->generation) return nullptr;
     const std::int64_t since = current_ ? current_->generation : -1;
 
-    auto rows = store_->certificates_changed_since(since);
+    // The slim query: no settings, renewal state or PEM of inactive rows.
+    auto rows = store_->index_rows_changed_since(since);
     auto challenges = store_->active_challenges(storage::ChallengeType::TlsAlpn01);
 
     // The last version of each row wins (rows come ordered by generation).
-    std::unordered_map<std::int64_t, storage::CertificateRecord*> latest;
+    std::unordered_map<std::int64_t, storage::IndexRow*> latest;
     for (auto& row : rows) latest[row.id] = &row;
 
     std::vector<std::shared_ptr<const CertEntry>> removed, added;

@@ -1,6 +1,6 @@
 // Reads the store and produces snapshots. Owns the agent's Store connection;
 // it is NOT thread-safe (the agent serializes calls). Only changed rows are
-// read after the first load (Store::certificates_changed_since).
+// read after the first load (Store::index_rows_changed_since).
 #pragma once
 
 #include "handshake/Snapshot.hpp"

@@ -26,6 +26,7 @@ public:
     static std::optional<CertificateRecord> find_active(SqliteConnection& db, const std::string& name);
     static std::vector<CertificateRecord> list(SqliteConnection& db, const CertificateFilter& filter);
     static std::vector<CertificateRecord> changed_since(SqliteConnection& db, std::int64_t generation);
+    static std::vector<IndexRow> index_rows_changed_since(SqliteConnection& db, std::int64_t generation);
     // The update_* calls throw NotFound when no row has that id.
     static void set_status(SqliteConnection& db, std::int64_t id, CertificateStatus status,
                            std::int64_t generation, UnixTime now);

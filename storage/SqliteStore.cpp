@@ -167,6 +167,11 @@ std::vector<CertificateRecord> SqliteStore::certificates_changed_since(std::int6
     return read([&] { return CertificateTable::changed_since(connection_, generation); });
 }
 
+std::vector<IndexRow> SqliteStore::index_rows_changed_since(std::int64_t generation) {
+    std::lock_guard lock(mutex_);
+    return read([&] { return CertificateTable::index_rows_changed_since(connection_, generation); });
+}
+
 void SqliteStore::set_certificate_status(std::int64_t id, CertificateStatus status) {
     std::lock_guard lock(mutex_);
     write([&] { CertificateTable::set_status(connection_, id, status, next_generation(), now()); });

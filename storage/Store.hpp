@@ -55,6 +55,10 @@ public:
     virtual std::vector<CertificateRecord> list_certificates(const CertificateFilter& filter) = 0;
     // Every row (any status) written in a generation newer than `generation`.
     virtual std::vector<CertificateRecord> certificates_changed_since(std::int64_t generation) = 0;
+    // The same rows, ordered the same way, reduced to what the handshake index
+    // needs (no settings, renewal state...; PEM only for active rows). Cheaper
+    // than certificates_changed_since for a whole store.
+    virtual std::vector<IndexRow> index_rows_changed_since(std::int64_t generation) = 0;
     virtual void set_certificate_status(std::int64_t id, CertificateStatus status) = 0;
     virtual void update_renewal_state(std::int64_t id, const RenewalState& state) = 0;
     virtual void update_settings(std::int64_t id, const std::string& settings_json) = 0;

@@ -82,6 +82,21 @@ struct CertificateRecord {
     std::string last_error;
 };
 
+// The slice of a certificate row the handshake index needs
+// (Store::index_rows_changed_since). key_pem and chain_pem are empty unless
+// the row is active.
+struct IndexRow {
+    std::int64_t id = 0;
+    std::vector<std::string> names;  // in position order
+    std::string key_type;
+    std::string key_pem;
+    std::string chain_pem;
+    CertificateStatus status = CertificateStatus::Active;
+    UnixTime not_before = 0;
+    UnixTime not_after = 0;
+    std::int64_t generation = 0;
+};
+
 struct CertificateFilter {
     bool include_inactive = false;   // replaced and revoked rows too
     std::string name;                // only rows indexed under this name (empty: all)

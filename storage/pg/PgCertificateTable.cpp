@@ -149,6 +149,40 @@ std::vector<CertificateRecord> PgCertificateTable::changed_since(PgConnection& d
         db, db.query(std::string(kColumns) + "WHERE c.generation > $1 ORDER BY c.generation, c.id", generation));
 }
 
+// The rows, then every name of the changed rows in one query (same snapshot:
+// callers read in a REPEATABLE READ transaction).
+std::vector<IndexRow> PgCertificateTable::index_rows_changed_since(PgConnection& db, std::int64_t generation) {
+    auto rows = db.query("SELECT id, key_type, status, not_before, not_after, generation,"
+                         " CASE status WHEN 'active' THEN key_pem ELSE '' END,"
+                         " CASE status WHEN 'active' THEN chain_pem ELSE '' END"
+                         " FROM certificates WHERE generation > $1 ORDER BY generation, id",
+                         generation);
+    std::vector<IndexRow> out;
+    std::map<std::int64_t, size_t> position_of;
+    for (int i = 0; i < rows.rows(); ++i) {
+        IndexRow& r = out.emplace_back();
+        r.id = rows.int64(i, 0);
+        r.key_type = rows.text(i, 1);
+        r.status = certificate_status_from(rows.text(i, 2));
+        r.not_before = rows.int64(i, 3);
+        r.not_after = rows.int64(i, 4);
+        r.generation = rows.int64(i, 5);
+        r.key_pem = rows.text(i, 6);
+        r.chain_pem = rows.text(i, 7);
+        position_of.emplace(r.id, out.size() - 1);
+    }
+    if (out.empty()) return out;
+    auto names = db.query("SELECT n.certificate_id, n.name FROM certificate_names n"
+                          " JOIN certificates c ON c.id = n.certificate_id"
+                          " WHERE c.generation > $1 ORDER BY n.certificate_id, n.position",
+                          generation);
+    for (int i = 0; i < names.rows(); ++i) {
+        auto it = position_of.find(names.int64(i, 0));
+        if (it != position_of.end()) out[it->second].names.push_back(names.text(i, 1));
+    }
+    return out;
+}
+
 void PgCertificateTable::set_status(PgConnection& db, std::int64_t id, CertificateStatus status,
                                     std::int64_t generation, UnixTime now) {
     require_changed(db.query("UPDATE certificates SET status = $2, generation = $3, updated = $4 WHERE id = $1", id,

@@ -22,6 +22,7 @@ struct PgCertificateTable {
     static std::optional<CertificateRecord> find_active(PgConnection& db, const std::string& name);
     static std::vector<CertificateRecord> list(PgConnection& db, const CertificateFilter& filter);
     static std::vector<CertificateRecord> changed_since(PgConnection& db, std::int64_t generation);
+    static std::vector<IndexRow> index_rows_changed_since(PgConnection& db, std::int64_t generation);
     static void set_status(PgConnection& db, std::int64_t id, CertificateStatus status, std::int64_t generation,
                            UnixTime now);
     static void set_renewal_state(PgConnection& db, std::int64_t id, const RenewalState& state,

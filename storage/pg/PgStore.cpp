@@ -168,6 +168,11 @@ std::vector<CertificateRecord> PgStore::certificates_changed_since(std::int64_t 
     return read([&] { return PgCertificateTable::changed_since(connection_, generation); });
 }
 
+std::vector<IndexRow> PgStore::index_rows_changed_since(std::int64_t generation) {
+    std::lock_guard lock(mutex_);
+    return read([&] { return PgCertificateTable::index_rows_changed_since(connection_, generation); });
+}
+
 void PgStore::set_certificate_status(std::int64_t id, CertificateStatus status) {
     std::lock_guard lock(mutex_);
     write([&] { PgCertificateTable::set_status(connection_, id, status, next_generation(), now()); });

@@ -36,6 +36,7 @@ public:
     std::optional<CertificateRecord> find_active_certificate(const std::string& name) override;
     std::vector<CertificateRecord> list_certificates(const CertificateFilter& filter) override;
     std::vector<CertificateRecord> certificates_changed_since(std::int64_t generation) override;
+    std::vector<IndexRow> index_rows_changed_since(std::int64_t generation) override;
     void set_certificate_status(std::int64_t id, CertificateStatus status) override;
     void update_renewal_state(std::int64_t id, const RenewalState& state) override;
     void update_settings(std::int64_t id, const std::string& settings_json) override;

@@ -116,3 +116,43 @@ TEST_CASE("a store's own writes move its generation") {
     store->put_certificate(input_for(certa::test::make_self_signed({"own.example"})));
     CHECK(store->current_generation() == g0 + 1);
 }
+
+TEST_CASE("index_rows_changed_since is the slim twin of certificates_changed_since") {
+    StoreBackend backend;
+    auto store = backend.open();
+    std::int64_t a = store->put_certificate(
+        input_for(certa::test::make_self_signed({"multi.example", "*.multi.example", "alt.example"})));
+    std::int64_t b = store->put_certificate(input_for(certa::test::make_self_signed({"b.example"})));
+    store->set_certificate_status(b, CertificateStatus::Revoked);
+    store->put_certificate(input_for(certa::test::make_self_signed({"c.example"})));
+
+    for (std::int64_t since : {std::int64_t{-1}, std::int64_t{0}, std::int64_t{2}}) {
+        CAPTURE(since);
+        auto full = store->certificates_changed_since(since);
+        auto slim = store->index_rows_changed_since(since);
+        REQUIRE(slim.size() == full.size());
+        for (size_t i = 0; i < full.size(); ++i) {
+            CAPTURE(i);
+            CHECK(slim[i].id == full[i].id);
+            CHECK(slim[i].names == full[i].names);
+            CHECK(slim[i].key_type == full[i].key_type);
+            CHECK(slim[i].status == full[i].status);
+            CHECK(slim[i].not_before == full[i].not_before);
+            CHECK(slim[i].not_after == full[i].not_after);
+            CHECK(slim[i].generation == full[i].generation);
+            const bool active = full[i].status == CertificateStatus::Active;
+            CHECK(slim[i].chain_pem == (active ? full[i].chain_pem : ""));
+            CHECK(slim[i].key_pem == (active ? full[i].key_pem : ""));
+        }
+    }
+    auto all = store->index_rows_changed_since(0);
+    REQUIRE(all.size() == 3);
+    CHECK(all[0].id == a);
+    CHECK(all[0].names == std::vector<std::string>{"multi.example", "*.multi.example", "alt.example"});
+    CHECK_FALSE(all[0].chain_pem.empty());
+    CHECK(all[1].id == b);  // revoked: no PEM for the index
+    CHECK(all[1].status == CertificateStatus::Revoked);
+    CHECK(all[1].chain_pem.empty());
+    CHECK(all[1].key_pem.empty());
+    CHECK(store->index_rows_changed_since(store->current_generation()).empty());
+}
