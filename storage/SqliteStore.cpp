@@ -126,6 +126,21 @@ std::vector<Account> SqliteStore::list_accounts() {
 
 // ---- certificates ------------------------------------------------------------
 
+std::int64_t SqliteStore::insert_certificate(const CertificateInput& input, const ChainInfo& info,
+                                             const std::vector<std::string>& names, std::int64_t generation,
+                                             UnixTime time) {
+    // The fence is checked under the write lock, so no newer grant can
+    // slip in between this check and the commit.
+    if (input.fence && !LeaseTable::holds(connection_, input.fence->name, input.fence->token, time))
+        throw StoreError(Kind::Fenced, "lease '" + input.fence->name + "' is no longer held with token " +
+                                           std::to_string(input.fence->token));
+    if (input.account_id != 0 && !AccountTable::exists(connection_, input.account_id))
+        throw StoreError(Kind::Invalid, "account " + std::to_string(input.account_id) + " does not exist");
+    std::int64_t id = CertificateTable::insert(connection_, input, info, names, generation, time);
+    if (input.replaces) CertificateTable::mark_replaced(connection_, *input.replaces, id, generation, time);
+    return id;
+}
+
 std::int64_t SqliteStore::put_certificate(const CertificateInput& input) {
     std::vector<std::string> names;
     ChainInfo info = validate_certificate(input, names);
@@ -133,18 +148,28 @@ std::int64_t SqliteStore::put_certificate(const CertificateInput& input) {
     std::int64_t id = 0;
     write([&] {
         UnixTime time = now();
-        // The fence is checked under the write lock, so no newer grant can
-        // slip in between this check and the commit.
-        if (input.fence && !LeaseTable::holds(connection_, input.fence->name, input.fence->token, time))
-            throw StoreError(Kind::Fenced, "lease '" + input.fence->name + "' is no longer held with token " +
-                                               std::to_string(input.fence->token));
-        if (input.account_id != 0 && !AccountTable::exists(connection_, input.account_id))
-            throw StoreError(Kind::Invalid, "account " + std::to_string(input.account_id) + " does not exist");
-        std::int64_t generation = next_generation();
-        id = CertificateTable::insert(connection_, input, info, names, generation, time);
-        if (input.replaces) CertificateTable::mark_replaced(connection_, *input.replaces, id, generation, time);
+        id = insert_certificate(input, info, names, next_generation(), time);
     });
     return id;
+}
+
+std::vector<std::int64_t> SqliteStore::put_certificates(const std::vector<CertificateInput>& inputs) {
+    // Parsed and checked before the write lock is taken, as in put_certificate.
+    std::vector<std::vector<std::string>> names(inputs.size());
+    std::vector<ChainInfo> infos;
+    infos.reserve(inputs.size());
+    for (size_t i = 0; i < inputs.size(); ++i) infos.push_back(validate_certificate(inputs[i], names[i]));
+    std::vector<std::int64_t> ids;
+    if (inputs.empty()) return ids;
+    std::lock_guard lock(mutex_);
+    write([&] {
+        ids.clear();
+        UnixTime time = now();
+        std::int64_t generation = next_generation();
+        for (size_t i = 0; i < inputs.size(); ++i)
+            ids.push_back(insert_certificate(inputs[i], infos[i], names[i], generation, time));
+    });
+    return ids;
 }
 
 std::optional<CertificateRecord> SqliteStore::get_certificate(std::int64_t id) {

@@ -3,6 +3,7 @@
 // handshake agents) open their own. WAL mode lets readers run beside a writer.
 #pragma once
 
+#include "storage/CertificateParser.hpp"
 #include "storage/SqliteConnection.hpp"
 #include "storage/SqliteStatement.hpp"
 #include "storage/SqliteTransaction.hpp"
@@ -30,6 +31,7 @@ public:
     std::vector<Account> list_accounts() override;
 
     std::int64_t put_certificate(const CertificateInput& input) override;
+    std::vector<std::int64_t> put_certificates(const std::vector<CertificateInput>& inputs) override;
     std::optional<CertificateRecord> get_certificate(std::int64_t id) override;
     std::optional<CertificateRecord> find_active_certificate(const std::string& name) override;
     std::vector<CertificateRecord> list_certificates(const CertificateFilter& filter) override;
@@ -63,6 +65,9 @@ public:
 private:
     // Runs `body` in one BEGIN IMMEDIATE transaction under the mutex.
     void write(const std::function<void()>& body);
+    // One validated certificate row inside write(): fence, account, insert, replace.
+    std::int64_t insert_certificate(const CertificateInput& input, const ChainInfo& info,
+                                    const std::vector<std::string>& names, std::int64_t generation, UnixTime time);
     // Runs `body` in one deferred (read) transaction: a consistent snapshot
     // across the statements it runs. Callers hold the mutex.
     template <typename Body>

@@ -49,6 +49,10 @@ public:
     // same transaction. When input.fence is set, the put fails (kind Fenced)
     // unless that lease is still held with that token.
     virtual std::int64_t put_certificate(const CertificateInput& input) = 0;
+    // put_certificate for many inputs in ONE transaction (one generation for
+    // all): every input is validated as above, and any failure stores none.
+    // Returns the new ids in input order.
+    virtual std::vector<std::int64_t> put_certificates(const std::vector<CertificateInput>& inputs) = 0;
     virtual std::optional<CertificateRecord> get_certificate(std::int64_t id) = 0;
     // The newest active certificate whose name index holds exactly `name`.
     virtual std::optional<CertificateRecord> find_active_certificate(const std::string& name) = 0;

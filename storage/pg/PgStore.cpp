@@ -126,6 +126,22 @@ std::vector<Account> PgStore::list_accounts() {
 
 // ---- certificates ------------------------------------------------------------
 
+std::int64_t PgStore::insert_certificate(const CertificateInput& input, const ChainInfo& info,
+                                         const std::vector<std::string>& names, std::int64_t generation,
+                                         UnixTime time) {
+    // The fence row stays locked (FOR UPDATE) until commit: a competing
+    // acquire_lease waits for us, so no newer grant can slip in between
+    // this check and the commit.
+    if (input.fence && !PgLeaseTable::hold(connection_, input.fence->name, input.fence->token, time))
+        throw StoreError(Kind::Fenced, "lease '" + input.fence->name + "' is no longer held with token " +
+                                           std::to_string(input.fence->token));
+    if (input.account_id != 0 && !PgAccountTable::exists(connection_, input.account_id))
+        throw StoreError(Kind::Invalid, "account " + std::to_string(input.account_id) + " does not exist");
+    std::int64_t id = PgCertificateTable::insert(connection_, input, info, names, generation, time);
+    if (input.replaces) PgCertificateTable::mark_replaced(connection_, *input.replaces, id, generation, time);
+    return id;
+}
+
 std::int64_t PgStore::put_certificate(const CertificateInput& input) {
     std::vector<std::string> names;
     ChainInfo info = validate(input, names);
@@ -133,19 +149,28 @@ std::int64_t PgStore::put_certificate(const CertificateInput& input) {
     std::int64_t id = 0;
     write([&] {
         UnixTime time = now();
-        // The fence row stays locked (FOR UPDATE) until commit: a competing
-        // acquire_lease waits for us, so no newer grant can slip in between
-        // this check and the commit.
-        if (input.fence && !PgLeaseTable::hold(connection_, input.fence->name, input.fence->token, time))
-            throw StoreError(Kind::Fenced, "lease '" + input.fence->name + "' is no longer held with token " +
-                                               std::to_string(input.fence->token));
-        if (input.account_id != 0 && !PgAccountTable::exists(connection_, input.account_id))
-            throw StoreError(Kind::Invalid, "account " + std::to_string(input.account_id) + " does not exist");
-        std::int64_t generation = next_generation();
-        id = PgCertificateTable::insert(connection_, input, info, names, generation, time);
-        if (input.replaces) PgCertificateTable::mark_replaced(connection_, *input.replaces, id, generation, time);
+        id = insert_certificate(input, info, names, next_generation(), time);
     });
     return id;
+}
+
+std::vector<std::int64_t> PgStore::put_certificates(const std::vector<CertificateInput>& inputs) {
+    // Parsed and checked before the write lock is taken, as in put_certificate.
+    std::vector<std::vector<std::string>> names(inputs.size());
+    std::vector<ChainInfo> infos;
+    infos.reserve(inputs.size());
+    for (size_t i = 0; i < inputs.size(); ++i) infos.push_back(validate(inputs[i], names[i]));
+    std::vector<std::int64_t> ids;
+    if (inputs.empty()) return ids;
+    std::lock_guard lock(mutex_);
+    write([&] {
+        ids.clear();
+        UnixTime time = now();
+        std::int64_t generation = next_generation();
+        for (size_t i = 0; i < inputs.size(); ++i)
+            ids.push_back(insert_certificate(inputs[i], infos[i], names[i], generation, time));
+    });
+    return ids;
 }
 
 std::optional<CertificateRecord> PgStore::get_certificate(std::int64_t id) {

@@ -4,6 +4,7 @@
 // generation row (which serialises them) and NOTIFY certa_changes.
 #pragma once
 
+#include "storage/CertificateParser.hpp"
 #include "storage/Store.hpp"
 #include "storage/pg/PgConnection.hpp"
 #include "storage/pg/PgNotifier.hpp"
@@ -32,6 +33,7 @@ public:
     std::vector<Account> list_accounts() override;
 
     std::int64_t put_certificate(const CertificateInput& input) override;
+    std::vector<std::int64_t> put_certificates(const std::vector<CertificateInput>& inputs) override;
     std::optional<CertificateRecord> get_certificate(std::int64_t id) override;
     std::optional<CertificateRecord> find_active_certificate(const std::string& name) override;
     std::vector<CertificateRecord> list_certificates(const CertificateFilter& filter) override;
@@ -71,6 +73,9 @@ private:
     // Runs `body` in one READ COMMITTED transaction under the mutex; row
     // locks (the generation row, FOR UPDATE on leases) order the writers.
     void write(const std::function<void()>& body);
+    // One validated certificate row inside write(): fence, account, insert, replace.
+    std::int64_t insert_certificate(const CertificateInput& input, const ChainInfo& info,
+                                    const std::vector<std::string>& names, std::int64_t generation, UnixTime time);
     // Runs `body` in one REPEATABLE READ transaction (a consistent snapshot).
     template <typename Body>
     auto read(Body&& body) {

@@ -204,3 +204,48 @@ TEST_CASE("status changes and renewal state are stored and bump the generation")
     CHECK_THROWS_AS(store->update_renewal_state(777, state), StoreError);
     CHECK(store->current_generation() == g + 3);
 }
+
+TEST_CASE("put_certificates stores a batch in one transaction, or nothing when one input is bad") {
+    StoreBackend backend;
+    auto store = backend.open();
+    const std::vector<std::string> names = {"one.example", "two.example", "three.example"};
+    std::vector<CertificateInput> batch;
+    for (const auto& name : names) batch.push_back(input_for(certa::test::make_self_signed({name})));
+
+    SUBCASE("a bad input anywhere refuses the whole batch") {
+        auto bad_chain = batch;
+        bad_chain[2].chain_pem = "garbage";  // refused by validation, before the transaction
+        auto bad_replaces = batch;
+        bad_replaces[1].replaces = 999;  // refused inside the transaction, after row one was inserted
+        for (const auto* bad : {&bad_chain, &bad_replaces}) {
+            try {
+                store->put_certificates(*bad);
+                FAIL("put_certificates accepted a bad batch");
+            } catch (const StoreError& e) {
+                CHECK((e.kind() == StoreError::Kind::Invalid || e.kind() == StoreError::Kind::NotFound));
+            }
+        }
+        CHECK(store->current_generation() == 0);
+        CHECK(store->list_certificates({true, ""}).empty());
+        CHECK_FALSE(store->find_active_certificate("one.example"));
+    }
+    SUBCASE("a good batch is stored in input order under one generation") {
+        auto ids = store->put_certificates(batch);
+        REQUIRE(ids.size() == 3);
+        CHECK(ids[0] < ids[1]);
+        CHECK(ids[1] < ids[2]);
+        CHECK(store->current_generation() == 1);
+        auto rows = store->list_certificates({true, ""});
+        REQUIRE(rows.size() == 3);
+        for (size_t i = 0; i < 3; ++i) {
+            CHECK(rows[i].id == ids[i]);
+            CHECK(rows[i].names == std::vector<std::string>{names[i]});
+            CHECK(rows[i].chain_pem == batch[i].chain_pem);
+        }
+        auto found = store->find_active_certificate("two.example");
+        REQUIRE(found);
+        CHECK(found->id == ids[1]);
+        CHECK(store->put_certificates({}).empty());
+        CHECK(store->current_generation() == 1);
+    }
+}
