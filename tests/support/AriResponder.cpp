@@ -12,6 +12,8 @@
 #include <cstring>
 #include <ctime>
 #include <fstream>
+#include <iomanip>
+#include <sstream>
 #include <map>
 #include <mutex>
 #include <regex>
@@ -94,13 +96,13 @@ Upstream forward(const AriResponder::State& s, const std::string& method, const 
     return up;
 }
 
+// RFC 3339 in UTC ("2025-01-02T03:04:05Z").
 std::string rfc3339(std::int64_t t) {
-    std::time_t tt = static_cast<std::time_t>(t);
+    const std::time_t tt = static_cast<std::time_t>(t);
     std::tm tm{};
-    gmtime_r(&tt, &tm);
-    char buf[32];
-    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    return buf;
+    std::ostringstream out;
+    out << std::put_time(gmtime_r(&tt, &tm), "%FT%TZ");
+    return out.str();
 }
 
 // The "replaces" member of a newOrder JWS body ("" when absent or unreadable).
