@@ -35,7 +35,7 @@ TEST_CASE("renew renews a due certificate once; a second run does nothing") {
     Fixture f(lifetime(20));
     auto issued = f.issue({"due.renew.test"});
     REQUIRE_MESSAGE(issued.exit_code == 0, issued.err);
-    REQUIRE(f.active().size() == 1);
+    REQUIRE_MESSAGE(f.active().size() == 1, (issued.out + issued.err));
     const auto old = f.active().front();
 
     // Fresh: not due (1/2 of a 20 s lifetime remains), nothing ordered.
