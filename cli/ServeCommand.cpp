@@ -115,13 +115,13 @@ int run_serve(const GlobalOptions& g, const ServeArgs& args) {
     // Create (0600) or migrate the store first: serve is often started before
     // the first `certa issue` (tls-alpn-01 needs the responder up), and the
     // Agent only reads.
-    open_store(g);
+    const std::string store_location = open_store(g)->location();  // never carries a password
 
     handshake::AgentOptions agent_options;
     agent_options.default_name = options.default_name;
     agent_options.poll_interval = options.poll_interval;
     auto agent = handshake::Agent::open(store_path(g), agent_options);
-    spdlog::info("serve: store {}: {} certificate(s), {} pending tls-alpn-01 challenge(s)", store_path(g),
+    spdlog::info("serve: store {}: {} certificate(s), {} pending tls-alpn-01 challenge(s)", store_location,
                  agent->certificate_count(), agent->challenge_count());
 
     // --http: the http-01 responder reads challenges through its own store connection.
