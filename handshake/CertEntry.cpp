@@ -56,13 +56,22 @@ void CertEntry::parse() const {
     }
     ossl::X509StackPtr rest(sk_X509_new_null());
     if (!rest) return;
+    // Intermediates: one shared X509 per distinct DER across all entries; the
+    // stack takes its own reference (freed by X509StackPtr's pop_free).
+    std::vector<ChainCertCache::CertRef> interned;
+    interned.reserve(chain.size() - 1);
     for (std::size_t i = 1; i < chain.size(); ++i) {
-        if (!sk_X509_push(rest.get(), chain[i].get())) return;
-        (void)chain[i].release();  // now owned by the stack
+        auto shared = ChainCertCache::shared().intern(std::move(chain[i]));
+        if (!shared || X509_up_ref(shared.get()) != 1) return;
+        ossl::X509Ptr ref(shared.get());  // the stack's own reference
+        if (!sk_X509_push(rest.get(), ref.get())) return;
+        (void)ref.release();  // now owned by the stack
+        interned.push_back(std::move(shared));
     }
     material_.leaf = std::move(chain.front());
     material_.key = std::move(key);
     material_.chain = std::move(rest);
+    material_.interned = std::move(interned);
     ok_ = true;
 }
 

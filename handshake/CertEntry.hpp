@@ -2,10 +2,12 @@
 // metadata needed to choose (names, key type, validity) is kept from the store
 // row; the X.509 chain and private key are parsed from PEM only on first use,
 // so that opening a store with 100k certificates stays fast. Once parsed the
-// PEM text is dropped (the key's is cleansed). Immutable after parsing;
+// PEM text is dropped (the key's is cleansed); intermediates are interned
+// across entries (ChainCertCache). Immutable after parsing;
 // shared by every snapshot that still indexes it.
 #pragma once
 
+#include "handshake/ChainCertCache.hpp"
 #include "storage/OpenSsl.hpp"
 #include "storage/StoreTypes.hpp"
 
@@ -32,7 +34,9 @@ public:
     struct Material {
         ossl::X509Ptr leaf;
         ossl::PKeyPtr key;
-        ossl::X509StackPtr chain;  // intermediates (may be empty)
+        ossl::X509StackPtr chain;  // intermediates (may be empty); X509s shared via ChainCertCache
+        // Keeps the interned intermediates alive (the stack holds its own references).
+        std::vector<ChainCertCache::CertRef> interned;
     };
 
     std::int64_t id() const { return id_; }

@@ -1,6 +1,8 @@
 // Table-driven certificate choice over an in-memory index (no store, no TLS).
 #include "handshake/CertIndex.hpp"
 #include "handshake/CertSelector.hpp"
+#include "handshake/ChainCertCache.hpp"
+#include "storage/OpenSsl.hpp"
 #include "tests/support/TestCertificates.hpp"
 
 #include <doctest/doctest.h>
@@ -163,4 +165,51 @@ TEST_CASE("CertEntry: names normalized, parsed lazily, key type mapped") {
     CHECK(key_algorithm_from("rsa4096") == KeyAlgorithm::Rsa);
     CHECK(key_algorithm_from("ec256") == KeyAlgorithm::EcdsaP256);
     CHECK(key_algorithm_from("") == KeyAlgorithm::Other);
+}
+
+TEST_CASE("CertEntry: intermediates are interned across entries (ChainCertCache)") {
+    const auto ca = certa::test::make_ca("certa interning CA");
+    const auto other_ca = certa::test::make_ca("certa other CA");
+    auto issued = [](std::int64_t id, const std::string& name, const certa::test::TestCert& issuer) {
+        auto cert = certa::test::make_issued({name}, "ec256", issuer);
+        CertificateRecord r;
+        r.id = id;
+        r.names = {name};
+        r.key_type = "ec256";
+        r.key_pem = cert.key_pem;
+        r.chain_pem = cert.chain_pem;
+        r.not_before = std::time(nullptr) - 60;
+        r.not_after = r.not_before + kDay;
+        return r;
+    };
+    CertEntry a(issued(1, "a.intern.test", ca));
+    CertEntry b(issued(2, "b.intern.test", ca));
+    CertEntry c(issued(3, "c.intern.test", other_ca));
+    REQUIRE(a.material());
+    REQUIRE(b.material());
+    REQUIRE(c.material());
+    REQUIRE(sk_X509_num(a.material()->chain.get()) == 1);
+    REQUIRE(sk_X509_num(b.material()->chain.get()) == 1);
+    REQUIRE(sk_X509_num(c.material()->chain.get()) == 1);
+    X509* from_a = sk_X509_value(a.material()->chain.get(), 0);
+    X509* from_b = sk_X509_value(b.material()->chain.get(), 0);
+    X509* from_c = sk_X509_value(c.material()->chain.get(), 0);
+    CHECK(from_a == from_b);  // one shared X509 for the common issuer
+    CHECK(from_a != from_c);
+    CHECK(X509_cmp(from_a, from_c) != 0);
+    CHECK(a.material()->leaf.get() != b.material()->leaf.get());
+}
+
+TEST_CASE("ChainCertCache: equal DER interned once, freed when unused") {
+    ChainCertCache cache;
+    const auto pem = certa::test::make_ca("certa cache CA").cert_pem;
+    auto first = cache.intern(std::move(certa::ossl::parse_chain_pem(pem).front()));
+    auto second = cache.intern(std::move(certa::ossl::parse_chain_pem(pem).front()));
+    REQUIRE(first);
+    CHECK(first.get() == second.get());
+    CHECK(cache.size() == 1);
+    first.reset();
+    second.reset();
+    CHECK(cache.size() == 0);
+    CHECK_FALSE(cache.intern(nullptr));
 }
