@@ -5,6 +5,10 @@
 
 #include <openssl/crypto.h>
 
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <exception>
 #include <stdexcept>
@@ -56,6 +60,7 @@ AgentImpl::AgentImpl(std::unique_ptr<storage::Store> store, AgentOptions options
     publish(std::make_shared<const Snapshot>());
     refresh();  // the first load must work: a store that cannot be read is an open error
     if (options_.watch) watcher_ = std::thread([this] { watch_loop(); });
+    if (options_.watch && options_.preparse) preparser_ = std::thread([this] { preparse_loop(); });
 }
 
 AgentImpl::~AgentImpl() {
@@ -64,7 +69,12 @@ AgentImpl::~AgentImpl() {
         stopping_ = true;
     }  // (set under the mutex so that the watcher cannot miss the notification)
     stop_cv_.notify_all();
+    {
+        std::lock_guard lock(load_mutex_);  // (so that the pre-parser cannot miss it either)
+    }
+    backlog_cv_.notify_all();
     if (watcher_.joinable()) watcher_.join();
+    if (preparser_.joinable()) preparser_.join();
 }
 
 std::shared_ptr<const Snapshot> AgentImpl::snapshot() const {
@@ -95,7 +105,8 @@ void AgentImpl::refresh() {
             if (options_.preparse && options_.watch) {
                 const auto& added = loader_.last_added();
                 backlog_.insert(backlog_.end(), added.begin(), added.end());
-                backlog_size_ = backlog_.size();
+                backlog_size_ = backlog_.size() + in_flight_;
+                if (!added.empty()) backlog_cv_.notify_one();
             }
         }
         last_error_.clear();
@@ -107,7 +118,6 @@ void AgentImpl::refresh() {
 }
 
 void AgentImpl::watch_loop() {
-    constexpr std::size_t kPreparseChunk = 256;
     std::unique_lock lock(stop_mutex_);
     while (!stopping_) {
         lock.unlock();
@@ -116,29 +126,40 @@ void AgentImpl::watch_loop() {
         } catch (const std::exception&) {
             // Counted and kept in last_reload_error(); the old snapshot keeps serving.
         }
-        // Pre-parse in chunks between polls so that a reload is never late by
-        // more than one chunk; skip the wait while a backlog remains.
-        const bool more = options_.preparse && preparse_some(kPreparseChunk) > 0;
         lock.lock();
-        if (!more) stop_cv_.wait_for(lock, options_.poll_interval, [this] { return stopping_.load(); });
+        stop_cv_.wait_for(lock, options_.poll_interval, [this] { return stopping_.load(); });
     }
 }
 
-std::size_t AgentImpl::preparse_some(std::size_t limit) {
+void AgentImpl::preparse_loop() {
+    // Lowest CPU priority for this thread only (Linux: a thread is a task with
+    // its own nice value): under full load the handshake threads keep the CPU
+    // and parse what they need themselves; when idle, this warms the rest.
+    // Failure (e.g. a seccomp filter) only leaves the thread at normal priority.
+    (void)setpriority(PRIO_PROCESS, static_cast<id_t>(syscall(SYS_gettid)), 19);
+    constexpr std::size_t kChunk = 64;  // entries taken per lock
     std::vector<std::shared_ptr<const CertEntry>> chunk;
-    {
+    while (true) {
+        {
+            std::unique_lock lock(load_mutex_);
+            backlog_cv_.wait(lock, [this] { return stopping_.load() || !backlog_.empty(); });
+            if (stopping_) return;
+            const std::size_t take = std::min(kChunk, backlog_.size());
+            chunk.assign(backlog_.end() - static_cast<std::ptrdiff_t>(take), backlog_.end());
+            backlog_.resize(backlog_.size() - take);
+            in_flight_ = take;
+        }
+        for (auto& entry : chunk) {
+            if (stopping_) return;
+            entry->material();  // thread-safe, once per entry (a handshake may have parsed it already)
+            entry.reset();      // an entry removed by a reload meanwhile is freed here
+            ++preparsed_;
+        }
+        chunk.clear();
         std::lock_guard lock(load_mutex_);
-        std::size_t take = std::min(limit, backlog_.size());
-        chunk.assign(backlog_.end() - static_cast<std::ptrdiff_t>(take), backlog_.end());
-        backlog_.resize(backlog_.size() - take);
+        in_flight_ = 0;
         backlog_size_ = backlog_.size();
     }
-    for (const auto& entry : chunk) {
-        if (stopping_) break;
-        entry->material();  // thread-safe, once per entry
-        ++preparsed_;
-    }
-    return backlog_size_.load();
 }
 
 std::size_t AgentImpl::certificate_count() const { return snapshot()->certs->size(); }

@@ -1,5 +1,6 @@
 // The Agent behind Agent::open: holds the served snapshot (swapped atomically),
-// the loader (with the agent's own Store connection) and the watcher thread.
+// the loader (with the agent's own Store connection), the watcher thread and
+// the low-priority pre-parse thread.
 #pragma once
 
 #include "handshake/Agent.hpp"
@@ -38,8 +39,7 @@ public:
 
 private:
     void watch_loop();
-    // Parses up to `limit` backlog entries; returns how many are left.
-    std::size_t preparse_some(std::size_t limit);
+    void preparse_loop();
     std::shared_ptr<const Snapshot> snapshot() const;
     void publish(std::shared_ptr<const Snapshot> next);
 
@@ -56,11 +56,14 @@ private:
     IndexLoader loader_;
     std::string last_error_;         // guarded by load_mutex_
     std::vector<std::shared_ptr<const CertEntry>> backlog_;  // to pre-parse; guarded by load_mutex_
+    std::size_t in_flight_ = 0;                              // taken by the pre-parser; guarded by load_mutex_
+    std::condition_variable backlog_cv_;                     // (with load_mutex_) backlog grew or stopping
 
     std::mutex stop_mutex_;
     std::condition_variable stop_cv_;
     std::atomic<bool> stopping_{false};
     std::thread watcher_;
+    std::thread preparser_;
 
     std::atomic<std::uint64_t> handshakes_{0}, challenges_{0}, leaves_{0}, failures_{0};
     std::atomic<std::uint64_t> reloads_{0}, reload_errors_{0}, preparsed_{0}, backlog_size_{0};

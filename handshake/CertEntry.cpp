@@ -2,9 +2,11 @@
 
 #include "handshake/KeyDecoder.hpp"
 #include "handshake/NameNormalizer.hpp"
+#include "handshake/PemDer.hpp"
 
 #include <openssl/crypto.h>
 #include <openssl/err.h>
+#include <openssl/x509.h>
 
 namespace certa::handshake {
 namespace {
@@ -13,6 +15,35 @@ void cleanse(std::string& secret) {
     if (!secret.empty()) OPENSSL_cleanse(secret.data(), secret.size());
     secret.clear();
     secret.shrink_to_fit();
+}
+
+// The PEM chain's certificates: base64 + d2i_X509 per block (PemDer), or
+// OpenSSL's PEM reader when a block does not decode that way.
+std::vector<ossl::X509Ptr> decode_chain(const std::string& pem) {
+    std::vector<ossl::X509Ptr> out;
+    std::string der;
+    for (std::size_t pos = 0; next_pem_block(pem, "CERTIFICATE", pos, der);) {
+        const auto* p = reinterpret_cast<const unsigned char*>(der.data());
+        ossl::X509Ptr cert(d2i_X509(nullptr, &p, static_cast<long>(der.size())));
+        if (!cert || p != reinterpret_cast<const unsigned char*>(der.data()) + der.size()) {
+            ERR_clear_error();
+            return ossl::parse_chain_pem(pem);
+        }
+        out.push_back(std::move(cert));
+    }
+    if (out.empty()) return ossl::parse_chain_pem(pem);
+    return out;
+}
+
+KeyFamily family_of(KeyAlgorithm algorithm) {
+    switch (algorithm) {
+        case KeyAlgorithm::EcdsaP256:
+        case KeyAlgorithm::EcdsaP384:
+        case KeyAlgorithm::EcdsaOther: return KeyFamily::Ec;
+        case KeyAlgorithm::Rsa: return KeyFamily::Rsa;
+        case KeyAlgorithm::Other: break;
+    }
+    return KeyFamily::Any;
 }
 
 }  // namespace
@@ -45,8 +76,8 @@ CertEntry::CertEntry(storage::IndexRow record)
 CertEntry::~CertEntry() { cleanse(key_pem_); }
 
 void CertEntry::parse() const {
-    auto chain = ossl::parse_chain_pem(chain_pem_);
-    auto key = decode_private_key(key_pem_);
+    auto chain = decode_chain(chain_pem_);
+    auto key = decode_private_key(key_pem_, family_of(algorithm_));
     cleanse(key_pem_);
     chain_pem_.clear();
     chain_pem_.shrink_to_fit();

@@ -1,14 +1,26 @@
 // Handshake load benchmark: full TLS 1.3 handshakes (no resumption) from
 // OpenSSL client threads with a random SNI out of N names, against
-//   (a) a plain OpenSSL server context with one static certificate, and
-//   (b) the same context with the certa Agent attached (one cert per name).
+//   (a) a plain OpenSSL server context with one static certificate (its chain
+//       set, as a server loading a full chain file has: no auto-chain building),
+//       run before and after the agent phases (b/a uses their mean), and
+//   (b) the same context with the certa Agent attached (one cert per name):
+//       cold   = preparse off (every certificate parsed on its first handshake),
+//       open   = the DEFAULT options, load started right after open (the
+//                background pre-parse runs at low priority meanwhile),
+//       steady = the DEFAULT options once the background pre-parse is done.
 // Every handshake checks that the served leaf is for the requested SNI.
 // Client and server run in the same thread over a BIO pair, so a handshake's
-// time includes the client's work too (the same in a and b).
+// time includes the client's work too (the same in a and b). Besides the rate
+// (wall clock, disturbed by other load on the machine) the process CPU time
+// per handshake is printed (background pre-parse included).
 //
-//   handshake_load [--names 1,10000,100000] [--seconds 3] [--threads 2] [--cache-dir DIR]
+//   handshake_load [--names 1,10000,100000] [--seconds 3] [--threads 2] [--keys 1000] [--cache-dir DIR]
+//                  [--only static|steady]   (one phase alone, e.g. under `perf record`)
 //
-// With --cache-dir, filled stores are kept as DIR/bench-N.db and reused.
+// Certificate i is signed with key i % K out of a pool of K distinct P-256
+// keys (real stores have one key per certificate; generating 100k keys would
+// dominate the fill). With --cache-dir, filled stores are kept as
+// DIR/bench-N-kK.db and reused.
 #include "handshake/Agent.hpp"
 #include "storage/Store.hpp"
 #include "tests/handshake/TlsTestPeer.hpp"
@@ -53,8 +65,7 @@ double heap_bytes() { return static_cast<double>(mallinfo2().uordblks); }
 
 std::string name_of(std::size_t i) { return "h" + std::to_string(i) + ".bench.test"; }
 
-// A certificate for `name` signed with the shared key (key generation would
-// dominate filling a 100k store otherwise; the handshake cost is the same).
+// A self-signed certificate for `san` with `key`.
 ossl::X509Ptr make_cert(const std::string& san, EVP_PKEY* key) {
     ossl::X509Ptr cert(X509_new());
     X509_set_version(cert.get(), X509_VERSION_3);
@@ -93,8 +104,15 @@ std::int64_t put(storage::Store& store, const std::string& name, EVP_PKEY* key, 
     return store.put_certificate(in);
 }
 
+double cpu_seconds() {
+    timespec t{};
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+    return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_nsec) / 1e9;
+}
+
 struct RunStats {
     long handshakes = 0;
+    double cpu_us_per_hs = 0;
     long failures = 0;
     long mismatches = 0;
     double seconds = 0;
@@ -114,6 +132,7 @@ RunStats load(SSL_CTX* server, std::size_t n, int seconds, int threads, const st
     std::vector<RunStats> per(static_cast<std::size_t>(threads));
     std::vector<std::thread> pool;
     const auto start = Clock::now();
+    const double cpu0 = cpu_seconds();
     const auto deadline = start + std::chrono::seconds(seconds);
     for (int t = 0; t < threads; ++t) {
         pool.emplace_back([&, t] {
@@ -140,13 +159,69 @@ RunStats load(SSL_CTX* server, std::size_t n, int seconds, int threads, const st
     }
     for (auto& th : pool) th.join();
     total.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+    const double cpu = cpu_seconds() - cpu0;
     for (auto& s : per) {
         total.handshakes += s.handshakes;
         total.failures += s.failures;
         total.mismatches += s.mismatches;
         total.latencies_us.insert(total.latencies_us.end(), s.latencies_us.begin(), s.latencies_us.end());
     }
+    if (total.handshakes > 0) total.cpu_us_per_hs = cpu * 1e6 / static_cast<double>(total.handshakes);
     return total;
+}
+
+struct KeyPool {
+    std::vector<ossl::PKeyPtr> keys;
+    std::vector<std::string> pems;
+    EVP_PKEY* key(std::size_t i) const { return keys[i % keys.size()].get(); }
+    const std::string& pem(std::size_t i) const { return pems[i % pems.size()]; }
+};
+
+KeyPool make_key_pool(std::size_t count) {
+    KeyPool pool;
+    for (std::size_t i = 0; i < std::max<std::size_t>(count, 1); ++i) {
+        pool.keys.push_back(ossl::generate_key("ec256"));
+        pool.pems.push_back(ossl::to_pem(pool.keys.back().get()));
+    }
+    return pool;
+}
+
+// Fills `path` with n certificates unless it already holds exactly n.
+void fill_store(const std::string& path, std::size_t n, const KeyPool& pool) {
+    auto store = storage::open_store(path);
+    if (store->list_certificates({}).size() == n) {
+        std::printf("fill: reused %s\n", path.c_str());
+        return;
+    }
+    store.reset();
+    for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path + suffix);
+    store = storage::open_store(path);
+    // Certificates are made in batches first so that the put rate is the store's alone.
+    double make_ms = 0, put_ms = 0;
+    for (std::size_t done = 0; done < n;) {
+        std::vector<storage::CertificateInput> batch;
+        auto t0 = Clock::now();
+        for (; done < n && batch.size() < 1000; ++done)
+            batch.push_back(input_for(name_of(done), pool.key(done), pool.pem(done)));
+        make_ms += ms_since(t0);
+        t0 = Clock::now();
+        store->put_certificates(batch);  // one transaction per batch
+        put_ms += ms_since(t0);
+    }
+    std::printf("fill: made %zu certificates (%zu keys) in %.0f ms; put_certificates (batches of 1000) in %.0f ms"
+                " (%.0f certificates/s)\n",
+                n, pool.keys.size(), make_ms, put_ms, n / (put_ms / 1000));
+}
+
+void print_run(const char* label, RunStats& r) {
+    std::printf("%-22s: %5.0f hs/s  %4.0f us CPU/hs  p50 %5.0f us  p99 %6.0f us  (%ld hs, %ld failed, %ld mismatched)\n",
+                label, r.rate(), r.cpu_us_per_hs, r.pct(0.5), r.pct(0.99), r.handshakes, r.failures, r.mismatches);
+}
+
+double load_average() {
+    double one = 0;
+    std::ifstream("/proc/loadavg") >> one;
+    return one;
 }
 
 std::vector<std::size_t> parse_list(const std::string& text) {
@@ -162,13 +237,16 @@ std::vector<std::size_t> parse_list(const std::string& text) {
 int main(int argc, char** argv) {
     std::vector<std::size_t> sizes = {1, 10000, 100000};
     int seconds = 3, threads = 2;
-    std::string cache_dir;
+    std::size_t key_count = 1000;
+    std::string cache_dir, only;
     for (int i = 1; i + 1 < argc; i += 2) {
         std::string flag = argv[i], value = argv[i + 1];
         if (flag == "--names") sizes = parse_list(value);
         else if (flag == "--seconds") seconds = std::stoi(value);
         else if (flag == "--threads") threads = std::stoi(value);
+        else if (flag == "--keys") key_count = std::stoul(value);
         else if (flag == "--cache-dir") cache_dir = value;
+        else if (flag == "--only" && (value == "static" || value == "steady")) only = value;
         else {
             std::fprintf(stderr, "unknown flag %s\n", flag.c_str());
             return 2;
@@ -178,102 +256,97 @@ int main(int argc, char** argv) {
     const std::string dir = cache_dir.empty() ? tmp.string() : cache_dir;
     std::filesystem::create_directories(dir);
 
-    ossl::PKeyPtr key = ossl::generate_key("ec256");
-    const std::string key_pem = ossl::to_pem(key.get());
+    const KeyPool pool = make_key_pool(key_count);
     int rc = 0;
+    auto check = [&rc](const RunStats& r) {
+        if (r.failures || r.mismatches || r.handshakes == 0) rc = 1;
+    };
 
     for (std::size_t n : sizes) {
-        std::printf("== N = %zu names ==\n", n);
-        const std::string path = dir + "/bench-" + std::to_string(n) + ".db";
-        {
-            auto store = storage::open_store(path);
-            auto existing = store->list_certificates({}).size();
-            if (existing != n) {
-                std::filesystem::remove(path);
-                std::filesystem::remove(path + "-wal");
-                std::filesystem::remove(path + "-shm");
-                store = storage::open_store(path);
-                // Certificates are made in batches first so that the put rate is the store's alone.
-                double make_ms = 0, put_ms = 0;
-                for (std::size_t done = 0; done < n;) {
-                    std::vector<storage::CertificateInput> batch;
-                    auto t0 = Clock::now();
-                    for (; done < n && batch.size() < 1000; ++done)
-                        batch.push_back(input_for(name_of(done), key.get(), key_pem));
-                    make_ms += ms_since(t0);
-                    t0 = Clock::now();
-                    store->put_certificates(batch);  // one transaction per batch
-                    put_ms += ms_since(t0);
-                }
-                std::printf("fill: made %zu certificates in %.0f ms; put_certificates (batches of 1000) x%zu in %.0f ms"
-                            " (%.0f certificates/s)\n",
-                            n, make_ms, n, put_ms, n / (put_ms / 1000));
-            } else {
-                std::printf("fill: reused %s\n", path.c_str());
-            }
-        }
+        std::printf("== N = %zu names (load average %.2f) ==\n", n, load_average());
+        const std::string path = dir + "/bench-" + std::to_string(n) + "-k" + std::to_string(pool.keys.size()) + ".db";
+        fill_store(path, n, pool);
 
-        // (a) static certificate
-        auto wildcard = make_cert("*.bench.test", key.get());
+        // (a) static certificate with its (empty) chain set: no chain building per handshake.
+        auto wildcard = make_cert("*.bench.test", pool.key(0));
         auto plain = test::make_server_ctx();
-        SSL_CTX_use_certificate(plain.get(), wildcard.get());
-        SSL_CTX_use_PrivateKey(plain.get(), key.get());
-        RunStats a = load(plain.get(), n, seconds, threads, "*.bench.test");
+        ossl::X509StackPtr no_intermediates(sk_X509_new_null());
+        SSL_CTX_use_cert_and_key(plain.get(), wildcard.get(), pool.key(0), no_intermediates.get(), 1);
+        if (!only.empty()) {
+            auto agent = handshake::Agent::open(path);  // default: background pre-parse
+            auto ctx = test::make_server_ctx();
+            agent->attach(ctx.get());
+            for (int i = 0; i < 600000 && agent->stats().preparse_backlog > 0; ++i)
+                std::this_thread::sleep_for(std::chrono::milliseconds(1));
+            std::printf("-- measuring %s --\n", only.c_str());
+            RunStats r = load(only == "static" ? plain.get() : ctx.get(), n, seconds, threads,
+                              only == "static" ? "*.bench.test" : "");
+            print_run(only.c_str(), r);
+            check(r);
+            continue;
+        }
+        RunStats a1 = load(plain.get(), n, seconds, threads, "*.bench.test");
 
-        // (b) agent, cold: every certificate is parsed on its first handshake.
+        // (b) cold: preparse off, every certificate parsed on its first handshake.
+        handshake::AgentOptions cold_options;
+        cold_options.preparse = false;
+        auto agent = handshake::Agent::open(path, cold_options);
+        auto with_agent = test::make_server_ctx();
+        agent->attach(with_agent.get());
+        RunStats cold = load(with_agent.get(), n, seconds, threads, "");
+        agent.reset();
+
+        // (b) default options: load right after open, then once the background pre-parse is done.
         const double heap0 = heap_bytes();
         const long rss0 = rss_kib();
         const auto open_start = Clock::now();
-        auto agent = handshake::Agent::open(path);
+        agent = handshake::Agent::open(path);
         const double open_ms = ms_since(open_start);
         const double heap1 = heap_bytes();
         const long rss1 = rss_kib();
-        auto with_agent = test::make_server_ctx();
-        agent->attach(with_agent.get());
-        RunStats b = load(with_agent.get(), n, seconds, threads, "");
-        agent.reset();
-
-        // (b') agent, warm: the watcher pre-parsed every certificate first.
-        const double heap2 = heap_bytes();
-        handshake::AgentOptions warm_options;
-        warm_options.preparse = true;
-        const auto warm_start = Clock::now();
-        agent = handshake::Agent::open(path, warm_options);
-        for (int i = 0; i < 600000 && agent->stats().preparse_backlog + (agent->stats().preparsed < n ? 1 : 0) > 0; ++i)
-            std::this_thread::sleep_for(std::chrono::milliseconds(1));
-        const double warm_ms = ms_since(warm_start);
-        const double heap3 = heap_bytes();
         with_agent = test::make_server_ctx();
         agent->attach(with_agent.get());
-        RunStats w = load(with_agent.get(), n, seconds, threads, "");
+        RunStats fresh = load(with_agent.get(), n, seconds, threads, "");
+        const auto after_load = agent->stats();
+        for (int i = 0; i < 600000 && agent->stats().preparse_backlog > 0; ++i)
+            std::this_thread::sleep_for(std::chrono::milliseconds(1));
+        const double parsed_ms = ms_since(open_start);
+        const double heap2 = heap_bytes();
+        const long rss2 = rss_kib();
+        RunStats steady = load(with_agent.get(), n, seconds, threads, "");
+        RunStats a2 = load(plain.get(), n, seconds, threads, "*.bench.test");
 
         const double der = static_cast<double>(i2d_X509(wildcard.get(), nullptr));
         const double dn = static_cast<double>(std::max<std::size_t>(n, 1));
-        std::printf("open to ready: %.1f ms (%zu certificates); all parsed after %.0f ms (preparse)\n",
-                    open_ms, agent->certificate_count(), warm_ms);
-        std::printf("memory/cert: %.0f B heap unparsed (PEM kept), %.0f B heap parsed; DER %.0f B -> beyond DER %.0f B"
-                    " (RSS at open +%ld KiB)\n",
-                    (heap1 - heap0) / dn, (heap3 - heap2) / dn, der, (heap3 - heap2) / dn - der, rss1 - rss0);
-        std::printf("(a)  static      : %.0f hs/s  p50 %.0f us  p99 %.0f us  (%ld hs, %ld failed, %ld mismatched)\n",
-                    a.rate(), a.pct(0.5), a.pct(0.99), a.handshakes, a.failures, a.mismatches);
-        std::printf("(b)  agent cold  : %.0f hs/s  p50 %.0f us  p99 %.0f us  (%ld hs, %ld failed, %ld mismatched)\n",
-                    b.rate(), b.pct(0.5), b.pct(0.99), b.handshakes, b.failures, b.mismatches);
-        std::printf("(b') agent warm  : %.0f hs/s  p50 %.0f us  p99 %.0f us  (%ld hs, %ld failed, %ld mismatched)\n",
-                    w.rate(), w.pct(0.5), w.pct(0.99), w.handshakes, w.failures, w.mismatches);
-        std::printf("ratio b/a: cold %.3f warm %.3f   added latency warm p50 %+.0f us p99 %+.0f us;"
-                    " cold p50 %+.0f us p99 %+.0f us\n",
-                    a.rate() > 0 ? b.rate() / a.rate() : 0.0, a.rate() > 0 ? w.rate() / a.rate() : 0.0,
-                    w.pct(0.5) - a.pct(0.5), w.pct(0.99) - a.pct(0.99), b.pct(0.5) - a.pct(0.5),
-                    b.pct(0.99) - a.pct(0.99));
-        if (w.failures || w.mismatches) rc = 1;
-        if (b.failures || b.mismatches || a.failures || a.mismatches) rc = 1;
+        const double a_rate = (a1.rate() + a2.rate()) / 2, a_cpu = (a1.cpu_us_per_hs + a2.cpu_us_per_hs) / 2;
+        std::printf("open to ready: %.1f ms (%zu certificates); background pre-parse: %llu parsed during the load,"
+                    " all parsed %.0f ms after open\n",
+                    open_ms, agent->certificate_count(), static_cast<unsigned long long>(after_load.preparsed),
+                    parsed_ms);
+        std::printf("memory/cert: %.0f B heap at open (PEM kept), %.0f B heap all parsed; DER %.0f B -> beyond DER"
+                    " %.0f B (RSS +%ld KiB at open, +%ld KiB all parsed)\n",
+                    (heap1 - heap0) / dn, (heap2 - heap0) / dn, der, (heap2 - heap0) / dn - der, rss1 - rss0,
+                    rss2 - rss0);
+        print_run("(a)  static, before", a1);
+        print_run("(a)  static, after", a2);
+        print_run("(b)  cold (no preparse)", cold);
+        print_run("(b)  default, at open", fresh);
+        print_run("(b)  default, steady", steady);
+        std::printf("ratio b/a (rate): cold %.3f  default at open %.3f  default steady %.3f;"
+                    " CPU/hs b/a: cold %.3f open %.3f steady %.3f\n",
+                    cold.rate() / a_rate, fresh.rate() / a_rate, steady.rate() / a_rate, cold.cpu_us_per_hs / a_cpu,
+                    fresh.cpu_us_per_hs / a_cpu, steady.cpu_us_per_hs / a_cpu);
+        std::printf("added latency vs (a) before: steady p50 %+.0f us p99 %+.0f us; cold p50 %+.0f us p99 %+.0f us\n",
+                    steady.pct(0.5) - a1.pct(0.5), steady.pct(0.99) - a1.pct(0.99), cold.pct(0.5) - a1.pct(0.5),
+                    cold.pct(0.99) - a1.pct(0.99));
+        for (const RunStats* r : {&a1, &a2, &cold, &fresh, &steady}) check(*r);
 
         // Time until a renewed certificate is served (watcher polls every 100 ms).
         {
             auto store = storage::open_store(path);
             auto active = store->find_active_certificate(name_of(0));
             const auto t0 = Clock::now();
-            auto id = put(*store, name_of(0), key.get(), key_pem, active ? std::optional(active->id) : std::nullopt);
+            auto id = put(*store, name_of(0), pool.key(0), pool.pem(0), active ? std::optional(active->id) : std::nullopt);
             const double put_ms = ms_since(t0);
             const std::string want = store->get_certificate(id)->serial_hex;
             auto client = test::make_client_ctx();
@@ -292,7 +365,7 @@ int main(int argc, char** argv) {
             if (served_ms < 0) rc = 1;
         }
         agent.reset();
-
+        std::printf("load average at the end: %.2f\n", load_average());
         std::fflush(stdout);
     }
     if (cache_dir.empty()) std::filesystem::remove_all(tmp);
