@@ -106,9 +106,12 @@ OnDemandGate::Decision OnDemandGate::check(const std::string& sni) {
         case OnDemandPolicy::Verdict::RateLimited:
             break;
     }
+    // Deduplicated per kind: the "issue" entry of a name issued a moment ago
+    // must not swallow the request once that certificate has expired.
+    const std::string key = (reason == "issue" ? "issue:" : "expired:") + name;
     {
         std::lock_guard lock(mutex_);
-        if (queued_.count("issue:" + name) && now - queued_["issue:" + name] < options_.wait) return Decision::Wait;
+        if (auto it = queued_.find(key); it != queued_.end() && now - it->second < options_.wait) return Decision::Wait;
     }
     if (!policy_.take_request(name)) {
         std::lock_guard lock(mutex_);
@@ -117,7 +120,7 @@ OnDemandGate::Decision OnDemandGate::check(const std::string& sni) {
     }
     {
         std::lock_guard lock(mutex_);
-        recently_queued("issue:" + name, now);
+        recently_queued(key, now);
     }
     if (!enqueue(Job{name, reason, false})) return Decision::Deny;
     return Decision::Wait;

@@ -3,12 +3,15 @@
 #include "storage/StoreError.hpp"
 
 #include <fcntl.h>
+#include <sqlite3.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <cstddef>
+#include <memory>
 
 namespace certa::storage {
 
@@ -60,15 +63,34 @@ bool create_exclusive(const std::string& path) {
 }
 
 // SQLite file format §1.3: every database starts with this 16-byte string.
+// Read through SQLite's own VFS, never a plain open()/close(): closing any
+// descriptor of the file drops every POSIX lock this process holds on it
+// (SQLite's "How To Corrupt" §2.2), so a second open_store() in a process that
+// already has the store open would let another process delete the WAL under
+// it. The unix VFS defers that close while the file is locked.
 void check_sqlite_header(const std::string& path) {
-    Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
-    if (fd.get() < 0) throw io_error("cannot read store", path, errno);
-    char header[16];
-    ssize_t got = ::read(fd.get(), header, sizeof header);
-    if (got < 0) throw io_error("cannot read store", path, errno);
-    if (got == 0) return;  // empty: a new store another process just created
+    sqlite3_vfs* vfs = sqlite3_vfs_find(nullptr);
+    if (vfs == nullptr) throw StoreError(Kind::Io, "cannot read store " + path + ": no SQLite VFS");
+    // The VFS's file object: szOsFile bytes, suitably aligned, zeroed.
+    const std::size_t cells = (static_cast<std::size_t>(vfs->szOsFile) + sizeof(std::max_align_t) - 1) / sizeof(std::max_align_t);
+    auto storage = std::make_unique<std::max_align_t[]>(cells);
+    auto* file = reinterpret_cast<sqlite3_file*>(storage.get());
+    int out_flags = 0;
+    int rc = vfs->xOpen(vfs, path.c_str(), file, SQLITE_OPEN_READONLY | SQLITE_OPEN_MAIN_DB, &out_flags);
+    if (rc != SQLITE_OK) {
+        if (file->pMethods != nullptr) file->pMethods->xClose(file);
+        throw StoreError(Kind::Io, "cannot read store " + path + ": " + sqlite3_errstr(rc));
+    }
+    sqlite3_int64 size = 0;
+    char header[16] = {};
+    rc = file->pMethods->xFileSize(file, &size);
+    if (rc == SQLITE_OK && size > 0) rc = file->pMethods->xRead(file, header, sizeof header, 0);
+    file->pMethods->xClose(file);
+    if (rc != SQLITE_OK && rc != SQLITE_IOERR_SHORT_READ)
+        throw StoreError(Kind::Io, "cannot read store " + path + ": " + sqlite3_errstr(rc));
+    if (size == 0) return;  // empty: a new store another process just created
     static const char kMagic[16] = {'S', 'Q', 'L', 'i', 't', 'e', ' ', 'f', 'o', 'r', 'm', 'a', 't', ' ', '3', '\0'};
-    if (got != static_cast<ssize_t>(sizeof header) || std::memcmp(header, kMagic, sizeof header) != 0)
+    if (size < static_cast<sqlite3_int64>(sizeof header) || std::memcmp(header, kMagic, sizeof header) != 0)
         throw StoreError(Kind::NotAStore, path + " is not a certa store (not an SQLite database)");
 }
 
