@@ -85,8 +85,11 @@ void CertEntry::parse() const {
         ERR_clear_error();
         return;
     }
-    ossl::X509StackPtr rest(sk_X509_new_null());
-    if (!rest) return;
+    ossl::X509StackPtr rest;
+    if (chain.size() > 1) {
+        rest.reset(sk_X509_new_null());
+        if (!rest) return;
+    }
     // Intermediates: one shared X509 per distinct DER across all entries; the
     // stack takes its own reference (freed by X509StackPtr's pop_free).
     std::vector<ChainCertCache::CertRef> interned;
@@ -104,6 +107,12 @@ void CertEntry::parse() const {
     material_.chain = std::move(rest);
     material_.interned = std::move(interned);
     ok_ = true;
+}
+
+STACK_OF(X509) * CertEntry::Material::chain_for_ssl() const {
+    // Read-only once built (OpenSSL duplicates it), so one instance serves every thread.
+    static const ossl::X509StackPtr empty(sk_X509_new_null());
+    return chain ? chain.get() : empty.get();
 }
 
 const CertEntry::Material* CertEntry::material() const {

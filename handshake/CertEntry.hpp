@@ -34,9 +34,13 @@ public:
     struct Material {
         ossl::X509Ptr leaf;
         ossl::PKeyPtr key;
-        ossl::X509StackPtr chain;  // intermediates (may be empty); X509s shared via ChainCertCache
+        ossl::X509StackPtr chain;  // intermediates, null when none; X509s shared via ChainCertCache
         // Keeps the interned intermediates alive (the stack holds its own references).
         std::vector<ChainCertCache::CertRef> interned;
+        // The chain to hand to SSL_use_cert_and_key: never null, because a null
+        // chain makes OpenSSL build one from the context's store on every
+        // handshake; entries without intermediates share one empty stack.
+        STACK_OF(X509) * chain_for_ssl() const;
     };
 
     std::int64_t id() const { return id_; }

@@ -1,7 +1,7 @@
 #include "handshake/CertIndex.hpp"
 
 #include <algorithm>
-#include <map>
+#include <array>
 
 namespace certa::handshake {
 namespace {
@@ -29,12 +29,19 @@ std::size_t CertIndex::shard_of(std::string_view name) {
 std::shared_ptr<const CertIndex> CertIndex::with_changes(const std::vector<EntryPtr>& removed,
                                                          const std::vector<EntryPtr>& added) const {
     auto next = std::make_shared<CertIndex>(*this);
-    std::map<std::size_t, std::shared_ptr<Shard>> copies;  // copy-on-write shards
+    // Names added per shard, so that each copied shard is sized once (the
+    // first load of a 100k store would otherwise rehash every shard ~10 times).
+    std::array<std::size_t, kShards> growth{};
+    for (const auto& entry : added)
+        for (const auto& name : entry->names()) ++growth[shard_of(name)];
+    std::array<std::shared_ptr<Shard>, kShards> copies;  // copy-on-write shards
     auto writable = [&](std::string_view name) -> Shard& {
-        std::size_t i = shard_of(name);
-        auto it = copies.find(i);
-        if (it == copies.end()) it = copies.emplace(i, std::make_shared<Shard>(*shards_[i])).first;
-        return *it->second;
+        const std::size_t i = shard_of(name);
+        if (!copies[i]) {
+            copies[i] = std::make_shared<Shard>(*shards_[i]);
+            copies[i]->reserve(copies[i]->size() + growth[i]);
+        }
+        return *copies[i];
     };
 
     auto erase_id = [&](const std::string& name, std::int64_t id) {
@@ -54,7 +61,8 @@ std::shared_ptr<const CertIndex> CertIndex::with_changes(const std::vector<Entry
         }
     }
     next->size_ = size_ + added.size() - std::min(size_ + added.size(), removed.size());
-    for (auto& [i, shard] : copies) next->shards_[i] = std::move(shard);
+    for (std::size_t i = 0; i < kShards; ++i)
+        if (copies[i]) next->shards_[i] = std::move(copies[i]);
     return next;
 }
 

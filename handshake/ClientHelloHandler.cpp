@@ -112,7 +112,7 @@ int ClientHelloHandler::handle(SSL* ssl, int* alert, const Snapshot& snapshot,
         return SSL_CLIENT_HELLO_ERROR;
     }
     const CertEntry::Material* m = choice->entry->material();
-    if (!m || !use(ssl, m->leaf.get(), m->key.get(), m->chain.get())) {
+    if (!m || !use(ssl, m->leaf.get(), m->key.get(), m->chain_for_ssl())) {
         *alert = SSL_AD_INTERNAL_ERROR;
         return SSL_CLIENT_HELLO_ERROR;
     }

@@ -25,6 +25,8 @@ std::shared_ptr<const Snapshot> IndexLoader::load() {
 
     // The last version of each row wins (rows come ordered by generation).
     std::unordered_map<std::int64_t, storage::IndexRow*> latest;
+    latest.reserve(rows.size());
+    if (active_.empty()) active_.reserve(rows.size());
     for (auto& row : rows) latest[row.id] = &row;
 
     std::vector<std::shared_ptr<const CertEntry>> removed, added;

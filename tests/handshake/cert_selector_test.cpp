@@ -162,6 +162,11 @@ TEST_CASE("CertEntry: names normalized, parsed lazily, key type mapped") {
     CHECK_FALSE(e.parsed());
     REQUIRE(e.material());
     CHECK(e.parsed());
+    // No intermediates: no stack of its own, but never a null chain for OpenSSL
+    // (null would make it build a chain from the context's store per handshake).
+    CHECK_FALSE(e.material()->chain);
+    REQUIRE(e.material()->chain_for_ssl() != nullptr);
+    CHECK(sk_X509_num(e.material()->chain_for_ssl()) == 0);
     CHECK(key_algorithm_from("rsa4096") == KeyAlgorithm::Rsa);
     CHECK(key_algorithm_from("ec256") == KeyAlgorithm::EcdsaP256);
     CHECK(key_algorithm_from("") == KeyAlgorithm::Other);
@@ -191,6 +196,7 @@ TEST_CASE("CertEntry: intermediates are interned across entries (ChainCertCache)
     REQUIRE(sk_X509_num(a.material()->chain.get()) == 1);
     REQUIRE(sk_X509_num(b.material()->chain.get()) == 1);
     REQUIRE(sk_X509_num(c.material()->chain.get()) == 1);
+    CHECK(a.material()->chain_for_ssl() == a.material()->chain.get());
     X509* from_a = sk_X509_value(a.material()->chain.get(), 0);
     X509* from_b = sk_X509_value(b.material()->chain.get(), 0);
     X509* from_c = sk_X509_value(c.material()->chain.get(), 0);
