@@ -2,12 +2,14 @@
 // OpenSSL client threads with a random SNI out of N names, against
 //   (a) a plain OpenSSL server context with one static certificate (its chain
 //       set, as a server loading a full chain file has: no auto-chain building),
-//       run before and after the agent phases (b/a uses their mean), and
 //   (b) the same context with the certa Agent attached (one cert per name):
 //       cold   = preparse off (every certificate parsed on its first handshake),
 //       open   = the DEFAULT options, load started right after open (the
 //                background pre-parse runs at low priority meanwhile),
 //       steady = the DEFAULT options once the background pre-parse is done.
+// Each (b) phase runs `--seconds` in half-second slices alternating with (a)
+// slices, and its ratio is taken against those (a) slices: the machine's other
+// load then disturbs both alike.
 // Every handshake checks that the served leaf is for the requested SNI.
 // Client and server run in the same thread over a BIO pair, so a handshake's
 // time includes the client's work too (the same in a and b). Besides the rate
@@ -112,12 +114,21 @@ double cpu_seconds() {
 
 struct RunStats {
     long handshakes = 0;
-    double cpu_us_per_hs = 0;
+    double cpu_seconds = 0;  // process CPU time during the run (all threads)
     long failures = 0;
     long mismatches = 0;
     double seconds = 0;
     std::vector<double> latencies_us;
     double rate() const { return seconds > 0 ? handshakes / seconds : 0; }
+    double cpu_us_per_hs() const { return handshakes > 0 ? cpu_seconds * 1e6 / static_cast<double>(handshakes) : 0; }
+    void add(const RunStats& o) {
+        handshakes += o.handshakes;
+        failures += o.failures;
+        mismatches += o.mismatches;
+        seconds += o.seconds;
+        cpu_seconds += o.cpu_seconds;
+        latencies_us.insert(latencies_us.end(), o.latencies_us.begin(), o.latencies_us.end());
+    }
     double pct(double p) {
         if (latencies_us.empty()) return 0;
         std::sort(latencies_us.begin(), latencies_us.end());
@@ -127,18 +138,22 @@ struct RunStats {
 
 // `threads` client threads for `seconds`, random SNI out of `n` names; the
 // leaf must carry exactly the SNI (or the wildcard, for the static server).
-RunStats load(SSL_CTX* server, std::size_t n, int seconds, int threads, const std::string& expect_wildcard) {
+RunStats load(SSL_CTX* server, std::size_t n, std::chrono::milliseconds duration, int threads,
+              const std::string& expect_wildcard) {
     RunStats total;
     std::vector<RunStats> per(static_cast<std::size_t>(threads));
     std::vector<std::thread> pool;
     const auto start = Clock::now();
     const double cpu0 = cpu_seconds();
-    const auto deadline = start + std::chrono::seconds(seconds);
+    const auto deadline = start + duration;
+    // A fresh name sequence for every run and thread (slices must not repeat
+    // the names of earlier slices, or a cold agent would look warm).
+    static std::atomic<unsigned> next_seed{1};
     for (int t = 0; t < threads; ++t) {
-        pool.emplace_back([&, t] {
+        pool.emplace_back([&, t, seed = next_seed++] {
             auto client = test::make_client_ctx();
             SSL_CTX_set_min_proto_version(client.get(), TLS1_3_VERSION);
-            std::mt19937_64 rng(static_cast<unsigned>(t) + 1);
+            std::mt19937_64 rng(seed);
             RunStats& s = per[static_cast<std::size_t>(t)];
             for (long i = 0; i < 10'000'000 && Clock::now() < deadline; ++i) {
                 test::ClientOptions o;
@@ -166,8 +181,23 @@ RunStats load(SSL_CTX* server, std::size_t n, int seconds, int threads, const st
         total.mismatches += s.mismatches;
         total.latencies_us.insert(total.latencies_us.end(), s.latencies_us.begin(), s.latencies_us.end());
     }
-    if (total.handshakes > 0) total.cpu_us_per_hs = cpu * 1e6 / static_cast<double>(total.handshakes);
+    total.cpu_seconds = cpu;
     return total;
+}
+
+// (a) and (b) in alternating slices (`rounds` of each within `seconds` in all),
+// so that load from other processes on the machine hits both alike.
+struct Pair {
+    RunStats a, b;
+};
+Pair paired(SSL_CTX* plain, SSL_CTX* agent, std::size_t n, int seconds, int threads, int rounds) {
+    Pair p;
+    const auto slice = std::chrono::milliseconds(seconds * 1000 / (2 * rounds));
+    for (int r = 0; r < rounds; ++r) {
+        p.a.add(load(plain, n, slice, threads, "*.bench.test"));
+        p.b.add(load(agent, n, slice, threads, ""));
+    }
+    return p;
 }
 
 struct KeyPool {
@@ -215,7 +245,7 @@ void fill_store(const std::string& path, std::size_t n, const KeyPool& pool) {
 
 void print_run(const char* label, RunStats& r) {
     std::printf("%-22s: %5.0f hs/s  %4.0f us CPU/hs  p50 %5.0f us  p99 %6.0f us  (%ld hs, %ld failed, %ld mismatched)\n",
-                label, r.rate(), r.cpu_us_per_hs, r.pct(0.5), r.pct(0.99), r.handshakes, r.failures, r.mismatches);
+                label, r.rate(), r.cpu_us_per_hs(), r.pct(0.5), r.pct(0.99), r.handshakes, r.failures, r.mismatches);
 }
 
 double load_average() {
@@ -279,13 +309,14 @@ int main(int argc, char** argv) {
             for (int i = 0; i < 600000 && agent->stats().preparse_backlog > 0; ++i)
                 std::this_thread::sleep_for(std::chrono::milliseconds(1));
             std::printf("-- measuring %s --\n", only.c_str());
-            RunStats r = load(only == "static" ? plain.get() : ctx.get(), n, seconds, threads,
+            RunStats r = load(only == "static" ? plain.get() : ctx.get(), n, std::chrono::seconds(seconds), threads,
                               only == "static" ? "*.bench.test" : "");
             print_run(only.c_str(), r);
             check(r);
             continue;
         }
-        RunStats a1 = load(plain.get(), n, seconds, threads, "*.bench.test");
+        // Each (b) phase runs `seconds` in all, interleaved with as long of (a).
+        const int rounds = std::max(1, seconds * 2);
 
         // (b) cold: preparse off, every certificate parsed on its first handshake.
         handshake::AgentOptions cold_options;
@@ -293,7 +324,7 @@ int main(int argc, char** argv) {
         auto agent = handshake::Agent::open(path, cold_options);
         auto with_agent = test::make_server_ctx();
         agent->attach(with_agent.get());
-        RunStats cold = load(with_agent.get(), n, seconds, threads, "");
+        Pair cold = paired(plain.get(), with_agent.get(), n, 2 * seconds, threads, rounds);
         agent.reset();
 
         // (b) default options: load right after open, then once the background pre-parse is done.
@@ -306,19 +337,17 @@ int main(int argc, char** argv) {
         const long rss1 = rss_kib();
         with_agent = test::make_server_ctx();
         agent->attach(with_agent.get());
-        RunStats fresh = load(with_agent.get(), n, seconds, threads, "");
+        Pair fresh = paired(plain.get(), with_agent.get(), n, 2 * seconds, threads, rounds);
         const auto after_load = agent->stats();
         for (int i = 0; i < 600000 && agent->stats().preparse_backlog > 0; ++i)
             std::this_thread::sleep_for(std::chrono::milliseconds(1));
         const double parsed_ms = ms_since(open_start);
         const double heap2 = heap_bytes();
         const long rss2 = rss_kib();
-        RunStats steady = load(with_agent.get(), n, seconds, threads, "");
-        RunStats a2 = load(plain.get(), n, seconds, threads, "*.bench.test");
+        Pair steady = paired(plain.get(), with_agent.get(), n, 2 * seconds, threads, rounds);
 
         const double der = static_cast<double>(i2d_X509(wildcard.get(), nullptr));
         const double dn = static_cast<double>(std::max<std::size_t>(n, 1));
-        const double a_rate = (a1.rate() + a2.rate()) / 2, a_cpu = (a1.cpu_us_per_hs + a2.cpu_us_per_hs) / 2;
         std::printf("open to ready: %.1f ms (%zu certificates); background pre-parse: %llu parsed during the load,"
                     " all parsed %.0f ms after open\n",
                     open_ms, agent->certificate_count(), static_cast<unsigned long long>(after_load.preparsed),
@@ -327,19 +356,18 @@ int main(int argc, char** argv) {
                     " %.0f B (RSS +%ld KiB at open, +%ld KiB all parsed)\n",
                     (heap1 - heap0) / dn, (heap2 - heap0) / dn, der, (heap2 - heap0) / dn - der, rss1 - rss0,
                     rss2 - rss0);
-        print_run("(a)  static, before", a1);
-        print_run("(a)  static, after", a2);
-        print_run("(b)  cold (no preparse)", cold);
-        print_run("(b)  default, at open", fresh);
-        print_run("(b)  default, steady", steady);
-        std::printf("ratio b/a (rate): cold %.3f  default at open %.3f  default steady %.3f;"
-                    " CPU/hs b/a: cold %.3f open %.3f steady %.3f\n",
-                    cold.rate() / a_rate, fresh.rate() / a_rate, steady.rate() / a_rate, cold.cpu_us_per_hs / a_cpu,
-                    fresh.cpu_us_per_hs / a_cpu, steady.cpu_us_per_hs / a_cpu);
-        std::printf("added latency vs (a) before: steady p50 %+.0f us p99 %+.0f us; cold p50 %+.0f us p99 %+.0f us\n",
-                    steady.pct(0.5) - a1.pct(0.5), steady.pct(0.99) - a1.pct(0.99), cold.pct(0.5) - a1.pct(0.5),
-                    cold.pct(0.99) - a1.pct(0.99));
-        for (const RunStats* r : {&a1, &a2, &cold, &fresh, &steady}) check(*r);
+        const std::pair<const char*, Pair*> phases[] = {
+            {"cold (no preparse)", &cold}, {"default, at open", &fresh}, {"default, steady", &steady}};
+        for (const auto& [label, pair] : phases) {
+            std::printf("-- %s, interleaved with (a) in %d slices each --\n", label, rounds);
+            print_run("(a)  static", pair->a);
+            print_run("(b)  agent", pair->b);
+            std::printf("   ratio b/a: rate %.3f  CPU/hs %.3f   added latency p50 %+.0f us p99 %+.0f us\n",
+                        pair->b.rate() / pair->a.rate(), pair->b.cpu_us_per_hs() / pair->a.cpu_us_per_hs(),
+                        pair->b.pct(0.5) - pair->a.pct(0.5), pair->b.pct(0.99) - pair->a.pct(0.99));
+            check(pair->a);
+            check(pair->b);
+        }
 
         // Time until a renewed certificate is served (watcher polls every 100 ms).
         {
