@@ -40,7 +40,7 @@ bool PgLeaseTable::release(PgConnection& db, const std::string& name, std::int64
     return db.query("DELETE FROM leases WHERE name = $1 AND token = $2", name, token).affected() > 0;
 }
 
-bool PgLeaseTable::hold(PgConnection& db, const std::string& name, std::int64_t token, UnixTime now) {
+bool PgLeaseTable::holds(PgConnection& db, const std::string& name, std::int64_t token, UnixTime now) {
     return !db.query("SELECT 1 FROM leases WHERE name = $1 AND token = $2 AND expires > $3 FOR UPDATE", name, token,
                      now)
                 .empty();

@@ -17,7 +17,7 @@ struct PgLeaseTable {
     static bool release(PgConnection& db, const std::string& name, std::int64_t token);
     // True when the lease is held with `token` and unexpired; the row stays
     // locked (FOR UPDATE) until the caller's transaction ends.
-    static bool hold(PgConnection& db, const std::string& name, std::int64_t token, UnixTime now);
+    static bool holds(PgConnection& db, const std::string& name, std::int64_t token, UnixTime now);
 };
 
 }  // namespace certa::storage::pg
