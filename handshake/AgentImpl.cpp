@@ -54,7 +54,10 @@ std::optional<Selection> Agent::last_selection(const SSL* ssl) {
 }
 
 AgentImpl::AgentImpl(std::unique_ptr<storage::Store> store, AgentOptions options)
-    : options_(std::move(options)), handler_(options_), loader_(std::move(store)) {
+    : options_(std::move(options)),
+      handler_(options_),
+      budget_(std::make_shared<ParseBudget>(options_.max_parsed_certificates)),
+      loader_(std::move(store), budget_) {
     if (options_.poll_interval.count() <= 0) options_.poll_interval = std::chrono::milliseconds(100);
     selection_slot();  // allocate the ex_data index before any handshake
     publish(std::make_shared<const Snapshot>());
@@ -126,6 +129,7 @@ void AgentImpl::watch_loop() {
         } catch (const std::exception&) {
             // Counted and kept in last_reload_error(); the old snapshot keeps serving.
         }
+        evict_over_budget();
         lock.lock();
         stop_cv_.wait_for(lock, options_.poll_interval, [this] { return stopping_.load(); });
     }
@@ -151,7 +155,9 @@ void AgentImpl::preparse_loop() {
         }
         for (auto& entry : chunk) {
             if (stopping_) return;
-            entry->material();  // thread-safe, once per entry (a handshake may have parsed it already)
+            // Thread-safe, once per entry (a handshake may have parsed it already);
+            // with a budget, only while below the limit.
+            if (budget_->limit == 0 || budget_->parsed.load() < budget_->limit) entry->material();
             entry.reset();      // an entry removed by a reload meanwhile is freed here
             ++preparsed_;
         }
@@ -160,6 +166,21 @@ void AgentImpl::preparse_loop() {
         in_flight_ = 0;
         backlog_size_ = backlog_.size();
     }
+}
+
+void AgentImpl::evict_over_budget() {
+    const std::size_t limit = budget_->limit;
+    if (limit == 0 || budget_->parsed.load() <= limit) return;
+    auto snap = snapshot();
+    // CLOCK: an entry used since the previous sweep gets a second chance, so two
+    // passes at most; entries no longer indexed are freed with their snapshot.
+    for (int pass = 0; pass < 2 && budget_->parsed.load() > limit; ++pass) {
+        snap->certs->for_each_entry(sweep_shard_, [&](const CertEntry& entry) {
+            if (entry.parsed() && !entry.take_referenced()) entry.evict();
+            return budget_->parsed.load() > limit;
+        });
+    }
+    sweep_shard_ = (sweep_shard_ + 1) % CertIndex::kShards;
 }
 
 std::size_t AgentImpl::certificate_count() const { return snapshot()->certs->size(); }
@@ -190,6 +211,8 @@ AgentStats AgentImpl::stats() const {
     s.reload_errors = reload_errors_.load();
     s.preparsed = preparsed_.load();
     s.preparse_backlog = backlog_size_.load();
+    s.parsed = budget_->parsed.load();
+    s.evictions = budget_->evictions.load();
     return s;
 }
 

@@ -40,6 +40,8 @@ public:
 private:
     void watch_loop();
     void preparse_loop();
+    // Evicts parsed material while over options_.max_parsed_certificates.
+    void evict_over_budget();
     std::shared_ptr<const Snapshot> snapshot() const;
     void publish(std::shared_ptr<const Snapshot> next);
 
@@ -51,6 +53,9 @@ private:
     // libstdc++ 12 is lock-based too, and ThreadSanitizer reports it.)
     mutable std::mutex snapshot_mutex_;
     std::shared_ptr<const Snapshot> snapshot_;
+
+    std::shared_ptr<ParseBudget> budget_;
+    std::size_t sweep_shard_ = 0;  // where the next eviction sweep starts (watcher only)
 
     mutable std::mutex load_mutex_;  // serializes use of loader_ (and its Store)
     IndexLoader loader_;

@@ -56,16 +56,18 @@ KeyAlgorithm key_algorithm_from(const std::string& key_type) {
     return KeyAlgorithm::Other;
 }
 
-CertEntry::CertEntry(storage::CertificateRecord record)
+CertEntry::CertEntry(storage::CertificateRecord record, std::shared_ptr<ParseBudget> budget)
     : CertEntry(storage::IndexRow{record.id, std::move(record.names), std::move(record.key_type),
                                   std::move(record.key_pem), std::move(record.chain_pem), record.status,
-                                  record.not_before, record.not_after, record.generation}) {}
+                                  record.not_before, record.not_after, record.generation},
+                std::move(budget)) {}
 
-CertEntry::CertEntry(storage::IndexRow record)
+CertEntry::CertEntry(storage::IndexRow record, std::shared_ptr<ParseBudget> budget)
     : id_(record.id),
       algorithm_(key_algorithm_from(record.key_type)),
       not_before_(record.not_before),
       not_after_(record.not_after),
+      budget_(std::move(budget)),
       chain_pem_(std::move(record.chain_pem)),
       key_pem_(std::move(record.key_pem)) {
     for (const auto& raw : record.names) {
@@ -73,40 +75,47 @@ CertEntry::CertEntry(storage::IndexRow record)
     }
 }
 
-CertEntry::~CertEntry() { cleanse(key_pem_); }
+CertEntry::~CertEntry() {
+    cleanse(key_pem_);
+    if (material_ && budget_) --budget_->parsed;
+}
 
-void CertEntry::parse() const {
+// Called with mutex_ held, when material_ is null and the row is not broken.
+void CertEntry::parse_locked() const {
     auto chain = decode_chain(chain_pem_);
     auto key = decode_private_key(key_pem_, family_of(algorithm_));
-    cleanse(key_pem_);
-    chain_pem_.clear();
-    chain_pem_.shrink_to_fit();
-    if (chain.empty() || !key || !ossl::key_matches(chain.front().get(), key.get())) {
+    parsed_.store(true, std::memory_order_release);
+    const bool ok = !chain.empty() && key && ossl::key_matches(chain.front().get(), key.get());
+    if (!ok || !keeps_source()) {
+        cleanse(key_pem_);
+        chain_pem_.clear();
+        chain_pem_.shrink_to_fit();
+    }
+    if (!ok) {
         ERR_clear_error();
+        broken_ = true;
         return;
     }
-    ossl::X509StackPtr rest;
+    auto m = std::make_shared<Material>();
     if (chain.size() > 1) {
-        rest.reset(sk_X509_new_null());
-        if (!rest) return;
+        m->chain.reset(sk_X509_new_null());
+        if (!m->chain) return;  // out of memory: tried again on the next use
     }
     // Intermediates: one shared X509 per distinct DER across all entries; the
     // stack takes its own reference (freed by X509StackPtr's pop_free).
-    std::vector<ChainCertCache::CertRef> interned;
-    interned.reserve(chain.size() - 1);
+    m->interned.reserve(chain.size() - 1);
     for (std::size_t i = 1; i < chain.size(); ++i) {
         auto shared = ChainCertCache::shared().intern(std::move(chain[i]));
         if (!shared || X509_up_ref(shared.get()) != 1) return;
         ossl::X509Ptr ref(shared.get());  // the stack's own reference
-        if (!sk_X509_push(rest.get(), ref.get())) return;
+        if (!sk_X509_push(m->chain.get(), ref.get())) return;
         (void)ref.release();  // now owned by the stack
-        interned.push_back(std::move(shared));
+        m->interned.push_back(std::move(shared));
     }
-    material_.leaf = std::move(chain.front());
-    material_.key = std::move(key);
-    material_.chain = std::move(rest);
-    material_.interned = std::move(interned);
-    ok_ = true;
+    m->leaf = std::move(chain.front());
+    m->key = std::move(key);
+    material_ = std::move(m);
+    if (budget_) ++budget_->parsed;
 }
 
 STACK_OF(X509) * CertEntry::Material::chain_for_ssl() const {
@@ -115,14 +124,30 @@ STACK_OF(X509) * CertEntry::Material::chain_for_ssl() const {
     return chain ? chain.get() : empty.get();
 }
 
-const CertEntry::Material* CertEntry::material() const {
-    std::call_once(once_, [this] {
-        parse();
-        parsed_.store(true, std::memory_order_release);
-    });
-    return ok_ ? &material_ : nullptr;
+std::shared_ptr<const CertEntry::Material> CertEntry::material() const {
+    referenced_.store(true, std::memory_order_relaxed);
+    std::lock_guard lock(mutex_);
+    if (!material_ && !broken_) parse_locked();
+    return material_;
 }
 
 bool CertEntry::parsed() const { return parsed_.load(std::memory_order_acquire); }
+
+bool CertEntry::evict() const {
+    if (!keeps_source()) return false;
+    std::shared_ptr<const Material> dropped;  // freed after the lock is released
+    {
+        std::lock_guard lock(mutex_);
+        if (!material_) return false;
+        dropped = std::move(material_);
+        material_.reset();
+        parsed_.store(false, std::memory_order_release);
+    }
+    --budget_->parsed;
+    ++budget_->evictions;
+    return true;
+}
+
+bool CertEntry::take_referenced() const { return referenced_.exchange(false, std::memory_order_relaxed); }
 
 }  // namespace certa::handshake

@@ -2,17 +2,21 @@
 // metadata needed to choose (names, key type, validity) is kept from the store
 // row; the X.509 chain and private key are parsed from PEM only on first use,
 // so that opening a store with 100k certificates stays fast. Once parsed the
-// PEM text is dropped (the key's is cleansed); intermediates are interned
-// across entries (ChainCertCache). Immutable after parsing;
-// shared by every snapshot that still indexes it.
+// PEM text is dropped (the key's is cleansed) unless the agent has a parse
+// budget (ParseBudget), which may evict the parsed material again; the PEM is
+// kept then to parse it anew. Intermediates are interned across entries
+// (ChainCertCache). The material is immutable once parsed; the entry is shared
+// by every snapshot that still indexes it.
 #pragma once
 
 #include "handshake/ChainCertCache.hpp"
+#include "handshake/ParseBudget.hpp"
 #include "storage/OpenSsl.hpp"
 #include "storage/StoreTypes.hpp"
 
 #include <atomic>
 #include <cstdint>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <vector>
@@ -25,8 +29,10 @@ KeyAlgorithm key_algorithm_from(const std::string& key_type);
 class CertEntry {
 public:
     // Takes the row's PEM text over (pass an rvalue to avoid copying it).
-    explicit CertEntry(storage::CertificateRecord record);
-    explicit CertEntry(storage::IndexRow record);
+    // `budget` (optional) counts this entry while parsed; with a limit, the
+    // entry keeps its PEM so that evict() can drop the parsed material.
+    explicit CertEntry(storage::CertificateRecord record, std::shared_ptr<ParseBudget> budget = nullptr);
+    explicit CertEntry(storage::IndexRow record, std::shared_ptr<ParseBudget> budget = nullptr);
     ~CertEntry();
     CertEntry(const CertEntry&) = delete;
     CertEntry& operator=(const CertEntry&) = delete;
@@ -51,26 +57,35 @@ public:
     storage::UnixTime not_after() const { return not_after_; }
     bool valid_at(storage::UnixTime now) const { return not_before_ <= now && now < not_after_; }
 
-    // The parsed chain and key (parsed once, thread-safe). nullptr when the row
-    // does not parse or the key does not match the leaf.
-    const Material* material() const;
+    // The parsed chain and key (parsed on first use, and again after an
+    // eviction; thread-safe). The caller's reference keeps it alive through an
+    // eviction. nullptr when the row does not parse or the key does not match.
+    std::shared_ptr<const Material> material() const;
     // Whether material() has been parsed yet (for memory accounting).
     bool parsed() const;
+    // Drops the parsed material (only with a budget limit; false otherwise or
+    // when not parsed). The next material() parses the kept PEM again.
+    bool evict() const;
+    // Whether material() was called since the last call of this (CLOCK bit).
+    bool take_referenced() const;
 
 private:
-    void parse() const;
+    void parse_locked() const;
+    bool keeps_source() const { return budget_ && budget_->limit > 0; }
 
     std::int64_t id_;
     std::vector<std::string> names_;
     KeyAlgorithm algorithm_;
     storage::UnixTime not_before_;
     storage::UnixTime not_after_;
-    mutable std::once_flag once_;
+    std::shared_ptr<ParseBudget> budget_;
+    mutable std::mutex mutex_;  // guards the PEM, material_ and broken_
     mutable std::string chain_pem_;
-    mutable std::string key_pem_;  // secret; cleansed once parsed
-    mutable Material material_;
-    mutable bool ok_ = false;
+    mutable std::string key_pem_;  // secret; cleansed once parsed (unless kept for a budget)
+    mutable std::shared_ptr<const Material> material_;
+    mutable bool broken_ = false;  // parsed once and failed: never tried again
     mutable std::atomic<bool> parsed_{false};
+    mutable std::atomic<bool> referenced_{false};
 };
 
 }  // namespace certa::handshake

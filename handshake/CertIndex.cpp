@@ -72,4 +72,11 @@ const CertIndex::Candidates* CertIndex::find(std::string_view name) const {
     return it == shard.end() ? nullptr : &it->second;
 }
 
+void CertIndex::for_each_entry(std::size_t first_shard, const std::function<bool(const CertEntry&)>& fn) const {
+    for (std::size_t k = 0; k < kShards; ++k)
+        for (const auto& [name, candidates] : *shards_[(first_shard + k) % kShards])
+            for (const auto& entry : candidates)
+                if (!fn(*entry)) return;
+}
+
 }  // namespace certa::handshake

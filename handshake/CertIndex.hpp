@@ -39,6 +39,11 @@ public:
     // Candidates for exactly `name` (no wildcard expansion); nullptr when none.
     const Candidates* find(std::string_view name) const;
 
+    // Calls fn(entry) for every (entry, name) pair, shard by shard from
+    // `first_shard` on, until fn returns false. An entry with several names
+    // is visited once per name.
+    void for_each_entry(std::size_t first_shard, const std::function<bool(const CertEntry&)>& fn) const;
+
     // Number of certificates indexed.
     std::size_t size() const { return size_; }
 

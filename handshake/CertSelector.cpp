@@ -45,8 +45,9 @@ std::optional<CertChoice> select_certificate(const CertIndex& index, const std::
             for (const auto& entry : *source.list) {
                 if (tier < 2 && !client_supports(entry->key_algorithm(), hello)) continue;
                 if (tier == 0 && !entry->valid_at(now)) continue;
-                if (!entry->material()) continue;  // parses lazily; broken rows are skipped
-                return CertChoice{entry.get(), source.key};
+                auto material = entry->material();  // parses lazily; broken rows are skipped
+                if (!material) continue;
+                return CertChoice{entry.get(), source.key, std::move(material)};
             }
         }
     }

@@ -12,6 +12,7 @@
 #include "handshake/ClientHelloReader.hpp"
 #include "storage/StoreTypes.hpp"
 
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -20,6 +21,7 @@ namespace certa::handshake {
 struct CertChoice {
     const CertEntry* entry = nullptr;  // lives as long as the snapshot it came from
     std::string matched_name;          // "example.com" or "*.example.com"
+    std::shared_ptr<const CertEntry::Material> material;  // entry's parsed material (never null)
 };
 
 // Whether a client that sent `hello` can verify a signature made with `algorithm`.

@@ -111,7 +111,7 @@ int ClientHelloHandler::handle(SSL* ssl, int* alert, const Snapshot& snapshot,
         *alert = SSL_AD_UNRECOGNIZED_NAME;
         return SSL_CLIENT_HELLO_ERROR;
     }
-    const CertEntry::Material* m = choice->entry->material();
+    const CertEntry::Material* m = choice->material.get();  // kept alive by `choice`
     if (!m || !use(ssl, m->leaf.get(), m->key.get(), m->chain_for_ssl())) {
         *alert = SSL_AD_INTERNAL_ERROR;
         return SSL_CLIENT_HELLO_ERROR;

@@ -6,7 +6,8 @@
 
 namespace certa::handshake {
 
-IndexLoader::IndexLoader(std::unique_ptr<storage::Store> store) : store_(std::move(store)) {
+IndexLoader::IndexLoader(std::unique_ptr<storage::Store> store, std::shared_ptr<ParseBudget> budget)
+    : store_(std::move(store)), budget_(std::move(budget)) {
     if (!store_) throw std::invalid_argument("IndexLoader needs a store");
 }
 
@@ -40,7 +41,7 @@ std::shared_ptr<const Snapshot> IndexLoader::load() {
             removed.push_back(it->second);
             active_.erase(it);
         } else if (active) {
-            auto entry = std::make_shared<const CertEntry>(std::move(*row));  // takes the PEM over
+            auto entry = std::make_shared<const CertEntry>(std::move(*row), budget_);  // takes the PEM over
             added.push_back(entry);
             active_.emplace(id, std::move(entry));
         }

@@ -15,7 +15,8 @@ namespace certa::handshake {
 
 class IndexLoader {
 public:
-    explicit IndexLoader(std::unique_ptr<storage::Store> store);
+    // New entries count themselves in `budget` (may be null) while parsed.
+    explicit IndexLoader(std::unique_ptr<storage::Store> store, std::shared_ptr<ParseBudget> budget = nullptr);
 
     // A new snapshot when the store's generation moved since the last load (or
     // on the first call), else nullptr. Throws storage::StoreError when the
@@ -27,6 +28,7 @@ public:
 
 private:
     std::unique_ptr<storage::Store> store_;
+    std::shared_ptr<ParseBudget> budget_;
     std::shared_ptr<const Snapshot> current_;
     // Active rows currently indexed, by row id.
     std::unordered_map<std::int64_t, std::shared_ptr<const CertEntry>> active_;

@@ -100,6 +100,19 @@ public:
     virtual bool finish_issuance_request(const std::string& name) = 0;
     // Counts a failed attempt and defers the request until `retry_at`.
     virtual bool fail_issuance_request(const std::string& name, const std::string& error, UnixTime retry_at) = 0;
+    // Requests that failed at least once and are still backing off: every
+    // on-demand gate sharing the store refuses these names until next_attempt
+    // (limit <= 0: all).
+    virtual std::vector<IssuanceRequest> failed_issuance_requests(int limit) = 0;
+
+    // ---- on-demand allow/deny list ------------------------------------------------
+    // Sets the rule for rule.pattern (replacing one for the same pattern). Rule
+    // changes bump the generation, so agents notice them through change detection.
+    virtual void put_on_demand_rule(const OnDemandRule& rule) = 0;
+    // True when a rule went.
+    virtual bool remove_on_demand_rule(const std::string& pattern) = 0;
+    // Ordered by pattern.
+    virtual std::vector<OnDemandRule> list_on_demand_rules() = 0;
 
     // ---- change detection -----------------------------------------------------
     // Cheap: returns the generation counter, re-reading it only when another

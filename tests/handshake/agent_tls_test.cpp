@@ -305,3 +305,30 @@ TEST_CASE("preparse: the watcher parses every certificate ahead of its first han
         std::this_thread::sleep_for(std::chrono::milliseconds(10));
     CHECK(f.agent->stats().preparsed == certs.size() + 1);
 }
+
+TEST_CASE("max_parsed_certificates: the watcher keeps parsed entries within the limit; evicted ones are served again") {
+    Fixture f;
+    std::vector<PutResult> certs;
+    for (int i = 0; i < 8; ++i) certs.push_back(put_test_cert(*f.store, {"m" + std::to_string(i) + ".test"}));
+    AgentOptions o;
+    o.max_parsed_certificates = 3;
+    o.poll_interval = std::chrono::milliseconds(10);
+    f.agent = Agent::open(f.path, o);
+    f.agent->attach(f.server.get());
+    for (int i = 0; i < 1000 && f.agent->stats().preparse_backlog > 0; ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    CHECK(f.agent->stats().preparse_backlog == 0);
+    CHECK(f.agent->stats().parsed <= 3);  // the pre-parse stops at the limit
+    for (int round = 0; round < 2; ++round) {
+        for (std::size_t i = 0; i < certs.size(); ++i) {
+            auto r = f.hello("m" + std::to_string(i) + ".test");
+            REQUIRE_MESSAGE(r.ok, r.error);
+            CHECK(serial_of(r.leaf.get()) == serial_of_pem(certs[i].cert.cert_pem));
+        }
+        for (int i = 0; i < 1000 && f.agent->stats().parsed > 3; ++i)
+            std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        CHECK(f.agent->stats().parsed <= 3);
+    }
+    CHECK(f.agent->stats().evictions >= 5);
+    CHECK(f.agent->stats().failures == 0);
+}

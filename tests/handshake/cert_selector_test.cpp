@@ -219,3 +219,33 @@ TEST_CASE("ChainCertCache: equal DER interned once, freed when unused") {
     CHECK(cache.size() == 0);
     CHECK_FALSE(cache.intern(nullptr));
 }
+
+TEST_CASE("CertEntry: with a budget limit, evict() drops the parsed material and the next use parses again") {
+    auto budget = std::make_shared<ParseBudget>(1);
+    CertEntry e(record(9, {"evict.test"}, "ec256", -kDay, kDay), budget);
+    CHECK_FALSE(e.evict());  // nothing parsed yet
+    auto first = e.material();
+    REQUIRE(first);
+    CHECK(budget->parsed == 1);
+    CHECK(e.take_referenced());
+    CHECK_FALSE(e.take_referenced());
+    REQUIRE(e.evict());
+    CHECK_FALSE(e.parsed());
+    CHECK(budget->parsed == 0);
+    CHECK(budget->evictions == 1);
+    // The reference taken before the eviction stays usable.
+    CHECK(X509_check_host(first->leaf.get(), "evict.test", 0, 0, nullptr) == 1);
+    auto second = e.material();
+    REQUIRE(second);
+    CHECK(second != first);
+    CHECK(X509_cmp(second->leaf.get(), first->leaf.get()) == 0);
+    CHECK(budget->parsed == 1);
+
+    // Without a limit the PEM is dropped once parsed: nothing to evict.
+    auto unlimited = std::make_shared<ParseBudget>(0);
+    CertEntry kept(record(10, {"keep.test"}, "ec256", -kDay, kDay), unlimited);
+    REQUIRE(kept.material());
+    CHECK(unlimited->parsed == 1);
+    CHECK_FALSE(kept.evict());
+    CHECK(kept.parsed());
+}
