@@ -14,10 +14,9 @@ bool IssuanceRequestTable::insert(SqliteConnection& db, const std::string& name,
     return db.changes() > 0;
 }
 
-std::vector<IssuanceRequest> IssuanceRequestTable::due(SqliteConnection& db, UnixTime now, int limit) {
-    SqliteStatement stmt(db, "SELECT name, reason, requested, attempts, next_attempt, last_error"
-                             " FROM issuance_requests WHERE next_attempt <= ?1 ORDER BY requested, name LIMIT ?2");
-    stmt.bind_all(now, limit > 0 ? limit : -1);
+namespace {
+
+std::vector<IssuanceRequest> read_rows(SqliteStatement& stmt) {
     std::vector<IssuanceRequest> out;
     while (stmt.step()) {
         IssuanceRequest r;
@@ -30,6 +29,23 @@ std::vector<IssuanceRequest> IssuanceRequestTable::due(SqliteConnection& db, Uni
         out.push_back(std::move(r));
     }
     return out;
+}
+
+}  // namespace
+
+std::vector<IssuanceRequest> IssuanceRequestTable::due(SqliteConnection& db, UnixTime now, int limit) {
+    SqliteStatement stmt(db, "SELECT name, reason, requested, attempts, next_attempt, last_error"
+                             " FROM issuance_requests WHERE next_attempt <= ?1 ORDER BY requested, name LIMIT ?2");
+    stmt.bind_all(now, limit > 0 ? limit : -1);
+    return read_rows(stmt);
+}
+
+std::vector<IssuanceRequest> IssuanceRequestTable::failed(SqliteConnection& db, UnixTime now, int limit) {
+    SqliteStatement stmt(db, "SELECT name, reason, requested, attempts, next_attempt, last_error"
+                             " FROM issuance_requests WHERE attempts > 0 AND next_attempt > ?1"
+                             " ORDER BY next_attempt DESC, name LIMIT ?2");
+    stmt.bind_all(now, limit > 0 ? limit : -1);
+    return read_rows(stmt);
 }
 
 bool IssuanceRequestTable::remove(SqliteConnection& db, const std::string& name) {

@@ -19,6 +19,9 @@ public:
     static bool insert(SqliteConnection& db, const std::string& name, const std::string& reason, UnixTime now);
     // Rows whose next_attempt has come, oldest first; limit <= 0: all.
     static std::vector<IssuanceRequest> due(SqliteConnection& db, UnixTime now, int limit);
+    // Rows that failed at least once and are still backing off (next_attempt
+    // after `now`), latest retry first; limit <= 0: all.
+    static std::vector<IssuanceRequest> failed(SqliteConnection& db, UnixTime now, int limit);
     static bool remove(SqliteConnection& db, const std::string& name);
     static bool fail(SqliteConnection& db, const std::string& name, const std::string& error, UnixTime retry_at);
 };

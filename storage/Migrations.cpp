@@ -121,7 +121,17 @@ CREATE TABLE issuance_requests(
 CREATE INDEX issuance_requests_by_time ON issuance_requests(next_attempt, requested);
 )sql";
 
-constexpr std::array<const char*, kLatestSchemaVersion> kMigrations = {kVersion1, kVersion2, kVersion3};
+// Version 4: the on-demand allow/deny list (`certa ondemand allow|deny`),
+// applied live by every `certa serve --on-demand` sharing the store.
+constexpr const char* kVersion4 = R"sql(
+CREATE TABLE on_demand_rules(
+  pattern TEXT PRIMARY KEY,
+  action TEXT NOT NULL CHECK (action IN ('allow', 'deny')),
+  created INTEGER NOT NULL
+);
+)sql";
+
+constexpr std::array<const char*, kLatestSchemaVersion> kMigrations = {kVersion1, kVersion2, kVersion3, kVersion4};
 
 std::int64_t pragma_int(SqliteConnection& connection, const char* sql) {
     SqliteStatement stmt(connection, sql);

@@ -153,4 +153,13 @@ struct IssuanceRequest {
     std::string last_error;
 };
 
+// An on-demand allow/deny rule kept in the store (`certa ondemand allow|deny`):
+// every `certa serve --on-demand` sharing the store applies it live; a deny
+// rule beats any allow.
+struct OnDemandRule {
+    std::string pattern;             // normalized DNS name or "*.example.com"
+    bool deny = false;               // false: allow
+    UnixTime created = 0;
+};
+
 }  // namespace certa::storage

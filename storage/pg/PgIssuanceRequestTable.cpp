@@ -12,11 +12,9 @@ bool PgIssuanceRequestTable::insert(PgConnection& db, const std::string& name, c
                .affected() > 0;
 }
 
-std::vector<IssuanceRequest> PgIssuanceRequestTable::due(PgConnection& db, UnixTime now, int limit) {
-    PgParam max = limit > 0 ? param(limit) : std::nullopt;  // LIMIT NULL: no limit
-    auto r = db.query("SELECT name, reason, requested, attempts, next_attempt, last_error FROM issuance_requests"
-                      " WHERE next_attempt <= $1 ORDER BY requested, name LIMIT $2::bigint",
-                      now, max);
+namespace {
+
+std::vector<IssuanceRequest> read_rows(const PgResult& r) {
     std::vector<IssuanceRequest> out;
     for (int i = 0; i < r.rows(); ++i) {
         IssuanceRequest q;
@@ -29,6 +27,23 @@ std::vector<IssuanceRequest> PgIssuanceRequestTable::due(PgConnection& db, UnixT
         out.push_back(std::move(q));
     }
     return out;
+}
+
+}  // namespace
+
+std::vector<IssuanceRequest> PgIssuanceRequestTable::due(PgConnection& db, UnixTime now, int limit) {
+    PgParam max = limit > 0 ? param(limit) : std::nullopt;  // LIMIT NULL: no limit
+    return read_rows(db.query("SELECT name, reason, requested, attempts, next_attempt, last_error FROM issuance_requests"
+                              " WHERE next_attempt <= $1 ORDER BY requested, name LIMIT $2::bigint",
+                              now, max));
+}
+
+std::vector<IssuanceRequest> PgIssuanceRequestTable::failed(PgConnection& db, UnixTime now, int limit) {
+    PgParam max = limit > 0 ? param(limit) : std::nullopt;
+    return read_rows(db.query("SELECT name, reason, requested, attempts, next_attempt, last_error FROM issuance_requests"
+                              " WHERE attempts > 0 AND next_attempt > $1 ORDER BY next_attempt DESC, name"
+                              " LIMIT $2::bigint",
+                              now, max));
 }
 
 bool PgIssuanceRequestTable::remove(PgConnection& db, const std::string& name) {

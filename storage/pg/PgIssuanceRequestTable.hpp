@@ -14,6 +14,7 @@ class PgConnection;
 struct PgIssuanceRequestTable {
     static bool insert(PgConnection& db, const std::string& name, const std::string& reason, UnixTime now);
     static std::vector<IssuanceRequest> due(PgConnection& db, UnixTime now, int limit);
+    static std::vector<IssuanceRequest> failed(PgConnection& db, UnixTime now, int limit);
     static bool remove(PgConnection& db, const std::string& name);
     static bool fail(PgConnection& db, const std::string& name, const std::string& error, UnixTime retry_at);
 };

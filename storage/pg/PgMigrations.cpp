@@ -130,7 +130,16 @@ CREATE TABLE issuance_requests(
 CREATE INDEX issuance_requests_by_time ON issuance_requests(next_attempt, requested);
 )sql";
 
-constexpr std::array<const char*, kPgLatestSchemaVersion> kMigrations = {kVersion1, kVersion2, kVersion3};
+// Version 4: the on-demand allow/deny list (see storage/Migrations.cpp).
+constexpr const char* kVersion4 = R"sql(
+CREATE TABLE on_demand_rules(
+  pattern TEXT PRIMARY KEY,
+  action TEXT NOT NULL CHECK (action IN ('allow', 'deny')),
+  created BIGINT NOT NULL
+);
+)sql";
+
+constexpr std::array<const char*, kPgLatestSchemaVersion> kMigrations = {kVersion1, kVersion2, kVersion3, kVersion4};
 
 bool has_schema_table(PgConnection& connection) {
     return !connection.exec("SELECT 1 FROM pg_catalog.pg_tables WHERE tablename = 'certa_schema'"
