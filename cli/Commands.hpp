@@ -35,5 +35,6 @@ void register_issue_command(CLI::App& app, GlobalOptions& g, CommandAction& acti
 void register_revoke_command(CLI::App& app, GlobalOptions& g, CommandAction& action);
 void register_serve_command(CLI::App& app, GlobalOptions& g, CommandAction& action);
 void register_renew_command(CLI::App& app, GlobalOptions& g, CommandAction& action);
+void register_ondemand_command(CLI::App& app, GlobalOptions& g, CommandAction& action);
 
 }  // namespace certa::cli

@@ -144,7 +144,7 @@ int run_serve(const GlobalOptions& g, const ServeArgs& args) {
     bool run_worker = false;
     if (args.on_demand) {
         if (args.allow.empty() && args.ask.empty())
-            throw CliError(ExitCode::Usage, "--on-demand needs --allow PATTERN or --ask URL");
+            spdlog::info("serve: on-demand names come only from the store's list (certa ondemand allow)");
         handshake::OnDemandOptions gate_options;
         gate_options.allow = args.allow;
         gate_options.ask = make_ask(args.ask, args.ask_timeout_ms);
@@ -210,7 +210,7 @@ void register_serve_command(CLI::App& app, GlobalOptions& g, CommandAction& acti
                       "Seconds a client may take to send its ClientHello, and to finish the TLS handshake (default 10)")
         ->check(CLI::Range(1, 600));
     serve->add_flag("--on-demand", args->on_demand,
-                    "Obtain certificates at handshake time for allowed names (see --allow, --ask)");
+                    "Obtain certificates at handshake time for allowed names (see --allow, --ask and certa ondemand)");
     serve->add_option("--allow", args->allow, "On-demand: allowed name or *.example.com pattern (repeatable)");
     serve->add_option("--ask", args->ask, "On-demand: GET URL?domain=NAME; 200 allows the name (answers cached)");
     serve->add_option("--ask-timeout-ms", args->ask_timeout_ms, "On-demand: bound of one --ask request (default 2000)")

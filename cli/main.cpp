@@ -24,6 +24,7 @@ void register_all(CLI::App& app, GlobalOptions& g, CommandAction& action) {
     register_revoke_command(app, g, action);
     register_serve_command(app, g, action);
     register_renew_command(app, g, action);
+    register_ondemand_command(app, g, action);
 }
 
 }  // namespace

@@ -14,6 +14,14 @@ using Clock = std::chrono::steady_clock;
 // A renewal request for a name is queued at most this often per process (the
 // store row collapses requests across processes anyway).
 constexpr std::chrono::minutes kRenewDedup{10};
+
+// "a, b, c" for the log, at most 20 patterns.
+std::string shown(const std::vector<std::string>& patterns) {
+    std::string out;
+    for (std::size_t i = 0; i < patterns.size() && i < 20; ++i) out += (i ? ", " : "") + patterns[i];
+    if (patterns.size() > 20) out += ", ... (" + std::to_string(patterns.size()) + ")";
+    return out;
+}
 }  // namespace
 
 OnDemandGate::OnDemandGate(OnDemandOptions options, const Agent& agent, std::unique_ptr<storage::Store> store)
@@ -21,6 +29,7 @@ OnDemandGate::OnDemandGate(OnDemandOptions options, const Agent& agent, std::uni
       agent_(agent),
       store_(std::move(store)),
       policy_(options_.allow, options_.limits, static_cast<bool>(options_.ask)) {
+    refresh_from_store();  // the stored rules apply from the first handshake
     worker_ = std::thread([this] { work(); });
 }
 
@@ -140,13 +149,42 @@ void OnDemandGate::write_request(const Job& job) {
     }
 }
 
+void OnDemandGate::refresh_from_store() {
+    try {
+        const std::int64_t generation = store_->current_generation();
+        if (generation != rules_generation_) {
+            std::vector<std::string> allow, deny;
+            for (auto& rule : store_->list_on_demand_rules()) (rule.deny ? deny : allow).push_back(std::move(rule.pattern));
+            spdlog::debug("on-demand: stored rules: allow [{}] deny [{}]", shown(allow), shown(deny));
+            policy_.set_shared_rules(std::move(allow), std::move(deny));
+            rules_generation_ = generation;
+        }
+        // Failures do not move the generation: they are re-read every time.
+        const auto now_unix = static_cast<std::int64_t>(std::time(nullptr));
+        const auto now = Clock::now();
+        std::unordered_map<std::string, Clock::time_point> failures;
+        for (const auto& request : store_->failed_issuance_requests(static_cast<int>(options_.limits.max_tracked)))
+            failures.emplace(request.name, now + std::chrono::seconds(request.next_attempt - now_unix));
+        policy_.set_failures(std::move(failures));
+    } catch (const std::exception& e) {
+        spdlog::warn("on-demand: cannot read the stored rules: {}", e.what());
+    }
+}
+
 void OnDemandGate::work() {
+    auto next_refresh = Clock::now() + options_.store_poll;
     for (;;) {
         Job job;
         {
             std::unique_lock lock(mutex_);
-            cv_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+            cv_.wait_until(lock, next_refresh, [&] { return stopping_ || !queue_.empty(); });
             if (stopping_) return;
+            if (queue_.empty() || Clock::now() >= next_refresh) {
+                lock.unlock();
+                refresh_from_store();
+                next_refresh = Clock::now() + options_.store_poll;
+                continue;
+            }
             job = std::move(queue_.front());
             queue_.pop_front();
         }

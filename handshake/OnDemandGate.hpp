@@ -14,6 +14,9 @@
 // check (--ask) runs on the gate's own worker thread. handshake/ never talks
 // to the CA: an ACME worker sharing the store (cli composes one into serve)
 // fulfils the request and the Agent picks the certificate up.
+// The same worker thread re-reads, every store_poll, the store's allow/deny
+// list (only when the store generation moved) and the names whose issuance
+// failed on any host sharing the store (refused until their retry time).
 #pragma once
 
 #include "handshake/Agent.hpp"
@@ -42,6 +45,7 @@ struct OnDemandOptions {
     // Renew when less than this share of the lifetime remains (1/3 rule).
     double renew_remaining_fraction = 1.0 / 3.0;
     std::size_t max_queue = 1000;                   // queued store writes / checks at most
+    std::chrono::milliseconds store_poll{1000};     // stored rules and failures re-read this often
 };
 
 struct OnDemandStats {
@@ -79,6 +83,8 @@ private:
     bool enqueue(Job job);
     void work();
     void write_request(const Job& job);
+    // Loads the stored rules (when the generation moved) and failures into the policy.
+    void refresh_from_store();
     // True when `name` was queued within the last wait period (deduplication).
     bool recently_queued(const std::string& key, std::chrono::steady_clock::time_point now);
 
@@ -86,6 +92,7 @@ private:
     const Agent& agent_;
     std::unique_ptr<storage::Store> store_;
     OnDemandPolicy policy_;
+    std::int64_t rules_generation_ = -1;  // worker thread only
 
     mutable std::mutex mutex_;
     std::condition_variable cv_;

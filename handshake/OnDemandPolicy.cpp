@@ -54,18 +54,33 @@ OnDemandPolicy::Window& OnDemandPolicy::window(std::unordered_map<std::string, W
 }
 
 OnDemandPolicy::Verdict OnDemandPolicy::allowed(const std::string& name, Clock::time_point now) {
-    {
-        // The negative cache comes first: a name whose issuance failed is not
-        // retried before its TTL even when a pattern allows it.
-        std::lock_guard lock(mutex_);
-        if (auto it = answers_.find(name); it != answers_.end()) {
-            if (now < it->second.until) return it->second.allowed ? Verdict::Allowed : Verdict::Denied;
-            answers_.erase(it);
-        }
+    std::lock_guard lock(mutex_);
+    // A stored deny rule beats everything; then failures recorded in the store
+    // and the negative cache: a name whose issuance failed is not retried
+    // before its time even when a pattern allows it.
+    for (const auto& p : shared_deny_)
+        if (matches(p, name)) return Verdict::Denied;
+    if (auto it = failures_.find(name); it != failures_.end() && now < it->second) return Verdict::Denied;
+    if (auto it = answers_.find(name); it != answers_.end()) {
+        if (now < it->second.until) return it->second.allowed ? Verdict::Allowed : Verdict::Denied;
+        answers_.erase(it);
     }
     for (const auto& p : patterns_)
         if (matches(p, name)) return Verdict::Allowed;
+    for (const auto& p : shared_allow_)
+        if (matches(p, name)) return Verdict::Allowed;
     return has_external_check_ ? Verdict::Unknown : Verdict::Denied;
+}
+
+void OnDemandPolicy::set_shared_rules(std::vector<std::string> allow, std::vector<std::string> deny) {
+    std::lock_guard lock(mutex_);
+    shared_allow_ = std::move(allow);
+    shared_deny_ = std::move(deny);
+}
+
+void OnDemandPolicy::set_failures(std::unordered_map<std::string, Clock::time_point> failures) {
+    std::lock_guard lock(mutex_);
+    failures_ = std::move(failures);
 }
 
 bool OnDemandPolicy::take_request(const std::string& name, Clock::time_point now) {

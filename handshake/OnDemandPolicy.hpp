@@ -5,7 +5,11 @@
 //     one or more labels deep; the bare "example.com" is not covered);
 //   - answers of an external check (--ask URL), cached by the caller via
 //     remember();
-//   - a negative cache: denied and failed names are refused for a TTL;
+//   - rules kept in the store (`certa ondemand allow|deny`), replaced as a
+//     whole by set_shared_rules(); a deny rule beats every allow;
+//   - a negative cache: denied and failed names are refused for a TTL, and
+//     names whose issuance failed anywhere (set_failures, from the store) are
+//     refused until their retry time;
 //   - rate limits on new requests: per name, per registered domain and
 //     global, each counted over a sliding minute. The registered domain is
 //     APPROXIMATED as the last two labels (no public suffix list), so
@@ -51,6 +55,12 @@ public:
     // Caches an external answer (yes/no) or a failure (no) for negative_ttl.
     void remember(const std::string& name, bool allowed, Clock::time_point now = Clock::now());
 
+    // The store's allow/deny list (normalized patterns), replacing the last one.
+    void set_shared_rules(std::vector<std::string> allow, std::vector<std::string> deny);
+    // Names whose issuance failed (any host sharing the store) and when they
+    // may be tried again, replacing the last set.
+    void set_failures(std::unordered_map<std::string, Clock::time_point> failures);
+
     static bool matches(const std::string& pattern, const std::string& name);
     // Last two labels ("a.b.example.com" -> "example.com"); see the header note.
     static std::string registered_domain(const std::string& name);
@@ -71,6 +81,8 @@ private:
         Clock::time_point until;
     };
     std::unordered_map<std::string, Cached> answers_;
+    std::vector<std::string> shared_allow_, shared_deny_;
+    std::unordered_map<std::string, Clock::time_point> failures_;
     std::unordered_map<std::string, Window> per_name_, per_domain_;
     Window global_;
 };
