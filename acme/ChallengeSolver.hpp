@@ -6,6 +6,7 @@
 
 #include "acme/Identifier.hpp"
 
+#include <chrono>
 #include <string>
 #include <string_view>
 
@@ -20,6 +21,10 @@ public:
     // (the message never carries the token or the key authorization).
     virtual void present(const Identifier& identifier, const std::string& token,
                          const std::string& key_authorization) = 0;
+    // How long to wait after present() before telling the CA to validate:
+    // material that other processes serve from the store (a fleet's `certa
+    // serve` agents re-read it on their poll) needs time to reach them.
+    virtual std::chrono::milliseconds settle_time() const { return std::chrono::milliseconds(0); }
     // Removes what present() put in place. Best effort: never throws, logs failures.
     virtual void cleanup(const Identifier& identifier, const std::string& token,
                          const std::string& key_authorization) noexcept = 0;

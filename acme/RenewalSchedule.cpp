@@ -62,9 +62,36 @@ DueCheck check_due(storage::Store& store, const storage::CertificateRecord& cert
     storage::RenewalState state = state_of(cert);
     if (now >= state.ari_next_check) refresh(cert, state, now, client);
     if (state.renew_at == 0) state.renew_at = fallback_renew_at(cert);
-    if (!same(state, state_of(cert))) store.update_renewal_state(cert.id, state);
     const UnixTime when = std::min(state.renew_at, cert.not_after);
-    return {now >= when, when};
+    const bool due = now >= when;
+    if (!same(state, state_of(cert))) {
+        // A due certificate's state is written now: its renewal may record a
+        // failure (back-off) after this, which a later batch must not undo.
+        if (options.batch && !due)
+            options.batch->add(cert.id, state);
+        else
+            store.update_renewal_state(cert.id, state);
+    }
+    return {due, when};
+}
+
+void RenewalStateBatch::add(std::int64_t certificate_id, const storage::RenewalState& state) {
+    std::lock_guard lock(mutex_);
+    pending_.emplace_back(certificate_id, state);
+}
+
+void RenewalStateBatch::flush() noexcept {
+    std::vector<std::pair<std::int64_t, storage::RenewalState>> batch;
+    {
+        std::lock_guard lock(mutex_);
+        batch.swap(pending_);
+    }
+    if (batch.empty()) return;
+    try {
+        store_.update_renewal_states(batch);
+    } catch (const std::exception& e) {
+        spdlog::warn("cannot record the renewal schedule of {} certificate(s): {}", batch.size(), e.what());
+    }
 }
 
 }  // namespace certa::acme

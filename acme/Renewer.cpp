@@ -53,11 +53,29 @@ const char* to_string(RenewStatus status) {
 // nonces of one thread's orders).
 struct Renewer::Worker {
     std::map<std::string, std::unique_ptr<AcmeClient>> clients;
+    std::map<std::string, std::string> unreachable;  // CA -> why its directory failed in this run
+    RenewalStateBatch* schedule = nullptr;           // states of certificates not due, written after the run
+
+    static std::string key(const IssueSettings& s) { return s.server + '\n' + s.ca_bundle; }
 
     AcmeClient& client(const IssueSettings& s) {
-        auto& slot = clients[s.server + '\n' + s.ca_bundle];
+        auto& slot = clients[key(s)];
         if (!slot) slot = std::make_unique<AcmeClient>(s.server, HttpOptions{s.ca_bundle});
         return *slot;
+    }
+
+    // For renewalInfo: a CA whose directory failed once is not asked again
+    // in this run (one failed lookup per CA, not one per certificate).
+    AcmeClient& ari_client(const IssueSettings& s) {
+        if (auto it = unreachable.find(key(s)); it != unreachable.end()) throw std::runtime_error(it->second);
+        AcmeClient& acme = client(s);
+        try {
+            acme.directory();
+        } catch (const std::exception& e) {
+            unreachable.emplace(key(s), e.what());
+            throw;
+        }
+        return acme;
     }
 };
 
@@ -114,8 +132,10 @@ std::vector<RenewOutcome> Renewer::run() {
     const auto rows = candidates(missing);
     std::vector<RenewOutcome> outcomes(rows.size());
     std::atomic<std::size_t> next{0};
+    RenewalStateBatch schedule(store_);
     auto work = [&] {
         Worker worker;
+        worker.schedule = &schedule;
         for (std::size_t i = next++; i < rows.size(); i = next++) outcomes[i] = process(rows[i], worker);
     };
     const std::size_t threads = std::clamp<std::size_t>(static_cast<std::size_t>(std::max(options_.parallel, 1)), 1,
@@ -125,6 +145,7 @@ std::vector<RenewOutcome> Renewer::run() {
         for (std::size_t t = 1; t < threads; ++t) pool.emplace_back(work);
         work();
     }
+    schedule.flush();
     outcomes.insert(outcomes.end(), missing.begin(), missing.end());
     return outcomes;
 }
@@ -142,8 +163,8 @@ RenewOutcome Renewer::process(const CertificateRecord& cert, Worker& worker) {
             return out;
         }
         const IssueSettings settings = IssueSettings::from_json(cert.settings_json);
-        const DueCheck due = check_due(store_, cert, {options_.force, options_.days, now},
-                                       [&]() -> AcmeClient& { return worker.client(settings); });
+        const DueCheck due = check_due(store_, cert, {options_.force, options_.days, now, worker.schedule},
+                                       [&]() -> AcmeClient& { return worker.ari_client(settings); });
         if (!due.due) {
             out.when = due.when;
             return out;

@@ -18,6 +18,11 @@ public:
     void present(const Identifier& identifier, const std::string& token, const std::string& key_authorization) override;
     void cleanup(const Identifier& identifier, const std::string& token,
                  const std::string& key_authorization) noexcept override;
+    // The agents that answer (`certa serve`, possibly on other hosts) poll the
+    // store every 100 ms: give them a few polls before the CA connects. A
+    // responder refreshed directly (--tls-port) wraps this solver and waits 0.
+    std::chrono::milliseconds settle_time() const override { return kSettleTime; }
+    static constexpr std::chrono::milliseconds kSettleTime{500};
 
 private:
     StoredChallenges rows_;

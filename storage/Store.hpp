@@ -13,6 +13,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace certa::storage {
@@ -65,6 +66,12 @@ public:
     virtual std::vector<IndexRow> index_rows_changed_since(std::int64_t generation) = 0;
     virtual void set_certificate_status(std::int64_t id, CertificateStatus status) = 0;
     virtual void update_renewal_state(std::int64_t id, const RenewalState& state) = 0;
+    // Many update_renewal_state calls (a first `certa renew` over a large
+    // store schedules every certificate). Backends override it to write them
+    // in one transaction with one generation; this fallback writes one by one.
+    virtual void update_renewal_states(const std::vector<std::pair<std::int64_t, RenewalState>>& states) {
+        for (const auto& [id, state] : states) update_renewal_state(id, state);
+    }
     virtual void update_settings(std::int64_t id, const std::string& settings_json) = 0;
 
     // ---- challenges -----------------------------------------------------------
