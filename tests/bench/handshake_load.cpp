@@ -17,7 +17,7 @@
 // per handshake is printed (background pre-parse included).
 //
 //   handshake_load [--names 1,10000,100000] [--seconds 3] [--threads 2] [--keys 1000] [--cache-dir DIR]
-//                  [--only static|steady]   (one phase alone, e.g. under `perf record`)
+//                  [--budget PERCENT]       (extra phase: max_parsed_certificates = N * PERCENT / 100)
 //
 // Certificate i is signed with key i % K out of a pool of K distinct P-256
 // keys (real stores have one key per certificate; generating 100k keys would
@@ -267,16 +267,16 @@ std::vector<std::size_t> parse_list(const std::string& text) {
 int main(int argc, char** argv) {
     std::vector<std::size_t> sizes = {1, 10000, 100000};
     int seconds = 3, threads = 2;
-    std::size_t key_count = 1000;
-    std::string cache_dir, only;
+    std::size_t key_count = 1000, budget_percent = 0;
+    std::string cache_dir;
     for (int i = 1; i + 1 < argc; i += 2) {
         std::string flag = argv[i], value = argv[i + 1];
         if (flag == "--names") sizes = parse_list(value);
         else if (flag == "--seconds") seconds = std::stoi(value);
         else if (flag == "--threads") threads = std::stoi(value);
         else if (flag == "--keys") key_count = std::stoul(value);
+        else if (flag == "--budget") budget_percent = std::stoul(value);
         else if (flag == "--cache-dir") cache_dir = value;
-        else if (flag == "--only" && (value == "static" || value == "steady")) only = value;
         else {
             std::fprintf(stderr, "unknown flag %s\n", flag.c_str());
             return 2;
@@ -302,19 +302,6 @@ int main(int argc, char** argv) {
         auto plain = test::make_server_ctx();
         ossl::X509StackPtr no_intermediates(sk_X509_new_null());
         SSL_CTX_use_cert_and_key(plain.get(), wildcard.get(), pool.key(0), no_intermediates.get(), 1);
-        if (!only.empty()) {
-            auto agent = handshake::Agent::open(path);  // default: background pre-parse
-            auto ctx = test::make_server_ctx();
-            agent->attach(ctx.get());
-            for (int i = 0; i < 600000 && agent->stats().preparse_backlog > 0; ++i)
-                std::this_thread::sleep_for(std::chrono::milliseconds(1));
-            std::printf("-- measuring %s --\n", only.c_str());
-            RunStats r = load(only == "static" ? plain.get() : ctx.get(), n, std::chrono::seconds(seconds), threads,
-                              only == "static" ? "*.bench.test" : "");
-            print_run(only.c_str(), r);
-            check(r);
-            continue;
-        }
         // Each (b) phase runs `seconds` in all, interleaved with as long of (a).
         const int rounds = std::max(1, seconds * 2);
 
@@ -367,6 +354,30 @@ int main(int argc, char** argv) {
                         pair->b.pct(0.5) - pair->a.pct(0.5), pair->b.pct(0.99) - pair->a.pct(0.99));
             check(pair->a);
             check(pair->b);
+        }
+
+        if (budget_percent > 0) {  // a parse budget: memory bounded, evicted entries parsed again
+            handshake::AgentOptions o;
+            o.max_parsed_certificates = std::max<std::size_t>(1, n * budget_percent / 100);
+            const double h0 = heap_bytes();
+            auto limited = handshake::Agent::open(path, o);
+            auto ctx = test::make_server_ctx();
+            limited->attach(ctx.get());
+            for (int i = 0; i < 600000 && limited->stats().preparse_backlog > 0; ++i)
+                std::this_thread::sleep_for(std::chrono::milliseconds(1));
+            Pair p = paired(plain.get(), ctx.get(), n, 2 * seconds, threads, rounds);
+            std::this_thread::sleep_for(std::chrono::milliseconds(300));  // a watcher sweep
+            const auto st = limited->stats();
+            std::printf("-- budget %zu parsed (%zu%%), interleaved with (a) --\n", o.max_parsed_certificates,
+                        budget_percent);
+            print_run("(a)  static", p.a);
+            print_run("(b)  agent, budget", p.b);
+            std::printf("   ratio b/a: rate %.3f  CPU/hs %.3f; parsed now %llu, evictions %llu; heap %.0f B/cert\n",
+                        p.b.rate() / p.a.rate(), p.b.cpu_us_per_hs() / p.a.cpu_us_per_hs(),
+                        static_cast<unsigned long long>(st.parsed), static_cast<unsigned long long>(st.evictions),
+                        (heap_bytes() - h0) / dn);
+            check(p.a);
+            check(p.b);
         }
 
         // Time until a renewed certificate is served (watcher polls every 100 ms).
