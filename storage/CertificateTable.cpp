@@ -196,6 +196,21 @@ void CertificateTable::set_renewal_state(SqliteConnection& db, std::int64_t id, 
     require_changed(db, id);
 }
 
+void CertificateTable::set_renewal_states(SqliteConnection& db,
+                                          const std::vector<std::pair<std::int64_t, RenewalState>>& states,
+                                          std::int64_t generation, UnixTime now) {
+    SqliteStatement stmt(db,
+                         "UPDATE certificates SET ari_window_start = ?2, ari_window_end = ?3, ari_next_check = ?4,"
+                         " renew_at = ?5, next_attempt = ?6, failures = ?7, last_error = ?8, generation = ?9,"
+                         " updated = ?10 WHERE id = ?1");
+    for (const auto& [id, state] : states) {
+        stmt.reset();
+        stmt.bind_all(id, state.ari_window_start, state.ari_window_end, state.ari_next_check, state.renew_at,
+                      state.next_attempt, state.failures, state.last_error, generation, now);
+        stmt.run();
+    }
+}
+
 void CertificateTable::set_settings(SqliteConnection& db, std::int64_t id, const std::string& settings_json,
                                     std::int64_t generation, UnixTime now) {
     SqliteStatement stmt(db, "UPDATE certificates SET settings_json = ?2, generation = ?3, updated = ?4 WHERE id = ?1");

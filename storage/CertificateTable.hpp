@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <utility>
 #include <vector>
 
 namespace certa::storage {
@@ -34,6 +35,11 @@ public:
                                   std::int64_t generation, UnixTime now);
     static void set_settings(SqliteConnection& db, std::int64_t id, const std::string& settings_json,
                              std::int64_t generation, UnixTime now);
+    // set_renewal_state for many rows with one prepared statement; ids with
+    // no row are skipped.
+    static void set_renewal_states(SqliteConnection& db,
+                                   const std::vector<std::pair<std::int64_t, RenewalState>>& states,
+                                   std::int64_t generation, UnixTime now);
 };
 
 }  // namespace certa::storage

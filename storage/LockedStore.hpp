@@ -94,6 +94,11 @@ public:
     void update_renewal_state(std::int64_t id, const RenewalState& state) override {
         write([&] { Certificates::set_renewal_state(connection_, id, state, next_generation(), now()); });
     }
+    // One transaction and one generation for the whole batch.
+    void update_renewal_states(const std::vector<std::pair<std::int64_t, RenewalState>>& states) override {
+        if (states.empty()) return;
+        write([&] { Certificates::set_renewal_states(connection_, states, next_generation(), now()); });
+    }
     void update_settings(std::int64_t id, const std::string& settings_json) override {
         write([&] { Certificates::set_settings(connection_, id, settings_json, next_generation(), now()); });
     }

@@ -3,6 +3,7 @@
 #include "storage/StoreError.hpp"
 #include "storage/pg/PgConnection.hpp"
 
+#include <array>
 #include <map>
 #include <string>
 
@@ -198,6 +199,28 @@ void PgCertificateTable::set_renewal_state(PgConnection& db, std::int64_t id, co
                              id, s.ari_window_start, s.ari_window_end, s.ari_next_check, s.renew_at, s.next_attempt,
                              s.failures, s.last_error, generation, now),
                     id);
+}
+
+void PgCertificateTable::set_renewal_states(PgConnection& db,
+                                            const std::vector<std::pair<std::int64_t, RenewalState>>& states,
+                                            std::int64_t generation, UnixTime now) {
+    if (states.empty()) return;
+    std::array<std::string, 7> numbers;  // id, window start/end, next check, renew_at, next attempt, failures
+    std::vector<std::string> errors;
+    errors.reserve(states.size());
+    for (const auto& [id, s] : states) {
+        const std::array<std::int64_t, 7> values{id, s.ari_window_start, s.ari_window_end, s.ari_next_check,
+                                                 s.renew_at, s.next_attempt, s.failures};
+        for (std::size_t c = 0; c < values.size(); ++c) numbers[c] += (numbers[c].empty() ? "" : ",") + std::to_string(values[c]);
+        errors.push_back(s.last_error);
+    }
+    for (auto& n : numbers) n = "{" + n + "}";
+    db.query("UPDATE certificates c SET ari_window_start = u.ws, ari_window_end = u.we, ari_next_check = u.nc,"
+             " renew_at = u.ra, next_attempt = u.na, failures = u.f, last_error = u.le, generation = $9, updated = $10"
+             " FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::bigint[], $5::bigint[], $6::bigint[],"
+             " $7::bigint[], $8::text[]) AS u(id, ws, we, nc, ra, na, f, le) WHERE c.id = u.id",
+             numbers[0], numbers[1], numbers[2], numbers[3], numbers[4], numbers[5], numbers[6], text_array(errors),
+             generation, now);
 }
 
 void PgCertificateTable::set_settings(PgConnection& db, std::int64_t id, const std::string& settings_json,

@@ -6,6 +6,7 @@
 #include "storage/StoreTypes.hpp"
 
 #include <optional>
+#include <utility>
 #include <vector>
 
 namespace certa::storage::pg {
@@ -29,6 +30,10 @@ struct PgCertificateTable {
                                   std::int64_t generation, UnixTime now);
     static void set_settings(PgConnection& db, std::int64_t id, const std::string& settings_json,
                              std::int64_t generation, UnixTime now);
+    // set_renewal_state for many rows in ONE statement (unnest of arrays: one
+    // round trip instead of one per row); ids with no row are skipped.
+    static void set_renewal_states(PgConnection& db, const std::vector<std::pair<std::int64_t, RenewalState>>& states,
+                                   std::int64_t generation, UnixTime now);
 };
 
 }  // namespace certa::storage::pg

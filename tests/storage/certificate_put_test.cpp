@@ -205,6 +205,41 @@ TEST_CASE("status changes and renewal state are stored and bump the generation")
     CHECK(store->current_generation() == g + 3);
 }
 
+TEST_CASE("update_renewal_states writes a batch with one generation; unknown ids are skipped") {
+    StoreBackend backend;
+    auto store = backend.open();
+    std::int64_t a = store->put_certificate(input_for(certa::test::make_self_signed({"batch-a.example"})));
+    std::int64_t b = store->put_certificate(input_for(certa::test::make_self_signed({"batch-b.example"})));
+    std::int64_t g = store->current_generation();
+
+    store->update_renewal_states({});
+    CHECK(store->current_generation() == g);
+
+    // Quotes, backslashes, commas and braces survive the PostgreSQL array path.
+    const std::string odd = "say \"no\", {twice} \\ done";
+    store->update_renewal_states({{a, RenewalState{1, 2, 3, 4, 5, 6, odd}},
+                                  {777, RenewalState{9, 9, 9, 9, 9, 9, "none"}},
+                                  {b, RenewalState{10, 20, 30, 40, 50, 0, ""}}});
+    CHECK(store->current_generation() == g + 1);
+    auto ra = store->get_certificate(a);
+    auto rb = store->get_certificate(b);
+    REQUIRE(ra);
+    REQUIRE(rb);
+    CHECK(ra->ari_window_start == 1);
+    CHECK(ra->ari_window_end == 2);
+    CHECK(ra->ari_next_check == 3);
+    CHECK(ra->renew_at == 4);
+    CHECK(ra->next_attempt == 5);
+    CHECK(ra->failures == 6);
+    CHECK(ra->last_error == odd);
+    CHECK(ra->generation == g + 1);
+    CHECK(rb->renew_at == 40);
+    CHECK(rb->ari_next_check == 30);
+    CHECK(rb->last_error.empty());
+    CHECK(rb->generation == g + 1);
+    CHECK_FALSE(store->get_certificate(777));
+}
+
 TEST_CASE("put_certificates stores a batch in one transaction, or nothing when one input is bad") {
     StoreBackend backend;
     auto store = backend.open();
