@@ -1,7 +1,7 @@
 // `certa serve --on-demand` against a real Pebble: the daemon listens on
 // Pebble's tls-alpn-01 port as well, so it answers its own challenges; the
 // ACME worker inside serve takes the handshake's request from the store.
-#include "ServeProcess.hpp"
+#include "OnDemandFixture.hpp"
 #include "TlsTestPeer.hpp"
 #include "tests/support/PebbleHarness.hpp"
 #include "tests/support/TempDir.hpp"
@@ -19,44 +19,6 @@
 using namespace certa;
 using namespace certa::test;
 using namespace std::chrono_literals;
-
-namespace {
-
-struct OnDemandFixture {
-    explicit OnDemandFixture(PebbleOptions pebble_options = {}, std::vector<std::string> extra = {})
-        : pebble(pebble_options), store(dir.file("certa.db")) {
-        std::vector<std::string> args{"--listen", "127.0.0.1:" + std::to_string(pebble.tlsalpn01_port()),
-                                      "--on-demand", "--allow", "*.ondemand.example.com", "--on-demand-wait", "60",
-                                      "--server", pebble.directory_url(), "--ca-bundle", pebble.ca_bundle_path(),
-                                      "--agree-tos", "--challenge", "tls-alpn-01"};
-        args.insert(args.end(), extra.begin(), extra.end());
-        serve = std::make_unique<ServeProcess>(store, args);
-    }
-    std::unique_ptr<storage::Store> open() const { return storage::open_store(store); }
-    // Every row for `name`, replaced ones included (the store holds no other names).
-    std::vector<storage::CertificateRecord> all_for(const std::string& name) const {
-        std::vector<storage::CertificateRecord> out;
-        for (auto& row : open()->list_certificates({true, ""}))
-            if (std::find(row.names.begin(), row.names.end(), name) != row.names.end()) out.push_back(std::move(row));
-        return out;
-    }
-
-    PebbleHarness pebble;
-    TempDir dir;
-    std::string store;
-    std::unique_ptr<ServeProcess> serve;
-};
-
-// The leaf the daemon presented for `sni` (null when the handshake failed).
-ossl::X509Ptr leaf_for(std::uint16_t port, const std::string& sni) {
-    auto r = s_client(port, sni);
-    std::string pem = first_pem(r.out);
-    if (pem.empty()) return nullptr;
-    auto chain = ossl::parse_chain_pem(pem);
-    return chain.empty() ? nullptr : std::move(chain.front());
-}
-
-}  // namespace
 
 TEST_CASE("the first handshake for an allowed name gets a CA-issued certificate") {
     OnDemandFixture f;
@@ -103,12 +65,7 @@ TEST_CASE("a denied name never reaches the store or the CA and its handshake fai
 }
 
 
-int count_events(storage::Store& store, const std::string& kind) {
-    int n = 0;
-    for (const auto& e : store.list_events(0, 0))
-        if (e.kind == kind) ++n;
-    return n;
-}
+namespace {
 
 // The active rows for `name` once more than `rows` exist (bounded wait).
 std::vector<storage::CertificateRecord> wait_for_rows(const OnDemandFixture& f, const std::string& name,
@@ -121,6 +78,8 @@ std::vector<storage::CertificateRecord> wait_for_rows(const OnDemandFixture& f, 
     }
     return out;
 }
+
+}  // namespace
 
 // Session 1 dropped this case because the test saw one row while the daemon
 // logged the renewal: StoreFile's header sniff (a plain open()/close() of the
