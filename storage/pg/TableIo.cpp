@@ -35,6 +35,7 @@ const std::vector<TableSpec>& copied_tables() {
         {"issuance_requests", "name",
          {{"name", false}, {"reason", false}, {"requested", true}, {"attempts", true}, {"next_attempt", true},
           {"last_error", false}}},
+        {"on_demand_rules", "pattern", {{"pattern", false}, {"action", false}, {"created", true}}},
     };
     return tables;
 }

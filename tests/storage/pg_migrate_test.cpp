@@ -54,6 +54,10 @@ Seeded seed(Store& store) {
     store.add_event("renewed", s.renewal, "replaced " + std::to_string(s.first));
     REQUIRE(store.request_issuance("ondemand.example", "issue"));
     REQUIRE(store.fail_issuance_request("ondemand.example", "urn:ietf:params:acme:error:dns", 1));
+    OnDemandRule rule;
+    rule.pattern = "*.shop.example";
+    rule.deny = true;
+    store.put_on_demand_rule(rule);
     auto lease = store.acquire_lease("www.example", "host-a", 3600);
     REQUIRE(lease.acquired);
     s.lease_token = lease.token;
@@ -91,6 +95,10 @@ void check_seeded(Store& store, const Seeded& s) {
     CHECK(requests[0].name == "ondemand.example");
     CHECK(requests[0].attempts == 1);
     CHECK(requests[0].last_error == "urn:ietf:params:acme:error:dns");
+    auto rules = store.list_on_demand_rules();
+    REQUIRE(rules.size() == 1);
+    CHECK(rules[0].pattern == "*.shop.example");
+    CHECK(rules[0].deny);
     // The lease travelled with its holder; tokens keep growing after the copy.
     auto busy = store.acquire_lease("www.example", "host-b", 60);
     CHECK_FALSE(busy.acquired);
