@@ -66,3 +66,30 @@ TEST_CASE("registered domain is approximated by the last two labels") {
     CHECK(OnDemandPolicy::registered_domain("localhost") == "localhost");
     CHECK(OnDemandPolicy::registered_domain("x.example.co.uk") == "co.uk");  // documented approximation
 }
+
+TEST_CASE("stored rules: a stored allow adds names, a stored deny beats every allow, replacing them takes effect") {
+    OnDemandPolicy policy({"*.cli.example"}, {}, true);
+    auto t0 = OnDemandPolicy::Clock::now();
+    policy.remember("asked.other.example", true, t0);
+    CHECK(policy.allowed("x.store.example", t0) == Verdict::Unknown);
+    policy.set_shared_rules({"*.store.example"}, {"bad.cli.example", "asked.other.example", "y.store.example"});
+    CHECK(policy.allowed("x.store.example", t0) == Verdict::Allowed);
+    CHECK(policy.allowed("y.store.example", t0) == Verdict::Denied);      // stored deny beats stored allow
+    CHECK(policy.allowed("bad.cli.example", t0) == Verdict::Denied);      // ... and --allow
+    CHECK(policy.allowed("asked.other.example", t0) == Verdict::Denied);  // ... and a cached --ask yes
+    CHECK(policy.allowed("good.cli.example", t0) == Verdict::Allowed);
+    policy.set_shared_rules({}, {});
+    CHECK(policy.allowed("bad.cli.example", t0) == Verdict::Allowed);
+    CHECK(policy.allowed("x.store.example", t0) == Verdict::Unknown);
+}
+
+TEST_CASE("failures from the store refuse a name until its retry time, then it is allowed again") {
+    OnDemandPolicy policy({"*.fail.example"}, {});
+    auto t0 = OnDemandPolicy::Clock::now();
+    policy.set_failures({{"x.fail.example", t0 + 30s}});
+    CHECK(policy.allowed("x.fail.example", t0) == Verdict::Denied);
+    CHECK(policy.allowed("y.fail.example", t0) == Verdict::Allowed);
+    CHECK(policy.allowed("x.fail.example", t0 + 31s) == Verdict::Allowed);
+    policy.set_failures({});
+    CHECK(policy.allowed("x.fail.example", t0) == Verdict::Allowed);
+}
