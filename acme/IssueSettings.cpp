@@ -41,6 +41,9 @@ std::string IssueSettings::to_json() const {
     v["tls_port"] = json::Value::number(static_cast<int>(tls_port));
     v["export_dirs"] = json::string_array(export_dirs);
     v["deploy_hook"] = json::string_value(deploy_hook);
+    // Written only when set, so older rows and their JSON stay as they were.
+    if (agree_tos) v["agree_tos"] = json::Value::boolean(true);
+    if (deploy_pending) v["deploy_pending"] = json::Value::boolean(true);
     return json::serialize(v);
 }
 
@@ -61,6 +64,8 @@ IssueSettings IssueSettings::from_json(const std::string& text) {
     s.tls_port = port_field(v, "tls_port", s.tls_port);
     s.export_dirs = json::string_array_field(v, "export_dirs");
     s.deploy_hook = json::string_field(v, "deploy_hook").value_or(s.deploy_hook);
+    s.agree_tos = json::bool_field(v, "agree_tos").value_or(false);
+    s.deploy_pending = json::bool_field(v, "deploy_pending").value_or(false);
     return s;
 }
 

@@ -29,6 +29,13 @@ struct IssueSettings {
     // renewal) and the deploy hook run after it (`certa renew --deploy-hook`)
     std::vector<std::string> export_dirs;
     std::string deploy_hook;
+    // The user agreed to the CA's terms (`--agree-tos`) when this was issued:
+    // a renewal that must register a new account agrees again (RFC 8555 §7.3).
+    bool agree_tos = false;
+    // Set in the same transaction as a renewed certificate when it has export
+    // dirs or a deploy hook; cleared once they ran. A `certa renew` killed in
+    // between leaves it set, and the next run redoes export + hook.
+    bool deploy_pending = false;
 
     std::string to_json() const;
     // Missing members keep their defaults; throws json::JsonError when malformed.

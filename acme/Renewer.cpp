@@ -45,6 +45,7 @@ const char* to_string(RenewStatus status) {
         case RenewStatus::NotDue: return "not-due";
         case RenewStatus::Skipped: return "skipped";
         case RenewStatus::Failed: return "failed";
+        case RenewStatus::Deployed: return "deployed";
     }
     return "unknown";
 }
@@ -163,6 +164,7 @@ RenewOutcome Renewer::process(const CertificateRecord& cert, Worker& worker) {
             return out;
         }
         const IssueSettings settings = IssueSettings::from_json(cert.settings_json);
+        if (settings.deploy_pending) return finish_pending_deploy(cert);
         const DueCheck due = check_due(store_, cert, {options_.force, options_.days, now, worker.schedule},
                                        [&]() -> AcmeClient& { return worker.ari_client(settings); });
         if (!due.due) {
@@ -204,6 +206,9 @@ RenewOutcome Renewer::renew_leased(const CertificateRecord& cert, const storage:
     try {
         IssueSettings settings = IssueSettings::from_json(cert.settings_json);
         if (!options_.deploy_hook.empty()) settings.deploy_hook = options_.deploy_hook;
+        if (options_.agree_tos) settings.agree_tos = true;
+        // Stored with the new row, cleared by finish_deploy: a crash in between is redone by the next run.
+        settings.deploy_pending = !settings.export_dirs.empty() || !settings.deploy_hook.empty();
         if (std::string problem = validate(settings); !problem.empty()) throw std::runtime_error(problem);
         const auto identifiers = parse_identifiers(cert.names);
 
@@ -212,6 +217,8 @@ RenewOutcome Renewer::renew_leased(const CertificateRecord& cert, const storage:
         shared_->ensure_responder(settings, store_);
         RegisterOptions account;
         account.contact = settings.contact;
+        // RFC 8555 §7.3: a lost account is registered anew; agree only if the user did.
+        account.agree_tos = settings.agree_tos;
         Issuer issuer(store_, client, *solver, account);
         const storage::Account& used = issuer.ensure_account();
 
@@ -235,13 +242,58 @@ RenewOutcome Renewer::renew_leased(const CertificateRecord& cert, const storage:
         out.status = RenewStatus::Renewed;
         out.new_id = renewed.id;
         out.when = renewed.not_after;
-        out.deploy_error = deploy(renewed, settings.export_dirs, settings.deploy_hook);
+        // nullopt: another run took the new row's lease first and deploys it.
+        if (settings.deploy_pending) {
+            try {
+                out.deploy_error = finish_deploy(renewed.id).value_or("");
+            } catch (const std::exception& e) {
+                out.deploy_error = "deploy failed: " + one_line(e.what());  // the renewal itself stands
+            }
+        }
     } catch (const std::exception& e) {
         out.status = RenewStatus::Failed;
         out.error = one_line(e.what());
         record_failure(cert, out.error);
     }
     return out;
+}
+
+// A row renewed by a run that stopped before deploying it: export + hook now.
+RenewOutcome Renewer::finish_pending_deploy(const CertificateRecord& cert) {
+    RenewOutcome out;
+    out.name = primary_name(cert);
+    out.certificate_id = cert.id;
+    const auto error = finish_deploy(cert.id);
+    if (!error) {
+        out.status = RenewStatus::Skipped;
+        out.error = "deployed by another run";
+        return out;
+    }
+    out.status = RenewStatus::Deployed;
+    out.new_id = cert.id;
+    out.when = cert.not_after;
+    out.deploy_error = *error;
+    return out;
+}
+
+// Under the lease "cert:<id>" (so overlapping runs deploy a row once): re-reads
+// the row, runs its export + hook if still pending, then clears deploy_pending
+// (also after a failed hook: failures are reported, not retried). nullopt when
+// the lease is held elsewhere or nothing is pending; else the deploy error.
+std::optional<std::string> Renewer::finish_deploy(std::int64_t certificate_id) {
+    const std::string lease = "cert:" + std::to_string(certificate_id);
+    const storage::LeaseGrant grant = store_.acquire_lease(lease, options_.owner, options_.lease_ttl_s);
+    if (!grant.acquired) return std::nullopt;
+    LeaseKeeper keeper(store_, lease, grant.token, options_.lease_ttl_s);
+    const auto row = store_.get_certificate(certificate_id);
+    if (!row || row->status != storage::CertificateStatus::Active) return std::nullopt;
+    IssueSettings settings = IssueSettings::from_json(row->settings_json);
+    if (!settings.deploy_pending) return std::nullopt;
+    if (!options_.deploy_hook.empty()) settings.deploy_hook = options_.deploy_hook;
+    std::string error = deploy(*row, settings.export_dirs, settings.deploy_hook);
+    settings.deploy_pending = false;
+    store_.update_settings(certificate_id, settings.to_json());
+    return error;
 }
 
 void Renewer::record_failure(const CertificateRecord& cert, const std::string& error) {

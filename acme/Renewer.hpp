@@ -25,13 +25,16 @@ struct RenewOptions {
     bool force = false;                    // renew now, ignoring the schedule and the back-off
     std::optional<int> days;               // due when fewer than N days remain (no ARI)
     std::string deploy_hook;               // set (and recorded) for every renewed certificate
+    bool agree_tos = false;                // agree to the CA's terms if an account must be registered (recorded)
     int parallel = 1;                      // renewals at once
     std::string owner;                     // lease owner, "host:pid"
     int lease_ttl_s = 120;                 // renewed every ttl/3 while working
     std::chrono::milliseconds hook_timeout{300000};
 };
 
-enum class RenewStatus { Renewed, NotDue, Skipped, Failed };
+// Deployed: renewed by an earlier run that stopped before its export dirs and
+// deploy hook ran (IssueSettings::deploy_pending); this run finished them.
+enum class RenewStatus { Renewed, NotDue, Skipped, Failed, Deployed };
 const char* to_string(RenewStatus status);
 
 struct RenewOutcome {
@@ -39,9 +42,9 @@ struct RenewOutcome {
     std::int64_t certificate_id = 0;       // the row looked at
     RenewStatus status = RenewStatus::NotDue;
     storage::UnixTime when = 0;            // Renewed: new not_after; NotDue: when it is due
-    std::int64_t new_id = 0;               // Renewed: the new row
+    std::int64_t new_id = 0;               // Renewed: the new row; Deployed: the row deployed
     std::string error;                     // Failed: why; Skipped: why; NotDue: last failure, if any
-    std::string deploy_error;              // Renewed, but rewriting an export dir or the deploy hook failed
+    std::string deploy_error;              // Renewed/Deployed, but rewriting an export dir or the deploy hook failed
 };
 
 // Writes the certificate's PEM files into `dir` (the CLI's `certa export`).
@@ -64,6 +67,8 @@ private:
     struct Shared;
     RenewOutcome process(const storage::CertificateRecord& cert, Worker& worker);
     RenewOutcome renew_leased(const storage::CertificateRecord& cert, const storage::LeaseFence& fence, Worker& worker);
+    RenewOutcome finish_pending_deploy(const storage::CertificateRecord& cert);
+    std::optional<std::string> finish_deploy(std::int64_t certificate_id);
     void record_failure(const storage::CertificateRecord& cert, const std::string& error);
     std::string deploy(const storage::CertificateRecord& renewed, const std::vector<std::string>& export_dirs,
                        const std::string& hook);

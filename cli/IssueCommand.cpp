@@ -11,6 +11,7 @@
 #include "cli/IssueOutput.hpp"
 #include "cli/OpenStore.hpp"
 #include "cli/TemporaryTlsResponder.hpp"
+#include "handshake/ServeError.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -64,22 +65,34 @@ acme::RegisterOptions register_options(const IssueArgs& args) {
     return make_register_options(args.email, args.agree_tos, args.eab_kid, args.eab_hmac_key);
 }
 
+// Exit 1 with one line when the port cannot be bound (taken, no permission):
+// nothing has been ordered or registered yet.
+std::unique_ptr<TemporaryTlsResponder> start_tls_responder(const std::string& store, const acme::IssueSettings& s) {
+    try {
+        return std::make_unique<TemporaryTlsResponder>(store, s.http_address, s.tls_port);
+    } catch (const handshake::ServeError& e) {
+        throw CliError(ExitCode::Failure, "--tls-port " + std::to_string(s.tls_port) + ": " + e.what() +
+                                              " (nothing was ordered; free the port, or leave out --tls-port "
+                                              "when `certa serve` answers tls-alpn-01)");
+    }
+}
+
 int run_issue(const GlobalOptions& g, IssueArgs args) {
     const auto ids = identifiers(args);
     acme::RegisterOptions account = register_options(args);
     args.settings.contact = account.contact;
+    args.settings.agree_tos = args.agree_tos;  // renewals that must register again agree too
     if (std::string problem = acme::validate(args.settings); !problem.empty()) throw CliError(ExitCode::Usage, problem);
 
     auto store = open_store(g);
+    // The --tls-port responder binds first: a taken port fails before the CA hears of anything.
+    std::unique_ptr<TemporaryTlsResponder> tls_responder;
+    if (args.settings.challenge == "tls-alpn-01" && args.settings.tls_port != 0)
+        tls_responder = start_tls_responder(store_path(g), args.settings);
     acme::AcmeClient client(args.settings.server, acme::HttpOptions{args.settings.ca_bundle});
     std::unique_ptr<acme::ChallengeSolver> solver = acme::make_solver(args.settings, *store);
+    if (tls_responder) solver = tls_responder->wrap(std::move(solver));
     auto http_responder = acme::start_http_responder(args.settings, *store);
-    std::unique_ptr<TemporaryTlsResponder> tls_responder;
-    if (args.settings.challenge == "tls-alpn-01" && args.settings.tls_port != 0) {
-        tls_responder = std::make_unique<TemporaryTlsResponder>(store_path(g), args.settings.http_address,
-                                                                args.settings.tls_port);
-        solver = tls_responder->wrap(std::move(solver));
-    }
 
     acme::Issuer issuer(*store, client, *solver, account);
     IssueReport report;

@@ -48,6 +48,10 @@ std::string text_line(const acme::RenewOutcome& o) {
             break;
         case acme::RenewStatus::Skipped: line += "skipped (" + o.error + ")"; break;
         case acme::RenewStatus::Failed: line += "failed: " + o.error; break;
+        case acme::RenewStatus::Deployed:
+            line += "deployed (renewed by an earlier run that stopped before export and deploy hook)";
+            if (!o.deploy_error.empty()) line += "; " + o.deploy_error;
+            break;
     }
     return line;
 }
@@ -57,7 +61,7 @@ web::json::value json_item(const acme::RenewOutcome& o) {
     v["name"] = web::json::value::string(o.name);
     v["id"] = web::json::value::number(static_cast<int64_t>(o.certificate_id));
     v["status"] = web::json::value::string(acme::to_string(o.status));
-    if (o.status == acme::RenewStatus::Renewed) {
+    if (o.status == acme::RenewStatus::Renewed || o.status == acme::RenewStatus::Deployed) {
         v["new_id"] = web::json::value::number(static_cast<int64_t>(o.new_id));
         v["not_after"] = web::json::value::string(iso8601_utc(o.when));
     }
@@ -81,7 +85,8 @@ int run_renew(const GlobalOptions& g, RenewArgs args) {
     std::vector<web::json::value> items;
     for (const auto& o : outcomes) {
         any_failed = any_failed || failed(o);
-        any_renewed = any_renewed || o.status == acme::RenewStatus::Renewed;
+        // A finished deploy counts: the new certificate reached its export dirs and hook in this run.
+        any_renewed = any_renewed || o.status == acme::RenewStatus::Renewed || o.status == acme::RenewStatus::Deployed;
         if (g.json) items.push_back(json_item(o));
         else if (!args.quiet || failed(o)) std::cout << text_line(o) << '\n';
     }
@@ -107,6 +112,8 @@ void register_renew_command(CLI::App& app, GlobalOptions& g, CommandAction& acti
                   "Exit 10 when something was renewed and nothing failed");
     cmd->add_option("--deploy-hook", o.deploy_hook,
                     "Run 'sh -c CMD' after each renewal (recorded for later renewals)");
+    cmd->add_flag("--agree-tos", o.agree_tos,
+                  "Agree to the CA's terms if an account must be registered again (recorded)");
     cmd->add_option("--hook-timeout", args->hook_timeout_s, "Seconds a deploy hook may run (default 300)")
         ->check(CLI::Range(1, 86400));
     cmd->add_option("--parallel", o.parallel, "Renewals at once (default 1)")->check(CLI::Range(1, 64));

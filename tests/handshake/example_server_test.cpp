@@ -148,10 +148,12 @@ TEST_CASE("pkg-config: the example builds against certa_handshake.pc alone") {
     auto flags = run({"pkg-config", "--cflags", "--libs", "certa_handshake-uninstalled"}, o);
     REQUIRE_MESSAGE(flags.exit_code == 0, flags.err);
     CHECK(flags.out.find("-lcerta_handshake") != std::string::npos);
-    // cc SOURCE -o BIN $(pkg-config ...), split on spaces (the build paths have none).
+    // cc SOURCE -o BIN $CERTA_EXAMPLE_CFLAGS $(pkg-config ...), split on spaces (the build paths have none).
     std::vector<std::string> argv = {"cc", source, "-o", dir.file("example")};
+    // Sanitizer builds: the same -fsanitize flags as the library (else ASan aborts at start).
+    const char* extra = std::getenv("CERTA_EXAMPLE_CFLAGS");
     std::string word;
-    for (char c : flags.out + " ") {
+    for (char c : std::string(extra ? extra : "") + " " + flags.out + " ") {
         if (c == ' ' || c == '\n') {
             if (!word.empty()) argv.push_back(word);
             word.clear();
