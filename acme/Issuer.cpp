@@ -59,6 +59,7 @@ storage::CertificateRecord Issuer::issue(const std::vector<Identifier>& identifi
         spdlog::debug("{} certificate {} for {}", extras.event_kind, id, names);
         return *record;
     } catch (const std::exception& e) {
+        if (storage::store_unusable(e)) throw;  // one line, no second busy wait
         try {
             store_.add_event("failed", extras.replaces.value_or(0), names + ": " + e.what());
         } catch (const std::exception& store_error) {

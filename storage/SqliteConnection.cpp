@@ -2,6 +2,8 @@
 
 #include <sqlite3.h>
 
+#include <cerrno>
+
 namespace certa::storage {
 
 void SqliteConnection::Closer::operator()(sqlite3* db) const noexcept { sqlite3_close_v2(db); }
@@ -31,6 +33,10 @@ std::int64_t SqliteConnection::last_insert_rowid() const { return sqlite3_last_i
 int SqliteConnection::changes() const { return sqlite3_changes(db_.get()); }
 
 void SqliteConnection::fail(int rc, const std::string& what) const {
+    // A full file system often reaches SQLite as a plain I/O error (a write
+    // to the WAL or its shared-memory file); the OS errno tells it apart.
+    int os_error = sqlite3_system_errno(db_.get());
+    if ((rc & 0xff) == SQLITE_IOERR && (os_error == ENOSPC || os_error == EDQUOT)) rc = SQLITE_FULL;
     throw sqlite_error(rc, path_, what, sqlite3_errmsg(db_.get()), busy_timeout_ms_);
 }
 

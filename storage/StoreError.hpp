@@ -25,4 +25,20 @@ private:
     Kind kind_;
 };
 
+// True when `error` says the store itself cannot take writes now (locked,
+// I/O or disk full, not a store, corrupt, newer schema): recording that
+// failure in the store would wait and fail the same way again.
+inline bool store_unusable(const std::exception& error) {
+    const auto* store_error = dynamic_cast<const StoreError*>(&error);
+    if (!store_error) return false;
+    switch (store_error->kind()) {
+    case StoreError::Kind::Invalid:
+    case StoreError::Kind::Fenced:
+    case StoreError::Kind::NotFound:
+        return false;
+    default:
+        return true;
+    }
+}
+
 }  // namespace certa::storage
