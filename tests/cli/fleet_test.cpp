@@ -71,6 +71,9 @@ struct Fleet {
           pebble([] {
               PebbleOptions o;
               o.validity_seconds = kLifetime;
+              // Every order must validate afresh: with reuse (Pebble's default is
+              // 50%) the kill -9 case would find no challenge to hang on.
+              o.env["PEBBLE_AUTHZREUSE"] = "0";
               return o;
           }()),
           store(storage::open_store(url)) {
