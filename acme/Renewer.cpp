@@ -8,6 +8,7 @@
 #include "acme/LeaseKeeper.hpp"
 #include "acme/RenewalPolicy.hpp"
 #include "acme/RenewalSchedule.hpp"
+#include "storage/StoreError.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -253,7 +254,8 @@ RenewOutcome Renewer::renew_leased(const CertificateRecord& cert, const storage:
     } catch (const std::exception& e) {
         out.status = RenewStatus::Failed;
         out.error = one_line(e.what());
-        record_failure(cert, out.error);
+        // A store that cannot take writes would wait and fail the same way again.
+        if (!storage::store_unusable(e)) record_failure(cert, out.error);
     }
     return out;
 }

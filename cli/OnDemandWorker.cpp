@@ -5,6 +5,7 @@
 #include "acme/Identifier.hpp"
 #include "acme/Issuer.hpp"
 #include "storage/Store.hpp"
+#include "storage/StoreError.hpp"
 
 #include <spdlog/spdlog.h>
 #include <unistd.h>
@@ -79,6 +80,7 @@ void handle(storage::Store& store, acme::AcmeClient& client, acme::Issuer& issue
         const int shift = std::min(request.attempts, 10);
         const auto delay = std::min<storage::UnixTime>(30LL << shift, options.max_backoff_seconds);
         spdlog::warn("on-demand: {} failed: {}", request.name, e.what());
+        if (storage::store_unusable(e)) return;  // recording it would fail the same way; the lease expires
         try {
             store.fail_issuance_request(request.name, e.what(), now() + delay);
         } catch (const std::exception& inner) {
