@@ -196,6 +196,7 @@ RenewOutcome Renewer::process(const CertificateRecord& cert, Worker& worker) {
     } catch (const std::exception& e) {
         out.status = RenewStatus::Failed;
         out.error = one_line(e.what());
+        out.store_unusable = storage::store_unusable(e);
         return out;
     }
 }
@@ -255,7 +256,8 @@ RenewOutcome Renewer::renew_leased(const CertificateRecord& cert, const storage:
         out.status = RenewStatus::Failed;
         out.error = one_line(e.what());
         // A store that cannot take writes would wait and fail the same way again.
-        if (!storage::store_unusable(e)) record_failure(cert, out.error);
+        out.store_unusable = storage::store_unusable(e);
+        if (!out.store_unusable) record_failure(cert, out.error);
     }
     return out;
 }

@@ -45,6 +45,7 @@ struct RenewOutcome {
     std::int64_t new_id = 0;               // Renewed: the new row; Deployed: the row deployed
     std::string error;                     // Failed: why; Skipped: why; NotDue: last failure, if any
     std::string deploy_error;              // Renewed/Deployed, but rewriting an export dir or the deploy hook failed
+    bool store_unusable = false;           // Failed because the store cannot take writes (locked, I/O, disk full)
 };
 
 // Writes the certificate's PEM files into `dir` (the CLI's `certa export`).

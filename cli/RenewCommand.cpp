@@ -81,10 +81,11 @@ int run_renew(const GlobalOptions& g, RenewArgs args) {
     });
     const auto outcomes = renewer.run();
 
-    bool any_failed = false, any_renewed = false;
+    bool any_failed = false, any_renewed = false, store_unusable = false;
     std::vector<web::json::value> items;
     for (const auto& o : outcomes) {
         any_failed = any_failed || failed(o);
+        store_unusable = store_unusable || o.store_unusable;
         // A finished deploy counts: the new certificate reached its export dirs and hook in this run.
         any_renewed = any_renewed || o.status == acme::RenewStatus::Renewed || o.status == acme::RenewStatus::Deployed;
         if (g.json) items.push_back(json_item(o));
@@ -92,6 +93,8 @@ int run_renew(const GlobalOptions& g, RenewArgs args) {
     }
     if (g.json) std::cout << web::json::value::array(items).serialize() << '\n';
     std::cout.flush();
+    // The store itself failing (locked, I/O, disk full) outranks a CA failure: cron should see 3.
+    if (store_unusable) return to_int(ExitCode::Store);
     if (any_failed) return to_int(ExitCode::Failure);
     if (any_renewed && args.exit_code_on_renewal) return to_int(ExitCode::Renewed);
     return to_int(ExitCode::Ok);
