@@ -125,9 +125,13 @@ STACK_OF(X509) * CertEntry::Material::chain_for_ssl() const {
 }
 
 std::shared_ptr<const CertEntry::Material> CertEntry::material() const {
-    referenced_.store(true, std::memory_order_relaxed);
+    // Hot path: without a budget limit, material_ never changes once settled,
+    // so handshakes read it without the lock (and write no shared CLOCK bit).
+    if (settled_.load(std::memory_order_acquire)) return material_;
+    if (!referenced_.load(std::memory_order_relaxed)) referenced_.store(true, std::memory_order_relaxed);
     std::lock_guard lock(mutex_);
     if (!material_ && !broken_) parse_locked();
+    if (!keeps_source() && (material_ || broken_)) settled_.store(true, std::memory_order_release);
     return material_;
 }
 

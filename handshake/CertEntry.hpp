@@ -86,6 +86,8 @@ private:
     mutable bool broken_ = false;  // parsed once and failed: never tried again
     mutable std::atomic<bool> parsed_{false};
     mutable std::atomic<bool> referenced_{false};
+    // Set once material_ (or broken_) is final: never with a budget limit, whose evictions reset material_.
+    mutable std::atomic<bool> settled_{false};
 };
 
 }  // namespace certa::handshake
