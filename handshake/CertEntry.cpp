@@ -1,6 +1,7 @@
 #include "handshake/CertEntry.hpp"
 
 #include "handshake/KeyDecoder.hpp"
+#include "handshake/LeafDecoder.hpp"
 #include "handshake/NameNormalizer.hpp"
 #include "handshake/PemDer.hpp"
 
@@ -18,11 +19,18 @@ void cleanse(std::string& secret) {
 }
 
 // The PEM chain's certificates: base64 + d2i_X509 per block (PemDer), or
-// OpenSSL's PEM reader when a block does not decode that way.
-std::vector<ossl::X509Ptr> decode_chain(const std::string& pem) {
+// OpenSSL's PEM reader when a block does not decode that way. The leaf is
+// decoded to share `key` as its public key when it can (LeafDecoder).
+std::vector<ossl::X509Ptr> decode_chain(const std::string& pem, EVP_PKEY* key) {
     std::vector<ossl::X509Ptr> out;
     std::string der;
     for (std::size_t pos = 0; next_pem_block(pem, "CERTIFICATE", pos, der);) {
+        if (out.empty() && key) {
+            if (auto leaf = decode_leaf_sharing_key(der, key)) {
+                out.push_back(std::move(leaf));
+                continue;
+            }
+        }
         const auto* p = reinterpret_cast<const unsigned char*>(der.data());
         ossl::X509Ptr cert(d2i_X509(nullptr, &p, static_cast<long>(der.size())));
         if (!cert || p != reinterpret_cast<const unsigned char*>(der.data()) + der.size()) {
@@ -82,8 +90,8 @@ CertEntry::~CertEntry() {
 
 // Called with mutex_ held, when material_ is null and the row is not broken.
 void CertEntry::parse_locked() const {
-    auto chain = decode_chain(chain_pem_);
     auto key = decode_private_key(key_pem_, family_of(algorithm_));
+    auto chain = decode_chain(chain_pem_, key.get());
     parsed_.store(true, std::memory_order_release);
     const bool ok = !chain.empty() && key && ossl::key_matches(chain.front().get(), key.get());
     if (!ok || !keeps_source()) {

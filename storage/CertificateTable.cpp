@@ -140,8 +140,8 @@ std::vector<CertificateRecord> CertificateTable::changed_since(SqliteConnection&
     return query(db, stmt);
 }
 
-// Two scans instead of one names query per row: the rows, then every name of
-// the changed rows in (certificate_id, position) order (the names table's key).
+// Two queries instead of one names query per row: the rows, then every name
+// of the changed rows, each row's in position order.
 std::vector<IndexRow> CertificateTable::index_rows_changed_since(SqliteConnection& db, std::int64_t generation) {
     SqliteStatement stmt(db,
                          "SELECT id, key_type, status, not_before, not_after, generation,"
@@ -164,10 +164,14 @@ std::vector<IndexRow> CertificateTable::index_rows_changed_since(SqliteConnectio
         position_of.emplace(r.id, out.size() - 1);
     }
     if (out.empty()) return out;
+    // CROSS JOIN fixes the loop order: the changed rows through
+    // certificates_by_generation, then each row's names by the names table's
+    // key. (A plain JOIN ordered by certificate_id made SQLite scan every name:
+    // ~50 ms per reload at 100k certificates.)
     SqliteStatement names(db,
-                          "SELECT n.certificate_id, n.name FROM certificate_names n"
-                          " JOIN certificates c ON c.id = n.certificate_id"
-                          " WHERE c.generation > ?1 ORDER BY n.certificate_id, n.position");
+                          "SELECT n.certificate_id, n.name FROM certificates c"
+                          " CROSS JOIN certificate_names n ON n.certificate_id = c.id"
+                          " WHERE c.generation > ?1 ORDER BY c.generation, c.id, n.position");
     names.bind(1, generation);
     while (names.step()) {
         auto it = position_of.find(names.int64(0));
