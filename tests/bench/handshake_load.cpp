@@ -33,6 +33,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
@@ -147,15 +148,36 @@ RunStats load(SSL_CTX* server, std::size_t n, std::chrono::milliseconds duration
 
 // (a) and (b) in alternating slices (`rounds` of each within `seconds` in all),
 // so that load from other processes on the machine hits both alike.
+// Each round's b/a rate ratio is one paired sample: their spread says how far
+// the overall ratio can be trusted on a machine with other load.
 struct Pair {
     RunStats a, b;
+    std::vector<double> round_ratios;
+    // Mean of the per-round ratios and the half-width of its 95% confidence
+    // interval (Student's t, rounds - 1 degrees of freedom).
+    std::pair<double, double> ratio_interval() const {
+        const auto k = round_ratios.size();
+        if (k < 2) return {k ? round_ratios[0] : 0.0, 0.0};
+        double mean = 0, var = 0;
+        for (double r : round_ratios) mean += r / static_cast<double>(k);
+        for (double r : round_ratios) var += (r - mean) * (r - mean) / static_cast<double>(k - 1);
+        // t(0.975, df) for df = 1..30, then the normal value.
+        static constexpr double t975[] = {12.71, 4.30, 3.18, 2.78, 2.57, 2.45, 2.36, 2.31, 2.26, 2.23,
+                                          2.20,  2.18, 2.16, 2.14, 2.13, 2.12, 2.11, 2.10, 2.09, 2.09,
+                                          2.08,  2.07, 2.07, 2.06, 2.06, 2.06, 2.05, 2.05, 2.05, 2.04};
+        const double t = k - 1 <= 30 ? t975[k - 2] : 1.96;
+        return {mean, t * std::sqrt(var / static_cast<double>(k))};
+    }
 };
 Pair paired(SSL_CTX* plain, SSL_CTX* agent, std::size_t n, int seconds, int threads, int rounds) {
     Pair p;
     const auto slice = std::chrono::milliseconds(seconds * 1000 / (2 * rounds));
     for (int r = 0; r < rounds; ++r) {
-        p.a.add(load(plain, n, slice, threads, "*.bench.test"));
-        p.b.add(load(agent, n, slice, threads, ""));
+        RunStats a = load(plain, n, slice, threads, "*.bench.test");
+        RunStats b = load(agent, n, slice, threads, "");
+        if (a.rate() > 0) p.round_ratios.push_back(b.rate() / a.rate());
+        p.a.add(a);
+        p.b.add(b);
     }
     return p;
 }
@@ -267,9 +289,12 @@ int main(int argc, char** argv) {
             std::printf("-- %s, interleaved with (a) in %d slices each --\n", label, rounds);
             print_run("(a)  static", pair->a);
             print_run("(b)  agent", pair->b);
-            std::printf("   ratio b/a: rate %.3f  CPU/hs %.3f   added latency p50 %+.0f us p99 %+.0f us\n",
+            const auto [mean, half] = pair->ratio_interval();
+            std::printf("   ratio b/a: rate %.3f  CPU/hs %.3f   added latency p50 %+.0f us p99 %+.0f us\n"
+                        "   per-round ratios: mean %.3f, 95%% interval %.3f..%.3f (%zu rounds)\n",
                         pair->b.rate() / pair->a.rate(), pair->b.cpu_us_per_hs() / pair->a.cpu_us_per_hs(),
-                        pair->b.pct(0.5) - pair->a.pct(0.5), pair->b.pct(0.99) - pair->a.pct(0.99));
+                        pair->b.pct(0.5) - pair->a.pct(0.5), pair->b.pct(0.99) - pair->a.pct(0.99), mean,
+                        mean - half, mean + half, pair->round_ratios.size());
             check(pair->a);
             check(pair->b);
         }
