@@ -62,9 +62,21 @@ bool encodes_to(X509* cert, std::string_view der) {
     return same;
 }
 
+// Errors raised inside (the public key decode that is meant to fail, and any
+// refusal) are dropped: callers run this within a handshake, where a stale
+// entry in the thread's error queue would confuse SSL_get_error().
+class ErrorMark {
+public:
+    ErrorMark() { ERR_set_mark(); }
+    ~ErrorMark() { ERR_pop_to_mark(); }
+    ErrorMark(const ErrorMark&) = delete;
+    ErrorMark& operator=(const ErrorMark&) = delete;
+};
+
 }  // namespace
 
 ossl::X509Ptr decode_leaf_sharing_key(std::string_view der, EVP_PKEY* key) {
+    const ErrorMark mark;
     OSSL_LIB_CTX* empty = providerless();
     if (!key || !empty) return nullptr;
     ossl::X509Ptr cert;
@@ -74,24 +86,16 @@ ossl::X509Ptr decode_leaf_sharing_key(std::string_view der, EVP_PKEY* key) {
         if (!scope.active()) return nullptr;
         const auto* p = reinterpret_cast<const unsigned char*>(der.data());
         cert.reset(d2i_X509(nullptr, &p, static_cast<long>(der.size())));
-        if (!cert || p != reinterpret_cast<const unsigned char*>(der.data()) + der.size()) {
-            ERR_clear_error();
-            return nullptr;
-        }
+        if (!cert || p != reinterpret_cast<const unsigned char*>(der.data()) + der.size()) return nullptr;
         from_cert = spki_der(cert.get());
         // Encodes `key`'s public half into a fresh X509_PUBKEY (whose own decode
         // fails here, harmlessly) and makes `key` its EVP_PKEY, one more reference.
-        if (from_cert.empty() || X509_set_pubkey(cert.get(), key) != 1) {
-            ERR_clear_error();
-            return nullptr;
-        }
+        if (from_cert.empty() || X509_set_pubkey(cert.get(), key) != 1) return nullptr;
     }
     // The certificate now claims `key`: only right if that is what it was signed over.
     // And it must still encode to exactly the stored bytes (the TBS cache intact).
-    if (spki_der(cert.get()) != from_cert || X509_get0_pubkey(cert.get()) != key || !encodes_to(cert.get(), der)) {
-        ERR_clear_error();
+    if (spki_der(cert.get()) != from_cert || X509_get0_pubkey(cert.get()) != key || !encodes_to(cert.get(), der))
         return nullptr;
-    }
     return cert;
 }
 

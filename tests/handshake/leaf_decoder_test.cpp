@@ -9,6 +9,7 @@
 
 #include <doctest/doctest.h>
 #include <openssl/core_names.h>
+#include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 #include <openssl/x509.h>
@@ -94,12 +95,15 @@ TEST_CASE("another key, a truncated or padded DER, and no key are refused") {
     REQUIRE(key_a);
     REQUIRE(key_b);
     const std::string der = leaf_der(a.chain_pem);
+    ERR_clear_error();
     CHECK_FALSE(decode_leaf_sharing_key(der, key_b.get()));
+    CHECK(ERR_peek_error() == 0);  // nothing left behind for a handshake's SSL_get_error()
     CHECK_FALSE(decode_leaf_sharing_key(der.substr(0, der.size() - 1), key_a.get()));
     CHECK_FALSE(decode_leaf_sharing_key(der + '\0', key_a.get()));
     CHECK_FALSE(decode_leaf_sharing_key(der, nullptr));
     CHECK_FALSE(decode_leaf_sharing_key("", key_a.get()));
     CHECK(decode_leaf_sharing_key(der, key_a.get()));
+    CHECK(ERR_peek_error() == 0);
 }
 
 TEST_CASE("CertEntry shares the key when it can and falls back to a plain decode when it cannot") {
