@@ -12,7 +12,7 @@ namespace certa::acme {
 
 std::unique_ptr<ChallengeSolver> make_solver(const IssueSettings& settings, storage::Store& store) {
     if (settings.challenge == "http-01") return std::make_unique<Http01Solver>(store, Http01Options{settings.webroot});
-    if (settings.challenge == "dns-01") return std::make_unique<Dns01Solver>(Dns01Options{settings.dns_hook});
+    if (settings.challenge == "dns-01") return std::make_unique<Dns01Solver>(dns01_options(settings));
     if (settings.challenge == "tls-alpn-01") return std::make_unique<TlsAlpn01Solver>(store);
     throw std::invalid_argument("unknown challenge type '" + settings.challenge + "'");
 }

@@ -1,5 +1,6 @@
 #include "acme/IssueSettings.hpp"
 
+#include "acme/DnsTxtLookup.hpp"
 #include "acme/Json.hpp"
 
 #include <algorithm>
@@ -38,6 +39,8 @@ std::string IssueSettings::to_json() const {
     v["http_address"] = json::string_value(http_address);
     v["webroot"] = json::string_value(webroot);
     v["dns_hook"] = json::string_value(dns_hook);
+    v["dns_propagation_timeout"] = json::Value::number(dns_propagation_timeout);
+    v["dns_resolvers"] = json::string_array(dns_resolvers);
     v["tls_port"] = json::Value::number(static_cast<int>(tls_port));
     v["export_dirs"] = json::string_array(export_dirs);
     v["deploy_hook"] = json::string_value(deploy_hook);
@@ -61,6 +64,12 @@ IssueSettings IssueSettings::from_json(const std::string& text) {
     s.http_address = json::string_field(v, "http_address").value_or(s.http_address);
     s.webroot = json::string_field(v, "webroot").value_or(s.webroot);
     s.dns_hook = json::string_field(v, "dns_hook").value_or(s.dns_hook);
+    if (auto t = json::int_field(v, "dns_propagation_timeout")) {
+        if (*t < 0 || *t > kMaxDnsPropagationTimeout)
+            throw json::JsonError("settings: dns_propagation_timeout is out of range");
+        s.dns_propagation_timeout = static_cast<int>(*t);
+    }
+    s.dns_resolvers = json::string_array_field(v, "dns_resolvers");
     s.tls_port = port_field(v, "tls_port", s.tls_port);
     s.export_dirs = json::string_array_field(v, "export_dirs");
     s.deploy_hook = json::string_field(v, "deploy_hook").value_or(s.deploy_hook);
@@ -75,6 +84,15 @@ std::string validate(const IssueSettings& s) {
     if (!one_of(kKeyTypes, s.key_type))
         return "unknown key type '" + s.key_type + "' (ec256, ec384, rsa2048, rsa3072, rsa4096)";
     if (s.challenge == "dns-01" && s.dns_hook.empty()) return "dns-01 needs --dns-hook CMD";
+    if (s.dns_propagation_timeout < 0 || s.dns_propagation_timeout > kMaxDnsPropagationTimeout)
+        return "--dns-propagation-timeout must be between 0 and " + std::to_string(kMaxDnsPropagationTimeout) + " seconds";
+    for (const auto& r : s.dns_resolvers) {
+        try {
+            parse_dns_resolver(r);
+        } catch (const std::invalid_argument& e) {
+            return e.what();
+        }
+    }
     return {};
 }
 

@@ -9,6 +9,8 @@
 
 namespace certa::acme {
 
+inline constexpr int kMaxDnsPropagationTimeout = 86400;  // seconds
+
 struct IssueSettings {
     std::string server;                 // ACME directory URL
     std::string ca_bundle;              // extra trust anchors for the CA's HTTPS
@@ -23,6 +25,10 @@ struct IssueSettings {
     std::string webroot;                // "" = standalone responder
     // dns-01
     std::string dns_hook;
+    // Wait up to this many seconds for the TXT record to show at every
+    // resolver before the CA validates (0 = don't check).
+    int dns_propagation_timeout = 120;
+    std::vector<std::string> dns_resolvers;  // "ADDR[:PORT]"; empty = /etc/resolv.conf
     // tls-alpn-01: a temporary responder port (0 = rely on `certa serve`)
     std::uint16_t tls_port = 0;
     // renewal: directories `certa export --dir` wrote (rewritten after each

@@ -132,6 +132,11 @@ void register_issue_command(CLI::App& app, GlobalOptions& g, CommandAction& acti
     cmd->add_option("--http-address", s.http_address, "Address the temporary responders bind (default: all)");
     cmd->add_option("--webroot", s.webroot, "Write http-01 files under DIR/.well-known/acme-challenge/ instead");
     cmd->add_option("--dns-hook", s.dns_hook, "dns-01 hook: run as 'CMD add|remove FQDN VALUE'");
+    cmd->add_option("--dns-propagation-timeout", s.dns_propagation_timeout,
+                    "dns-01: seconds to wait for the TXT record at every resolver before validation (default 120; 0: don't check)")
+        ->check(CLI::Range(0, acme::kMaxDnsPropagationTimeout));
+    cmd->add_option("--dns-resolver", s.dns_resolvers,
+                    "dns-01: resolver ADDR[:PORT] ([::1]:53) to check the TXT record at; repeatable (default: /etc/resolv.conf)");
     cmd->add_option("--tls-port", s.tls_port, "Answer tls-alpn-01 on this port while issuing (default: rely on certa serve)");
     cmd->add_option("--profile", s.profile, "Certificate profile offered by the CA");
     cmd->add_option("--preferred-chain", s.preferred_chain, "Prefer the chain whose top certificate's issuer has this CN");

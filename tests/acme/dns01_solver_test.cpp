@@ -24,6 +24,13 @@ std::string write_script(const test::TempDir& dir, const std::string& name, cons
     return path;
 }
 
+// A solver that runs `hook` and does not check propagation.
+acme::Dns01Options hook_only(std::string hook) {
+    acme::Dns01Options options;
+    options.hook = std::move(hook);
+    return options;
+}
+
 std::string slurp(const std::string& path) {
     std::ifstream in(path);
     return std::string((std::istreambuf_iterator<char>(in)), {});
@@ -49,7 +56,7 @@ TEST_CASE("the hook gets add/remove, FQDN and value as argv and the CERTA_* envi
     const std::string log = dir.file("calls");
     const std::string hook = write_script(
         dir, "hook.sh", "echo \"$1|$2|$3|$CERTA_DNS_ACTION|$CERTA_DNS_FQDN|$CERTA_DNS_VALUE|$CERTA_IDENTIFIER\" >>" + log + "\n");
-    acme::Dns01Solver solver({hook});
+    acme::Dns01Solver solver(hook_only(hook));
     const auto id = acme::Identifier::parse("*.example.org");
     solver.present(id, "tok", "tok.thumb");
     solver.cleanup(id, "tok", "tok.thumb");
@@ -62,7 +69,7 @@ TEST_CASE("the hook gets add/remove, FQDN and value as argv and the CERTA_* envi
 TEST_CASE("a failing hook is an error with its exit status and first output line; cleanup never throws") {
     test::TempDir dir;
     const std::string hook = write_script(dir, "fail.sh", "echo 'zone not found'\necho second line\nexit 7\n");
-    acme::Dns01Solver solver({hook});
+    acme::Dns01Solver solver(hook_only(hook));
     const auto id = acme::Identifier::parse("example.net");
     try {
         solver.present(id, "tok", "tok.thumb");
@@ -75,8 +82,8 @@ TEST_CASE("a failing hook is an error with its exit status and first output line
         CHECK(what.find("tok.thumb") == std::string::npos);
     }
     CHECK_NOTHROW(solver.cleanup(id, "tok", "tok.thumb"));
-    CHECK_THROWS_AS(acme::Dns01Solver({""}), std::invalid_argument);
-    CHECK_THROWS(acme::Dns01Solver({dir.file("missing")}).present(id, "tok", "tok.thumb"));
+    CHECK_THROWS_AS(acme::Dns01Solver(hook_only("")), std::invalid_argument);
+    CHECK_THROWS(acme::Dns01Solver(hook_only(dir.file("missing"))).present(id, "tok", "tok.thumb"));
 }
 
 TEST_CASE("run_hook: bounded time kills the hook and its children; output is bounded") {
@@ -100,4 +107,33 @@ TEST_CASE("run_hook: bounded time kills the hook and its children; output is bou
     r = acme::run_hook({"sh", "-c", "exit 4"});  // found through $PATH
     CHECK(r.exit_code == 4);
     CHECK_THROWS(acme::run_hook({dir.file("nope")}));
+}
+
+TEST_CASE("the propagation settings are recorded for renewals; rows without them load the defaults") {
+    const std::string old_row = R"({"server":"https://ca.example/dir","challenge":"dns-01","dns_hook":"/bin/hook"})";
+    acme::IssueSettings old = acme::IssueSettings::from_json(old_row);
+    CHECK(old.dns_propagation_timeout == 120);
+    CHECK(old.dns_resolvers.empty());
+    acme::Dns01Options options = acme::dns01_options(old);
+    CHECK(options.hook == "/bin/hook");
+    CHECK(options.propagation_timeout == std::chrono::seconds(120));
+    CHECK(options.resolvers.empty());
+
+    acme::IssueSettings s = old;
+    s.dns_propagation_timeout = 0;
+    s.dns_resolvers = {"127.0.0.1:8053", "[::1]:53"};
+    CHECK(acme::validate(s).empty());
+    const acme::IssueSettings back = acme::IssueSettings::from_json(s.to_json());
+    CHECK(back.dns_propagation_timeout == 0);
+    CHECK(back.dns_resolvers == s.dns_resolvers);
+    options = acme::dns01_options(back);
+    CHECK(options.propagation_timeout.count() == 0);
+    CHECK(options.resolvers == std::vector<acme::DnsResolver>{{"127.0.0.1", 8053}, {"::1", 53}});
+
+    s.dns_resolvers = {"resolver.example"};
+    CHECK(acme::validate(s).find("--dns-resolver 'resolver.example'") == 0);
+    s.dns_resolvers.clear();
+    s.dns_propagation_timeout = -1;
+    CHECK_FALSE(acme::validate(s).empty());
+    CHECK_THROWS(acme::IssueSettings::from_json(R"({"dns_propagation_timeout":-5})"));
 }
