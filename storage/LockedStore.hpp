@@ -32,6 +32,7 @@ class LockedStore : public Store {
     using IssuanceRequests = typename Backend::IssuanceRequests;
     using Events = typename Backend::Events;
     using OnDemandRules = typename Backend::OnDemandRules;
+    using ServingAgents = typename Backend::ServingAgents;
 
 public:
     // ---- accounts ---------------------------------------------------------------
@@ -176,6 +177,18 @@ public:
     }
     std::vector<OnDemandRule> list_on_demand_rules() override {
         return locked([&] { return OnDemandRules::list(connection_); });
+    }
+
+    // ---- serving agents -------------------------------------------------------------
+    // No generation bump: agents' reports must not make every agent reload.
+    void report_loaded_generation(const std::string& agent_id, std::int64_t generation, UnixTime time) override {
+        write([&] { ServingAgents::report(connection_, agent_id, generation, time); });
+    }
+    std::vector<ServingAgent> serving_agents_seen_since(UnixTime since) override {
+        return locked([&] { return ServingAgents::seen_since(connection_, since); });
+    }
+    bool remove_serving_agent(const std::string& agent_id) override {
+        return write([&] { return ServingAgents::remove(connection_, agent_id); });
     }
 
     // ---- events -----------------------------------------------------------------

@@ -131,7 +131,19 @@ CREATE TABLE on_demand_rules(
 );
 )sql";
 
-constexpr std::array<const char*, kLatestSchemaVersion> kMigrations = {kVersion1, kVersion2, kVersion3, kVersion4};
+// Version 5: the `certa serve` processes sharing the store and the generation
+// each has loaded, so that a tls-alpn-01 issuer tells the CA to validate only
+// once every live agent serves the challenge. Volatile liveness data:
+// `certa store migrate` does not copy it (agents re-register within seconds).
+constexpr const char* kVersion5 = R"sql(
+CREATE TABLE serving_agents(
+  agent_id TEXT PRIMARY KEY,
+  loaded_generation INTEGER NOT NULL,
+  seen_at INTEGER NOT NULL
+);
+)sql";
+
+constexpr std::array<const char*, kLatestSchemaVersion> kMigrations = {kVersion1, kVersion2, kVersion3, kVersion4, kVersion5};
 
 std::int64_t pragma_int(SqliteConnection& connection, const char* sql) {
     SqliteStatement stmt(connection, sql);

@@ -11,6 +11,7 @@
 #include "storage/LeaseTable.hpp"
 #include "storage/LockedStore.hpp"
 #include "storage/OnDemandRuleTable.hpp"
+#include "storage/ServingAgentTable.hpp"
 #include "storage/SqliteConnection.hpp"
 #include "storage/SqliteStatement.hpp"
 #include "storage/SqliteTransaction.hpp"
@@ -29,6 +30,7 @@ struct SqliteBackend {
     using IssuanceRequests = IssuanceRequestTable;
     using Events = EventTable;
     using OnDemandRules = OnDemandRuleTable;
+    using ServingAgents = ServingAgentTable;
     // IMMEDIATE takes the write lock up front, so the busy timeout applies.
     static SqliteTransaction begin_write(Connection& db) { return {db, SqliteTransaction::Mode::Immediate}; }
     static SqliteTransaction begin_read(Connection& db) { return {db, SqliteTransaction::Mode::Deferred}; }

@@ -121,6 +121,17 @@ public:
     // Ordered by pattern.
     virtual std::vector<OnDemandRule> list_on_demand_rules() = 0;
 
+    // ---- serving agents ------------------------------------------------------------
+    // `certa serve` processes report the generation they have loaded, so that an
+    // issuer tells the CA to validate a tls-alpn-01 challenge only once every
+    // live agent serves it. These writes do not bump the generation.
+    // Inserts or updates the agent's row (seen_at = `now`).
+    virtual void report_loaded_generation(const std::string& agent_id, std::int64_t generation, UnixTime now) = 0;
+    // Agents whose last report is at or after `since`, ordered by agent_id.
+    virtual std::vector<ServingAgent> serving_agents_seen_since(UnixTime since) = 0;
+    // On clean shutdown. True when a row went.
+    virtual bool remove_serving_agent(const std::string& agent_id) = 0;
+
     // ---- change detection -----------------------------------------------------
     // Cheap: returns the generation counter, re-reading it only when another
     // connection committed (PRAGMA data_version) or this one wrote. Every write

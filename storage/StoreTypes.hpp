@@ -162,4 +162,12 @@ struct OnDemandRule {
     UnixTime created = 0;
 };
 
+// A `certa serve` process sharing the store: the generation its handshake
+// agent has loaded, and when it last said so (its liveness beat).
+struct ServingAgent {
+    std::string agent_id;            // host name + pid + random, unique per process
+    std::int64_t loaded_generation = 0;
+    UnixTime seen_at = 0;
+};
+
 }  // namespace certa::storage

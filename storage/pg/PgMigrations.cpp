@@ -139,7 +139,19 @@ CREATE TABLE on_demand_rules(
 );
 )sql";
 
-constexpr std::array<const char*, kPgLatestSchemaVersion> kMigrations = {kVersion1, kVersion2, kVersion3, kVersion4};
+// Version 5: the `certa serve` processes sharing the store and the generation
+// each has loaded, so that a tls-alpn-01 issuer tells the CA to validate only
+// once every live agent serves the challenge. Volatile liveness data:
+// `certa store migrate` does not copy it (agents re-register within seconds).
+constexpr const char* kVersion5 = R"sql(
+CREATE TABLE serving_agents(
+  agent_id TEXT PRIMARY KEY,
+  loaded_generation BIGINT NOT NULL,
+  seen_at BIGINT NOT NULL
+);
+)sql";
+
+constexpr std::array<const char*, kPgLatestSchemaVersion> kMigrations = {kVersion1, kVersion2, kVersion3, kVersion4, kVersion5};
 
 bool has_schema_table(PgConnection& connection) {
     return !connection.exec("SELECT 1 FROM pg_catalog.pg_tables WHERE tablename = 'certa_schema'"

@@ -14,6 +14,7 @@
 #include "storage/pg/PgLeaseTable.hpp"
 #include "storage/pg/PgNotifier.hpp"
 #include "storage/pg/PgOnDemandRuleTable.hpp"
+#include "storage/pg/PgServingAgentTable.hpp"
 
 #include <chrono>
 #include <optional>
@@ -30,6 +31,7 @@ struct PgBackend {
     using IssuanceRequests = PgIssuanceRequestTable;
     using Events = PgEventTable;
     using OnDemandRules = PgOnDemandRuleTable;
+    using ServingAgents = PgServingAgentTable;
     // READ COMMITTED: row locks (the generation row, FOR UPDATE on leases)
     // order the writers.
     static PgTransaction begin_write(Connection& db) { return PgTransaction(db); }
