@@ -105,7 +105,7 @@ void AuthorizationSolver::solve_all(const std::vector<std::string>& authorizatio
         guard.add(p);
         solver_.present(p.identifier, p.token, p.key_authorization);
     }
-    if (!pending.empty() && solver_.settle_time().count() > 0) std::this_thread::sleep_for(solver_.settle_time());
+    if (!pending.empty()) solver_.settle();
     // RFC 8555 §7.5.1: an empty object tells the CA the challenge is ready.
     for (const auto& p : pending) {
         spdlog::debug("{}: asking the CA to validate {}", solver_.type(), p.identifier.value);

@@ -9,6 +9,7 @@
 #include <chrono>
 #include <string>
 #include <string_view>
+#include <thread>
 
 namespace certa::acme {
 
@@ -25,6 +26,13 @@ public:
     // material that other processes serve from the store (a fleet's `certa
     // serve` agents re-read it on their poll) needs time to reach them.
     virtual std::chrono::milliseconds settle_time() const { return std::chrono::milliseconds(0); }
+    // Called once after present() for every challenge of an order, before the
+    // CA is told to validate: returns when the material is served. The default
+    // sleeps settle_time(); TlsAlpn01Solver asks the store whether the serving
+    // agents have loaded it.
+    virtual void settle() {
+        if (settle_time().count() > 0) std::this_thread::sleep_for(settle_time());
+    }
     // Removes what present() put in place. Best effort: never throws, logs failures.
     virtual void cleanup(const Identifier& identifier, const std::string& token,
                          const std::string& key_authorization) noexcept = 0;

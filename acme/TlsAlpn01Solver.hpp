@@ -19,12 +19,26 @@ public:
     void cleanup(const Identifier& identifier, const std::string& token,
                  const std::string& key_authorization) noexcept override;
     // The agents that answer (`certa serve`, possibly on other hosts) poll the
-    // store every 100 ms: give them a few polls before the CA connects. A
-    // responder refreshed directly (--tls-port) wraps this solver and waits 0.
+    // store every 100 ms. When some have reported to the store recently
+    // (serving_agents), settle() waits until every one of them has loaded the
+    // generation of the challenge rows (bounded by kConfirmCap; after it the
+    // CA's own retries deal with a slow host). With none registered it sleeps
+    // kSettleTime: a few polls. A responder refreshed directly (--tls-port)
+    // wraps this solver and waits 0.
     std::chrono::milliseconds settle_time() const override { return kSettleTime; }
+    void settle() override;
     static constexpr std::chrono::milliseconds kSettleTime{500};
+    // Agents whose last report is older than this are not waited for (they beat every ~10 s).
+    static constexpr std::chrono::seconds kAgentWindow{30};
+    static constexpr std::chrono::milliseconds kConfirmCap{5000};
+    static constexpr std::chrono::milliseconds kConfirmPoll{25};
 
 private:
+    enum class Wait { NoAgents, Confirmed, Capped };
+    // Polls serving_agents until every live agent loaded `generation`. Throws StoreError.
+    Wait await_agents(std::int64_t generation);
+
+    storage::Store& store_;
     StoredChallenges rows_;
 };
 

@@ -120,9 +120,11 @@ int run_serve(const GlobalOptions& g, const ServeArgs& args) {
     handshake::AgentOptions agent_options;
     agent_options.default_name = options.default_name;
     agent_options.poll_interval = options.poll_interval;
+    const std::string agent_id = handshake::ServeDaemon::report_to_store(agent_options);
     auto agent = handshake::Agent::open(store_path(g), agent_options);
     spdlog::info("serve: store {}: {} certificate(s), {} pending tls-alpn-01 challenge(s)", store_location,
                  agent->certificate_count(), agent->challenge_count());
+    spdlog::info("serve: reporting the loaded generation to the store as agent {}", agent_id);
 
     // --http: the http-01 responder reads challenges through its own store connection.
     std::unique_ptr<storage::Store> http_store;

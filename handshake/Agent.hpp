@@ -18,6 +18,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -56,6 +57,17 @@ struct AgentOptions {
     // When the name is unknown and there is no default_name, leave the context's
     // own certificate in place instead of failing the handshake.
     bool fallback_to_context_certificate = false;
+    // Reports what this agent serves (`certa serve` writes its serving_agents
+    // row: ServeDaemon::report_to_store). Called on the watcher thread, never
+    // from a handshake (needs `watch`), with the agent's own store and the
+    // served generation: once the watcher starts, after each reload that
+    // changed the generation, and at least every `loaded_beat` otherwise.
+    // Whatever it throws is ignored: serving goes on.
+    std::function<void(storage::Store& store, std::int64_t generation)> on_loaded;
+    std::chrono::milliseconds loaded_beat{10000};
+    // Called once as the agent is destroyed, after its threads stopped, with
+    // its store (e.g. to remove that row). Whatever it throws is ignored.
+    std::function<void(storage::Store& store)> on_close;
 };
 
 // What the ClientHello callback decided for one connection (for daemons and logs).

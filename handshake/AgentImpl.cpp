@@ -57,6 +57,7 @@ AgentImpl::AgentImpl(std::unique_ptr<storage::Store> store, AgentOptions options
     : options_(std::move(options)),
       handler_(options_),
       budget_(std::make_shared<ParseBudget>(options_.max_parsed_certificates)),
+      store_(store.get()),
       loader_(std::move(store), budget_) {
     if (options_.poll_interval.count() <= 0) options_.poll_interval = std::chrono::milliseconds(100);
     selection_slot();  // allocate the ex_data index before any handshake
@@ -78,6 +79,13 @@ AgentImpl::~AgentImpl() {
     backlog_cv_.notify_all();
     if (watcher_.joinable()) watcher_.join();
     if (preparser_.joinable()) preparser_.join();
+    if (options_.on_close && store_) {
+        try {
+            options_.on_close(*store_);
+        } catch (...) {
+            // A store that cannot take the write (locked, read-only) changes nothing here.
+        }
+    }
 }
 
 std::shared_ptr<const Snapshot> AgentImpl::snapshot() const {
@@ -130,6 +138,7 @@ void AgentImpl::watch_loop() {
             // Counted and kept in last_reload_error(); the old snapshot keeps serving.
         }
         evict_over_budget();
+        report_loaded();
         lock.lock();
         stop_cv_.wait_for(lock, options_.poll_interval, [this] { return stopping_.load(); });
     }
@@ -165,6 +174,22 @@ void AgentImpl::preparse_loop() {
         std::lock_guard lock(load_mutex_);
         in_flight_ = 0;
         backlog_size_ = backlog_.size();
+    }
+}
+
+void AgentImpl::report_loaded() {
+    if (!options_.on_loaded || !store_) return;
+    const auto now = std::chrono::steady_clock::now();
+    // generation() also sees reloads that another thread's refresh() made.
+    const std::int64_t served = generation();
+    if (reported_ && served == reported_generation_ && now - reported_at_ < options_.loaded_beat) return;
+    reported_ = true;
+    reported_generation_ = served;
+    reported_at_ = now;  // a failed report is retried at the next change or beat, not every poll
+    try {
+        options_.on_loaded(*store_, served);
+    } catch (...) {
+        // Ignored: the issuer falls back to its own bounded wait; serving goes on.
     }
 }
 

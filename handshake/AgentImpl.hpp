@@ -9,6 +9,7 @@
 #include "handshake/Snapshot.hpp"
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <memory>
 #include <mutex>
@@ -42,6 +43,8 @@ private:
     void preparse_loop();
     // Evicts parsed material while over options_.max_parsed_certificates.
     void evict_over_budget();
+    // options_.on_loaded when the served generation moved or the beat is due (watcher only).
+    void report_loaded();
     std::shared_ptr<const Snapshot> snapshot() const;
     void publish(std::shared_ptr<const Snapshot> next);
 
@@ -57,8 +60,15 @@ private:
     std::shared_ptr<ParseBudget> budget_;
     std::size_t sweep_shard_ = 0;  // where the next eviction sweep starts (watcher only)
 
+    // The agent's Store, owned by loader_ (declared first: set before the move).
+    // Thread-safe itself; the hooks use it from the watcher and the destructor.
+    storage::Store* store_;
     mutable std::mutex load_mutex_;  // serializes use of loader_ (and its Store)
     IndexLoader loader_;
+    // Last options_.on_loaded call (watcher only).
+    bool reported_ = false;
+    std::int64_t reported_generation_ = 0;
+    std::chrono::steady_clock::time_point reported_at_{};
     std::string last_error_;         // guarded by load_mutex_
     std::vector<std::shared_ptr<const CertEntry>> backlog_;  // to pre-parse; guarded by load_mutex_
     std::size_t in_flight_ = 0;                              // taken by the pre-parser; guarded by load_mutex_

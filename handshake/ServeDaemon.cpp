@@ -14,7 +14,14 @@
 #include <boost/asio/strand.hpp>
 #include <spdlog/spdlog.h>
 
+#include "storage/Store.hpp"
+
+#include <unistd.h>
+
+#include <chrono>
 #include <csignal>
+#include <cstdio>
+#include <random>
 #include <sstream>
 #include <thread>
 
@@ -32,6 +39,21 @@ asio::ssl::context make_tls_context(Agent& agent) {
     SSL_CTX_set_options(tls.native_handle(), SSL_OP_NO_RENEGOTIATION | SSL_OP_CIPHER_SERVER_PREFERENCE);
     agent.attach(tls.native_handle());
     return tls;
+}
+
+// "host-pid-random": unique per process, readable in the store.
+std::string make_agent_id() {
+    char host[256] = {};
+    if (gethostname(host, sizeof host - 1) != 0 || host[0] == '\0') std::snprintf(host, sizeof host, "%s", "unknown");
+    std::random_device random;
+    char suffix[32];
+    std::snprintf(suffix, sizeof suffix, "%08x%08x", random(), random());
+    return std::string(host) + "-" + std::to_string(getpid()) + "-" + suffix;
+}
+
+storage::UnixTime unix_now() {
+    return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
+        .count();
 }
 
 void check(const ServeOptions& options) {
@@ -108,6 +130,29 @@ ServeDaemon::ServeDaemon(ServeOptions options, std::unique_ptr<Agent> agent) {
 }
 
 ServeDaemon::~ServeDaemon() = default;
+
+std::string ServeDaemon::report_to_store(AgentOptions& options) {
+    std::string id = make_agent_id();
+    // A failed write (store locked past its busy timeout, read-only) is only
+    // logged: serving goes on and the next change or beat writes again.
+    options.on_loaded = [id](storage::Store& store, std::int64_t generation) {
+        try {
+            store.report_loaded_generation(id, generation, unix_now());
+            spdlog::debug("serve: agent {} reported generation {}", id, generation);
+        } catch (const std::exception& e) {
+            spdlog::debug("serve: agent {} could not report generation {}: {}", id, generation, e.what());
+        }
+    };
+    options.on_close = [id](storage::Store& store) {
+        try {
+            store.remove_serving_agent(id);
+            spdlog::debug("serve: agent {} removed from the store", id);
+        } catch (const std::exception& e) {
+            spdlog::debug("serve: agent {} could not remove its row: {}", id, e.what());
+        }
+    };
+    return id;
+}
 
 std::vector<HostPort> ServeDaemon::local_addresses() const {
     std::vector<HostPort> out;

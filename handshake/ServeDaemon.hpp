@@ -9,6 +9,7 @@
 #include "handshake/ServeOptions.hpp"
 
 #include <memory>
+#include <string>
 #include <vector>
 
 namespace certa::handshake {
@@ -21,6 +22,13 @@ public:
     ~ServeDaemon();
     ServeDaemon(const ServeDaemon&) = delete;
     ServeDaemon& operator=(const ServeDaemon&) = delete;
+
+    // `certa serve` across a fleet: wires options.on_loaded / on_close to the
+    // store's serving_agents row of this process (a fresh id: host name, pid,
+    // random), so that a tls-alpn-01 issuer can wait until every live agent
+    // serves its challenge. Set before Agent::open; returns the agent id.
+    // (Not for an agent embedded in an issuer, e.g. issue --tls-port.)
+    static std::string report_to_store(AgentOptions& options);
 
     // The bound addresses (real ports when 0 was asked for).
     std::vector<HostPort> local_addresses() const;
