@@ -21,7 +21,7 @@ void cleanse(std::string& secret) {
 // The PEM chain's certificates: base64 + d2i_X509 per block (PemDer), or
 // OpenSSL's PEM reader when a block does not decode that way. The leaf is
 // decoded to share `key` as its public key when it can (LeafDecoder).
-std::vector<ossl::X509Ptr> decode_chain(const std::string& pem, EVP_PKEY* key) {
+std::vector<ossl::X509Ptr> decode_chain(std::string_view pem, EVP_PKEY* key) {
     std::vector<ossl::X509Ptr> out;
     std::string der;
     for (std::size_t pos = 0; next_pem_block(pem, "CERTIFICATE", pos, der);) {
@@ -70,35 +70,43 @@ CertEntry::CertEntry(storage::CertificateRecord record, std::shared_ptr<ParseBud
                                   record.not_before, record.not_after, record.generation},
                 std::move(budget)) {}
 
-CertEntry::CertEntry(storage::IndexRow record, std::shared_ptr<ParseBudget> budget)
+CertEntry::CertEntry(storage::IndexRow record, std::shared_ptr<ParseBudget> budget, std::shared_ptr<PemBatch> batch)
     : id_(record.id),
       algorithm_(key_algorithm_from(record.key_type)),
       not_before_(record.not_before),
       not_after_(record.not_after),
-      budget_(std::move(budget)),
-      chain_pem_(std::move(record.chain_pem)),
-      key_pem_(std::move(record.key_pem)) {
+      budget_(std::move(budget)) {
     for (const auto& raw : record.names) {
         if (auto name = normalize_index_name(raw)) names_.push_back(std::move(*name));
     }
+    if (!batch) batch = std::make_shared<PemBatch>(record.chain_pem.size() + record.key_pem.size());
+    chain_pem_ = batch->append(record.chain_pem);
+    key_pem_ = batch->append(record.key_pem);
+    cleanse(record.key_pem);
+    source_ = std::move(batch);
 }
 
 CertEntry::~CertEntry() {
-    cleanse(key_pem_);
+    drop_source_locked();  // nobody else holds the entry any more
     if (material_ && budget_) --budget_->parsed;
+}
+
+// Called with mutex_ held (or from the destructor): wipes this entry's key
+// text, which stays in the batch until the batch's last entry lets it go.
+void CertEntry::drop_source_locked() const {
+    if (!key_pem_.empty()) OPENSSL_cleanse(key_pem_.data(), key_pem_.size());
+    key_pem_ = {};
+    chain_pem_ = {};
+    source_.reset();
 }
 
 // Called with mutex_ held, when material_ is null and the row is not broken.
 void CertEntry::parse_locked() const {
-    auto key = decode_private_key(key_pem_, family_of(algorithm_));
-    auto chain = decode_chain(chain_pem_, key.get());
+    auto key = decode_private_key(std::string_view(key_pem_.data(), key_pem_.size()), family_of(algorithm_));
+    auto chain = decode_chain(std::string_view(chain_pem_.data(), chain_pem_.size()), key.get());
     parsed_.store(true, std::memory_order_release);
     const bool ok = !chain.empty() && key && ossl::key_matches(chain.front().get(), key.get());
-    if (!ok || !keeps_source()) {
-        cleanse(key_pem_);
-        chain_pem_.clear();
-        chain_pem_.shrink_to_fit();
-    }
+    if (!ok || !keeps_source()) drop_source_locked();
     if (!ok) {
         ERR_clear_error();
         broken_ = true;

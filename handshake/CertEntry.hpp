@@ -1,16 +1,19 @@
 // One active certificate of the store as the handshake path sees it. The
 // metadata needed to choose (names, key type, validity) is kept from the store
 // row; the X.509 chain and private key are parsed from PEM only on first use,
-// so that opening a store with 100k certificates stays fast. Once parsed the
-// PEM text is dropped (the key's is cleansed) unless the agent has a parse
-// budget (ParseBudget), which may evict the parsed material again; the PEM is
-// kept then to parse it anew. Intermediates are interned across entries
-// (ChainCertCache). The material is immutable once parsed; the entry is shared
-// by every snapshot that still indexes it.
+// so that opening a store with 100k certificates stays fast. The PEM text sits
+// in a PemBatch shared with the other rows of the same load; once parsed the
+// entry cleanses its key text and lets the batch go, unless the agent has a
+// parse budget (ParseBudget), which may evict the parsed material again; the
+// PEM is kept then to parse it anew. The leaf shares the private key's EVP_PKEY
+// (LeafDecoder); intermediates are interned across entries (ChainCertCache).
+// The material is immutable once parsed; the entry is shared by every snapshot
+// that still indexes it.
 #pragma once
 
 #include "handshake/ChainCertCache.hpp"
 #include "handshake/ParseBudget.hpp"
+#include "handshake/PemBatch.hpp"
 #include "storage/OpenSsl.hpp"
 #include "storage/StoreTypes.hpp"
 
@@ -18,6 +21,7 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -28,11 +32,13 @@ KeyAlgorithm key_algorithm_from(const std::string& key_type);
 
 class CertEntry {
 public:
-    // Takes the row's PEM text over (pass an rvalue to avoid copying it).
-    // `budget` (optional) counts this entry while parsed; with a limit, the
-    // entry keeps its PEM so that evict() can drop the parsed material.
+    // Copies the row's PEM text into `batch` (which must have room for it; null:
+    // a batch of the entry's own) and cleanses the row's key text. `budget`
+    // (optional) counts this entry while parsed; with a limit, the entry keeps
+    // its PEM so that evict() can drop the parsed material.
     explicit CertEntry(storage::CertificateRecord record, std::shared_ptr<ParseBudget> budget = nullptr);
-    explicit CertEntry(storage::IndexRow record, std::shared_ptr<ParseBudget> budget = nullptr);
+    explicit CertEntry(storage::IndexRow record, std::shared_ptr<ParseBudget> budget = nullptr,
+                       std::shared_ptr<PemBatch> batch = nullptr);
     ~CertEntry();
     CertEntry(const CertEntry&) = delete;
     CertEntry& operator=(const CertEntry&) = delete;
@@ -71,6 +77,7 @@ public:
 
 private:
     void parse_locked() const;
+    void drop_source_locked() const;
     bool keeps_source() const { return budget_ && budget_->limit > 0; }
 
     std::int64_t id_;
@@ -80,8 +87,9 @@ private:
     storage::UnixTime not_after_;
     std::shared_ptr<ParseBudget> budget_;
     mutable std::mutex mutex_;  // guards the PEM, material_ and broken_
-    mutable std::string chain_pem_;
-    mutable std::string key_pem_;  // secret; cleansed once parsed (unless kept for a budget)
+    mutable std::shared_ptr<PemBatch> source_;  // holds the two spans below until they are dropped
+    mutable std::span<char> chain_pem_;
+    mutable std::span<char> key_pem_;  // secret; cleansed once parsed (unless kept for a budget)
     mutable std::shared_ptr<const Material> material_;
     mutable bool broken_ = false;  // parsed once and failed: never tried again
     mutable std::atomic<bool> parsed_{false};

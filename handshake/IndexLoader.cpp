@@ -31,6 +31,8 @@ std::shared_ptr<const Snapshot> IndexLoader::load() {
     for (auto& row : rows) latest[row.id] = &row;
 
     std::vector<std::shared_ptr<const CertEntry>> removed, added;
+    std::vector<storage::IndexRow*> new_rows;
+    std::size_t pem_bytes = 0;
     for (const auto& [id, row] : latest) {
         auto it = active_.find(id);
         bool active = row->status == storage::CertificateStatus::Active;
@@ -41,11 +43,19 @@ std::shared_ptr<const Snapshot> IndexLoader::load() {
             removed.push_back(it->second);
             active_.erase(it);
         } else if (active) {
-            auto entry = std::make_shared<const CertEntry>(std::move(*row), budget_);  // takes the PEM over
-            added.push_back(entry);
-            active_.emplace(id, std::move(entry));
+            new_rows.push_back(row);
+            pem_bytes += row->chain_pem.size() + row->key_pem.size();
         }
     }
+    // The new rows' PEM text goes into one block that they share (PemBatch).
+    auto batch = std::make_shared<PemBatch>(pem_bytes);
+    added.reserve(new_rows.size());
+    for (storage::IndexRow* row : new_rows) {
+        auto entry = std::make_shared<const CertEntry>(std::move(*row), budget_, batch);
+        added.push_back(entry);
+        active_.emplace(entry->id(), std::move(entry));
+    }
+    batch.reset();  // the entries hold it now
 
     // Rows not taken over still hold private keys: wipe them before they are freed.
     for (auto& row : rows)
