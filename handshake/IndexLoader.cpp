@@ -1,5 +1,7 @@
 #include "handshake/IndexLoader.hpp"
 
+#include "handshake/HeapTrim.hpp"
+
 #include <openssl/crypto.h>
 
 #include <stdexcept>
@@ -12,6 +14,9 @@ IndexLoader::IndexLoader(std::unique_ptr<storage::Store> store, std::shared_ptr<
 }
 
 std::shared_ptr<const Snapshot> IndexLoader::load() {
+    // What the previous loads freed (their rows, parsed certificates' PEM) goes
+    // back to the kernel here, in the watcher's thread.
+    trim_heap_if_due();
     // Read the generation FIRST: everything committed up to it is then part of
     // the reads below. Rows committed meanwhile may be read too; the next load
     // reads them again, and applying a row twice changes nothing.
@@ -58,8 +63,12 @@ std::shared_ptr<const Snapshot> IndexLoader::load() {
     batch.reset();  // the entries hold it now
 
     // Rows not taken over still hold private keys: wipe them before they are freed.
-    for (auto& row : rows)
+    std::size_t row_bytes = rows.size() * sizeof(storage::IndexRow) + pem_bytes;  // the new entries' copies too
+    for (auto& row : rows) {
+        row_bytes += row.key_pem.capacity() + row.chain_pem.capacity();
         if (!row.key_pem.empty()) OPENSSL_cleanse(row.key_pem.data(), row.key_pem.size());
+    }
+    note_large_free(row_bytes);  // freed on return
 
     auto snapshot = std::make_shared<Snapshot>();
     snapshot->generation = generation;

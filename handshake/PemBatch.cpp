@@ -1,5 +1,7 @@
 #include "handshake/PemBatch.hpp"
 
+#include "handshake/HeapTrim.hpp"
+
 #include <openssl/crypto.h>
 
 #include <cstring>
@@ -12,6 +14,7 @@ PemBatch::PemBatch(std::size_t capacity)
 
 PemBatch::~PemBatch() {
     if (data_) OPENSSL_cleanse(data_.get(), size_);
+    note_large_free(capacity_);
 }
 
 std::span<char> PemBatch::append(std::string_view text) {
