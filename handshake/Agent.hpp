@@ -45,11 +45,12 @@ struct AgentOptions {
     // fast either way; handshakes never wait for this. Needs `watch`.
     bool preparse = true;
     // At most this many certificates kept parsed (0: no limit). A parsed P-256
-    // certificate costs ~7 KB (X509 + private key + index); with a limit, the
-    // watcher evicts the parsed material of certificates not used since its
-    // previous sweep (CLOCK) while over the limit, and every certificate keeps
-    // its PEM (~0.8 KB) to be parsed again: a handshake on an evicted
-    // certificate pays one parse (~140 us of CPU for P-256). Needs `watch`.
+    // certificate costs ~5 KB (X509 sharing the private key's EVP_PKEY ~2.3 KB,
+    // private key ~2.3 KB, index ~0.6 KB); with a limit, the watcher evicts the
+    // parsed material of certificates not used since its previous sweep (CLOCK)
+    // while over the limit, and every certificate keeps its PEM (~0.8 KB) to be
+    // parsed again: a handshake on an evicted certificate pays one parse
+    // (~120-140 us of CPU for P-256). Needs `watch`.
     std::size_t max_parsed_certificates = 0;
     // ALPN protocols (server preference order) negotiated on ordinary (non
     // challenge) handshakes, e.g. {"h2", "http/1.1"}. Empty: no ALPN is selected.
