@@ -9,14 +9,10 @@
 #include <openssl/err.h>
 #include <openssl/x509.h>
 
+#include <utility>
+
 namespace certa::handshake {
 namespace {
-
-void cleanse(std::string& secret) {
-    if (!secret.empty()) OPENSSL_cleanse(secret.data(), secret.size());
-    secret.clear();
-    secret.shrink_to_fit();
-}
 
 // The PEM chain's certificates: base64 + d2i_X509 per block (PemDer), or
 // OpenSSL's PEM reader when a block does not decode that way. The leaf is
@@ -70,7 +66,13 @@ CertEntry::CertEntry(storage::CertificateRecord record, std::shared_ptr<ParseBud
                                   record.not_before, record.not_after, record.generation},
                 std::move(budget)) {}
 
-CertEntry::CertEntry(storage::IndexRow record, std::shared_ptr<ParseBudget> budget, std::shared_ptr<PemBatch> batch)
+CertEntry::CertEntry(storage::IndexRow&& record, std::shared_ptr<ParseBudget> budget, std::shared_ptr<PemBatch> batch)
+    : CertEntry(std::as_const(record), std::move(budget), std::move(batch)) {
+    if (!record.key_pem.empty()) OPENSSL_cleanse(record.key_pem.data(), record.key_pem.size());
+}
+
+CertEntry::CertEntry(const storage::IndexRow& record, std::shared_ptr<ParseBudget> budget,
+                     std::shared_ptr<PemBatch> batch)
     : id_(record.id),
       algorithm_(key_algorithm_from(record.key_type)),
       not_before_(record.not_before),
@@ -82,7 +84,6 @@ CertEntry::CertEntry(storage::IndexRow record, std::shared_ptr<ParseBudget> budg
     if (!batch) batch = std::make_shared<PemBatch>(record.chain_pem.size() + record.key_pem.size());
     chain_pem_ = batch->append(record.chain_pem);
     key_pem_ = batch->append(record.key_pem);
-    cleanse(record.key_pem);
     source_ = std::move(batch);
 }
 

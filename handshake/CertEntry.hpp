@@ -36,8 +36,13 @@ public:
     // a batch of the entry's own) and cleanses the row's key text. `budget`
     // (optional) counts this entry while parsed; with a limit, the entry keeps
     // its PEM so that evict() can drop the parsed material.
+    // (The row keeps its strings: an index load frees all its rows at once,
+    // which is much cheaper than freeing them one entry at a time.)
     explicit CertEntry(storage::CertificateRecord record, std::shared_ptr<ParseBudget> budget = nullptr);
-    explicit CertEntry(storage::IndexRow record, std::shared_ptr<ParseBudget> budget = nullptr,
+    explicit CertEntry(storage::IndexRow&& record, std::shared_ptr<ParseBudget> budget = nullptr,
+                       std::shared_ptr<PemBatch> batch = nullptr);
+    // The same for a row the caller keeps (its key text is not cleansed).
+    explicit CertEntry(const storage::IndexRow& record, std::shared_ptr<ParseBudget> budget = nullptr,
                        std::shared_ptr<PemBatch> batch = nullptr);
     ~CertEntry();
     CertEntry(const CertEntry&) = delete;
