@@ -24,6 +24,7 @@
 // dominate the fill). With --cache-dir, filled stores are kept as
 // DIR/bench-N-kK.db and reused.
 #include "BenchStore.hpp"
+#include "RssProbe.hpp"
 #include "handshake/Agent.hpp"
 #include "storage/Store.hpp"
 #include "tests/handshake/TlsTestPeer.hpp"
@@ -42,7 +43,6 @@
 #include <sstream>
 #include <string>
 #include <thread>
-#include <sys/wait.h>
 #include <unistd.h>
 #include <vector>
 
@@ -54,13 +54,6 @@ namespace {
 
 double ms_since(Clock::time_point t) {
     return std::chrono::duration<double, std::milli>(Clock::now() - t).count();
-}
-
-long rss_kib() {
-    std::ifstream statm("/proc/self/statm");
-    long pages = 0, resident = 0;
-    statm >> pages >> resident;
-    return resident * (sysconf(_SC_PAGESIZE) / 1024);
 }
 
 // Bytes the allocator has handed out and not got back (more precise than RSS,
@@ -203,50 +196,11 @@ std::vector<std::size_t> parse_list(const std::string& text) {
     return out;
 }
 
-// RSS as a server process would see it: this binary run again with
-// --rss-probe opens one agent on the store, waits until every certificate is
-// parsed and prints its own RSS growth. (The benchmark process itself reuses
-// pages freed by its earlier phases, which would hide part of the growth.)
-int rss_probe(const std::string& path, std::size_t n, double der) {
-    {  // OpenSSL's one-time set-up (providers, decoders) is not per certificate
-        ossl::PKeyPtr key(EVP_EC_gen("P-256"));
-        auto warm = make_cert("warm.bench.test", key.get());
-        auto ctx = test::make_server_ctx();
-    }
-    const long rss0 = rss_kib();
-    const auto start = Clock::now();
-    auto agent = handshake::Agent::open(path);
-    const double open_ms = ms_since(start);
-    for (int i = 0; i < 600000 && agent->stats().preparse_backlog > 0; ++i)
-        std::this_thread::sleep_for(std::chrono::milliseconds(1));
-    std::this_thread::sleep_for(std::chrono::milliseconds(300));  // the watcher's next polls (heap trim)
-    const long grown = rss_kib() - rss0;
-    const double per = static_cast<double>(grown) * 1024.0 / static_cast<double>(std::max<std::size_t>(n, 1));
-    std::printf("fresh process: open to ready %.1f ms; RSS +%ld KiB for %zu certificates, all parsed -> %.0f B/cert,"
-                " %.0f B beyond DER\n",
-                open_ms, grown, agent->certificate_count(), per, per - der);
-    return agent->stats().parsed == agent->certificate_count() ? 0 : 1;
-}
-
-void run_rss_probe(const std::string& path, std::size_t n, double der) {
-    std::fflush(stdout);
-    const pid_t pid = fork();
-    if (pid == 0) {
-        const std::string count = std::to_string(n), der_text = std::to_string(der);
-        execl("/proc/self/exe", "handshake_load", "--rss-probe", path.c_str(), count.c_str(), der_text.c_str(),
-              static_cast<char*>(nullptr));
-        _exit(127);
-    }
-    int status = 0;
-    if (pid < 0 || waitpid(pid, &status, 0) != pid || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
-        std::printf("fresh process: probe failed\n");
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
     if (argc == 5 && std::string(argv[1]) == "--rss-probe")
-        return rss_probe(argv[2], std::stoul(argv[3]), std::stod(argv[4]));
+        return bench::rss_probe(argv[2], std::stoul(argv[3]), std::stod(argv[4]));
     std::vector<std::size_t> sizes = {1, 10000, 100000};
     int seconds = 3, threads = 2;
     std::size_t key_count = 1000, budget_percent = 0;
@@ -321,7 +275,7 @@ int main(int argc, char** argv) {
         std::printf("memory/cert: %.0f B heap at open (PEM kept), %.0f B heap all parsed; DER %.0f B -> beyond DER"
                     " %.0f B\n",
                     (heap1 - heap0) / dn, (heap2 - heap0) / dn, der, (heap2 - heap0) / dn - der);
-        run_rss_probe(path, n, der);
+        bench::run_rss_probe(path, n, der);
         const std::pair<const char*, Pair*> phases[] = {
             {"cold (no preparse)", &cold}, {"default, at open", &fresh}, {"default, steady", &steady}};
         for (const auto& [label, pair] : phases) {
@@ -369,7 +323,10 @@ int main(int argc, char** argv) {
             const auto t0 = Clock::now();
             auto id = put(*store, name_of(0), pool.key(0), pool.pem(0), active ? std::optional(active->id) : std::nullopt);
             const double put_ms = ms_since(t0);
-            const std::string want = store->get_certificate(id)->serial_hex;
+            // The leaf's serial as serial_of() prints it (the store's serial_hex
+            // keeps DER's leading 00 byte when the top bit is set).
+            const auto stored = ossl::parse_chain_pem(store->get_certificate(id)->chain_pem);
+            const std::string want = stored.empty() ? std::string() : test::serial_of(stored.front().get());
             auto client = test::make_client_ctx();
             double served_ms = -1;
             while (ms_since(t0) < 10000) {
@@ -383,7 +340,13 @@ int main(int argc, char** argv) {
                 std::this_thread::sleep_for(std::chrono::milliseconds(2));
             }
             std::printf("renewal: put %.1f ms, served after %.1f ms (from the put's start)\n", put_ms, served_ms);
-            if (served_ms < 0) rc = 1;
+            if (served_ms < 0) {
+                rc = 1;
+                const auto st = agent->stats();
+                std::printf("renewal NOT served: generation %lld, reloads %llu, reload errors %llu (%s)\n",
+                            static_cast<long long>(agent->generation()), static_cast<unsigned long long>(st.reloads),
+                            static_cast<unsigned long long>(st.reload_errors), agent->last_reload_error().c_str());
+            }
         }
         agent.reset();
         std::printf("load average at the end: %.2f\n", load_average());
