@@ -1,4 +1,6 @@
 #include "handshake/AgentImpl.hpp"
+
+#include "handshake/HeapTrim.hpp"
 #include "handshake/NameNormalizer.hpp"
 
 #include "storage/Store.hpp"
@@ -139,6 +141,9 @@ void AgentImpl::watch_loop() {
         }
         evict_over_budget();
         report_loaded();
+        // What loads freed (their rows, parsed certificates' PEM) goes back to
+        // the kernel here, off the handshake path and out of open().
+        trim_heap_if_due();
         lock.lock();
         stop_cv_.wait_for(lock, options_.poll_interval, [this] { return stopping_.load(); });
     }

@@ -14,9 +14,6 @@ IndexLoader::IndexLoader(std::unique_ptr<storage::Store> store, std::shared_ptr<
 }
 
 std::shared_ptr<const Snapshot> IndexLoader::load() {
-    // What the previous loads freed (their rows, parsed certificates' PEM) goes
-    // back to the kernel here, in the watcher's thread.
-    trim_heap_if_due();
     // Read the generation FIRST: everything committed up to it is then part of
     // the reads below. Rows committed meanwhile may be read too; the next load
     // reads them again, and applying a row twice changes nothing.
