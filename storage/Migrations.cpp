@@ -184,9 +184,13 @@ int read_schema_version(SqliteConnection& connection) {
 }
 
 int inspect_schema(SqliteConnection& connection) {
+    // One snapshot: read one by one, the three could straddle another
+    // process's migration commit (version 0, then tables) and look foreign.
+    SqliteTransaction snapshot(connection, SqliteTransaction::Mode::Deferred);
     std::int64_t version = read_schema_version(connection);
     std::int64_t application_id = pragma_int(connection, "PRAGMA application_id");
     std::int64_t objects = pragma_int(connection, "SELECT count(*) FROM sqlite_schema");
+    snapshot.commit();
     if (application_id == kCertaApplicationId) {
         if (version > kLatestSchemaVersion) throw newer_schema(connection.path(), version);
         return static_cast<int>(version);

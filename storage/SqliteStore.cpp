@@ -3,6 +3,9 @@
 #include "storage/Migrations.hpp"
 #include "storage/StoreFile.hpp"
 
+#include <chrono>
+#include <thread>
+
 namespace certa::storage {
 
 template class LockedStore<SqliteBackend>;
@@ -17,10 +20,36 @@ const std::string& prepared_path(const std::string& path, const OpenOptions& opt
     return path;
 }
 
+// Some lock conflicts reach us as SQLITE_BUSY without SQLite's busy handler
+// ever waiting: several processes switching a brand-new file to WAL, or one
+// reading the header while another migrates it (SQLite's deadlock avoidance
+// when a shared lock must become a write lock). Setting the store up is
+// idempotent, so it is retried within the same busy timeout.
+template <typename Step>
+void retry_while_locked(int busy_timeout_ms, Step step) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(busy_timeout_ms);
+    for (auto pause = std::chrono::milliseconds(2);; pause = std::min(pause * 2, std::chrono::milliseconds(50))) {
+        try {
+            step();
+            return;
+        } catch (const StoreError& e) {
+            if (e.kind() != Kind::Locked || std::chrono::steady_clock::now() + pause >= deadline) throw;
+        }
+        std::this_thread::sleep_for(pause);
+    }
+}
+
 }  // namespace
 
 SqliteStore::SqliteStore(const std::string& path, const OpenOptions& options)
     : LockedStore(prepared_path(path, options), options.read_only, options.busy_timeout_ms) {
+    retry_while_locked(options.busy_timeout_ms, [&] { set_up(path, options); });
+    data_version_.emplace(connection_, "PRAGMA data_version");
+}
+
+// Checks the schema, switches to WAL and migrates: safe to run again after a
+// lock conflict (each step re-reads what it depends on).
+void SqliteStore::set_up(const std::string& path, const OpenOptions& options) {
     // Nothing below writes until inspect_schema accepted the file.
     int version = inspect_schema(connection_);
     // An existing store is scanned before a migration rewrites it; a current
@@ -44,7 +73,6 @@ SqliteStore::SqliteStore(const std::string& path, const OpenOptions& options)
     connection_.exec("PRAGMA foreign_keys = ON");
     // Skipped when current, so opening never waits for another writer's lock.
     if (!options.read_only && version < kLatestSchemaVersion) migrate_schema(connection_);
-    data_version_.emplace(connection_, "PRAGMA data_version");
 }
 
 std::int64_t SqliteStore::next_generation() {

@@ -49,6 +49,7 @@ public:
     std::int64_t current_generation() override;
 
 private:
+    void set_up(const std::string& path, const OpenOptions& options);
     std::int64_t next_generation() override;
     std::int64_t read_generation();
 
