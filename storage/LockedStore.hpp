@@ -206,11 +206,7 @@ protected:
     // Inside a write: bumps the store generation and returns the new value.
     virtual std::int64_t next_generation() = 0;
 
-    static UnixTime now() {
-        return std::chrono::duration_cast<std::chrono::seconds>(
-                   std::chrono::system_clock::now().time_since_epoch())
-            .count();
-    }
+    static UnixTime now() { return unix_now(); }
 
     // Runs `body` under the mutex, outside any explicit transaction.
     template <typename Body>

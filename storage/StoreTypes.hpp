@@ -1,14 +1,14 @@
 // Plain rows exchanged through the Store interface. All times are Unix seconds.
 #pragma once
 
+#include "storage/Clock.hpp"
+
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
 
 namespace certa::storage {
-
-using UnixTime = std::int64_t;
 
 struct OpenOptions {
     bool create = true;            // create the file (0600) when missing
