@@ -2,6 +2,7 @@
 
 #include "acme/Json.hpp"
 #include "acme/Jws.hpp"
+#include "storage/Clock.hpp"
 
 #include <ctime>
 
@@ -109,7 +110,7 @@ storage::Account AccountService::register_account(const RegisterOptions& options
     row.key_pem = key.to_pem();
     row.contact = join(normalized(options.contact));
     row.status = kNew;
-    row.created = static_cast<storage::UnixTime>(std::time(nullptr));
+    row.created = storage::unix_now();
     // Stored BEFORE the CA sees the key: a crash now leaves a resumable row, never a lost key.
     row.id = store_.insert_account(row);
     return complete_registration(store_, client_, row, options);
@@ -151,7 +152,7 @@ storage::Account AccountService::rollover(const storage::Account& account, KeyAl
     fresh.key_type = new_key->alg_name();
     fresh.key_pem = new_key->to_pem();
     fresh.status = kRollover;
-    fresh.created = static_cast<storage::UnixTime>(std::time(nullptr));
+    fresh.created = storage::unix_now();
     fresh.id = store_.insert_account(fresh);
 
     // RFC 8555 §7.3.5: inner JWS by the new key, outer JWS by the old key (kid).

@@ -1,5 +1,7 @@
 #include "acme/HookProcess.hpp"
 
+#include "storage/UniqueFd.hpp"
+
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
@@ -15,16 +17,6 @@ extern char** environ;
 
 namespace certa::acme {
 namespace {
-
-// A pipe end closed on scope exit.
-struct Fd {
-    int fd = -1;
-    ~Fd() { reset(); }
-    void reset() {
-        if (fd >= 0) ::close(fd);
-        fd = -1;
-    }
-};
 
 // Everything the child needs, built before fork: after fork in a threaded
 // process only async-signal-safe calls are allowed.
@@ -83,9 +75,9 @@ HookResult run_hook(const std::vector<std::string>& argv, const HookOptions& opt
 
     int out_pipe[2], status_pipe[2];
     if (::pipe2(out_pipe, O_CLOEXEC) != 0) throw std::runtime_error(std::string("hook: pipe: ") + std::strerror(errno));
-    Fd out_r{out_pipe[0]}, out_w{out_pipe[1]};
+    UniqueFd out_r{out_pipe[0]}, out_w{out_pipe[1]};
     if (::pipe2(status_pipe, O_CLOEXEC) != 0) throw std::runtime_error(std::string("hook: pipe: ") + std::strerror(errno));
-    Fd st_r{status_pipe[0]}, st_w{status_pipe[1]};
+    UniqueFd st_r{status_pipe[0]}, st_w{status_pipe[1]};
 
     pid_t pid = ::fork();
     if (pid < 0) throw std::runtime_error(std::string("hook: fork: ") + std::strerror(errno));
@@ -106,7 +98,7 @@ HookResult run_hook(const std::vector<std::string>& argv, const HookOptions& opt
     st_w.reset();
 
     int exec_errno = 0;
-    if (::read(st_r.fd, &exec_errno, sizeof exec_errno) == static_cast<ssize_t>(sizeof exec_errno)) {
+    if (::read(st_r.get(), &exec_errno, sizeof exec_errno) == static_cast<ssize_t>(sizeof exec_errno)) {
         ::waitpid(pid, nullptr, 0);
         throw std::runtime_error("hook: cannot run '" + argv[0] + "': " + std::strerror(exec_errno));
     }
@@ -115,7 +107,7 @@ HookResult run_hook(const std::vector<std::string>& argv, const HookOptions& opt
     const auto deadline = Clock::now() + options.timeout;
     char buf[4096];
     while (true) {
-        pollfd p{out_r.fd, POLLIN, 0};
+        pollfd p{out_r.get(), POLLIN, 0};
         int left = remaining_ms(deadline);
         int rc = ::poll(&p, 1, left);
         if (rc < 0 && errno == EINTR) continue;
@@ -123,7 +115,7 @@ HookResult run_hook(const std::vector<std::string>& argv, const HookOptions& opt
             result.timed_out = true;
             break;
         }
-        ssize_t n = ::read(out_r.fd, buf, sizeof buf);
+        ssize_t n = ::read(out_r.get(), buf, sizeof buf);
         if (n < 0 && errno == EINTR) continue;
         if (n <= 0) break;  // EOF: every writer (the hook and its children) closed
         size_t room = options.max_output - std::min(options.max_output, result.output.size());

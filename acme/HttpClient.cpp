@@ -1,5 +1,7 @@
 #include "acme/HttpClient.hpp"
 
+#include "storage/Clock.hpp"
+
 #include <curl/curl.h>
 
 #include <algorithm>
@@ -136,7 +138,7 @@ std::optional<std::chrono::seconds> HttpResponse::retry_after() const {
     // HTTP-date (IMF-fixdate), e.g. "Sun, 06 Nov 1994 08:49:37 GMT"
     time_t when = curl_getdate(v->c_str(), nullptr);
     if (when < 0) return std::nullopt;
-    auto delta = static_cast<long long>(when) - static_cast<long long>(std::time(nullptr));
+    auto delta = static_cast<long long>(when) - static_cast<long long>(storage::unix_now());
     return std::chrono::seconds(std::max<long long>(0, delta));
 }
 

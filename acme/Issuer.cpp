@@ -69,6 +69,25 @@ storage::CertificateRecord Issuer::issue(const std::vector<Identifier>& identifi
     }
 }
 
+storage::CertificateRecord Issuer::reissue(const std::vector<Identifier>& identifiers, const IssueSettings& settings,
+                                           const storage::CertificateRecord& current, const storage::LeaseFence& fence) {
+    IssueExtras extras;
+    extras.replaces = current.id;
+    extras.fence = fence;
+    extras.event_kind = "renewed";
+    if (client_.directory().renewal_info && ensure_account().id == current.account_id &&
+        client_.directory_url() == current.server)
+        extras.replaces_cert_id = current.ari_cert_id;
+    try {
+        return issue(identifiers, settings, extras);
+    } catch (const AcmeError& e) {
+        if (extras.replaces_cert_id.empty() || !e.problem().is("alreadyReplaced")) throw;
+        spdlog::warn("{}: {}; ordering without 'replaces'", join_names(identifiers), e.what());
+        extras.replaces_cert_id.clear();
+        return issue(identifiers, settings, extras);
+    }
+}
+
 std::vector<EachOutcome> Issuer::issue_each(const std::vector<Identifier>& identifiers, const IssueSettings& settings,
                                             int parallel) {
     std::vector<EachOutcome> outcomes(identifiers.size());

@@ -44,6 +44,13 @@ public:
     // HttpError, StoreError, ...); nothing is stored then.
     storage::CertificateRecord issue(const std::vector<Identifier>& identifiers, const IssueSettings& settings,
                                      const IssueExtras& extras = {});
+    // A certificate that replaces `current` (certa renew, on-demand renewals):
+    // stored with `replaces` in the same transaction, fenced by `fence`, event
+    // "renewed". RFC 9773 §5: newOrder names current's ARI certID only when
+    // the CA offers renewalInfo and the same CA and account issued it; a CA
+    // that refuses the replacement (alreadyReplaced) is asked once without it.
+    storage::CertificateRecord reissue(const std::vector<Identifier>& identifiers, const IssueSettings& settings,
+                                       const storage::CertificateRecord& current, const storage::LeaseFence& fence);
     // One certificate per identifier, `parallel` at a time. Never throws for a
     // single name's failure: see EachOutcome::error. Outcomes keep input order.
     std::vector<EachOutcome> issue_each(const std::vector<Identifier>& identifiers, const IssueSettings& settings,

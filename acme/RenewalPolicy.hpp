@@ -1,7 +1,7 @@
-// When a certificate is due for renewal, without the network: the fallback
-// schedule (a fraction of the lifetime, with a stable per-certificate jitter),
-// `--days N`, the random pick inside an RFC 9773 suggested window, how long an
-// ARI answer stays fresh, and the exponential back-off after failures.
+// When a certificate is due for renewal, without the network: `--days N`,
+// the random pick inside an RFC 9773 suggested window, how long an ARI answer
+// stays fresh, and the exponential back-off after failures. The lifetime rule
+// itself (the fallback schedule) lives in storage/RenewalWindow.hpp.
 #pragma once
 
 #include "storage/StoreTypes.hpp"
@@ -13,11 +13,6 @@
 namespace certa::acme {
 
 using storage::UnixTime;
-
-// Without ARI: renew when less than 1/3 of the lifetime remains (1/2 for
-// lifetimes of at most 10 days), earlier by a jitter derived from the serial
-// (at most 5% of the lifetime) so certificates issued together spread out.
-UnixTime fallback_renew_at(const storage::CertificateRecord& cert);
 
 // `--days N`: due once fewer than N days remain.
 bool due_within_days(const storage::CertificateRecord& cert, int days, UnixTime now);

@@ -1,5 +1,7 @@
 #include "acme/RenewalSchedule.hpp"
 
+#include "storage/RenewalWindow.hpp"
+
 #include "acme/AriClient.hpp"
 #include "acme/RenewalPolicy.hpp"
 
@@ -29,7 +31,7 @@ void refresh(const storage::CertificateRecord& cert, storage::RenewalState& stat
         AcmeClient& acme = client();
         if (!acme.directory().renewal_info || cert.ari_cert_id.empty()) {
             state.ari_window_start = state.ari_window_end = 0;
-            state.renew_at = fallback_renew_at(cert);
+            state.renew_at = storage::fallback_renew_at(cert);
             state.ari_next_check = now + ari_poll_interval(std::nullopt).count();
             return;
         }
@@ -45,7 +47,7 @@ void refresh(const storage::CertificateRecord& cert, storage::RenewalState& stat
     } catch (const std::exception& e) {
         spdlog::warn("certificate {}: cannot get renewal information: {}", cert.id, e.what());
         state.ari_next_check = now + kAriErrorRetry;
-        if (state.renew_at == 0) state.renew_at = fallback_renew_at(cert);
+        if (state.renew_at == 0) state.renew_at = storage::fallback_renew_at(cert);
     }
 }
 
@@ -61,7 +63,7 @@ DueCheck check_due(storage::Store& store, const storage::CertificateRecord& cert
     }
     storage::RenewalState state = state_of(cert);
     if (now >= state.ari_next_check) refresh(cert, state, now, client);
-    if (state.renew_at == 0) state.renew_at = fallback_renew_at(cert);
+    if (state.renew_at == 0) state.renew_at = storage::fallback_renew_at(cert);
     const UnixTime when = std::min(state.renew_at, cert.not_after);
     const bool due = now >= when;
     if (!same(state, state_of(cert))) {

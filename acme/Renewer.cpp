@@ -1,7 +1,6 @@
 #include "acme/Renewer.hpp"
 
 #include "acme/ChallengeSetup.hpp"
-#include "acme/DeployHook.hpp"
 #include "acme/Identifier.hpp"
 #include "acme/IssueSettings.hpp"
 #include "acme/Issuer.hpp"
@@ -26,9 +25,6 @@ using storage::UnixTime;
 
 namespace {
 
-UnixTime now_s() {
-    return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
 
 std::string one_line(std::string text) {
     std::replace(text.begin(), text.end(), '\n', ' ');
@@ -96,8 +92,9 @@ struct Renewer::Shared {
     }
 };
 
-Renewer::Renewer(storage::Store& store, RenewOptions options, ExportWriter export_writer)
-    : store_(store), options_(std::move(options)), export_writer_(std::move(export_writer)),
+Renewer::Renewer(storage::Store& store, RenewOptions options)
+    : store_(store), options_(std::move(options)),
+      deployer_(store, DeployOptions{options_.owner, options_.lease_ttl_s, options_.deploy_hook, options_.hook_timeout}),
       shared_(std::make_unique<Shared>()) {}
 
 Renewer::~Renewer() = default;
@@ -157,7 +154,7 @@ RenewOutcome Renewer::process(const CertificateRecord& cert, Worker& worker) {
     out.name = primary_name(cert);
     out.certificate_id = cert.id;
     try {
-        const UnixTime now = now_s();
+        const UnixTime now = options_.clock->now();
         // Back-off after failures (RenewalState.next_attempt); --force ignores it.
         if (!options_.force && cert.next_attempt > now) {
             out.when = cert.next_attempt;
@@ -209,7 +206,7 @@ RenewOutcome Renewer::renew_leased(const CertificateRecord& cert, const storage:
         IssueSettings settings = IssueSettings::from_json(cert.settings_json);
         if (!options_.deploy_hook.empty()) settings.deploy_hook = options_.deploy_hook;
         if (options_.agree_tos) settings.agree_tos = true;
-        // Stored with the new row, cleared by finish_deploy: a crash in between is redone by the next run.
+        // Stored with the new row, cleared by Deployer::finish: a crash in between is redone by the next run.
         settings.deploy_pending = !settings.export_dirs.empty() || !settings.deploy_hook.empty();
         if (std::string problem = validate(settings); !problem.empty()) throw std::runtime_error(problem);
         const auto identifiers = parse_identifiers(cert.names);
@@ -222,32 +219,15 @@ RenewOutcome Renewer::renew_leased(const CertificateRecord& cert, const storage:
         // RFC 8555 §7.3: a lost account is registered anew; agree only if the user did.
         account.agree_tos = settings.agree_tos;
         Issuer issuer(store_, client, *solver, account);
-        const storage::Account& used = issuer.ensure_account();
 
-        IssueExtras extras;
-        extras.replaces = cert.id;
-        extras.fence = fence;
-        extras.event_kind = "renewed";
-        // RFC 9773 §5: "replaces" only to the same CA and account that issued it.
-        if (client.directory().renewal_info && used.id == cert.account_id && client.directory_url() == cert.server)
-            extras.replaces_cert_id = cert.ari_cert_id;
-        CertificateRecord renewed;
-        try {
-            renewed = issuer.issue(identifiers, settings, extras);
-        } catch (const AcmeError& e) {
-            // RFC 9773 §5: the CA refuses a second replacement; order without it.
-            if (extras.replaces_cert_id.empty() || !e.problem().is("alreadyReplaced")) throw;
-            spdlog::warn("{}: {}; ordering without 'replaces'", out.name, e.what());
-            extras.replaces_cert_id.clear();
-            renewed = issuer.issue(identifiers, settings, extras);
-        }
+        const CertificateRecord renewed = issuer.reissue(identifiers, settings, cert, fence);
         out.status = RenewStatus::Renewed;
         out.new_id = renewed.id;
         out.when = renewed.not_after;
         // nullopt: another run took the new row's lease first and deploys it.
         if (settings.deploy_pending) {
             try {
-                out.deploy_error = finish_deploy(renewed.id).value_or("");
+                out.deploy_error = deployer_.finish(renewed.id).value_or("");
             } catch (const std::exception& e) {
                 out.deploy_error = "deploy failed: " + one_line(e.what());  // the renewal itself stands
             }
@@ -267,7 +247,7 @@ RenewOutcome Renewer::finish_pending_deploy(const CertificateRecord& cert) {
     RenewOutcome out;
     out.name = primary_name(cert);
     out.certificate_id = cert.id;
-    const auto error = finish_deploy(cert.id);
+    const auto error = deployer_.finish(cert.id);
     if (!error) {
         out.status = RenewStatus::Skipped;
         out.error = "deployed by another run";
@@ -280,68 +260,17 @@ RenewOutcome Renewer::finish_pending_deploy(const CertificateRecord& cert) {
     return out;
 }
 
-// Under the lease "cert:<id>" (so overlapping runs deploy a row once): re-reads
-// the row, runs its export + hook if still pending, then clears deploy_pending
-// (also after a failed hook: failures are reported, not retried). nullopt when
-// the lease is held elsewhere or nothing is pending; else the deploy error.
-std::optional<std::string> Renewer::finish_deploy(std::int64_t certificate_id) {
-    const std::string lease = "cert:" + std::to_string(certificate_id);
-    const storage::LeaseGrant grant = store_.acquire_lease(lease, options_.owner, options_.lease_ttl_s);
-    if (!grant.acquired) return std::nullopt;
-    LeaseKeeper keeper(store_, lease, grant.token, options_.lease_ttl_s);
-    const auto row = store_.get_certificate(certificate_id);
-    if (!row || row->status != storage::CertificateStatus::Active) return std::nullopt;
-    IssueSettings settings = IssueSettings::from_json(row->settings_json);
-    if (!settings.deploy_pending) return std::nullopt;
-    if (!options_.deploy_hook.empty()) settings.deploy_hook = options_.deploy_hook;
-    std::string error = deploy(*row, settings.export_dirs, settings.deploy_hook);
-    settings.deploy_pending = false;
-    store_.update_settings(certificate_id, settings.to_json());
-    return error;
-}
-
 void Renewer::record_failure(const CertificateRecord& cert, const std::string& error) {
     storage::RenewalState state{cert.ari_window_start, cert.ari_window_end, cert.ari_next_check, cert.renew_at,
                                 cert.next_attempt, cert.failures, cert.last_error};
     state.failures = cert.failures + 1;
-    state.next_attempt = now_s() + backoff_delay(state.failures).count();
+    state.next_attempt = options_.clock->now() + backoff_delay(state.failures).count();
     state.last_error = error;
     try {
         store_.update_renewal_state(cert.id, state);
     } catch (const std::exception& e) {
         spdlog::warn("certificate {}: cannot record the failure: {}", cert.id, e.what());
     }
-}
-
-// Export directories first (the hook may read them), then the deploy hook.
-std::string Renewer::deploy(const CertificateRecord& renewed, const std::vector<std::string>& export_dirs,
-                            const std::string& hook) {
-    std::string error;
-    for (const auto& dir : export_dirs) {
-        try {
-            export_writer_(renewed, dir);
-            store_.add_event("exported", renewed.id, "to " + dir);
-        } catch (const std::exception& e) {
-            error = "export to " + dir + " failed: " + one_line(e.what());
-        }
-    }
-    if (error.empty() && !hook.empty()) {
-        DeployContext context{renewed, store_.location(), export_dirs};
-        try {
-            if (std::string failed = run_deploy_hook(hook, context, options_.hook_timeout); !failed.empty())
-                error = "deploy hook failed: " + one_line(failed);
-        } catch (const std::exception& e) {
-            error = "deploy hook failed: " + one_line(e.what());
-        }
-        if (error.empty()) store_.add_event("deployed", renewed.id, "deploy hook succeeded");
-    }
-    if (!error.empty()) {
-        store_.add_event("deploy-failed", renewed.id, error);
-        storage::RenewalState state;
-        state.last_error = error;
-        store_.update_renewal_state(renewed.id, state);
-    }
-    return error;
 }
 
 }  // namespace certa::acme

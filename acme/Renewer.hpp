@@ -9,10 +9,11 @@
 // and never stop the other renewals.
 #pragma once
 
+#include "acme/Deployer.hpp"
+#include "storage/Clock.hpp"
 #include "storage/Store.hpp"
 
 #include <chrono>
-#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -30,6 +31,7 @@ struct RenewOptions {
     std::string owner;                     // lease owner, "host:pid"
     int lease_ttl_s = 120;                 // renewed every ttl/3 while working
     std::chrono::milliseconds hook_timeout{300000};
+    const storage::Clock* clock = &storage::Clock::system();  // schedule and back-off
 };
 
 // Deployed: renewed by an earlier run that stopped before its export dirs and
@@ -48,13 +50,9 @@ struct RenewOutcome {
     bool store_unusable = false;           // Failed because the store cannot take writes (locked, I/O, disk full)
 };
 
-// Writes the certificate's PEM files into `dir` (the CLI's `certa export`).
-// Throws on failure.
-using ExportWriter = std::function<void(const storage::CertificateRecord&, const std::string& dir)>;
-
 class Renewer {
 public:
-    Renewer(storage::Store& store, RenewOptions options, ExportWriter export_writer);
+    Renewer(storage::Store& store, RenewOptions options);
     ~Renewer();
     Renewer(const Renewer&) = delete;
     Renewer& operator=(const Renewer&) = delete;
@@ -69,15 +67,12 @@ private:
     RenewOutcome process(const storage::CertificateRecord& cert, Worker& worker);
     RenewOutcome renew_leased(const storage::CertificateRecord& cert, const storage::LeaseFence& fence, Worker& worker);
     RenewOutcome finish_pending_deploy(const storage::CertificateRecord& cert);
-    std::optional<std::string> finish_deploy(std::int64_t certificate_id);
     void record_failure(const storage::CertificateRecord& cert, const std::string& error);
-    std::string deploy(const storage::CertificateRecord& renewed, const std::vector<std::string>& export_dirs,
-                       const std::string& hook);
     std::vector<storage::CertificateRecord> candidates(std::vector<RenewOutcome>& missing);
 
     storage::Store& store_;
     RenewOptions options_;
-    ExportWriter export_writer_;
+    Deployer deployer_;
     std::unique_ptr<Shared> shared_;
 };
 

@@ -1,11 +1,13 @@
 #include "acme/StoredChallenges.hpp"
 
+#include "storage/Clock.hpp"
+
 #include <ctime>
 
 namespace certa::acme {
 
 void StoredChallenges::put(storage::Challenge row) {
-    row.expires = static_cast<storage::UnixTime>(std::time(nullptr)) + row_lifetime_s_;
+    row.expires = storage::unix_now() + row_lifetime_s_;
     const std::int64_t id = store_.put_challenge(row);
     std::lock_guard lock(mutex_);
     rows_[row.token] = id;

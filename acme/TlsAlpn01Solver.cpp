@@ -1,6 +1,7 @@
 #include "acme/TlsAlpn01Solver.hpp"
 
 #include "acme/TlsAlpnChallengeCertificate.hpp"
+#include "storage/Clock.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -9,15 +10,6 @@
 #include <thread>
 
 namespace certa::acme {
-
-namespace {
-
-storage::UnixTime unix_now() {
-    return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
-        .count();
-}
-
-}  // namespace
 
 TlsAlpn01Solver::TlsAlpn01Solver(storage::Store& store, long row_lifetime_s)
     : store_(store), rows_(store, row_lifetime_s) {}
@@ -53,7 +45,7 @@ TlsAlpn01Solver::Wait TlsAlpn01Solver::await_agents(std::int64_t generation) {
     const auto cap = std::chrono::steady_clock::now() + kConfirmCap;
     const int max_rounds = static_cast<int>(kConfirmCap / kConfirmPoll) + 1;  // bounded in count too
     for (int round = 0;; ++round) {
-        const auto agents = store_.serving_agents_seen_since(unix_now() - kAgentWindow.count());
+        const auto agents = store_.serving_agents_seen_since(storage::unix_now() - kAgentWindow.count());
         if (agents.empty()) {
             spdlog::debug("tls-alpn-01: no serving agent reported in the last {} s; waiting {} ms",
                           kAgentWindow.count(), kSettleTime.count());

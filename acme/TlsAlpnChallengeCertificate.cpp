@@ -1,6 +1,7 @@
 #include "acme/TlsAlpnChallengeCertificate.hpp"
 
 #include "acme/SubjectAltNames.hpp"
+#include "storage/Clock.hpp"
 #include "storage/OpenSsl.hpp"
 
 #include <openssl/rand.h>
@@ -57,7 +58,7 @@ TlsAlpnChallengeCertificate TlsAlpnChallengeCertificate::create(const Identifier
     if (!cert) throw std::runtime_error("out of memory");
     check(X509_set_version(cert.get(), 2), "version");
     set_random_serial(cert.get());
-    std::time_t now = std::time(nullptr);
+    std::time_t now = static_cast<std::time_t>(storage::unix_now());
     if (!X509_time_adj_ex(X509_getm_notBefore(cert.get()), 0, -3600, &now) ||
         !X509_time_adj_ex(X509_getm_notAfter(cert.get()), 0, validity_s, &now))
         check(0, "validity");

@@ -1,6 +1,7 @@
 #include "cli/CertificateView.hpp"
 
 #include "cli/TimeFormat.hpp"
+#include "storage/Clock.hpp"
 #include "storage/OpenSsl.hpp"
 
 #include <openssl/objects.h>
@@ -12,19 +13,10 @@ using web::json::value;
 std::string leaf_issuer(const std::string& chain_pem) {
     auto chain = ossl::parse_chain_pem(chain_pem);
     if (chain.empty()) return {};
+    if (std::string cn = ossl::issuer_common_name(chain.front().get()); !cn.empty()) return cn;
+    // No commonName: the whole issuer name (RFC 2253).
     X509_NAME* issuer = X509_get_issuer_name(chain.front().get());
     if (issuer == nullptr) return {};
-    int idx = X509_NAME_get_index_by_NID(issuer, NID_commonName, -1);
-    if (idx >= 0) {
-        ASN1_STRING* data = X509_NAME_ENTRY_get_data(X509_NAME_get_entry(issuer, idx));
-        unsigned char* utf8 = nullptr;
-        int len = ASN1_STRING_to_UTF8(&utf8, data);
-        if (len >= 0) {
-            std::string cn(reinterpret_cast<char*>(utf8), static_cast<std::size_t>(len));
-            OPENSSL_free(utf8);
-            return cn;
-        }
-    }
     ossl::BioPtr bio(BIO_new(BIO_s_mem()));
     if (!bio || X509_NAME_print_ex(bio.get(), issuer, 0, XN_FLAG_RFC2253) < 0) return {};
     char* data = nullptr;
@@ -65,7 +57,7 @@ value certificate_summary_json(const storage::CertificateRecord& cert) {
     v["names"] = string_array(cert.names);
     v["not_before"] = time_or_null(cert.not_before);
     v["not_after"] = time_or_null(cert.not_after);
-    v["expired"] = value::boolean(cert.not_after != 0 && cert.not_after < std::time(nullptr));
+    v["expired"] = value::boolean(cert.not_after != 0 && cert.not_after < storage::unix_now());
     v["issuer"] = string_or_null(leaf_issuer(cert.chain_pem));
     v["server"] = string_or_null(cert.server);
     v["status"] = value::string(storage::to_string(cert.status));

@@ -1,5 +1,6 @@
 #include "cli/ErrorReport.hpp"
 
+#include "acme/LocalFileError.hpp"
 #include "cli/CliError.hpp"
 #include "cli/ExitCode.hpp"
 #include "storage/StoreError.hpp"
@@ -39,6 +40,9 @@ int report_error(std::exception_ptr error) {
     } catch (const storage::StoreError& e) {
         print_error_line(e.what());
         return to_int(ExitCode::Store);
+    } catch (const acme::LocalFileError& e) {
+        print_error_line(e.what());
+        return to_int(ExitCode::LocalIo);
     } catch (const CliError& e) {
         print_error_line(e.what());
         return to_int(e.code());

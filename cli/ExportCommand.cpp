@@ -1,6 +1,6 @@
 // `certa export NAME --dir D`: writes cert.pem, chain.pem, fullchain.pem and
 // privkey.pem, each replaced atomically, and remembers D for `certa renew`.
-#include "cli/CertificateExport.hpp"
+#include "acme/CertificateExport.hpp"
 #include "cli/CertificateLookup.hpp"
 #include "cli/CliError.hpp"
 #include "cli/Commands.hpp"
@@ -23,9 +23,9 @@ int run_export(const GlobalOptions& g, const ExportOptions& options) {
     auto store = open_store(g);
     const auto cert = find_certificate(*store, options.name);
     const std::filesystem::path dir(options.dir);
-    write_certificate_files(cert, dir);
+    acme::write_certificate_files(cert, dir);
     // `certa renew` rewrites every directory a certificate was exported to.
-    remember_export_dir(*store, cert, dir);
+    acme::remember_export_dir(*store, cert, dir);
     store->add_event("exported", cert.id, "to " + dir.string());
     if (g.json) {
         web::json::value v = web::json::value::object();

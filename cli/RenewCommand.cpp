@@ -2,7 +2,6 @@
 // timer safe: leases, back-off, ARI), rewrites its export dirs and runs the
 // deploy hook; one line per certificate, or a JSON array with --json.
 #include "acme/Renewer.hpp"
-#include "cli/CertificateExport.hpp"
 #include "cli/Commands.hpp"
 #include "cli/OpenStore.hpp"
 #include "cli/TimeFormat.hpp"
@@ -76,9 +75,7 @@ int run_renew(const GlobalOptions& g, RenewArgs args) {
     if (args.days > 0) args.options.days = args.days;
     args.options.owner = lease_owner();
     args.options.hook_timeout = std::chrono::seconds(args.hook_timeout_s);
-    acme::Renewer renewer(*store, args.options, [](const storage::CertificateRecord& cert, const std::string& dir) {
-        write_certificate_files(cert, dir);
-    });
+    acme::Renewer renewer(*store, args.options);
     const auto outcomes = renewer.run();
 
     bool any_failed = false, any_renewed = false, store_unusable = false;

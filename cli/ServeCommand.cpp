@@ -3,7 +3,7 @@
 #include "acme/Http01Responder.hpp"
 #include "acme/HttpClient.hpp"
 #include "cli/AccountOptions.hpp"
-#include "cli/OnDemandWorker.hpp"
+#include "acme/OnDemandWorker.hpp"
 #include "cli/CliError.hpp"
 #include "cli/Commands.hpp"
 #include "cli/OpenStore.hpp"
@@ -142,7 +142,7 @@ int run_serve(const GlobalOptions& g, const ServeArgs& args) {
 
     // --on-demand: the gate (handshake/) records requests in the store; the
     // worker (acme/) fulfils them. They share nothing but the store.
-    OnDemandWorkerOptions worker_options;
+    acme::OnDemandWorkerOptions worker_options;
     bool run_worker = false;
     if (args.on_demand) {
         if (args.allow.empty() && args.ask.empty())
@@ -171,10 +171,10 @@ int run_serve(const GlobalOptions& g, const ServeArgs& args) {
     handshake::Agent& served = *agent;
     handshake::ServeDaemon daemon(std::move(options), std::move(agent));
     // Declared after the daemon so that it stops (and joins) before the Agent goes.
-    std::unique_ptr<OnDemandWorker> worker;
+    std::unique_ptr<acme::OnDemandWorker> worker;
     if (run_worker) {
         worker_options.after_present = [&served] { served.refresh(); };
-        worker = std::make_unique<OnDemandWorker>(worker_options);
+        worker = std::make_unique<acme::OnDemandWorker>(worker_options);
     }
     daemon.run();
     return to_int(ExitCode::Ok);

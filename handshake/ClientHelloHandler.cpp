@@ -3,6 +3,7 @@
 #include "handshake/CertSelector.hpp"
 #include "handshake/ClientHelloReader.hpp"
 #include "handshake/NameNormalizer.hpp"
+#include "storage/Clock.hpp"
 
 #include <arpa/inet.h>
 #include <openssl/err.h>
@@ -69,7 +70,7 @@ int ClientHelloHandler::serve_challenge(SSL* ssl, int* alert, const Snapshot& sn
         if (auto ip = ip_from_reverse_name(identifier)) identifier = *ip;
     }
     selection.server_name = name->name;
-    const ChallengeCert* challenge = snapshot.challenges->find(identifier, std::time(nullptr));
+    const ChallengeCert* challenge = snapshot.challenges->find(identifier, storage::unix_now());
     if (!challenge) return SSL_CLIENT_HELLO_ERROR;
     if (!use(ssl, challenge->cert.get(), challenge->key.get(), nullptr)) {
         *alert = SSL_AD_INTERNAL_ERROR;
@@ -90,7 +91,7 @@ int ClientHelloHandler::handle(SSL* ssl, int* alert, const Snapshot& snapshot,
                                hello.has_sni && !hello.sni_malformed && !hello.alpn_malformed,
                                selection);
 
-    const std::time_t now = std::time(nullptr);
+    const storage::UnixTime now = storage::unix_now();
     std::optional<CertChoice> choice;
     bool is_default = false;
     if (hello.has_sni) {

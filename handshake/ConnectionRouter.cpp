@@ -63,9 +63,9 @@ void ConnectionRouter::peek() {
     if (ec) return drop("peek: " + ec.message());
     auto hello = parse_client_hello(std::span<const std::uint8_t>(buffer_.data(), n));
     switch (hello.status) {
-        case ClientHelloInfo::Status::Invalid: return drop("not a usable ClientHello: " + hello.error);
-        case ClientHelloInfo::Status::Complete: return route(hello);
-        case ClientHelloInfo::Status::NeedMore: break;
+        case PeekedClientHello::Status::Invalid: return drop("not a usable ClientHello: " + hello.error);
+        case PeekedClientHello::Status::Complete: return route(hello);
+        case PeekedClientHello::Status::NeedMore: break;
     }
     if (peer_finished_sending()) return drop("connection closed inside the ClientHello");
     retry_.expires_after(kRepeekDelay);
@@ -87,7 +87,7 @@ void ConnectionRouter::route(const ClientHelloInfo& hello) {
     error_code ignored;
     deadline_.cancel(ignored);
     retry_.cancel(ignored);
-    if (hello.offers(kAcmeTlsAlpn)) {
+    if (hello.offers_acme_tls) {
         return TlsSession::start(context_, std::move(socket_), std::move(ticket_));
     }
     if (const auto& gate = context_.options.on_demand; gate && !hello.sni.empty()) {

@@ -1,6 +1,7 @@
 #include "handshake/OnDemandGate.hpp"
 
 #include "handshake/NameNormalizer.hpp"
+#include "storage/RenewalWindow.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -10,7 +11,7 @@
 namespace certa::handshake {
 
 namespace {
-using Clock = std::chrono::steady_clock;
+using Clock = std::chrono::steady_clock;  // deduplication and waits (wall-clock time: options_.clock)
 // A renewal request for a name is queued at most this often per process (the
 // store row collapses requests across processes anyway).
 constexpr std::chrono::minutes kRenewDedup{10};
@@ -72,17 +73,15 @@ OnDemandGate::Decision OnDemandGate::check(const std::string& sni) {
     auto normalized = normalize_server_name(sni);
     if (!normalized || normalized->kind != NormalizedName::Kind::Dns) return Decision::Serve;
     const std::string& name = normalized->name;
-    const auto now_unix = static_cast<std::int64_t>(std::time(nullptr));
+    const auto now_unix = options_.clock->now();
     const auto now = Clock::now();
 
     std::string reason = "issue";
     if (auto validity = agent_.validity_for(name)) {
         if (validity->not_before <= now_unix && now_unix < validity->not_after) {
-            // RFC-less rule of thumb (certmagic, certbot): renew when less than
-            // a third of the lifetime is left; keep serving the current one.
-            const auto lifetime = validity->not_after - validity->not_before;
-            const auto remaining = validity->not_after - now_unix;
-            if (static_cast<double>(remaining) < options_.renew_remaining_fraction * static_cast<double>(lifetime)) {
+            // In its renewal window (the rule `certa renew` uses): queue one
+            // renewal and keep serving the current certificate.
+            if (storage::in_renewal_window(validity->not_before, validity->not_after, now_unix)) {
                 bool fresh = false;
                 {
                     std::lock_guard lock(mutex_);
@@ -160,7 +159,7 @@ void OnDemandGate::refresh_from_store() {
             rules_generation_ = generation;
         }
         // Failures do not move the generation: they are re-read every time.
-        const auto now_unix = static_cast<std::int64_t>(std::time(nullptr));
+        const auto now_unix = options_.clock->now();
         const auto now = Clock::now();
         std::unordered_map<std::string, Clock::time_point> failures;
         for (const auto& request : store_->failed_issuance_requests(static_cast<int>(options_.limits.max_tracked)))

@@ -21,6 +21,7 @@
 
 #include "handshake/Agent.hpp"
 #include "handshake/OnDemandPolicy.hpp"
+#include "storage/Clock.hpp"
 #include "storage/Store.hpp"
 
 #include <chrono>
@@ -42,8 +43,8 @@ struct OnDemandOptions {
     std::function<bool(const std::string& name)> ask;
     OnDemandLimits limits;
     std::chrono::milliseconds wait{10000};          // a handshake waits this long at most
-    // Renew when less than this share of the lifetime remains (1/3 rule).
-    double renew_remaining_fraction = 1.0 / 3.0;
+    // Wall-clock time for validity and renewal windows (tests inject one).
+    const storage::Clock* clock = &storage::Clock::system();
     std::size_t max_queue = 1000;                   // queued store writes / checks at most
     std::chrono::milliseconds store_poll{1000};     // stored rules and failures re-read this often
 };

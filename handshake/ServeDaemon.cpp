@@ -5,6 +5,7 @@
 #include "handshake/Listener.hpp"
 #include "handshake/ServeContext.hpp"
 #include "handshake/ServeError.hpp"
+#include "storage/Clock.hpp"
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
@@ -51,10 +52,6 @@ std::string make_agent_id() {
     return std::string(host) + "-" + std::to_string(getpid()) + "-" + suffix;
 }
 
-storage::UnixTime unix_now() {
-    return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
-        .count();
-}
 
 void check(const ServeOptions& options) {
     if (options.listen.empty()) throw ServeError("no listen address");
@@ -137,7 +134,7 @@ std::string ServeDaemon::report_to_store(AgentOptions& options) {
     // logged: serving goes on and the next change or beat writes again.
     options.on_loaded = [id](storage::Store& store, std::int64_t generation) {
         try {
-            store.report_loaded_generation(id, generation, unix_now());
+            store.report_loaded_generation(id, generation, storage::unix_now());
             spdlog::debug("serve: agent {} reported generation {}", id, generation);
         } catch (const std::exception& e) {
             spdlog::debug("serve: agent {} could not report generation {}: {}", id, generation, e.what());

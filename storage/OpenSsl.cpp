@@ -1,11 +1,15 @@
 #include "storage/OpenSsl.hpp"
 
 #include <openssl/err.h>
+#include <openssl/objects.h>
 #include <openssl/pem.h>
 
 #include <stdexcept>
 
 namespace certa::ossl {
+
+// OPENSSL_free is a macro; this gives it an address for Deleter.
+static void free_openssl_bytes(unsigned char* p) { OPENSSL_free(p); }
 
 std::string last_error() {
     std::string out;
@@ -21,6 +25,18 @@ std::string last_error() {
 
 static BioPtr memory_bio(std::string_view data) {
     return BioPtr(BIO_new_mem_buf(data.data(), static_cast<int>(data.size())));
+}
+
+std::string issuer_common_name(X509* cert) {
+    X509_NAME* issuer = cert ? X509_get_issuer_name(cert) : nullptr;
+    if (issuer == nullptr) return {};
+    int idx = X509_NAME_get_index_by_NID(issuer, NID_commonName, -1);
+    if (idx < 0) return {};
+    unsigned char* raw = nullptr;
+    int len = ASN1_STRING_to_UTF8(&raw, X509_NAME_ENTRY_get_data(X509_NAME_get_entry(issuer, idx)));
+    if (len < 0) return {};
+    const std::unique_ptr<unsigned char, Deleter<unsigned char, free_openssl_bytes>> utf8(raw);
+    return std::string(reinterpret_cast<const char*>(utf8.get()), static_cast<std::size_t>(len));
 }
 
 std::vector<X509Ptr> parse_chain_pem(std::string_view pem) {

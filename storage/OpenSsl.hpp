@@ -51,6 +51,9 @@ std::string to_pem(X509* cert);
 std::string to_pem(EVP_PKEY* key);
 // DER bytes of a certificate.
 std::string to_der(X509* cert);
+// The issuer's commonName as UTF-8 (whatever ASN.1 string type encodes it);
+// "" when the issuer has none.
+std::string issuer_common_name(X509* cert);
 // True when `key` is the private half of `cert`'s public key.
 bool key_matches(X509* cert, EVP_PKEY* key);
 

@@ -1,6 +1,7 @@
 #include "storage/StoreFile.hpp"
 
 #include "storage/StoreError.hpp"
+#include "storage/UniqueFd.hpp"
 
 #include <fcntl.h>
 #include <sqlite3.h>
@@ -23,21 +24,6 @@ StoreError io_error(const std::string& what, const std::string& path, int err) {
     return StoreError(Kind::Io, what + " " + path + ": " + std::strerror(err));
 }
 
-// RAII for a plain file descriptor.
-class Fd {
-public:
-    explicit Fd(int fd) : fd_(fd) {}
-    ~Fd() {
-        if (fd_ >= 0) ::close(fd_);
-    }
-    Fd(const Fd&) = delete;
-    Fd& operator=(const Fd&) = delete;
-    int get() const { return fd_; }
-
-private:
-    int fd_;
-};
-
 // mkdir -p with 0700 for every directory this call creates.
 void create_parent_directories(const std::string& path) {
     std::filesystem::path parent = std::filesystem::path(path).parent_path();
@@ -53,7 +39,7 @@ void create_parent_directories(const std::string& path) {
 // Creates the file 0600 whatever the umask. False when it already existed.
 bool create_exclusive(const std::string& path) {
     create_parent_directories(path);
-    Fd fd(::open(path.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600));
+    UniqueFd fd(::open(path.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600));
     if (fd.get() < 0) {
         if (errno == EEXIST) return false;
         throw io_error("cannot create store", path, errno);

@@ -1,5 +1,4 @@
-// Unit tests of the renewal schedule pieces: fallback schedule and jitter,
-// --days, ARI window pick, Retry-After clamp, back-off, RFC 3339 and the
+// Unit tests of the renewal schedule pieces: --days, ARI window pick, Retry-After clamp, back-off, RFC 3339 and the
 // renewalInfo document, and the deploy hook environment and exit status.
 #include "acme/AriClient.hpp"
 #include "acme/DeployHook.hpp"
@@ -31,28 +30,6 @@ CertificateRecord cert(std::int64_t not_before, std::int64_t lifetime, const std
 }
 
 }  // namespace
-
-// Due when 1/`divisor` of the lifetime remains, earlier by at most 5%; stable.
-static void check_fallback(std::int64_t life, std::int64_t divisor) {
-    const auto c = cert(1'000'000, life, "0A1B2C");
-    const auto at = fallback_renew_at(c);
-    CHECK(at <= c.not_after - life / divisor);
-    CHECK(at >= c.not_after - life / divisor - life / 20);
-    CHECK(fallback_renew_at(c) == at);
-}
-
-TEST_CASE("fallback: 1/3 of a long lifetime remains, 1/2 for lifetimes of at most 10 days") {
-    check_fallback(90 * 86400, 3);
-    check_fallback(11 * 86400, 3);
-    check_fallback(10 * 86400, 2);
-    check_fallback(6 * 86400, 2);
-}
-
-TEST_CASE("fallback: certificates issued together spread out by serial") {
-    std::set<std::int64_t> times;
-    for (int i = 0; i < 20; ++i) times.insert(fallback_renew_at(cert(1'000'000, 90 * 86400, "SERIAL" + std::to_string(i))));
-    CHECK(times.size() > 10);
-}
 
 TEST_CASE("--days: due when fewer than N days remain") {
     const auto c = cert(0, 90 * 86400, "01");

@@ -12,14 +12,14 @@
 #include <string>
 #include <vector>
 
-using certa::handshake::ClientHelloInfo;
+using certa::handshake::PeekedClientHello;
 using certa::handshake::kMaxPeekBytes;
 using certa::handshake::parse_client_hello;
-using Status = ClientHelloInfo::Status;
+using Status = PeekedClientHello::Status;
 
 namespace {
 
-ClientHelloInfo parse(const std::string& bytes) {
+PeekedClientHello parse(const std::string& bytes) {
     return parse_client_hello(std::span<const std::uint8_t>(reinterpret_cast<const std::uint8_t*>(bytes.data()),
                                                             bytes.size()));
 }

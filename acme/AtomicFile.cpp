@@ -1,6 +1,7 @@
-#include "cli/AtomicFile.hpp"
+#include "acme/AtomicFile.hpp"
 
-#include "cli/CliError.hpp"
+#include "acme/LocalFileError.hpp"
+#include "storage/UniqueFd.hpp"
 
 #include <cerrno>
 #include <cstdio>
@@ -11,30 +12,9 @@
 #include <unistd.h>
 #include <vector>
 
-namespace certa::cli {
+namespace certa::acme {
 
 namespace {
-
-// Owns a file descriptor.
-class UniqueFd {
-public:
-    explicit UniqueFd(int fd) : fd_(fd) {}
-    ~UniqueFd() {
-        if (fd_ >= 0) ::close(fd_);
-    }
-    UniqueFd(const UniqueFd&) = delete;
-    UniqueFd& operator=(const UniqueFd&) = delete;
-    int get() const { return fd_; }
-    // Closes now, reporting close()'s error (it can carry a deferred write error).
-    int close() {
-        int rc = ::close(fd_);
-        fd_ = -1;
-        return rc;
-    }
-
-private:
-    int fd_;
-};
 
 // Unlinks the temp file unless the rename happened.
 class TempFileGuard {
@@ -52,7 +32,7 @@ private:
 };
 
 [[noreturn]] void fail(const std::string& what, const std::filesystem::path& path, int err) {
-    throw CliError(ExitCode::LocalIo, what + " " + path.string() + ": " + std::strerror(err));
+    throw LocalFileError(what + " " + path.string() + ": " + std::strerror(err));
 }
 
 void write_all(int fd, std::string_view content, const std::filesystem::path& path) {
@@ -106,4 +86,4 @@ void write_file_atomic(const std::filesystem::path& dir, const std::string& name
     if (dfd.get() < 0 || ::fsync(dfd.get()) != 0) fail("cannot sync directory", dir, errno);
 }
 
-}  // namespace certa::cli
+}  // namespace certa::acme

@@ -8,9 +8,9 @@
 
 #include <filesystem>
 
-namespace certa::cli {
+namespace certa::acme {
 
-// Throws CliError (Failure: no parsable chain; LocalIo: cannot write).
+// Throws std::runtime_error (no parsable chain) or LocalFileError (cannot write).
 void write_certificate_files(const storage::CertificateRecord& cert, const std::filesystem::path& dir);
 
 // Adds `dir` (absolute) to the certificate's recorded renewal settings so
@@ -19,4 +19,4 @@ void write_certificate_files(const storage::CertificateRecord& cert, const std::
 bool remember_export_dir(storage::Store& store, const storage::CertificateRecord& cert,
                          const std::filesystem::path& dir);
 
-}  // namespace certa::cli
+}  // namespace certa::acme

@@ -1,13 +1,13 @@
-#include "cli/CertificateExport.hpp"
+#include "acme/CertificateExport.hpp"
 
+#include "acme/AtomicFile.hpp"
 #include "acme/IssueSettings.hpp"
-#include "cli/AtomicFile.hpp"
-#include "cli/CliError.hpp"
 #include "storage/OpenSsl.hpp"
 
 #include <algorithm>
+#include <stdexcept>
 
-namespace certa::cli {
+namespace certa::acme {
 
 namespace {
 
@@ -18,7 +18,7 @@ struct PemFiles {
 PemFiles split_chain(const storage::CertificateRecord& cert) {
     auto parsed = ossl::parse_chain_pem(cert.chain_pem);
     if (parsed.empty())
-        throw CliError(ExitCode::Failure, "certificate #" + std::to_string(cert.id) + " has no parsable chain");
+        throw std::runtime_error("certificate #" + std::to_string(cert.id) + " has no parsable chain");
     PemFiles files;
     files.cert = ossl::to_pem(parsed.front().get());
     for (std::size_t i = 1; i < parsed.size(); ++i) files.chain += ossl::to_pem(parsed[i].get());
@@ -41,9 +41,9 @@ void write_certificate_files(const storage::CertificateRecord& cert, const std::
 bool remember_export_dir(storage::Store& store, const storage::CertificateRecord& cert,
                          const std::filesystem::path& dir) {
     if (cert.settings_json.empty()) return false;
-    acme::IssueSettings settings;
+    IssueSettings settings;
     try {
-        settings = acme::IssueSettings::from_json(cert.settings_json);
+        settings = IssueSettings::from_json(cert.settings_json);
     } catch (const std::exception&) {
         return false;  // not ours to repair here; `certa renew` reports it
     }
@@ -57,4 +57,4 @@ bool remember_export_dir(storage::Store& store, const storage::CertificateRecord
     return true;
 }
 
-}  // namespace certa::cli
+}  // namespace certa::acme

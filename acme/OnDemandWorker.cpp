@@ -1,9 +1,11 @@
-#include "cli/OnDemandWorker.hpp"
+#include "acme/OnDemandWorker.hpp"
 
 #include "acme/AcmeClient.hpp"
 #include "acme/ChallengeSetup.hpp"
 #include "acme/Identifier.hpp"
 #include "acme/Issuer.hpp"
+#include "acme/LeaseKeeper.hpp"
+#include "storage/RenewalWindow.hpp"
 #include "storage/Store.hpp"
 #include "storage/StoreError.hpp"
 
@@ -11,68 +13,62 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <ctime>
 #include <exception>
 
-namespace certa::cli {
+namespace certa::acme {
 
 namespace {
 
 // Calls a hook after present() (see OnDemandWorkerOptions::after_present).
-class HookedSolver : public acme::ChallengeSolver {
+class HookedSolver : public ChallengeSolver {
 public:
-    HookedSolver(std::unique_ptr<acme::ChallengeSolver> inner, std::function<void()> hook)
+    HookedSolver(std::unique_ptr<ChallengeSolver> inner, std::function<void()> hook)
         : inner_(std::move(inner)), hook_(std::move(hook)) {}
     const char* type() const override { return inner_->type(); }
-    void present(const acme::Identifier& id, const std::string& token, const std::string& keyauth) override {
+    void present(const Identifier& id, const std::string& token, const std::string& keyauth) override {
         inner_->present(id, token, keyauth);
         if (hook_) hook_();
     }
-    void cleanup(const acme::Identifier& id, const std::string& token, const std::string& keyauth) noexcept override {
+    void cleanup(const Identifier& id, const std::string& token, const std::string& keyauth) noexcept override {
         inner_->cleanup(id, token, keyauth);
     }
 
 private:
-    std::unique_ptr<acme::ChallengeSolver> inner_;
+    std::unique_ptr<ChallengeSolver> inner_;
     std::function<void()> hook_;
 };
 
-storage::UnixTime now() { return static_cast<storage::UnixTime>(std::time(nullptr)); }
-
 // A certificate that no longer needs the request: valid and (for renewals)
-// outside the last third of its lifetime.
-bool fulfilled(const std::optional<storage::CertificateRecord>& cert, const std::string& reason) {
+// outside its renewal window.
+bool fulfilled(const std::optional<storage::CertificateRecord>& cert, const std::string& reason, storage::UnixTime now) {
     if (!cert) return false;
-    const auto t = now();
-    if (t < cert->not_before || t >= cert->not_after) return false;
-    if (reason != "renew") return true;
-    return (cert->not_after - t) * 3 >= (cert->not_after - cert->not_before);
+    if (now < cert->not_before || now >= cert->not_after) return false;
+    return reason != "renew" || !storage::in_renewal_window(cert->not_before, cert->not_after, now);
 }
 
 // One request under its lease; failures defer it (back-off in the store).
-void handle(storage::Store& store, acme::AcmeClient& client, acme::Issuer& issuer,
-            const acme::IssueSettings& settings, const storage::IssuanceRequest& request, const OnDemandWorkerOptions& options,
+void handle(storage::Store& store, Issuer& issuer,
+            const IssueSettings& settings, const storage::IssuanceRequest& request, const OnDemandWorkerOptions& options,
             const std::string& owner) {
     const std::string lease = "ondemand:" + request.name;
     auto grant = store.acquire_lease(lease, owner, options.lease_seconds);
     if (!grant.acquired) return;  // another worker (maybe another machine) has it
+    // Renewed every ttl/3 while the order runs; released when this returns.
+    LeaseKeeper keeper(store, lease, grant.token, options.lease_seconds);
     try {
+        const auto identifiers = parse_identifiers({request.name});
         auto current = store.find_active_certificate(request.name);
-        if (fulfilled(current, request.reason)) {
+        if (fulfilled(current, request.reason, options.clock->now())) {
+            store.finish_issuance_request(request.name);
+        } else if (current) {
+            spdlog::info("on-demand: renewing {}", request.name);
+            issuer.reissue(identifiers, settings, *current, keeper.fence());
             store.finish_issuance_request(request.name);
         } else {
-            acme::IssueExtras extras;
-            extras.fence = storage::LeaseFence{lease, grant.token};
-            if (current) {
-                extras.replaces = current->id;
-                // RFC 9773 §5: "replaces" only to the same CA and account that issued it.
-                if (client.directory().renewal_info && issuer.ensure_account().id == current->account_id &&
-                    client.directory_url() == current->server)
-                    extras.replaces_cert_id = current->ari_cert_id;
-                extras.event_kind = "renewed";
-            }
-            spdlog::info("on-demand: {} {}", current ? "renewing" : "issuing", request.name);
-            issuer.issue(acme::parse_identifiers({request.name}), settings, extras);
+            spdlog::info("on-demand: issuing {}", request.name);
+            IssueExtras extras;
+            extras.fence = keeper.fence();
+            issuer.issue(identifiers, settings, extras);
             store.finish_issuance_request(request.name);
         }
     } catch (const std::exception& e) {
@@ -82,15 +78,10 @@ void handle(storage::Store& store, acme::AcmeClient& client, acme::Issuer& issue
         spdlog::warn("on-demand: {} failed: {}", request.name, e.what());
         if (storage::store_unusable(e)) return;  // recording it would fail the same way; the lease expires
         try {
-            store.fail_issuance_request(request.name, e.what(), now() + delay);
+            store.fail_issuance_request(request.name, e.what(), options.clock->now() + delay);
         } catch (const std::exception& inner) {
             spdlog::warn("on-demand: cannot record the failure for {}: {}", request.name, inner.what());
         }
-    }
-    try {
-        store.release_lease(lease, grant.token);
-    } catch (const std::exception&) {
-        // it expires by itself
     }
 }
 
@@ -113,9 +104,9 @@ void OnDemandWorker::run() {
     const std::string owner = "serve-" + std::to_string(::getpid());
     try {
         auto store = storage::open_store(options_.store_location);
-        acme::AcmeClient client(options_.settings.server, acme::HttpOptions{options_.settings.ca_bundle});
-        HookedSolver solver(acme::make_solver(options_.settings, *store), options_.after_present);
-        acme::Issuer issuer(*store, client, solver, options_.account);
+        AcmeClient client(options_.settings.server, HttpOptions{options_.settings.ca_bundle});
+        HookedSolver solver(make_solver(options_.settings, *store), options_.after_present);
+        Issuer issuer(*store, client, solver, options_.account);
         for (;;) {
             {
                 std::unique_lock lock(mutex_);
@@ -133,7 +124,7 @@ void OnDemandWorker::run() {
                     std::lock_guard lock(mutex_);
                     if (stopping_) return;
                 }
-                handle(*store, client, issuer, options_.settings, request, options_, owner);
+                handle(*store, issuer, options_.settings, request, options_, owner);
             }
         }
     } catch (const std::exception& e) {
@@ -141,4 +132,4 @@ void OnDemandWorker::run() {
     }
 }
 
-}  // namespace certa::cli
+}  // namespace certa::acme

@@ -3,12 +3,15 @@
 // one at a time under a lease ("ondemand:NAME", so several serve processes
 // sharing a store never order the same name twice), issues or renews with
 // acme::Issuer and writes the certificate; the Agent picks it up through
-// change detection. cli composes it: acme/ and handshake/ only meet in the
-// store.
+// change detection. It shares the renewal path of `certa renew`
+// (Issuer::reissue, the lease kept alive by LeaseKeeper, the renewal window of
+// storage/RenewalWindow). cli composes it into serve: acme/ and handshake/ only
+// meet in the store.
 #pragma once
 
 #include "acme/AccountService.hpp"
 #include "acme/IssueSettings.hpp"
+#include "storage/Clock.hpp"
 
 #include <atomic>
 #include <chrono>
@@ -18,18 +21,19 @@
 #include <string>
 #include <thread>
 
-namespace certa::cli {
+namespace certa::acme {
 
 struct OnDemandWorkerOptions {
     std::string store_location;
-    acme::IssueSettings settings;          // server, ca_bundle, challenge, key type
-    acme::RegisterOptions account;
+    IssueSettings settings;                // server, ca_bundle, challenge, key type
+    RegisterOptions account;
     std::chrono::milliseconds poll{250};   // how often the store is asked for requests
     int lease_seconds = 300;
     int max_backoff_seconds = 3600;        // after repeated failures
     // Run after a challenge is written to the store, before the CA is told to
     // validate (serve: the Agent refreshes, so it answers tls-alpn-01 at once).
     std::function<void()> after_present;
+    const storage::Clock* clock = &storage::Clock::system();
 };
 
 class OnDemandWorker {
@@ -49,4 +53,4 @@ private:
     std::thread thread_;
 };
 
-}  // namespace certa::cli
+}  // namespace certa::acme
