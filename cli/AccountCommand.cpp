@@ -1,7 +1,7 @@
 // `certa account register|show|rollover|deactivate`: the ACME account for a
 // CA (RFC 8555 §7.3), kept in the store. The account key never leaves the store.
-#include "acme/AccountService.hpp"
-#include "acme/Json.hpp"
+#include "acme/protocol/AccountService.hpp"
+#include "acme/protocol/Json.hpp"
 #include "cli/AccountOptions.hpp"
 #include "cli/CliError.hpp"
 #include "cli/Commands.hpp"

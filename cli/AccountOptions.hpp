@@ -2,7 +2,7 @@
 // --eab-hmac-key) turned into acme::RegisterOptions.
 #pragma once
 
-#include "acme/AccountService.hpp"
+#include "acme/protocol/AccountService.hpp"
 
 #include <string>
 #include <vector>

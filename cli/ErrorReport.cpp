@@ -1,6 +1,6 @@
 #include "cli/ErrorReport.hpp"
 
-#include "acme/LocalFileError.hpp"
+#include "acme/renew/LocalFileError.hpp"
 #include "cli/CliError.hpp"
 #include "cli/ExitCode.hpp"
 #include "storage/StoreError.hpp"

@@ -1,6 +1,6 @@
 // `certa export NAME --dir D`: writes cert.pem, chain.pem, fullchain.pem and
 // privkey.pem, each replaced atomically, and remembers D for `certa renew`.
-#include "acme/CertificateExport.hpp"
+#include "acme/renew/CertificateExport.hpp"
 #include "cli/CertificateLookup.hpp"
 #include "cli/CliError.hpp"
 #include "cli/Commands.hpp"

@@ -7,7 +7,7 @@ void add_global_options(CLI::App& app, GlobalOptions& g) {
     app.fallthrough(true);
     app.set_version_flag("--version", std::string("certa ") + CERTA_VERSION);
     app.add_option("--store", g.store,
-                   "Store location (SQLite file); default: $CERTA_STORE, then the per-user path")
+                   "Store location: an SQLite file path or a postgresql:// URL; default: $CERTA_STORE, then the per-user path")
         ->type_name("PATH");
     app.add_option("--log-level", g.log_level, "Log verbosity on stderr")
         ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "off"}))

@@ -2,16 +2,16 @@
 // name, --parallel at a time) from an ACME CA, stored with its key in the
 // store. Composes acme/ (orders, solvers, the http-01 responder) with
 // handshake/ (a temporary tls-alpn-01 responder for --tls-port).
-#include "acme/ChallengeSetup.hpp"
-#include "acme/Identifier.hpp"
-#include "acme/Issuer.hpp"
+#include "acme/challenge/ChallengeSetup.hpp"
+#include "acme/issue/Identifier.hpp"
+#include "acme/issue/Issuer.hpp"
 #include "cli/AccountOptions.hpp"
 #include "cli/CliError.hpp"
 #include "cli/Commands.hpp"
 #include "cli/IssueOutput.hpp"
 #include "cli/OpenStore.hpp"
 #include "cli/TemporaryTlsResponder.hpp"
-#include "handshake/ServeError.hpp"
+#include "handshake/serve/ServeError.hpp"
 
 #include <spdlog/spdlog.h>
 

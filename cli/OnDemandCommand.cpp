@@ -7,7 +7,7 @@
 #include "cli/OpenStore.hpp"
 #include "cli/TextTable.hpp"
 #include "cli/TimeFormat.hpp"
-#include "handshake/NameNormalizer.hpp"
+#include "handshake/agent/NameNormalizer.hpp"
 
 #include <cpprest/json.h>
 

@@ -1,7 +1,7 @@
 // `certa renew`: renews every active certificate that is due (cron / systemd
 // timer safe: leases, back-off, ARI), rewrites its export dirs and runs the
 // deploy hook; one line per certificate, or a JSON array with --json.
-#include "acme/Renewer.hpp"
+#include "acme/renew/Renewer.hpp"
 #include "cli/Commands.hpp"
 #include "cli/OpenStore.hpp"
 #include "cli/TimeFormat.hpp"

@@ -1,15 +1,15 @@
 // `certa serve`: the handshake daemon. Composes handshake/ (Agent + ServeDaemon)
 // with acme/Http01Responder for --http; the two modules never meet elsewhere.
-#include "acme/Http01Responder.hpp"
-#include "acme/HttpClient.hpp"
+#include "acme/challenge/Http01Responder.hpp"
+#include "acme/protocol/HttpClient.hpp"
 #include "cli/AccountOptions.hpp"
-#include "acme/OnDemandWorker.hpp"
+#include "acme/issue/OnDemandWorker.hpp"
 #include "cli/CliError.hpp"
 #include "cli/Commands.hpp"
 #include "cli/OpenStore.hpp"
-#include "handshake/Agent.hpp"
-#include "handshake/OnDemandGate.hpp"
-#include "handshake/ServeDaemon.hpp"
+#include "handshake/agent/Agent.hpp"
+#include "handshake/ondemand/OnDemandGate.hpp"
+#include "handshake/serve/ServeDaemon.hpp"
 
 #include <spdlog/spdlog.h>
 

@@ -1,7 +1,7 @@
 #include "cli/TemporaryTlsResponder.hpp"
 
-#include "handshake/Agent.hpp"
-#include "handshake/ServeDaemon.hpp"
+#include "handshake/agent/Agent.hpp"
+#include "handshake/serve/ServeDaemon.hpp"
 
 #include <spdlog/spdlog.h>
 

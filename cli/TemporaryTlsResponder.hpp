@@ -4,7 +4,7 @@
 // challenge row is written, so the CA never connects before it is served.
 #pragma once
 
-#include "acme/ChallengeSolver.hpp"
+#include "acme/challenge/ChallengeSolver.hpp"
 
 #include <cstdint>
 #include <memory>

@@ -1,6 +1,6 @@
 #include "JwkTestKeys.hpp"
 
-#include "acme/Json.hpp"
+#include "acme/protocol/Json.hpp"
 #include "storage/Base64Url.hpp"
 
 #include <openssl/core_names.h>

@@ -1,7 +1,7 @@
 #include "RssProbe.hpp"
 
 #include "BenchStore.hpp"
-#include "handshake/Agent.hpp"
+#include "handshake/agent/Agent.hpp"
 #include "tests/handshake/TlsTestPeer.hpp"
 
 #include <openssl/evp.h>

@@ -25,7 +25,7 @@
 // DIR/bench-N-kK.db and reused.
 #include "BenchStore.hpp"
 #include "RssProbe.hpp"
-#include "handshake/Agent.hpp"
+#include "handshake/agent/Agent.hpp"
 #include "storage/Store.hpp"
 #include "tests/handshake/TlsTestPeer.hpp"
 

@@ -12,7 +12,7 @@
 #include "Subprocess.hpp"
 #include "TempDir.hpp"
 #include "TestCertificates.hpp"
-#include "handshake/Agent.hpp"
+#include "handshake/agent/Agent.hpp"
 #include "storage/Store.hpp"
 
 #include <doctest/doctest.h>

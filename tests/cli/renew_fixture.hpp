@@ -6,7 +6,7 @@
 // killed mid-order) never take the responder away from each other.
 #pragma once
 
-#include "acme/Http01Responder.hpp"
+#include "acme/challenge/Http01Responder.hpp"
 #include "storage/Store.hpp"
 #include "tests/support/PebbleHarness.hpp"
 #include "tests/support/Subprocess.hpp"

@@ -1,9 +1,0 @@
-#include "acme/KeyAuthorization.hpp"
-
-namespace certa::acme {
-
-std::string key_authorization(const std::string& token, const AccountKey& key) {
-    return token + "." + key.thumbprint();
-}
-
-}  // namespace certa::acme

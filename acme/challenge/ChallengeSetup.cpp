@@ -1,0 +1,32 @@
+#include "acme/challenge/ChallengeSetup.hpp"
+
+#include "acme/challenge/Dns01Solver.hpp"
+#include "acme/challenge/Http01Solver.hpp"
+#include "acme/challenge/TlsAlpn01Solver.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <stdexcept>
+
+namespace certa::acme {
+
+std::unique_ptr<ChallengeSolver> make_solver(const IssueSettings& settings, storage::Store& store) {
+    if (settings.challenge == "http-01") return std::make_unique<Http01Solver>(store, Http01Options{settings.webroot});
+    if (settings.challenge == "dns-01") return std::make_unique<Dns01Solver>(dns01_options(settings));
+    if (settings.challenge == "tls-alpn-01") return std::make_unique<TlsAlpn01Solver>(store);
+    throw std::invalid_argument("unknown challenge type '" + settings.challenge + "'");
+}
+
+std::unique_ptr<Http01Responder> start_http_responder(const IssueSettings& settings, storage::Store& store) {
+    if (settings.challenge != "http-01" || !settings.webroot.empty()) return nullptr;
+    try {
+        return std::make_unique<Http01Responder>(store, Http01ResponderOptions{settings.http_address, settings.http_port});
+    } catch (const Http01ResponderError& e) {
+        if (!e.address_in_use()) throw;
+        spdlog::warn("{}; relying on another http-01 responder that reads this store (e.g. certa serve --http)",
+                     e.what());
+        return nullptr;
+    }
+}
+
+}  // namespace certa::acme

@@ -1,0 +1,77 @@
+// dns-01 (RFC 8555 §8.4) through a user hook: `HOOK add FQDN VALUE` before
+// validation and `HOOK remove FQDN VALUE` after, where FQDN is
+// "_acme-challenge.<name>." (a wildcard's base name) and VALUE is
+// base64url(SHA-256(key authorization)). The hook also gets CERTA_DNS_ACTION,
+// CERTA_DNS_FQDN, CERTA_DNS_VALUE and CERTA_IDENTIFIER in its environment.
+// A non-zero exit or a timeout is an error.
+//
+// After a successful `add`, the solver waits until the TXT record is visible
+// at every resolver (the given ones, else the system's) before it returns, so
+// the CA is not asked to validate a record that has not propagated yet; a
+// record still missing after the propagation timeout is a
+// Dns01PropagationError (and the CA is never asked).
+#pragma once
+
+#include "acme/challenge/ChallengeSolver.hpp"
+#include "acme/challenge/DnsTxtLookup.hpp"
+#include "acme/issue/IssueSettings.hpp"
+
+#include <chrono>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace certa::acme {
+
+struct Dns01Options {
+    std::string hook;                         // path of the program (no shell)
+    std::chrono::milliseconds timeout{120000};  // per hook run
+    // How long to wait for the record to show (0 = don't check).
+    std::chrono::milliseconds propagation_timeout{0};
+    std::vector<DnsResolver> resolvers;           // empty = the system's resolvers
+    std::chrono::milliseconds poll_interval{1500};  // between two rounds of lookups
+};
+
+// The options that `certa issue` / `certa renew` recorded (hook, propagation
+// timeout, resolvers). Throws std::invalid_argument on a bad resolver.
+Dns01Options dns01_options(const IssueSettings& settings);
+
+// The TXT record did not show at every resolver within the propagation
+// timeout. what(): "dns-01: TXT record for FQDN not visible at R1, R2 after N s".
+class Dns01PropagationError : public std::runtime_error {
+public:
+    Dns01PropagationError(std::string fqdn, std::vector<DnsResolver> missing, std::chrono::milliseconds waited);
+    const std::string& fqdn() const noexcept { return fqdn_; }
+    const std::vector<DnsResolver>& missing() const noexcept { return missing_; }
+
+private:
+    std::string fqdn_;
+    std::vector<DnsResolver> missing_;
+};
+
+class Dns01Solver : public ChallengeSolver {
+public:
+    explicit Dns01Solver(Dns01Options options);
+    const char* type() const override { return "dns-01"; }
+    void present(const Identifier& identifier, const std::string& token, const std::string& key_authorization) override;
+    void cleanup(const Identifier& identifier, const std::string& token,
+                 const std::string& key_authorization) noexcept override;
+
+private:
+    void run(const char* action, const Identifier& identifier, const std::string& key_authorization);
+    void wait_until_visible(const std::string& fqdn, const std::string& value) const;
+    Dns01Options options_;
+};
+
+// "_acme-challenge.example.com." for example.com and *.example.com.
+std::string dns01_fqdn(const Identifier& identifier);
+// base64url(SHA-256(key authorization)), the TXT record value.
+std::string dns01_txt_value(const std::string& key_authorization);
+// Polls each resolver until `value` is among the TXT records of `fqdn` there,
+// at most `timeout` (bounded in rounds too). Returns the resolvers that never
+// showed it (empty: visible everywhere). Lookup errors count as "not visible".
+std::vector<DnsResolver> wait_for_txt(const std::string& fqdn, const std::string& value,
+                                      const std::vector<DnsResolver>& resolvers, std::chrono::milliseconds timeout,
+                                      std::chrono::milliseconds poll_interval = std::chrono::milliseconds(1500));
+
+}  // namespace certa::acme

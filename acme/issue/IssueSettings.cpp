@@ -1,0 +1,99 @@
+#include "acme/issue/IssueSettings.hpp"
+
+#include "acme/challenge/DnsTxtLookup.hpp"
+#include "acme/protocol/Json.hpp"
+
+#include <algorithm>
+#include <array>
+
+namespace certa::acme {
+namespace {
+
+constexpr std::array kChallenges{"http-01", "dns-01", "tls-alpn-01"};
+constexpr std::array kKeyTypes{"ec256", "ec384", "rsa2048", "rsa3072", "rsa4096"};
+
+template <typename List>
+bool one_of(const List& list, const std::string& value) {
+    return std::any_of(list.begin(), list.end(), [&](const char* s) { return value == s; });
+}
+
+std::uint16_t port_field(const json::Value& object, std::string_view name, std::uint16_t fallback) {
+    auto v = json::int_field(object, name);
+    if (!v) return fallback;
+    if (*v < 0 || *v > 65535) throw json::JsonError("settings: " + std::string(name) + " is not a port");
+    return static_cast<std::uint16_t>(*v);
+}
+
+}  // namespace
+
+std::string IssueSettings::to_json() const {
+    json::Value v = json::Value::object();
+    v["server"] = json::string_value(server);
+    v["ca_bundle"] = json::string_value(ca_bundle);
+    v["challenge"] = json::string_value(challenge);
+    v["key_type"] = json::string_value(key_type);
+    v["profile"] = json::string_value(profile);
+    v["preferred_chain"] = json::string_value(preferred_chain);
+    v["contact"] = json::string_array(contact);
+    v["http_port"] = json::Value::number(static_cast<int>(http_port));
+    v["http_address"] = json::string_value(http_address);
+    v["webroot"] = json::string_value(webroot);
+    v["dns_hook"] = json::string_value(dns_hook);
+    v["dns_propagation_timeout"] = json::Value::number(dns_propagation_timeout);
+    v["dns_resolvers"] = json::string_array(dns_resolvers);
+    v["tls_port"] = json::Value::number(static_cast<int>(tls_port));
+    v["export_dirs"] = json::string_array(export_dirs);
+    v["deploy_hook"] = json::string_value(deploy_hook);
+    // Written only when set, so older rows and their JSON stay as they were.
+    if (agree_tos) v["agree_tos"] = json::Value::boolean(true);
+    if (deploy_pending) v["deploy_pending"] = json::Value::boolean(true);
+    return json::serialize(v);
+}
+
+IssueSettings IssueSettings::from_json(const std::string& text) {
+    const json::Value v = json::parse_object(text);
+    IssueSettings s;
+    s.server = json::string_field(v, "server").value_or(s.server);
+    s.ca_bundle = json::string_field(v, "ca_bundle").value_or(s.ca_bundle);
+    s.challenge = json::string_field(v, "challenge").value_or(s.challenge);
+    s.key_type = json::string_field(v, "key_type").value_or(s.key_type);
+    s.profile = json::string_field(v, "profile").value_or(s.profile);
+    s.preferred_chain = json::string_field(v, "preferred_chain").value_or(s.preferred_chain);
+    s.contact = json::string_array_field(v, "contact");
+    s.http_port = port_field(v, "http_port", s.http_port);
+    s.http_address = json::string_field(v, "http_address").value_or(s.http_address);
+    s.webroot = json::string_field(v, "webroot").value_or(s.webroot);
+    s.dns_hook = json::string_field(v, "dns_hook").value_or(s.dns_hook);
+    if (auto t = json::int_field(v, "dns_propagation_timeout")) {
+        if (*t < 0 || *t > kMaxDnsPropagationTimeout)
+            throw json::JsonError("settings: dns_propagation_timeout is out of range");
+        s.dns_propagation_timeout = static_cast<int>(*t);
+    }
+    s.dns_resolvers = json::string_array_field(v, "dns_resolvers");
+    s.tls_port = port_field(v, "tls_port", s.tls_port);
+    s.export_dirs = json::string_array_field(v, "export_dirs");
+    s.deploy_hook = json::string_field(v, "deploy_hook").value_or(s.deploy_hook);
+    s.agree_tos = json::bool_field(v, "agree_tos").value_or(false);
+    s.deploy_pending = json::bool_field(v, "deploy_pending").value_or(false);
+    return s;
+}
+
+std::string validate(const IssueSettings& s) {
+    if (s.server.empty()) return "no ACME server (--server URL)";
+    if (!one_of(kChallenges, s.challenge)) return "unknown challenge type '" + s.challenge + "' (http-01, dns-01, tls-alpn-01)";
+    if (!one_of(kKeyTypes, s.key_type))
+        return "unknown key type '" + s.key_type + "' (ec256, ec384, rsa2048, rsa3072, rsa4096)";
+    if (s.challenge == "dns-01" && s.dns_hook.empty()) return "dns-01 needs --dns-hook CMD";
+    if (s.dns_propagation_timeout < 0 || s.dns_propagation_timeout > kMaxDnsPropagationTimeout)
+        return "--dns-propagation-timeout must be between 0 and " + std::to_string(kMaxDnsPropagationTimeout) + " seconds";
+    for (const auto& r : s.dns_resolvers) {
+        try {
+            parse_dns_resolver(r);
+        } catch (const std::invalid_argument& e) {
+            return e.what();
+        }
+    }
+    return {};
+}
+
+}  // namespace certa::acme

@@ -1,0 +1,118 @@
+#include "acme/issue/Issuer.hpp"
+
+#include "acme/issue/OrderService.hpp"
+#include "storage/OpenSsl.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <atomic>
+#include <stdexcept>
+#include <thread>
+
+namespace certa::acme {
+
+std::string join_names(const std::vector<Identifier>& identifiers) {
+    std::string out;
+    for (const auto& id : identifiers) out += (out.empty() ? "" : ", ") + id.value;
+    return out;
+}
+
+Issuer::Issuer(storage::Store& store, AcmeClient& client, ChallengeSolver& solver, RegisterOptions account_options)
+    : store_(store), client_(client), solver_(solver), account_options_(std::move(account_options)) {}
+
+const storage::Account& Issuer::ensure_account() {
+    if (!account_) account_ = acme::ensure_account(store_, client_, account_options_);
+    return *account_;
+}
+
+storage::CertificateRecord Issuer::issue(const std::vector<Identifier>& identifiers, const IssueSettings& settings,
+                                         const IssueExtras& extras) {
+    const std::string names = join_names(identifiers);
+    try {
+        const storage::Account& account = ensure_account();
+        ossl::PKeyPtr key = ossl::generate_key(settings.key_type);
+
+        OrderRequest request;
+        request.identifiers = identifiers;
+        request.profile = settings.profile;
+        request.replaces = extras.replaces_cert_id;
+        request.preferred_chain = settings.preferred_chain;
+        request.certificate_key = key.get();
+        OrderResult order = OrderService(client_, solver_).run(request);
+
+        storage::CertificateInput input;
+        for (const auto& id : identifiers) input.names.push_back(id.value);
+        input.key_type = settings.key_type;
+        input.key_pem = ossl::to_pem(key.get());
+        input.chain_pem = order.chain_pem;
+        input.server = client_.directory_url();
+        input.account_id = account.id;
+        input.profile = settings.profile;
+        input.settings_json = settings.to_json();
+        input.replaces = extras.replaces;
+        input.fence = extras.fence;
+        const std::int64_t id = store_.put_certificate(input);
+        auto record = store_.get_certificate(id);
+        if (!record) throw std::runtime_error("the stored certificate vanished");
+        store_.add_event(extras.event_kind, id, names + "; serial " + record->serial_hex);
+        spdlog::debug("{} certificate {} for {}", extras.event_kind, id, names);
+        return *record;
+    } catch (const std::exception& e) {
+        if (storage::store_unusable(e)) throw;  // one line, no second busy wait
+        try {
+            store_.add_event("failed", extras.replaces.value_or(0), names + ": " + e.what());
+        } catch (const std::exception& store_error) {
+            spdlog::warn("cannot record the failure: {}", store_error.what());
+        }
+        throw;
+    }
+}
+
+storage::CertificateRecord Issuer::reissue(const std::vector<Identifier>& identifiers, const IssueSettings& settings,
+                                           const storage::CertificateRecord& current, const storage::LeaseFence& fence) {
+    IssueExtras extras;
+    extras.replaces = current.id;
+    extras.fence = fence;
+    extras.event_kind = "renewed";
+    if (client_.directory().renewal_info && ensure_account().id == current.account_id &&
+        client_.directory_url() == current.server)
+        extras.replaces_cert_id = current.ari_cert_id;
+    try {
+        return issue(identifiers, settings, extras);
+    } catch (const AcmeError& e) {
+        if (extras.replaces_cert_id.empty() || !e.problem().is("alreadyReplaced")) throw;
+        spdlog::warn("{}: {}; ordering without 'replaces'", join_names(identifiers), e.what());
+        extras.replaces_cert_id.clear();
+        return issue(identifiers, settings, extras);
+    }
+}
+
+std::vector<EachOutcome> Issuer::issue_each(const std::vector<Identifier>& identifiers, const IssueSettings& settings,
+                                            int parallel) {
+    std::vector<EachOutcome> outcomes(identifiers.size());
+    for (size_t i = 0; i < identifiers.size(); ++i) outcomes[i].identifier = identifiers[i];
+    // Register (or load) the account once, before the workers share the client.
+    ensure_account();
+
+    std::atomic<size_t> next{0};
+    auto worker = [&] {
+        for (size_t i = next++; i < outcomes.size(); i = next++) {
+            try {
+                outcomes[i].record = issue({outcomes[i].identifier}, settings);
+            } catch (const std::exception& e) {
+                outcomes[i].error = e.what();
+                spdlog::warn("{}: {}", outcomes[i].identifier.value, e.what());
+            }
+        }
+    };
+    const size_t threads = std::clamp<size_t>(static_cast<size_t>(std::max(parallel, 1)), 1, std::max<size_t>(outcomes.size(), 1));
+    {
+        std::vector<std::jthread> pool;  // joined at the end of this block, before outcomes is returned
+        for (size_t t = 1; t < threads; ++t) pool.emplace_back(worker);
+        worker();
+    }
+    return outcomes;
+}
+
+}  // namespace certa::acme

@@ -1,0 +1,130 @@
+#include "acme/protocol/Json.hpp"
+
+#include <cmath>
+#include <limits>
+#include <set>
+#include <system_error>
+
+namespace certa::acme::json {
+
+namespace {
+
+// Bounds nesting before cpprest's recursive parser sees the text.
+void check_depth(std::string_view text) {
+    int depth = 0;
+    bool in_string = false, escaped = false;
+    for (char c : text) {
+        if (in_string) {
+            if (escaped) escaped = false;
+            else if (c == '\\') escaped = true;
+            else if (c == '"') in_string = false;
+            continue;
+        }
+        if (c == '"') in_string = true;
+        else if (c == '{' || c == '[') {
+            if (++depth > kMaxDepth) throw JsonError("JSON nesting deeper than " + std::to_string(kMaxDepth) + " levels");
+        } else if (c == '}' || c == ']') {
+            --depth;
+        }
+    }
+}
+
+// Rejects what cpprest silently accepts: duplicate keys and non-finite numbers.
+void validate(const Value& v, int depth) {
+    if (depth > kMaxDepth) throw JsonError("JSON nesting too deep");
+    if (v.is_number()) {
+        if (!v.is_integer() && !std::isfinite(v.as_double())) throw JsonError("JSON number out of range");
+    } else if (v.is_array()) {
+        for (const auto& item : v.as_array()) validate(item, depth + 1);
+    } else if (v.is_object()) {
+        std::set<std::string> seen;
+        for (const auto& [key, member] : v.as_object()) {
+            if (!seen.insert(key).second) throw JsonError("duplicate JSON member \"" + key + "\"");
+            validate(member, depth + 1);
+        }
+    }
+}
+
+std::string quoted(std::string_view name) { return "\"" + std::string(name) + "\""; }
+
+}  // namespace
+
+Value parse(std::string_view text, std::size_t max_bytes) {
+    if (text.size() > max_bytes)
+        throw JsonError("JSON document larger than " + std::to_string(max_bytes) + " bytes");
+    check_depth(text);
+    std::error_code ec;
+    Value v = Value::parse(utility::string_t(text), ec);
+    if (ec) throw JsonError("malformed JSON: " + ec.message());
+    validate(v, 0);
+    return v;
+}
+
+Value parse_object(std::string_view text, std::size_t max_bytes) {
+    Value v = parse(text, max_bytes);
+    if (!v.is_object()) throw JsonError("JSON document is not an object");
+    return v;
+}
+
+const Value* find(const Value& object, std::string_view name) {
+    if (!object.is_object()) return nullptr;
+    const auto& obj = object.as_object();
+    auto it = obj.find(utility::string_t(name));
+    if (it == obj.end()) return nullptr;
+    return &it->second;
+}
+
+std::optional<std::string> string_field(const Value& object, std::string_view name) {
+    const Value* v = find(object, name);
+    if (!v || v->is_null()) return std::nullopt;
+    if (!v->is_string()) throw JsonError("JSON member " + quoted(name) + " is not a string");
+    return v->as_string();
+}
+
+std::optional<bool> bool_field(const Value& object, std::string_view name) {
+    const Value* v = find(object, name);
+    if (!v || v->is_null()) return std::nullopt;
+    if (!v->is_boolean()) throw JsonError("JSON member " + quoted(name) + " is not a boolean");
+    return v->as_bool();
+}
+
+std::optional<std::int64_t> int_field(const Value& object, std::string_view name) {
+    const Value* v = find(object, name);
+    if (!v || v->is_null()) return std::nullopt;
+    if (!v->is_number()) throw JsonError("JSON member " + quoted(name) + " is not a number");
+    const auto& n = v->as_number();
+    if (n.is_int64()) return n.to_int64();
+    // Doubles and integers above INT64_MAX are refused rather than truncated.
+    throw JsonError("JSON member " + quoted(name) + " is not an integer within range");
+}
+
+std::vector<std::string> string_array_field(const Value& object, std::string_view name) {
+    std::vector<std::string> out;
+    const Value* v = find(object, name);
+    if (!v || v->is_null()) return out;
+    if (!v->is_array()) throw JsonError("JSON member " + quoted(name) + " is not an array");
+    for (const auto& item : v->as_array()) {
+        if (!item.is_string()) throw JsonError("JSON member " + quoted(name) + " holds a non-string");
+        out.push_back(item.as_string());
+    }
+    return out;
+}
+
+std::string required_string(const Value& object, std::string_view name) {
+    auto s = string_field(object, name);
+    if (!s) throw JsonError("JSON member " + quoted(name) + " is missing");
+    return *s;
+}
+
+std::string serialize(const Value& value) { return value.serialize(); }
+
+Value string_value(std::string_view text) { return Value::string(utility::string_t(text)); }
+
+Value string_array(const std::vector<std::string>& items) {
+    std::vector<Value> values;
+    values.reserve(items.size());
+    for (const auto& s : items) values.push_back(string_value(s));
+    return Value::array(std::move(values));
+}
+
+}  // namespace certa::acme::json

@@ -1,0 +1,60 @@
+#include "acme/renew/CertificateExport.hpp"
+
+#include "acme/renew/AtomicFile.hpp"
+#include "acme/issue/IssueSettings.hpp"
+#include "storage/OpenSsl.hpp"
+
+#include <algorithm>
+#include <stdexcept>
+
+namespace certa::acme {
+
+namespace {
+
+struct PemFiles {
+    std::string cert, chain, fullchain;
+};
+
+PemFiles split_chain(const storage::CertificateRecord& cert) {
+    auto parsed = ossl::parse_chain_pem(cert.chain_pem);
+    if (parsed.empty())
+        throw std::runtime_error("certificate #" + std::to_string(cert.id) + " has no parsable chain");
+    PemFiles files;
+    files.cert = ossl::to_pem(parsed.front().get());
+    for (std::size_t i = 1; i < parsed.size(); ++i) files.chain += ossl::to_pem(parsed[i].get());
+    files.fullchain = files.cert + files.chain;
+    return files;
+}
+
+}  // namespace
+
+void write_certificate_files(const storage::CertificateRecord& cert, const std::filesystem::path& dir) {
+    const PemFiles pem = split_chain(cert);
+    ensure_private_dir(dir);
+    // The key first: a reader that sees the new certificate finds its key already there.
+    write_file_atomic(dir, "privkey.pem", cert.key_pem, 0600);
+    write_file_atomic(dir, "chain.pem", pem.chain, 0644);
+    write_file_atomic(dir, "fullchain.pem", pem.fullchain, 0644);
+    write_file_atomic(dir, "cert.pem", pem.cert, 0644);
+}
+
+bool remember_export_dir(storage::Store& store, const storage::CertificateRecord& cert,
+                         const std::filesystem::path& dir) {
+    if (cert.settings_json.empty()) return false;
+    IssueSettings settings;
+    try {
+        settings = IssueSettings::from_json(cert.settings_json);
+    } catch (const std::exception&) {
+        return false;  // not ours to repair here; `certa renew` reports it
+    }
+    std::error_code ec;
+    std::filesystem::path absolute = std::filesystem::absolute(dir, ec);
+    const std::string path = (ec ? dir : absolute).lexically_normal().string();
+    auto& dirs = settings.export_dirs;
+    if (std::find(dirs.begin(), dirs.end(), path) != dirs.end()) return false;
+    dirs.push_back(path);
+    store.update_settings(cert.id, settings.to_json());
+    return true;
+}
+
+}  // namespace certa::acme

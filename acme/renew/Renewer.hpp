@@ -1,0 +1,79 @@
+// `certa renew` orchestration: looks at every active certificate (or those
+// indexed under the given names), expired ones first, and renews what is due.
+// Each renewal runs under the store lease "cert:<id>" (renewed while working,
+// the put fenced by it); after taking the lease the row is re-read and skipped
+// when another process already replaced it, so overlapping runs on one or many
+// machines never order the same certificate twice. The new certificate is
+// stored with `replaces` in one transaction: the old one stays active until
+// the new one is complete. Failures back off per certificate (RenewalState)
+// and never stop the other renewals.
+#pragma once
+
+#include "acme/renew/Deployer.hpp"
+#include "storage/Clock.hpp"
+#include "storage/Store.hpp"
+
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace certa::acme {
+
+struct RenewOptions {
+    std::vector<std::string> names;        // only certificates indexed under these names (empty: all)
+    bool force = false;                    // renew now, ignoring the schedule and the back-off
+    std::optional<int> days;               // due when fewer than N days remain (no ARI)
+    std::string deploy_hook;               // set (and recorded) for every renewed certificate
+    bool agree_tos = false;                // agree to the CA's terms if an account must be registered (recorded)
+    int parallel = 1;                      // renewals at once
+    std::string owner;                     // lease owner, "host:pid"
+    int lease_ttl_s = 120;                 // renewed every ttl/3 while working
+    std::chrono::milliseconds hook_timeout{300000};
+    const storage::Clock* clock = &storage::Clock::system();  // schedule and back-off
+};
+
+// Deployed: renewed by an earlier run that stopped before its export dirs and
+// deploy hook ran (IssueSettings::deploy_pending); this run finished them.
+enum class RenewStatus { Renewed, NotDue, Skipped, Failed, Deployed };
+const char* to_string(RenewStatus status);
+
+struct RenewOutcome {
+    std::string name;                      // primary name (or the -d name that matched nothing)
+    std::int64_t certificate_id = 0;       // the row looked at
+    RenewStatus status = RenewStatus::NotDue;
+    storage::UnixTime when = 0;            // Renewed: new not_after; NotDue: when it is due
+    std::int64_t new_id = 0;               // Renewed: the new row; Deployed: the row deployed
+    std::string error;                     // Failed: why; Skipped: why; NotDue: last failure, if any
+    std::string deploy_error;              // Renewed/Deployed, but rewriting an export dir or the deploy hook failed
+    bool store_unusable = false;           // Failed because the store cannot take writes (locked, I/O, disk full)
+};
+
+class Renewer {
+public:
+    Renewer(storage::Store& store, RenewOptions options);
+    ~Renewer();
+    Renewer(const Renewer&) = delete;
+    Renewer& operator=(const Renewer&) = delete;
+
+    // Never throws for one certificate's failure (see RenewOutcome); store
+    // failures while listing propagate.
+    std::vector<RenewOutcome> run();
+
+private:
+    struct Worker;
+    struct Shared;
+    RenewOutcome process(const storage::CertificateRecord& cert, Worker& worker);
+    RenewOutcome renew_leased(const storage::CertificateRecord& cert, const storage::LeaseFence& fence, Worker& worker);
+    RenewOutcome finish_pending_deploy(const storage::CertificateRecord& cert);
+    void record_failure(const storage::CertificateRecord& cert, const std::string& error);
+    std::vector<storage::CertificateRecord> candidates(std::vector<RenewOutcome>& missing);
+
+    storage::Store& store_;
+    RenewOptions options_;
+    Deployer deployer_;
+    std::unique_ptr<Shared> shared_;
+};
+
+}  // namespace certa::acme

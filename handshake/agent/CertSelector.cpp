@@ -1,0 +1,57 @@
+#include "handshake/agent/CertSelector.hpp"
+
+#include "handshake/agent/NameNormalizer.hpp"
+
+#include <array>
+
+namespace certa::handshake {
+
+bool client_supports(KeyAlgorithm algorithm, const ClientHelloInfo& hello) {
+    const SignatureSupport& s = hello.signatures;
+    // Without the extension, TLS 1.2 clients accept rsa/ecdsa with SHA-1
+    // (RFC 5246 §7.4.1.4.1); judge nothing then.
+    if (!s.listed) return true;
+    // TLS 1.3 binds the ECDSA curve to the scheme and wants RSA-PSS (RFC 8446 §4.2.3).
+    const bool tls13 = hello.offers_tls13;
+    switch (algorithm) {
+        case KeyAlgorithm::EcdsaP256: return tls13 ? s.ecdsa_p256 : s.ecdsa_any;
+        case KeyAlgorithm::EcdsaP384: return tls13 ? s.ecdsa_p384 : s.ecdsa_any;
+        case KeyAlgorithm::EcdsaOther: return s.ecdsa_any;
+        case KeyAlgorithm::Rsa: return tls13 ? s.rsa_pss_rsae : s.rsa;
+        case KeyAlgorithm::Other: return true;
+    }
+    return true;
+}
+
+std::optional<CertChoice> select_certificate(const CertIndex& index, const std::string& name,
+                                             bool is_dns, const ClientHelloInfo& hello,
+                                             storage::UnixTime now) {
+    struct Source {
+        const CertIndex::Candidates* list = nullptr;
+        std::string key;
+    };
+    std::array<Source, 2> sources;
+    sources[0] = {index.find(name), name};
+    if (is_dns) {
+        std::string wildcard = covering_wildcard(name);
+        if (!wildcard.empty()) sources[1] = {index.find(wildcard), wildcard};
+    }
+    if (!sources[0].list && !sources[1].list) return std::nullopt;
+
+    // Tier 0: supported and valid; 1: supported; 2: anything.
+    for (int tier = 0; tier < 3; ++tier) {
+        for (const auto& source : sources) {
+            if (!source.list) continue;
+            for (const auto& entry : *source.list) {
+                if (tier < 2 && !client_supports(entry->key_algorithm(), hello)) continue;
+                if (tier == 0 && !entry->valid_at(now)) continue;
+                auto material = entry->material();  // parses lazily; broken rows are skipped
+                if (!material) continue;
+                return CertChoice{entry.get(), source.key, std::move(material)};
+            }
+        }
+    }
+    return std::nullopt;
+}
+
+}  // namespace certa::handshake

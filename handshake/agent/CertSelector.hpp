@@ -1,0 +1,36 @@
+// Chooses the certificate for one (normalized) name from a snapshot's index,
+// following certmagic's DefaultCertificateSelector:
+//   candidates: exact name (newest first), then the wildcard that replaces the
+//   left-most label (RFC 6125 §6.4.3; DNS names only);
+//   1) the first the client supports that is currently valid,
+//   2) else the first the client supports (expired or not yet valid),
+//   3) else the first.
+// Entries whose PEM does not parse are skipped at every step.
+#pragma once
+
+#include "handshake/agent/CertIndex.hpp"
+#include "handshake/hello/ClientHelloReader.hpp"
+#include "storage/StoreTypes.hpp"
+
+#include <memory>
+#include <optional>
+#include <string>
+
+namespace certa::handshake {
+
+struct CertChoice {
+    const CertEntry* entry = nullptr;  // lives as long as the snapshot it came from
+    std::string matched_name;          // "example.com" or "*.example.com"
+    std::shared_ptr<const CertEntry::Material> material;  // entry's parsed material (never null)
+};
+
+// Whether a client that sent `hello` can verify a signature made with `algorithm`.
+bool client_supports(KeyAlgorithm algorithm, const ClientHelloInfo& hello);
+
+// `name` must come from normalize_server_name (or be a canonical IP);
+// `is_dns` enables the wildcard step.
+std::optional<CertChoice> select_certificate(const CertIndex& index, const std::string& name,
+                                             bool is_dns, const ClientHelloInfo& hello,
+                                             storage::UnixTime now);
+
+}  // namespace certa::handshake

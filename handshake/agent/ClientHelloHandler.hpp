@@ -1,0 +1,41 @@
+// The decision made at ClientHello time, given a snapshot: which certificate
+// (challenge, leaf, default) goes on the connection, or which alert ends it.
+// Also the ALPN choice that goes with it. No I/O beyond getsockname().
+#pragma once
+
+#include "handshake/agent/Agent.hpp"
+#include "handshake/agent/Snapshot.hpp"
+
+#include <openssl/ssl.h>
+
+#include <string>
+
+namespace certa::handshake {
+
+inline constexpr const char* kAcmeTlsProtocol = "acme-tls/1";
+
+class ClientHelloHandler {
+public:
+    explicit ClientHelloHandler(const AgentOptions& options);
+
+    // Returns SSL_CLIENT_HELLO_SUCCESS (certificate set on `ssl`, or left as the
+    // context's when so configured) or SSL_CLIENT_HELLO_ERROR with *alert set.
+    int handle(SSL* ssl, int* alert, const Snapshot& snapshot, Selection& selection) const;
+
+    // ALPN for a connection whose ClientHello produced `selection`: acme-tls/1
+    // for a challenge, else the first of options.alpn the client offers.
+    // Returns SSL_TLSEXT_ERR_OK (with out/outlen pointing into `in`) or
+    // SSL_TLSEXT_ERR_NOACK / SSL_TLSEXT_ERR_ALERT_FATAL.
+    int select_alpn(const Selection* selection, const unsigned char** out, unsigned char* outlen,
+                    const unsigned char* in, unsigned int inlen) const;
+
+private:
+    int serve_challenge(SSL* ssl, int* alert, const Snapshot& snapshot, const std::string& sni,
+                        bool sni_present, Selection& selection) const;
+
+    std::string default_name_;  // normalized ("" when none)
+    std::vector<std::string> alpn_;
+    bool fallback_to_context_;
+};
+
+}  // namespace certa::handshake

@@ -1,0 +1,137 @@
+#include "handshake/serve/ConnectionRouter.hpp"
+
+#include "handshake/ondemand/OnDemandGate.hpp"
+#include "handshake/serve/PassthroughSession.hpp"
+#include "handshake/serve/TlsSession.hpp"
+#include "handshake/serve/UpstreamSession.hpp"
+
+#include <poll.h>
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+
+namespace certa::handshake {
+
+namespace asio = boost::asio;
+using boost::system::error_code;
+
+namespace {
+// A ClientHello split over several TCP segments is re-peeked at this pace
+// (a readable socket with unchanged data would otherwise wake us at once).
+constexpr std::chrono::milliseconds kRepeekDelay{5};
+// How often a connection waiting for an on-demand certificate re-checks the
+// Agent's snapshot (an in-memory lookup).
+constexpr std::chrono::milliseconds kOnDemandRecheck{50};
+}  // namespace
+
+ConnectionRouter::ConnectionRouter(const ServeContext& context, Socket socket, ConnectionTracker::Ticket ticket)
+    : context_(context),
+      socket_(std::move(socket)),
+      ticket_(std::move(ticket)),
+      deadline_(socket_.get_executor()),
+      retry_(socket_.get_executor()) {}
+
+void ConnectionRouter::start(const ServeContext& context, Socket socket, ConnectionTracker::Ticket ticket) {
+    std::shared_ptr<ConnectionRouter> self(new ConnectionRouter(context, std::move(socket), std::move(ticket)));
+    error_code ec;
+    if (spdlog::should_log(spdlog::level::debug)) {
+        auto remote = self->socket_.remote_endpoint(ec);
+        spdlog::debug("serve: accepted {}:{}", remote.address().to_string(), remote.port());
+    }
+    self->socket_.non_blocking(true, ec);
+    if (ec) return self->drop("cannot make socket non-blocking: " + ec.message());
+    self->socket_.set_option(asio::ip::tcp::no_delay(true), ec);
+    self->deadline_.expires_after(context.options.peek_timeout);
+    self->deadline_.async_wait([self](const error_code& wec) {
+        if (!wec) self->drop("no complete ClientHello within the peek timeout");
+    });
+    self->wait_readable();
+}
+
+void ConnectionRouter::wait_readable() {
+    socket_.async_wait(Socket::wait_read, [self = shared_from_this()](const error_code& ec) {
+        if (self->done_) return;
+        if (ec) return self->drop("wait failed: " + ec.message());
+        self->peek();
+    });
+}
+
+void ConnectionRouter::peek() {
+    error_code ec;
+    std::size_t n = socket_.receive(asio::buffer(buffer_), Socket::message_peek, ec);
+    if (ec == asio::error::would_block || ec == asio::error::try_again) return wait_readable();
+    if (ec) return drop("peek: " + ec.message());
+    auto hello = parse_client_hello(std::span<const std::uint8_t>(buffer_.data(), n));
+    switch (hello.status) {
+        case PeekedClientHello::Status::Invalid: return drop("not a usable ClientHello: " + hello.error);
+        case PeekedClientHello::Status::Complete: return route(hello);
+        case PeekedClientHello::Status::NeedMore: break;
+    }
+    if (peer_finished_sending()) return drop("connection closed inside the ClientHello");
+    retry_.expires_after(kRepeekDelay);
+    retry_.async_wait([self = shared_from_this()](const error_code& wec) {
+        if (wec || self->done_) return;
+        self->wait_readable();
+    });
+}
+
+// The peer sent FIN (or the socket failed) while the ClientHello is partial:
+// more bytes can never come.
+bool ConnectionRouter::peer_finished_sending() {
+    pollfd fd{socket_.native_handle(), POLLRDHUP, 0};
+    return ::poll(&fd, 1, 0) > 0 && (fd.revents & (POLLRDHUP | POLLHUP | POLLERR)) != 0;
+}
+
+void ConnectionRouter::route(const ClientHelloInfo& hello) {
+    done_ = true;
+    error_code ignored;
+    deadline_.cancel(ignored);
+    retry_.cancel(ignored);
+    if (hello.offers_acme_tls) {
+        return TlsSession::start(context_, std::move(socket_), std::move(ticket_));
+    }
+    if (const auto& gate = context_.options.on_demand; gate && !hello.sni.empty()) {
+        if (gate->check(hello.sni) == OnDemandGate::Decision::Wait)
+            return wait_for_certificate(hello.sni, std::chrono::steady_clock::now() + gate->wait());
+    }
+    forward();
+}
+
+void ConnectionRouter::wait_for_certificate(std::string sni, std::chrono::steady_clock::time_point until) {
+    retry_.expires_after(kOnDemandRecheck);
+    retry_.async_wait([self = shared_from_this(), sni = std::move(sni), until](const error_code& wec) {
+        if (wec) return;
+        bool ready = self->context_.options.on_demand->check(sni) != OnDemandGate::Decision::Wait;
+        if (!ready && std::chrono::steady_clock::now() < until) return self->wait_for_certificate(sni, until);
+        // Ready, denied meanwhile, or out of time: the Agent decides (without a
+        // certificate the handshake fails with an alert).
+        if (!ready) {
+            spdlog::info("serve: on-demand certificate for {} did not arrive in time", sni);
+            self->context_.options.on_demand->gave_up(sni);
+        }
+        self->forward();
+    });
+}
+
+void ConnectionRouter::forward() {
+    switch (context_.options.mode) {
+        case ForwardMode::Passthrough:
+            return PassthroughSession::start(context_, std::move(socket_), std::move(ticket_));
+        case ForwardMode::Upstream:
+            return UpstreamSession::start(context_, std::move(socket_), std::move(ticket_));
+        case ForwardMode::ChallengesOnly:
+            return TlsSession::start(context_, std::move(socket_), std::move(ticket_));
+    }
+}
+
+void ConnectionRouter::drop(const std::string& why) {
+    if (done_) return;
+    done_ = true;
+    spdlog::debug("serve: dropping connection: {}", why);
+    error_code ignored;
+    deadline_.cancel(ignored);
+    retry_.cancel(ignored);
+    socket_.close(ignored);
+}
+
+}  // namespace certa::handshake

@@ -1,0 +1,52 @@
+// First stop of every accepted connection: peeks (MSG_PEEK, nothing consumed)
+// until a whole ClientHello is there, within peek_timeout and kMaxPeekBytes,
+// then hands the connection to the session that fits:
+//   ALPN acme-tls/1 offered  -> TlsSession (challenge handshake, then close)
+//   --passthrough            -> PassthroughSession
+//   --upstream               -> UpstreamSession
+//   neither                  -> TlsSession (leaf handshake, then close)
+// With --on-demand (options.on_demand) a non-challenge connection for a name
+// without a certificate first waits, bounded, for one (OnDemandGate).
+// Anything that is not a ClientHello is closed without a reply.
+#pragma once
+
+#include "handshake/hello/ClientHelloPeek.hpp"
+#include "handshake/serve/ConnectionTracker.hpp"
+#include "handshake/serve/ServeContext.hpp"
+
+#include <boost/asio/steady_timer.hpp>
+
+#include <array>
+#include <chrono>
+#include <string>
+#include <cstdint>
+#include <memory>
+
+namespace certa::handshake {
+
+class ConnectionRouter : public std::enable_shared_from_this<ConnectionRouter> {
+public:
+    static void start(const ServeContext& context, Socket socket, ConnectionTracker::Ticket ticket);
+
+private:
+    ConnectionRouter(const ServeContext& context, Socket socket, ConnectionTracker::Ticket ticket);
+    void wait_readable();
+    void peek();
+    bool peer_finished_sending();
+    void route(const ClientHelloInfo& hello);
+    // --on-demand: re-checks the gate until the certificate is there or the
+    // wait runs out (timers only: an io thread never blocks), then forward().
+    void wait_for_certificate(std::string sni, std::chrono::steady_clock::time_point until);
+    void forward();
+    void drop(const std::string& why);
+
+    const ServeContext& context_;
+    Socket socket_;
+    ConnectionTracker::Ticket ticket_;
+    boost::asio::steady_timer deadline_;
+    boost::asio::steady_timer retry_;
+    std::array<std::uint8_t, kMaxPeekBytes> buffer_{};
+    bool done_ = false;
+};
+
+}  // namespace certa::handshake

@@ -1,0 +1,25 @@
+// What every connection of the daemon shares: the options and the TLS context
+// with the Agent attached. Owned by ServeDaemon, which outlives all sessions.
+#pragma once
+
+#include "handshake/serve/ConnectionTracker.hpp"
+#include "handshake/serve/ServeOptions.hpp"
+
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl/context.hpp>
+
+namespace certa::handshake {
+
+struct ServeContext {
+    ServeOptions options;
+    boost::asio::ssl::context& tls;
+};
+
+// A connection's socket: accepted on its own strand, so its handlers never run
+// concurrently even with several io threads.
+using Socket = boost::asio::ip::tcp::socket;
+
+// The ALPN protocol of RFC 8737 §6.2.
+inline constexpr const char* kAcmeTlsAlpn = "acme-tls/1";
+
+}  // namespace certa::handshake

@@ -1,0 +1,189 @@
+#include "handshake/serve/ServeDaemon.hpp"
+
+#include "handshake/serve/ConnectionRouter.hpp"
+#include "handshake/serve/ConnectionTracker.hpp"
+#include "handshake/serve/Listener.hpp"
+#include "handshake/serve/ServeContext.hpp"
+#include "handshake/serve/ServeError.hpp"
+#include "storage/Clock.hpp"
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/ssl/context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <spdlog/spdlog.h>
+
+#include "storage/Store.hpp"
+
+#include <unistd.h>
+
+#include <chrono>
+#include <csignal>
+#include <cstdio>
+#include <random>
+#include <sstream>
+#include <thread>
+
+namespace certa::handshake {
+
+namespace asio = boost::asio;
+using boost::system::error_code;
+
+namespace {
+
+asio::ssl::context make_tls_context(Agent& agent) {
+    asio::ssl::context tls(asio::ssl::context::tls_server);
+    // TLS 1.2 is the floor (RFC 8737 §4 needs TLS 1.2 or later anyway).
+    SSL_CTX_set_min_proto_version(tls.native_handle(), TLS1_2_VERSION);
+    SSL_CTX_set_options(tls.native_handle(), SSL_OP_NO_RENEGOTIATION | SSL_OP_CIPHER_SERVER_PREFERENCE);
+    agent.attach(tls.native_handle());
+    return tls;
+}
+
+// "host-pid-random": unique per process, readable in the store.
+std::string make_agent_id() {
+    char host[256] = {};
+    if (gethostname(host, sizeof host - 1) != 0 || host[0] == '\0') std::snprintf(host, sizeof host, "%s", "unknown");
+    std::random_device random;
+    char suffix[32];
+    std::snprintf(suffix, sizeof suffix, "%08x%08x", random(), random());
+    return std::string(host) + "-" + std::to_string(getpid()) + "-" + suffix;
+}
+
+
+void check(const ServeOptions& options) {
+    if (options.listen.empty()) throw ServeError("no listen address");
+    if (options.mode != ForwardMode::ChallengesOnly && (options.target.host.empty() || options.target.port == 0))
+        throw ServeError("the forwarding target needs HOST:PORT");
+    if (options.threads < 1) throw ServeError("at least one io thread is needed");
+    if (options.max_connections == 0) throw ServeError("max connections must be positive");
+}
+
+}  // namespace
+
+// Member order matters: sessions (owned by io's pending handlers) refer to
+// `context` and the TLS context, which refer to the agent; listeners use io.
+struct ServeDaemon::Impl {
+    Impl(ServeOptions options, std::unique_ptr<Agent> a)
+        : agent(std::move(a)),
+          tls(make_tls_context(*agent)),
+          context{std::move(options), tls},
+          tracker(ConnectionTracker::create(context.options.max_connections)),
+          control(asio::make_strand(io)),
+          signals(control, SIGINT, SIGTERM),
+          grace(control) {}
+
+    void accept(Socket socket) {
+        auto ticket = tracker->try_acquire();
+        if (!ticket) {
+            spdlog::debug("serve: {} connections open, refusing one more", context.options.max_connections);
+            error_code ignored;
+            socket.close(ignored);
+            return;
+        }
+        ConnectionRouter::start(context, std::move(socket), std::move(*ticket));
+    }
+
+    // Runs on `control`.
+    void begin_shutdown() {
+        if (stopping) return;
+        stopping = true;
+        signals.cancel();
+        for (auto& listener : listeners) listener->stop();
+        spdlog::info("serve: stopping; {} connection(s) open, waiting up to {} ms", tracker->active(),
+                     context.options.shutdown_grace.count());
+        grace.expires_after(context.options.shutdown_grace);
+        grace.async_wait([this](const error_code& ec) {
+            if (ec) return;
+            spdlog::warn("serve: grace period over, closing {} connection(s)", tracker->active());
+            io.stop();
+        });
+        // Once the last connection closed, nothing is left but the timer.
+        tracker->when_idle([this] { asio::post(control, [this] { grace.cancel(); }); });
+    }
+
+    std::unique_ptr<Agent> agent;
+    asio::ssl::context tls;
+    ServeContext context;
+    std::shared_ptr<ConnectionTracker> tracker;
+    asio::io_context io;
+    asio::strand<asio::io_context::executor_type> control;   // signals, grace, stopping
+    asio::signal_set signals;
+    asio::steady_timer grace;
+    std::vector<std::unique_ptr<Listener>> listeners;
+    bool stopping = false;   // only touched on `control`
+};
+
+ServeDaemon::ServeDaemon(ServeOptions options, std::unique_ptr<Agent> agent) {
+    if (!agent) throw ServeError("no agent");
+    check(options);
+    impl_ = std::make_unique<Impl>(std::move(options), std::move(agent));
+    for (const auto& address : impl_->context.options.listen) {
+        impl_->listeners.push_back(std::make_unique<Listener>(
+            impl_->io, address, [impl = impl_.get()](Socket socket) { impl->accept(std::move(socket)); }));
+    }
+}
+
+ServeDaemon::~ServeDaemon() = default;
+
+std::string ServeDaemon::report_to_store(AgentOptions& options) {
+    std::string id = make_agent_id();
+    // A failed write (store locked past its busy timeout, read-only) is only
+    // logged: serving goes on and the next change or beat writes again.
+    options.on_loaded = [id](storage::Store& store, std::int64_t generation) {
+        try {
+            store.report_loaded_generation(id, generation, storage::unix_now());
+            spdlog::debug("serve: agent {} reported generation {}", id, generation);
+        } catch (const std::exception& e) {
+            spdlog::debug("serve: agent {} could not report generation {}: {}", id, generation, e.what());
+        }
+    };
+    options.on_close = [id](storage::Store& store) {
+        try {
+            store.remove_serving_agent(id);
+            spdlog::debug("serve: agent {} removed from the store", id);
+        } catch (const std::exception& e) {
+            spdlog::debug("serve: agent {} could not remove its row: {}", id, e.what());
+        }
+    };
+    return id;
+}
+
+std::vector<HostPort> ServeDaemon::local_addresses() const {
+    std::vector<HostPort> out;
+    for (const auto& listener : impl_->listeners) {
+        auto endpoint = listener->local_endpoint();
+        out.push_back(HostPort{endpoint.address().to_string(), endpoint.port()});
+    }
+    return out;
+}
+
+void ServeDaemon::run() {
+    Impl& impl = *impl_;
+    impl.signals.async_wait([&impl](const error_code& ec, int signal) {
+        if (ec) return;
+        spdlog::info("serve: received signal {}", signal);
+        impl.begin_shutdown();
+    });
+    for (auto& listener : impl.listeners) {
+        listener->start();
+        spdlog::info("serve: listening on {}", HostPort{listener->local_endpoint().address().to_string(),
+                                                         listener->local_endpoint().port()}
+                                                    .to_string());
+    }
+    std::vector<std::thread> workers;
+    for (int i = 1; i < impl.context.options.threads; ++i) workers.emplace_back([&impl] { impl.io.run(); });
+    impl.io.run();
+    impl.io.stop();   // a finished run() on this thread ends the others too
+    for (auto& worker : workers) worker.join();
+    impl.tracker->cancel_idle_callback();   // connections cut at the grace end release later
+    spdlog::info("serve: stopped");
+}
+
+void ServeDaemon::request_stop() {
+    asio::post(impl_->control, [impl = impl_.get()] { impl->begin_shutdown(); });
+}
+
+}  // namespace certa::handshake

@@ -1,0 +1,100 @@
+#include "handshake/serve/TlsSession.hpp"
+
+#include "handshake/agent/Agent.hpp"
+
+#include <boost/asio/ssl/error.hpp>
+#include <spdlog/spdlog.h>
+
+#include <cstring>
+#include <sstream>
+
+namespace certa::handshake {
+
+namespace asio = boost::asio;
+using boost::system::error_code;
+
+namespace {
+
+const char* describe(Selection::Kind kind) {
+    switch (kind) {
+        case Selection::Kind::Challenge: return "challenge certificate";
+        case Selection::Kind::Leaf: return "leaf";
+        case Selection::Kind::Default: return "default leaf";
+        case Selection::Kind::None: break;
+    }
+    return "no certificate";
+}
+
+std::string endpoint_text(const Socket& socket) {
+    error_code ec;
+    auto remote = socket.remote_endpoint(ec);
+    if (ec) return "?";
+    std::ostringstream out;
+    out << remote;
+    return out.str();
+}
+
+// True when the handshake negotiated ALPN acme-tls/1 (RFC 8737 §6.2).
+bool negotiated_acme_tls(SSL* ssl) {
+    const unsigned char* proto = nullptr;
+    unsigned int length = 0;
+    SSL_get0_alpn_selected(ssl, &proto, &length);
+    return proto != nullptr && length == std::strlen(kAcmeTlsAlpn) &&
+           std::memcmp(proto, kAcmeTlsAlpn, length) == 0;
+}
+
+}  // namespace
+
+TlsSession::TlsSession(const ServeContext& context, Socket socket, ConnectionTracker::Ticket ticket)
+    : context_(context),
+      stream_(std::move(socket), context.tls),
+      ticket_(std::move(ticket)),
+      deadline_(stream_.get_executor()),
+      peer_(endpoint_text(stream_.next_layer())) {}
+
+void TlsSession::start(const ServeContext& context, Socket socket, ConnectionTracker::Ticket ticket) {
+    std::shared_ptr<TlsSession> self(new TlsSession(context, std::move(socket), std::move(ticket)));
+    self->handshake();
+}
+
+void TlsSession::handshake() {
+    deadline_.expires_after(context_.options.handshake_timeout);
+    deadline_.async_wait([self = shared_from_this()](const error_code& ec) {
+        if (ec) return;
+        spdlog::debug("serve: {}: TLS handshake timed out", self->peer_);
+        self->close();
+    });
+    stream_.async_handshake(asio::ssl::stream_base::server, [self = shared_from_this()](const error_code& ec) {
+        self->deadline_.cancel();
+        auto selection = Agent::last_selection(self->stream_.native_handle());
+        const std::string sni = selection ? selection->server_name : std::string();
+        if (ec) {
+            spdlog::debug("serve: {}: TLS handshake failed (sni '{}'): {}", self->peer_, sni, ec.message());
+            return self->close();
+        }
+        spdlog::debug("serve: {}: handshake done, sni '{}', served {}", self->peer_, sni,
+                      describe(selection ? selection->kind : Selection::Kind::None));
+        self->established(negotiated_acme_tls(self->stream_.native_handle()));
+    });
+}
+
+void TlsSession::established(bool /*challenge*/) {
+    // RFC 8737 §3: once the handshake is complete the connection is closed.
+    shutdown_and_close();
+}
+
+void TlsSession::shutdown_and_close() {
+    deadline_.expires_after(context_.options.handshake_timeout);
+    deadline_.async_wait([self = shared_from_this()](const error_code& ec) {
+        if (!ec) self->close();
+    });
+    stream_.async_shutdown([self = shared_from_this()](const error_code&) { self->close(); });
+}
+
+void TlsSession::close() {
+    error_code ignored;
+    deadline_.cancel(ignored);
+    stream_.next_layer().close(ignored);
+}
+
+}  // namespace certa::handshake

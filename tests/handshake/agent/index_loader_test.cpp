@@ -1,0 +1,114 @@
+// IndexLoader over a real SQLite store: the first load indexes every active
+// row, a load with nothing committed returns nothing, later loads apply only
+// what changed (new rows, revoked and replaced ones, challenges), and a row
+// already indexed keeps its parsed entry across loads.
+#include "handshake/agent/IndexLoader.hpp"
+
+#include "TempDir.hpp"
+#include "TestCertificates.hpp"
+#include "storage/Clock.hpp"
+
+#include <doctest/doctest.h>
+
+using namespace certa;
+using namespace certa::handshake;
+
+namespace {
+
+struct Fixture {
+    test::TempDir dir;
+    std::string path = dir.file("certa.db");
+    std::unique_ptr<storage::Store> writer = storage::open_store(path);
+    IndexLoader loader{storage::open_store(path)};
+
+    std::int64_t put(const std::vector<std::string>& names, std::optional<std::int64_t> replaces = {}) {
+        const auto cert = test::make_self_signed(names);
+        storage::CertificateInput input;
+        input.key_type = "ec256";
+        input.key_pem = cert.key_pem;
+        input.chain_pem = cert.chain_pem;
+        input.replaces = replaces;
+        return writer->put_certificate(input);
+    }
+};
+
+std::vector<std::int64_t> ids_for(const Snapshot& snapshot, const std::string& name) {
+    std::vector<std::int64_t> out;
+    if (const auto* candidates = snapshot.certs->find(name))
+        for (const auto& entry : *candidates) out.push_back(entry->id());
+    return out;
+}
+
+}  // namespace
+
+TEST_CASE("the first load indexes every active row; an unchanged store loads nothing") {
+    Fixture f;
+    const auto a = f.put({"a.loader.example", "www.a.loader.example"});
+    const auto b = f.put({"*.wild.loader.example"});
+    auto snapshot = f.loader.load();
+    REQUIRE(snapshot);
+    CHECK(snapshot->generation == f.writer->current_generation());
+    CHECK(ids_for(*snapshot, "a.loader.example") == std::vector<std::int64_t>{a});
+    CHECK(ids_for(*snapshot, "www.a.loader.example") == std::vector<std::int64_t>{a});
+    CHECK(ids_for(*snapshot, "*.wild.loader.example") == std::vector<std::int64_t>{b});
+    CHECK(ids_for(*snapshot, "other.loader.example").empty());
+    CHECK(f.loader.last_added().size() == 2);
+
+    CHECK(f.loader.load() == nullptr);
+    CHECK(f.loader.last_added().empty());
+}
+
+TEST_CASE("later loads apply only the changes: new, revoked and replaced rows") {
+    Fixture f;
+    const auto a = f.put({"a.loader.example"});
+    const auto b = f.put({"b.loader.example"});
+    auto first = f.loader.load();
+    REQUIRE(first);
+    const auto* before = first->certs->find("a.loader.example");
+    REQUIRE(before);
+    const CertEntry* entry_a = before->front().get();
+
+    const auto c = f.put({"c.loader.example"});
+    f.writer->set_certificate_status(b, storage::CertificateStatus::Revoked);
+    auto second = f.loader.load();
+    REQUIRE(second);
+    CHECK(second->generation > first->generation);
+    REQUIRE(f.loader.last_added().size() == 1);
+    CHECK(f.loader.last_added().front()->id() == c);
+    CHECK(ids_for(*second, "b.loader.example").empty());
+    CHECK(ids_for(*second, "c.loader.example") == std::vector<std::int64_t>{c});
+    // The untouched row is the same entry (its parsed material is kept).
+    CHECK(second->certs->find("a.loader.example")->front().get() == entry_a);
+    // The earlier snapshot is frozen: still what it was.
+    CHECK(ids_for(*first, "b.loader.example") == std::vector<std::int64_t>{b});
+    CHECK(ids_for(*first, "c.loader.example").empty());
+
+    // A renewal: the new row replaces the old one in the same transaction.
+    const auto a2 = f.put({"a.loader.example"}, a);
+    auto third = f.loader.load();
+    REQUIRE(third);
+    CHECK(ids_for(*third, "a.loader.example") == std::vector<std::int64_t>{a2});
+}
+
+TEST_CASE("pending tls-alpn-01 challenges come with the snapshot") {
+    Fixture f;
+    f.put({"a.loader.example"});
+    REQUIRE(f.loader.load());
+    const auto challenge_cert = test::make_self_signed({"chal.loader.example"});
+    storage::Challenge row;
+    row.type = storage::ChallengeType::TlsAlpn01;
+    row.identifier = "chal.loader.example";
+    row.token = "token";
+    row.key_authorization = "token.thumbprint";
+    row.cert_pem = challenge_cert.cert_pem;
+    row.key_pem = challenge_cert.key_pem;
+    row.expires = storage::unix_now() + 300;
+    f.writer->put_challenge(row);
+    auto snapshot = f.loader.load();
+    REQUIRE(snapshot);
+    CHECK(snapshot->challenges->find("chal.loader.example", storage::unix_now()) != nullptr);
+    CHECK(snapshot->challenges->find("chal.loader.example", row.expires + 1) == nullptr);
+    CHECK(snapshot->challenges->find("other.loader.example", storage::unix_now()) == nullptr);
+    // The certificate index did not change, so it is shared with the last snapshot.
+    CHECK(f.loader.last_added().empty());
+}
