@@ -14,7 +14,7 @@ constexpr const char* kColumns =
     "SELECT c.id, c.key_type, c.key_pem, c.chain_pem, c.server, c.account_id, c.profile, c.settings_json,"
     " c.not_before, c.not_after, c.serial_hex, c.aki_hex, c.ari_cert_id, c.status, c.replaced_by,"
     " c.generation, c.created, c.updated, c.ari_window_start, c.ari_window_end, c.ari_next_check,"
-    " c.renew_at, c.next_attempt, c.failures, c.last_error FROM certificates c ";
+    " c.renew_at, c.next_attempt, c.failures, c.last_error, c.deploy_pending FROM certificates c ";
 
 CertificateRecord read_row(const SqliteStatement& row) {
     CertificateRecord r;
@@ -43,6 +43,7 @@ CertificateRecord read_row(const SqliteStatement& row) {
     r.next_attempt = row.int64(22);
     r.failures = static_cast<int>(row.int64(23));
     r.last_error = row.text(24);
+    r.deploy_pending = row.int64(25) != 0;
     return r;
 }
 
@@ -72,13 +73,13 @@ std::int64_t CertificateTable::insert(SqliteConnection& db, const CertificateInp
     SqliteStatement row(db,
                         "INSERT INTO certificates(key_type, key_pem, chain_pem, server, account_id, profile,"
                         " settings_json, not_before, not_after, serial_hex, aki_hex, ari_cert_id, status,"
-                        " generation, created, updated)"
-                        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, 'active', ?13, ?14, ?14)");
+                        " generation, created, updated, deploy_pending)"
+                        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, 'active', ?13, ?14, ?14, ?15)");
     row.bind_all(input.key_type, input.key_pem, input.chain_pem, input.server);
     row.bind_id(5, input.account_id);
     row.bind(6, input.profile).bind(7, input.settings_json).bind(8, info.not_before).bind(9, info.not_after);
     row.bind(10, info.serial_hex).bind(11, info.aki_hex).bind(12, info.ari_cert_id);
-    row.bind(13, generation).bind(14, now);
+    row.bind(13, generation).bind(14, now).bind(15, std::int64_t{input.deploy_pending ? 1 : 0});
     row.run();
     std::int64_t id = db.last_insert_rowid();
 
@@ -219,6 +220,21 @@ void CertificateTable::set_settings(SqliteConnection& db, std::int64_t id, const
                                     std::int64_t generation, UnixTime now) {
     SqliteStatement stmt(db, "UPDATE certificates SET settings_json = ?2, generation = ?3, updated = ?4 WHERE id = ?1");
     stmt.bind_all(id, settings_json, generation, now);
+    stmt.run();
+    require_changed(db, id);
+}
+
+std::optional<std::string> CertificateTable::settings_for_update(SqliteConnection& db, std::int64_t id) {
+    SqliteStatement stmt(db, "SELECT settings_json FROM certificates WHERE id = ?1");
+    stmt.bind(1, id);
+    if (!stmt.step()) return std::nullopt;
+    return stmt.text(0);
+}
+
+void CertificateTable::set_deploy_pending(SqliteConnection& db, std::int64_t id, bool pending,
+                                          std::int64_t generation, UnixTime now) {
+    SqliteStatement stmt(db, "UPDATE certificates SET deploy_pending = ?2, generation = ?3, updated = ?4 WHERE id = ?1");
+    stmt.bind_all(id, pending ? 1 : 0, generation, now);
     stmt.run();
     require_changed(db, id);
 }

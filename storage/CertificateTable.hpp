@@ -35,6 +35,10 @@ public:
                                   std::int64_t generation, UnixTime now);
     static void set_settings(SqliteConnection& db, std::int64_t id, const std::string& settings_json,
                              std::int64_t generation, UnixTime now);
+    static void set_deploy_pending(SqliteConnection& db, std::int64_t id, bool pending, std::int64_t generation,
+                                   UnixTime now);
+    // The row's settings_json (nullopt: no such row); the IMMEDIATE transaction holds the write lock.
+    static std::optional<std::string> settings_for_update(SqliteConnection& db, std::int64_t id);
     // set_renewal_state for many rows with one prepared statement; ids with
     // no row are skipped.
     static void set_renewal_states(SqliteConnection& db,

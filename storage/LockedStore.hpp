@@ -103,6 +103,18 @@ public:
     void update_settings(std::int64_t id, const std::string& settings_json) override {
         write([&] { Certificates::set_settings(connection_, id, settings_json, next_generation(), now()); });
     }
+    std::string edit_settings(std::int64_t id, const std::function<std::string(const std::string&)>& edit) override {
+        return write([&] {
+            auto old = Certificates::settings_for_update(connection_, id);
+            if (!old) throw StoreError(StoreError::Kind::NotFound, "no certificate with id " + std::to_string(id));
+            std::string edited = edit(*old);
+            if (edited != *old) Certificates::set_settings(connection_, id, edited, next_generation(), now());
+            return edited;
+        });
+    }
+    void set_deploy_pending(std::int64_t id, bool pending) override {
+        write([&] { Certificates::set_deploy_pending(connection_, id, pending, next_generation(), now()); });
+    }
 
     // ---- challenges -------------------------------------------------------------
     std::int64_t put_challenge(const Challenge& challenge) override {
@@ -201,12 +213,13 @@ public:
 
 protected:
     template <typename... Args>
-    explicit LockedStore(Args&&... args) : connection_(std::forward<Args>(args)...) {}
+    explicit LockedStore(const Clock* clock, Args&&... args)
+        : clock_(clock ? clock : &Clock::system()), connection_(std::forward<Args>(args)...) {}
 
     // Inside a write: bumps the store generation and returns the new value.
     virtual std::int64_t next_generation() = 0;
 
-    static UnixTime now() { return unix_now(); }
+    UnixTime now() const { return clock_->now(); }
 
     // Runs `body` under the mutex, outside any explicit transaction.
     template <typename Body>
@@ -244,6 +257,7 @@ protected:
         return result;
     }
 
+    const Clock* clock_;
     std::mutex mutex_;
     typename Backend::Connection connection_;
     // Set by every committed write; current_generation re-reads after one.

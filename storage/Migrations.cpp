@@ -143,7 +143,15 @@ CREATE TABLE serving_agents(
 );
 )sql";
 
-constexpr std::array<const char*, kLatestSchemaVersion> kMigrations = {kVersion1, kVersion2, kVersion3, kVersion4, kVersion5};
+// Version 6: deploy_pending moves out of settings_json into a column (the key
+// is removed from the JSON). Text that is not valid JSON is left alone.
+constexpr const char* kVersion6 = R"sql(
+ALTER TABLE certificates ADD COLUMN deploy_pending INTEGER NOT NULL DEFAULT 0;
+UPDATE certificates SET deploy_pending = 1, settings_json = json_remove(settings_json, '$.deploy_pending')
+ WHERE json_type(CASE WHEN json_valid(settings_json) THEN settings_json ELSE '{}' END, '$.deploy_pending') = 'true';
+)sql";
+
+constexpr std::array<const char*, kLatestSchemaVersion> kMigrations = {kVersion1, kVersion2, kVersion3, kVersion4, kVersion5, kVersion6};
 
 std::int64_t pragma_int(SqliteConnection& connection, const char* sql) {
     SqliteStatement stmt(connection, sql);

@@ -10,7 +10,7 @@ class SqliteConnection;
 
 // PRAGMA user_version holds the schema version; PRAGMA application_id marks
 // the file as a certa store ("CRTA").
-constexpr int kLatestSchemaVersion = 5;
+constexpr int kLatestSchemaVersion = 6;
 constexpr std::int32_t kCertaApplicationId = 0x43525441;
 
 // Reads the file's identity without writing to it and without scanning it

@@ -42,7 +42,7 @@ void retry_while_locked(int busy_timeout_ms, Step step) {
 }  // namespace
 
 SqliteStore::SqliteStore(const std::string& path, const OpenOptions& options)
-    : LockedStore(prepared_path(path, options), options.read_only, options.busy_timeout_ms) {
+    : LockedStore(options.clock, prepared_path(path, options), options.read_only, options.busy_timeout_ms) {
     retry_while_locked(options.busy_timeout_ms, [&] { set_up(path, options); });
     data_version_.emplace(connection_, "PRAGMA data_version");
 }

@@ -15,7 +15,7 @@ constexpr const char* kColumns =
     "SELECT c.id, c.key_type, c.key_pem, c.chain_pem, c.server, c.account_id, c.profile, c.settings_json,"
     " c.not_before, c.not_after, c.serial_hex, c.aki_hex, c.ari_cert_id, c.status, c.replaced_by,"
     " c.generation, c.created, c.updated, c.ari_window_start, c.ari_window_end, c.ari_next_check,"
-    " c.renew_at, c.next_attempt, c.failures, c.last_error FROM certificates c ";
+    " c.renew_at, c.next_attempt, c.failures, c.last_error, c.deploy_pending FROM certificates c ";
 
 CertificateRecord read_row(const PgResult& r, int i) {
     CertificateRecord c;
@@ -44,6 +44,7 @@ CertificateRecord read_row(const PgResult& r, int i) {
     c.next_attempt = r.int64(i, 22);
     c.failures = static_cast<int>(r.int64(i, 23));
     c.last_error = r.text(i, 24);
+    c.deploy_pending = r.text(i, 25) == "t";
     return c;
 }
 
@@ -99,8 +100,8 @@ std::int64_t PgCertificateTable::insert(PgConnection& db, const CertificateInput
     // One round trip: the row, then its names in order (position from 0).
     auto row = db.query("WITH c AS (INSERT INTO certificates(key_type, key_pem, chain_pem, server, account_id,"
                         " profile, settings_json, not_before, not_after, serial_hex, aki_hex, ari_cert_id, status,"
-                        " generation, created, updated)"
-                        " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 'active', $13, $14, $14)"
+                        " generation, created, updated, deploy_pending)"
+                        " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 'active', $13, $14, $14, $16)"
                         " RETURNING id),"
                         " n AS (INSERT INTO certificate_names(certificate_id, position, name)"
                         " SELECT c.id, t.ord - 1, t.name FROM c, unnest($15::text[]) WITH ORDINALITY AS t(name, ord)"
@@ -108,7 +109,7 @@ std::int64_t PgCertificateTable::insert(PgConnection& db, const CertificateInput
                         " SELECT id FROM c",
                         input.key_type, input.key_pem, input.chain_pem, input.server, account, input.profile,
                         input.settings_json, info.not_before, info.not_after, info.serial_hex, info.aki_hex,
-                        info.ari_cert_id, generation, now, text_array(names));
+                        info.ari_cert_id, generation, now, text_array(names), input.deploy_pending ? "true" : "false");
     return row.int64(0, 0);
 }
 
@@ -227,6 +228,19 @@ void PgCertificateTable::set_settings(PgConnection& db, std::int64_t id, const s
                                       std::int64_t generation, UnixTime now) {
     require_changed(db.query("UPDATE certificates SET settings_json = $2, generation = $3, updated = $4 WHERE id = $1",
                              id, settings_json, generation, now),
+                    id);
+}
+
+std::optional<std::string> PgCertificateTable::settings_for_update(PgConnection& db, std::int64_t id) {
+    auto row = db.query("SELECT settings_json FROM certificates WHERE id = $1 FOR UPDATE", id);
+    if (row.empty()) return std::nullopt;
+    return row.text(0, 0);
+}
+
+void PgCertificateTable::set_deploy_pending(PgConnection& db, std::int64_t id, bool pending,
+                                            std::int64_t generation, UnixTime now) {
+    require_changed(db.query("UPDATE certificates SET deploy_pending = $2, generation = $3, updated = $4 WHERE id = $1",
+                             id, pending ? "true" : "false", generation, now),
                     id);
 }
 

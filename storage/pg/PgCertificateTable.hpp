@@ -30,6 +30,10 @@ struct PgCertificateTable {
                                   std::int64_t generation, UnixTime now);
     static void set_settings(PgConnection& db, std::int64_t id, const std::string& settings_json,
                              std::int64_t generation, UnixTime now);
+    static void set_deploy_pending(PgConnection& db, std::int64_t id, bool pending, std::int64_t generation,
+                                   UnixTime now);
+    // The row's settings_json, locked FOR UPDATE (nullopt: no such row).
+    static std::optional<std::string> settings_for_update(PgConnection& db, std::int64_t id);
     // set_renewal_state for many rows in ONE statement (unnest of arrays: one
     // round trip instead of one per row); ids with no row are skipped.
     static void set_renewal_states(PgConnection& db, const std::vector<std::pair<std::int64_t, RenewalState>>& states,

@@ -151,7 +151,21 @@ CREATE TABLE serving_agents(
 );
 )sql";
 
-constexpr std::array<const char*, kPgLatestSchemaVersion> kMigrations = {kVersion1, kVersion2, kVersion3, kVersion4, kVersion5};
+// Version 6: deploy_pending moves out of settings_json into a column (the key
+// is removed from the JSON). The cast to jsonb runs in a function that turns
+// text that is not JSON (such as the default '') into NULL instead of failing.
+constexpr const char* kVersion6 = R"sql(
+ALTER TABLE certificates ADD COLUMN deploy_pending BOOLEAN NOT NULL DEFAULT false;
+CREATE FUNCTION pg_temp.certa_jsonb_or_null(t text) RETURNS jsonb LANGUAGE plpgsql IMMUTABLE AS $f$
+BEGIN RETURN t::jsonb; EXCEPTION WHEN others THEN RETURN NULL; END $f$;
+UPDATE certificates SET deploy_pending = true,
+  settings_json = (pg_temp.certa_jsonb_or_null(settings_json) - 'deploy_pending')::text
+ WHERE settings_json LIKE '%deploy_pending%'
+   AND pg_temp.certa_jsonb_or_null(settings_json) -> 'deploy_pending' = 'true'::jsonb;
+DROP FUNCTION pg_temp.certa_jsonb_or_null(text);
+)sql";
+
+constexpr std::array<const char*, kPgLatestSchemaVersion> kMigrations = {kVersion1, kVersion2, kVersion3, kVersion4, kVersion5, kVersion6};
 
 bool has_schema_table(PgConnection& connection) {
     return !connection.exec("SELECT 1 FROM pg_catalog.pg_tables WHERE tablename = 'certa_schema'"

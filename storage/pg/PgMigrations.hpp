@@ -8,7 +8,7 @@ class PgConnection;
 
 // Kept equal to storage::kLatestSchemaVersion: version N means the same
 // tables and columns in both backends (certa store migrate relies on it).
-constexpr int kPgLatestSchemaVersion = 5;
+constexpr int kPgLatestSchemaVersion = 6;
 
 // Reads the database's identity without writing. Returns the schema version
 // (0: a database without tables that may become a store). Throws StoreError:

@@ -17,7 +17,7 @@ using Kind = StoreError::Kind;
 }  // namespace
 
 PgStore::PgStore(const std::string& url, const OpenOptions& options)
-    : LockedStore(url),
+    : LockedStore(options.clock, url),
       poll_interval_(std::chrono::milliseconds(std::max(0, options.change_poll_ms))) {
     int version = inspect_pg_schema(connection_);
     if (version == 0 && !options.create)

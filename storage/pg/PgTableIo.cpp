@@ -15,7 +15,9 @@ std::vector<Row> PgTableIo::read(const TableSpec& table) {
     for (int i = 0; i < result.rows(); ++i) {
         Row row;
         for (int c = 0; c < static_cast<int>(table.columns.size()); ++c)
-            row.push_back(result.is_null(i, c) ? Cell{} : Cell{result.text(i, c)});
+            if (result.is_null(i, c)) row.push_back(Cell{});
+            else if (table.columns[c].boolean) row.push_back(Cell{result.text(i, c) == "t" ? "1" : "0"});
+            else row.push_back(Cell{result.text(i, c)});
         rows.push_back(std::move(row));
     }
     return rows;

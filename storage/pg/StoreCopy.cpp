@@ -28,6 +28,7 @@ std::string certificate_hash(const CertificateRecord& c) {
                              &c.serial_hex, &c.aki_hex, &c.ari_cert_id, &c.last_error})
         field(s, *text);
     field(s, to_string(c.status));
+    field(s, std::int64_t{c.deploy_pending ? 1 : 0});
     for (std::int64_t number : {c.account_id, c.not_before, c.not_after, c.replaced_by, c.generation, c.created,
                                 c.updated, c.ari_window_start, c.ari_window_end, c.ari_next_check, c.renew_at,
                                 c.next_attempt, static_cast<std::int64_t>(c.failures)})

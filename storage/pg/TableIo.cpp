@@ -23,7 +23,7 @@ const std::vector<TableSpec>& copied_tables() {
           {"not_after", true}, {"serial_hex", false}, {"aki_hex", false}, {"ari_cert_id", false},
           {"status", false}, {"generation", true}, {"created", true}, {"updated", true},
           {"ari_window_start", true}, {"ari_window_end", true}, {"ari_next_check", true}, {"renew_at", true},
-          {"next_attempt", true}, {"failures", true}, {"last_error", false}}},
+          {"next_attempt", true}, {"failures", true}, {"last_error", false}, {"deploy_pending", true, true}}},
         {"certificate_names", "certificate_id, position",
          {{"certificate_id", true}, {"position", true}, {"name", false}}},
         {"challenges", "id",

@@ -14,6 +14,7 @@ namespace certa::storage::pg {
 struct ColumnSpec {
     const char* name;
     bool integer;
+    bool boolean = false;  // 0/1 in SQLite, t/f in PostgreSQL; travels as "0"/"1"
 };
 
 struct TableSpec {
@@ -25,7 +26,7 @@ struct TableSpec {
 // "a, b, c": the table's columns in copy order.
 std::string column_list(const TableSpec& table);
 
-// Every data table of the latest schema version (3), parents before children.
+// Every data table of the latest schema version, parents before children.
 // certificates.replaced_by is copied in a second pass (it points forward).
 const std::vector<TableSpec>& copied_tables();
 

@@ -124,3 +124,30 @@ TEST_CASE("migrating twice is a no-op") {
     REQUIRE(stmt.step());
     CHECK(stmt.int64(0) == 2);
 }
+
+TEST_CASE("version 6 moves deploy_pending out of settings_json into its column") {
+    TempDir dir;
+    std::string path = dir.file("certa.db");
+    certa::test::write_file(path, "");
+    {
+        SqliteConnection db(path, false, 1000);
+        migrate_schema(db, 5);
+        const char* insert = "INSERT INTO certificates(key_type, key_pem, chain_pem, not_before, not_after, serial_hex,"
+                             " status, generation, created, updated, settings_json) VALUES ('ec256', 'k', 'c', 1, 2,"
+                             " '01', 'active', 1, 3, 3, ";
+        db.exec((std::string(insert) + R"('{"deploy_pending":true,"hook":"x"}'))").c_str());
+        db.exec((std::string(insert) + R"('{"deploy_pending":false}'))").c_str());
+        db.exec((std::string(insert) + "'')").c_str());
+        db.exec((std::string(insert) + "'not json {')").c_str());
+    }
+    auto store = open_store(path);
+    CHECK(store->schema_version() == 6);
+    auto moved = store->get_certificate(1);
+    CHECK(moved->deploy_pending);
+    CHECK(moved->settings_json == R"({"hook":"x"})");
+    CHECK_FALSE(store->get_certificate(2)->deploy_pending);
+    CHECK(store->get_certificate(2)->settings_json == R"({"deploy_pending":false})");
+    CHECK_FALSE(store->get_certificate(3)->deploy_pending);
+    CHECK(store->get_certificate(3)->settings_json.empty());
+    CHECK(store->get_certificate(4)->settings_json == "not json {");
+}
