@@ -3,9 +3,9 @@
 // with its rows intact.
 #include "StoreFixtures.hpp"
 #include "TempDir.hpp"
-#include "storage/Migrations.hpp"
-#include "storage/SqliteConnection.hpp"
-#include "storage/SqliteStatement.hpp"
+#include "storage/sqlite/SqliteSchema.hpp"
+#include "storage/sqlite/SqliteConnection.hpp"
+#include "storage/sqlite/SqliteStatement.hpp"
 #include "storage/Store.hpp"
 
 #include <doctest/doctest.h>
