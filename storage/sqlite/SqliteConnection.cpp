@@ -10,7 +10,7 @@ void SqliteConnection::Closer::operator()(sqlite3* db) const noexcept { sqlite3_
 
 SqliteConnection::SqliteConnection(const std::string& path, bool read_only, int busy_timeout_ms)
     : path_(path), read_only_(read_only), busy_timeout_ms_(busy_timeout_ms) {
-    // NOMUTEX: SqliteStore holds its own mutex around every use of the handle.
+    // NOMUTEX: TableStore holds its own mutex around every use of the handle.
     int flags = (read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE) | SQLITE_OPEN_NOMUTEX;
     sqlite3* raw = nullptr;
     int rc = sqlite3_open_v2(path.c_str(), &raw, flags, nullptr);

@@ -1,5 +1,5 @@
 // RAII owner of one sqlite3* connection, plus the mapping of SQLite result
-// codes onto StoreError kinds. Not thread-safe: SqliteStore serializes access.
+// codes onto StoreError kinds. Not thread-safe: TableStore serializes access.
 #pragma once
 
 #include "storage/StoreError.hpp"
