@@ -1,7 +1,7 @@
 #include "cli/StoreMigrateCommand.hpp"
 
 #include "cli/OpenStore.hpp"
-#include "storage/pg/StoreCopy.hpp"
+#include "storage/copy/StoreCopy.hpp"
 
 #include <cpprest/json.h>
 
@@ -19,7 +19,7 @@ struct MigrateOptions {
 
 int run_migrate(const GlobalOptions& g, const MigrateOptions& options) {
     const std::string from = options.from.empty() ? store_path(g) : options.from;
-    auto report = storage::pg::copy_store(from, options.to);
+    auto report = storage::copy::copy_store(from, options.to);
     if (g.json) {
         web::json::value v = web::json::value::object();
         v["from"] = web::json::value::string(report.from);

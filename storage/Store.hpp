@@ -2,14 +2,15 @@
 // other; everything they exchange (certificates, challenge material, leases,
 // events) passes through an implementation of this interface.
 //
-// The SQLite implementation is the default. Nothing here names SQLite so that a
-// PostgreSQL backend can implement the same contract later.
+// Two backends implement it (storage/TableStore): SQLite, the default, and
+// PostgreSQL for a fleet sharing one database. Nothing here names either.
 #pragma once
 
 #include "storage/StoreError.hpp"
 #include "storage/StoreTypes.hpp"
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -73,6 +74,15 @@ public:
         for (const auto& [id, state] : states) update_renewal_state(id, state);
     }
     virtual void update_settings(std::int64_t id, const std::string& settings_json) = 0;
+    // Read-modify-write of settings_json in ONE write transaction (concurrent
+    // editors, in any process, never lose each other's change): writes
+    // edit(old) when it differs (bumping the generation) and returns the new
+    // text. Throws StoreError (NotFound) for an unknown id; an exception from
+    // `edit` writes nothing.
+    virtual std::string edit_settings(std::int64_t id,
+                                      const std::function<std::string(const std::string&)>& edit) = 0;
+    // Sets certificates.deploy_pending; bumps the generation. NotFound for an unknown id.
+    virtual void set_deploy_pending(std::int64_t id, bool pending) = 0;
 
     // ---- challenges -----------------------------------------------------------
     virtual std::int64_t put_challenge(const Challenge& challenge) = 0;
@@ -140,7 +150,7 @@ public:
 };
 
 // Opens (and creates or migrates) the store at `location`: a file path for
-// SQLite. Throws StoreError with a clear message when it cannot.
+// SQLite, a postgresql:// (or postgres://) URL for PostgreSQL. Throws StoreError with a clear message when it cannot.
 std::unique_ptr<Store> open_store(const std::string& location, const OpenOptions& options = {});
 
 }  // namespace certa::storage

@@ -17,6 +17,9 @@ struct OpenOptions {
     // PostgreSQL: the longest current_generation() trusts its cached value
     // without a NOTIFY (0: re-read on every call). SQLite ignores it.
     int change_poll_ms = 1000;
+    // The store's "now" (lease and challenge expiry, timestamps); nullptr:
+    // Clock::system(). Must outlive the store.
+    const Clock* clock = nullptr;
 };
 
 struct Account {
@@ -50,6 +53,7 @@ struct CertificateInput {
     std::string settings_json;       // renewal settings (challenge, hooks, exports, ...)
     std::optional<std::int64_t> replaces;
     std::optional<LeaseFence> fence;
+    bool deploy_pending = false;     // a deploy hook still has to run for this row
 };
 
 struct CertificateRecord {
@@ -62,6 +66,7 @@ struct CertificateRecord {
     std::int64_t account_id = 0;
     std::string profile;
     std::string settings_json;
+    bool deploy_pending = false;
     UnixTime not_before = 0;
     UnixTime not_after = 0;
     std::string serial_hex;          // uppercase hex, no leading zeros beyond one byte

@@ -46,7 +46,6 @@ std::string IssueSettings::to_json() const {
     v["deploy_hook"] = json::string_value(deploy_hook);
     // Written only when set, so older rows and their JSON stay as they were.
     if (agree_tos) v["agree_tos"] = json::Value::boolean(true);
-    if (deploy_pending) v["deploy_pending"] = json::Value::boolean(true);
     return json::serialize(v);
 }
 
@@ -74,7 +73,6 @@ IssueSettings IssueSettings::from_json(const std::string& text) {
     s.export_dirs = json::string_array_field(v, "export_dirs");
     s.deploy_hook = json::string_field(v, "deploy_hook").value_or(s.deploy_hook);
     s.agree_tos = json::bool_field(v, "agree_tos").value_or(false);
-    s.deploy_pending = json::bool_field(v, "deploy_pending").value_or(false);
     return s;
 }
 

@@ -1,5 +1,5 @@
-// How a certificate was (and is to be renewed): recorded as the certificate
-// row's settings_json so that `certa renew` can repeat the order with the same
+// How a certificate was (and is to be) renewed: the one typed form of the
+// certificate row's settings_json (parsed only by from_json), so that `certa renew` can repeat the order with the same
 // CA, challenge, key type, profile and hooks. Carries no secrets (no EAB key).
 #pragma once
 
@@ -38,10 +38,11 @@ struct IssueSettings {
     // The user agreed to the CA's terms (`--agree-tos`) when this was issued:
     // a renewal that must register a new account agrees again (RFC 8555 §7.3).
     bool agree_tos = false;
-    // Set in the same transaction as a renewed certificate when it has export
-    // dirs or a deploy hook; cleared once they ran. A `certa renew` killed in
-    // between leaves it set, and the next run redoes export + hook.
-    bool deploy_pending = false;
+    // (Whether a renewal's export + deploy hook still has to run is state, not
+    // a setting: the row's own deploy_pending column, see acme/renew/Deployer.)
+
+    // True when a renewal has something to deploy (export dirs or a hook).
+    bool has_deploy_step() const { return !export_dirs.empty() || !deploy_hook.empty(); }
 
     std::string to_json() const;
     // Missing members keep their defaults; throws json::JsonError when malformed.

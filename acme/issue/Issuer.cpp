@@ -52,6 +52,7 @@ storage::CertificateRecord Issuer::issue(const std::vector<Identifier>& identifi
         input.settings_json = settings.to_json();
         input.replaces = extras.replaces;
         input.fence = extras.fence;
+        input.deploy_pending = extras.deploy_pending;
         const std::int64_t id = store_.put_certificate(input);
         auto record = store_.get_certificate(id);
         if (!record) throw std::runtime_error("the stored certificate vanished");
@@ -70,8 +71,10 @@ storage::CertificateRecord Issuer::issue(const std::vector<Identifier>& identifi
 }
 
 storage::CertificateRecord Issuer::reissue(const std::vector<Identifier>& identifiers, const IssueSettings& settings,
-                                           const storage::CertificateRecord& current, const storage::LeaseFence& fence) {
+                                           const storage::CertificateRecord& current, const storage::LeaseFence& fence,
+                                           bool deploy_pending) {
     IssueExtras extras;
+    extras.deploy_pending = deploy_pending;
     extras.replaces = current.id;
     extras.fence = fence;
     extras.event_kind = "renewed";

@@ -26,6 +26,7 @@ struct IssueExtras {
     std::string replaces_cert_id;          // ARI certID sent as newOrder "replaces" ("" = none)
     std::optional<storage::LeaseFence> fence;
     std::string event_kind = "issued";     // "renewed" for renewals
+    bool deploy_pending = false;           // stored with the row: its export + deploy hook still has to run
 };
 
 struct EachOutcome {
@@ -50,7 +51,8 @@ public:
     // the CA offers renewalInfo and the same CA and account issued it; a CA
     // that refuses the replacement (alreadyReplaced) is asked once without it.
     storage::CertificateRecord reissue(const std::vector<Identifier>& identifiers, const IssueSettings& settings,
-                                       const storage::CertificateRecord& current, const storage::LeaseFence& fence);
+                                       const storage::CertificateRecord& current, const storage::LeaseFence& fence,
+                                       bool deploy_pending = false);
     // One certificate per identifier, `parallel` at a time. Never throws for a
     // single name's failure: see EachOutcome::error. Outcomes keep input order.
     std::vector<EachOutcome> issue_each(const std::vector<Identifier>& identifiers, const IssueSettings& settings,

@@ -41,20 +41,26 @@ void write_certificate_files(const storage::CertificateRecord& cert, const std::
 bool remember_export_dir(storage::Store& store, const storage::CertificateRecord& cert,
                          const std::filesystem::path& dir) {
     if (cert.settings_json.empty()) return false;
-    IssueSettings settings;
-    try {
-        settings = IssueSettings::from_json(cert.settings_json);
-    } catch (const std::exception&) {
-        return false;  // not ours to repair here; `certa renew` reports it
-    }
     std::error_code ec;
     std::filesystem::path absolute = std::filesystem::absolute(dir, ec);
     const std::string path = (ec ? dir : absolute).lexically_normal().string();
-    auto& dirs = settings.export_dirs;
-    if (std::find(dirs.begin(), dirs.end(), path) != dirs.end()) return false;
-    dirs.push_back(path);
-    store.update_settings(cert.id, settings.to_json());
-    return true;
+    bool added = false;
+    // Read-modify-write in one store transaction: a concurrent renewal or
+    // export (any process) never loses this change, nor this one theirs.
+    store.edit_settings(cert.id, [&](const std::string& current) {
+        IssueSettings settings;
+        try {
+            settings = IssueSettings::from_json(current);
+        } catch (const std::exception&) {
+            return current;  // not ours to repair here; `certa renew` reports it
+        }
+        auto& dirs = settings.export_dirs;
+        if (current.empty() || std::find(dirs.begin(), dirs.end(), path) != dirs.end()) return current;
+        dirs.push_back(path);
+        added = true;
+        return settings.to_json();
+    });
+    return added;
 }
 
 }  // namespace certa::acme

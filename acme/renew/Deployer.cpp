@@ -27,12 +27,12 @@ std::optional<std::string> Deployer::finish(std::int64_t certificate_id) {
     LeaseKeeper keeper(store_, lease, grant.token, options_.lease_ttl_s);
     const auto row = store_.get_certificate(certificate_id);
     if (!row || row->status != storage::CertificateStatus::Active) return std::nullopt;
+    if (!row->deploy_pending) return std::nullopt;
     IssueSettings settings = IssueSettings::from_json(row->settings_json);
-    if (!settings.deploy_pending) return std::nullopt;
     if (!options_.deploy_hook.empty()) settings.deploy_hook = options_.deploy_hook;
     std::string error = deploy(*row, settings.export_dirs, settings.deploy_hook);
-    settings.deploy_pending = false;
-    store_.update_settings(certificate_id, settings.to_json());
+    // Only the state column: an export dir `certa export` recorded meanwhile stays.
+    store_.set_deploy_pending(certificate_id, false);
     return error;
 }
 

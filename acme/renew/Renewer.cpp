@@ -161,8 +161,8 @@ RenewOutcome Renewer::process(const CertificateRecord& cert, Worker& worker) {
             out.error = cert.last_error;
             return out;
         }
+        if (cert.deploy_pending) return finish_pending_deploy(cert);
         const IssueSettings settings = IssueSettings::from_json(cert.settings_json);
-        if (settings.deploy_pending) return finish_pending_deploy(cert);
         const DueCheck due = check_due(store_, cert, {options_.force, options_.days, now, worker.schedule},
                                        [&]() -> AcmeClient& { return worker.ari_client(settings); });
         if (!due.due) {
@@ -207,7 +207,7 @@ RenewOutcome Renewer::renew_leased(const CertificateRecord& cert, const storage:
         if (!options_.deploy_hook.empty()) settings.deploy_hook = options_.deploy_hook;
         if (options_.agree_tos) settings.agree_tos = true;
         // Stored with the new row, cleared by Deployer::finish: a crash in between is redone by the next run.
-        settings.deploy_pending = !settings.export_dirs.empty() || !settings.deploy_hook.empty();
+        const bool deploy_pending = settings.has_deploy_step();
         if (std::string problem = validate(settings); !problem.empty()) throw std::runtime_error(problem);
         const auto identifiers = parse_identifiers(cert.names);
 
@@ -220,12 +220,12 @@ RenewOutcome Renewer::renew_leased(const CertificateRecord& cert, const storage:
         account.agree_tos = settings.agree_tos;
         Issuer issuer(store_, client, *solver, account);
 
-        const CertificateRecord renewed = issuer.reissue(identifiers, settings, cert, fence);
+        const CertificateRecord renewed = issuer.reissue(identifiers, settings, cert, fence, deploy_pending);
         out.status = RenewStatus::Renewed;
         out.new_id = renewed.id;
         out.when = renewed.not_after;
         // nullopt: another run took the new row's lease first and deploys it.
-        if (settings.deploy_pending) {
+        if (deploy_pending) {
             try {
                 out.deploy_error = deployer_.finish(renewed.id).value_or("");
             } catch (const std::exception& e) {

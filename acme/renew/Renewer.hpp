@@ -35,7 +35,7 @@ struct RenewOptions {
 };
 
 // Deployed: renewed by an earlier run that stopped before its export dirs and
-// deploy hook ran (IssueSettings::deploy_pending); this run finished them.
+// deploy hook ran (the row's deploy_pending); this run finished them.
 enum class RenewStatus { Renewed, NotDue, Skipped, Failed, Deployed };
 const char* to_string(RenewStatus status);
 

@@ -56,12 +56,13 @@ public:
     const std::string& location() const { return location_; }
     // `text` with this connection's password (in any form) removed.
     std::string redact(std::string_view text) const;
+    // `result` if it succeeded, else throws the StoreError for it (see exec).
+    PgResult checked(PgResultPtr result);
 
 private:
     friend class PgTransaction;
     void reconnect_if_broken();
     PgResultPtr send(const std::string& sql, const std::vector<PgParam>& params);
-    PgResult checked(PgResultPtr result);
     std::string conninfo_;
     bool in_transaction_ = false;
     std::uint64_t resets_ = 0;

@@ -1,14 +1,16 @@
-// The PostgreSQL schema: the SQLite schema (storage/Migrations.cpp) translated
-// to PostgreSQL types, with the same versions and the same refusals.
+// The PostgreSQL side of the schema: the database's identity (the
+// certa_schema row), the refusals (the same kinds as SQLite's), and running
+// the migration that storage/schema derives from the table descriptions.
 #pragma once
+
+#include "storage/schema/TableSchema.hpp"
 
 namespace certa::storage::pg {
 
 class PgConnection;
 
-// Kept equal to storage::kLatestSchemaVersion: version N means the same
-// tables and columns in both backends (certa store migrate relies on it).
-constexpr int kPgLatestSchemaVersion = 5;
+// The same as SQLite's: both come from the one schema description.
+constexpr int kPgLatestSchemaVersion = schema::kLatestVersion;
 
 // Reads the database's identity without writing. Returns the schema version
 // (0: a database without tables that may become a store). Throws StoreError:

@@ -1,5 +1,6 @@
 // LISTEN/NOTIFY on the certa_changes channel: writers notify inside their
-// transaction (PgStore::next_generation; delivered on commit), readers drain pending notifications
+// transaction (TableStore::next_generation through Dialect::bump_generation;
+// delivered on commit), readers drain pending notifications
 // without a round trip to the server.
 #pragma once
 

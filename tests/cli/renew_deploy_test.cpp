@@ -56,7 +56,8 @@ TEST_CASE("a renew killed before its export and deploy hook: the rerun exports a
     const auto fresh = after_crash.front();
     CHECK(fresh.id != old.id);
     CHECK(f.store->get_certificate(old.id)->status == CertificateStatus::Replaced);
-    CHECK(fresh.settings_json.find("\"deploy_pending\":true") != std::string::npos);
+    CHECK(fresh.deploy_pending);
+    CHECK(fresh.settings_json.find("deploy_pending") == std::string::npos);  // state, not a setting
     CHECK(f.events(fresh.id, "deployed") == 0);
     // Take the export away so that the rerun must write it again.
     std::filesystem::remove_all(exported);
@@ -74,6 +75,7 @@ TEST_CASE("a renew killed before its export and deploy hook: the rerun exports a
     CHECK(cli::read_file(exported + "/privkey.pem") == fresh.key_pem);
     CHECK(f.events(fresh.id, "deployed") == 1);
     const auto settled = f.store->get_certificate(fresh.id);
+    CHECK_FALSE(settled->deploy_pending);
     CHECK(settled->settings_json.find("deploy_pending") == std::string::npos);
     CHECK(settled->settings_json.find("kill -9 $PPID") != std::string::npos);  // the hook stays recorded
 
@@ -92,6 +94,7 @@ TEST_CASE("a renew that is not interrupted deploys once and leaves nothing pendi
     REQUIRE_MESSAGE(r.exit_code == 0, (r.out + r.err));
     const auto fresh = f.active().front();
     CHECK(lines_of(ran) == std::vector<std::string>{std::to_string(fresh.id)});
+    CHECK_FALSE(fresh.deploy_pending);
     CHECK(fresh.settings_json.find("deploy_pending") == std::string::npos);
     auto again = f.renew();
     CHECK(again.out.find("plain.deploy.test: not due until") != std::string::npos);

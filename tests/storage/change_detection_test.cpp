@@ -3,7 +3,7 @@
 // written after a generation.
 #include "StoreBackend.hpp"
 #include "StoreFixtures.hpp"
-#include "storage/SqliteConnection.hpp"
+#include "storage/sqlite/SqliteConnection.hpp"
 #include "storage/Store.hpp"
 
 #include <doctest/doctest.h>

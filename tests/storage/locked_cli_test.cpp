@@ -4,7 +4,7 @@
 #include "IssueRun.hpp"
 #include "StoreFixtures.hpp"
 #include "TempDir.hpp"
-#include "storage/SqliteConnection.hpp"
+#include "storage/sqlite/SqliteConnection.hpp"
 #include "storage/Store.hpp"
 
 #include <doctest/doctest.h>

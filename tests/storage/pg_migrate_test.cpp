@@ -58,6 +58,7 @@ Seeded seed(Store& store) {
     rule.pattern = "*.shop.example";
     rule.deny = true;
     store.put_on_demand_rule(rule);
+    store.set_deploy_pending(s.other, true);
     auto lease = store.acquire_lease("www.example", "host-a", 3600);
     REQUIRE(lease.acquired);
     s.lease_token = lease.token;
@@ -82,6 +83,8 @@ void check_seeded(Store& store, const Seeded& s) {
     CHECK(active->renew_at == 1900000000);
     CHECK(active->failures == 2);
     CHECK(store.get_certificate(s.other)->status == CertificateStatus::Revoked);
+    CHECK(store.get_certificate(s.other)->deploy_pending);
+    CHECK_FALSE(first->deploy_pending);
     CHECK(store.list_certificates({true, ""}).size() == 3);
     auto challenge = store.find_http01("token-1");
     REQUIRE(challenge);

@@ -154,11 +154,14 @@ TEST_CASE("NOTIFY tells a reader about commits; without it the cached generation
 
 TEST_CASE("a stalled holder whose lease expired cannot overwrite the newer certificate") {
     std::string url = server().create_database();
-    auto stalled = open_store(url);
-    auto fresh = open_store(url);
+    ManualClock clock(unix_now());
+    OpenOptions options;
+    options.clock = &clock;
+    auto stalled = open_store(url, options);
+    auto fresh = open_store(url, options);
     auto old_grant = stalled->acquire_lease("stall.example", "host-a", 1);
     REQUIRE(old_grant.acquired);
-    std::this_thread::sleep_for(std::chrono::milliseconds(2100));  // host-a stalls past its TTL
+    clock.advance(2);  // host-a stalls past its TTL
 
     auto new_grant = fresh->acquire_lease("stall.example", "host-b", 60);
     REQUIRE(new_grant.acquired);
@@ -215,4 +218,28 @@ TEST_CASE("terminated connections are re-established between statements, LISTEN 
     writer->put_certificate(certa::test::input_for(certa::test::make_self_signed({"two.example"})));
     CHECK(wait_for(g0 + 2) == g0 + 2);
     CHECK(reader->list_certificates({}).size() == 2);
+}
+
+TEST_CASE("version 6 moves deploy_pending out of settings_json, also where settings_json is not JSON") {
+    std::string url = server().create_database();
+    {
+        pg::PgConnection raw(url);
+        pg::migrate_pg_schema(raw, 5);
+        const std::string insert = "INSERT INTO certificates(key_type, key_pem, chain_pem, not_before, not_after,"
+                                   " serial_hex, status, generation, created, updated, settings_json) VALUES"
+                                   " ('ec256', 'k', 'c', 1, 2, '01', 'active', 1, 3, 3, $1)";
+        for (const char* settings : {R"({"deploy_pending":true,"hook":"x"})", R"({"deploy_pending":false})", "",
+                                     "not json {deploy_pending"})
+            raw.query(insert, std::string(settings));
+    }
+    auto store = open_store(url);
+    CHECK(store->schema_version() == 6);
+    auto moved = store->get_certificate(1);
+    CHECK(moved->deploy_pending);
+    CHECK(moved->settings_json == R"({"hook": "x"})");  // re-serialised by jsonb
+    CHECK_FALSE(store->get_certificate(2)->deploy_pending);
+    CHECK(store->get_certificate(2)->settings_json == R"({"deploy_pending":false})");
+    CHECK(store->get_certificate(3)->settings_json.empty());
+    CHECK(store->get_certificate(4)->settings_json == "not json {deploy_pending");
+    CHECK_FALSE(store->get_certificate(4)->deploy_pending);
 }

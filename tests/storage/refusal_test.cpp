@@ -5,8 +5,8 @@
 // reports Locked.
 #include "StoreFixtures.hpp"
 #include "TempDir.hpp"
-#include "storage/Migrations.hpp"
-#include "storage/SqliteConnection.hpp"
+#include "storage/sqlite/SqliteSchema.hpp"
+#include "storage/sqlite/SqliteConnection.hpp"
 #include "storage/Store.hpp"
 
 #include <doctest/doctest.h>

@@ -12,6 +12,7 @@
 
 #include <doctest/doctest.h>
 
+#include <cstdlib>
 #include <fstream>
 #include <sstream>
 
@@ -91,7 +92,7 @@ TEST_CASE("not due: left alone; --force: renewed, exported and deployed once") {
     // The export dir holds the new certificate and the hook ran for the new row.
     CHECK(serial_of_pem(slurp(f.dir.file("out/cert.pem"))) == serial_of_pem(renewed->chain_pem));
     CHECK(slurp(f.dir.file("hook.log")) == std::to_string(renewed->id) + "\n");
-    CHECK_FALSE(IssueSettings::from_json(renewed->settings_json).deploy_pending);
+    CHECK_FALSE(renewed->deploy_pending);
 }
 
 TEST_CASE("a lease held by another renewer skips the row; unknown names fail") {
@@ -117,15 +118,14 @@ TEST_CASE("a renewal whose deploy did not run is deployed by the next run, once"
     Fixture f;
     const auto cert = f.issue("pending.renewer.example");
     // What a run killed between storing and deploying leaves behind.
-    auto settings = IssueSettings::from_json(cert.settings_json);
-    settings.deploy_pending = true;
-    f.store->update_settings(cert.id, settings.to_json());
+    f.store->set_deploy_pending(cert.id, true);
 
     auto outcomes = Renewer(*f.store, f.options(false)).run();
     REQUIRE(outcomes.size() == 1);
     CHECK(outcomes[0].status == RenewStatus::Deployed);
     CHECK(outcomes[0].new_id == cert.id);
     CHECK(slurp(f.dir.file("hook.log")) == std::to_string(cert.id) + "\n");
+    CHECK_FALSE(f.store->get_certificate(cert.id)->deploy_pending);
     outcomes = Renewer(*f.store, f.options(false)).run();
     CHECK(outcomes[0].status == RenewStatus::NotDue);
     CHECK(slurp(f.dir.file("hook.log")) == std::to_string(cert.id) + "\n");
@@ -153,4 +153,30 @@ TEST_CASE("a failed renewal backs off from the injected clock's now") {
     outcomes = Renewer(*f.store, f.options(false)).run();
     CHECK(outcomes[0].status == RenewStatus::NotDue);
     CHECK(outcomes[0].when == after->next_attempt);
+}
+
+TEST_CASE("an export recorded while a deploy runs is kept (state and settings are written apart)") {
+    Fixture f;
+    const auto cert = f.issue("concurrent.renewer.example");
+    const char* certa = std::getenv("CERTA_BIN");
+    REQUIRE(certa);
+    // The deploy hook itself records a second export dir through another
+    // process while the Deployer is between reading and clearing its state.
+    const std::string second = f.dir.file("second");
+    f.store->edit_settings(cert.id, [&](const std::string& current) {
+        auto settings = IssueSettings::from_json(current);
+        settings.deploy_hook = std::string(certa) + " --store '" + f.dir.file("certa.db") +
+                               "' export concurrent.renewer.example --dir '" + second + "'";
+        return settings.to_json();
+    });
+    auto outcomes = Renewer(*f.store, f.options(true)).run();
+    REQUIRE(outcomes.size() == 1);
+    CHECK_MESSAGE(outcomes[0].status == RenewStatus::Renewed, outcomes[0].error);
+    CHECK_MESSAGE(outcomes[0].deploy_error.empty(), outcomes[0].deploy_error);
+    const auto renewed = f.store->get_certificate(outcomes[0].new_id);
+    REQUIRE(renewed);
+    CHECK_FALSE(renewed->deploy_pending);
+    const auto dirs = IssueSettings::from_json(renewed->settings_json).export_dirs;
+    CHECK(dirs == std::vector<std::string>{f.dir.file("out"), second});
+    CHECK(slurp(second + "/cert.pem") == slurp(f.dir.file("out/cert.pem")));
 }

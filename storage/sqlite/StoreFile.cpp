@@ -1,0 +1,119 @@
+#include "storage/sqlite/StoreFile.hpp"
+
+#include "storage/StoreError.hpp"
+#include "storage/UniqueFd.hpp"
+
+#include <fcntl.h>
+#include <sqlite3.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <cstddef>
+#include <memory>
+
+namespace certa::storage {
+
+namespace {
+
+using Kind = StoreError::Kind;
+
+StoreError io_error(const std::string& what, const std::string& path, int err) {
+    return StoreError(Kind::Io, what + " " + path + ": " + std::strerror(err));
+}
+
+// mkdir -p with 0700 for every directory this call creates.
+void create_parent_directories(const std::string& path) {
+    std::filesystem::path parent = std::filesystem::path(path).parent_path();
+    if (parent.empty()) return;
+    std::filesystem::path partial;
+    for (const auto& part : parent) {
+        partial /= part;
+        if (::mkdir(partial.c_str(), 0700) != 0 && errno != EEXIST)
+            throw io_error("cannot create directory", partial.string(), errno);
+    }
+}
+
+// Creates the file 0600 whatever the umask. False when it already existed.
+bool create_exclusive(const std::string& path) {
+    create_parent_directories(path);
+    UniqueFd fd(::open(path.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600));
+    if (fd.get() < 0) {
+        if (errno == EEXIST) return false;
+        throw io_error("cannot create store", path, errno);
+    }
+    if (::fchmod(fd.get(), 0600) != 0) throw io_error("cannot set mode 0600 on", path, errno);
+    return true;
+}
+
+// SQLite file format §1.3: every database starts with this 16-byte string.
+// Read through SQLite's own VFS, never a plain open()/close(): closing any
+// descriptor of the file drops every POSIX lock this process holds on it
+// (SQLite's "How To Corrupt" §2.2), so a second open_store() in a process that
+// already has the store open would let another process delete the WAL under
+// it. The unix VFS defers that close while the file is locked.
+void check_sqlite_header(const std::string& path) {
+    sqlite3_vfs* vfs = sqlite3_vfs_find(nullptr);
+    if (vfs == nullptr) throw StoreError(Kind::Io, "cannot read store " + path + ": no SQLite VFS");
+    // The VFS's file object: szOsFile bytes, suitably aligned, zeroed.
+    const std::size_t cells = (static_cast<std::size_t>(vfs->szOsFile) + sizeof(std::max_align_t) - 1) / sizeof(std::max_align_t);
+    auto storage = std::make_unique<std::max_align_t[]>(cells);
+    auto* file = reinterpret_cast<sqlite3_file*>(storage.get());
+    int out_flags = 0;
+    int rc = vfs->xOpen(vfs, path.c_str(), file, SQLITE_OPEN_READONLY | SQLITE_OPEN_MAIN_DB, &out_flags);
+    if (rc != SQLITE_OK) {
+        if (file->pMethods != nullptr) file->pMethods->xClose(file);
+        throw StoreError(Kind::Io, "cannot read store " + path + ": " + sqlite3_errstr(rc));
+    }
+    sqlite3_int64 size = 0;
+    char header[16] = {};
+    rc = file->pMethods->xFileSize(file, &size);
+    if (rc == SQLITE_OK && size > 0) rc = file->pMethods->xRead(file, header, sizeof header, 0);
+    file->pMethods->xClose(file);
+    if (rc != SQLITE_OK && rc != SQLITE_IOERR_SHORT_READ)
+        throw StoreError(Kind::Io, "cannot read store " + path + ": " + sqlite3_errstr(rc));
+    if (size == 0) return;  // empty: a new store another process just created
+    static const char kMagic[16] = {'S', 'Q', 'L', 'i', 't', 'e', ' ', 'f', 'o', 'r', 'm', 'a', 't', ' ', '3', '\0'};
+    if (size < static_cast<sqlite3_int64>(sizeof header) || std::memcmp(header, kMagic, sizeof header) != 0)
+        throw StoreError(Kind::NotAStore, path + " is not a certa store (not an SQLite database)");
+}
+
+// Keys live in the store: no bits for group or others, on the db and its WAL files.
+void tighten_mode(const std::string& path, bool must_exist) {
+    struct stat st {};
+    if (::stat(path.c_str(), &st) != 0) {
+        if (!must_exist && errno == ENOENT) return;
+        throw io_error("cannot stat", path, errno);
+    }
+    if ((st.st_mode & 077) == 0) return;
+    if (::chmod(path.c_str(), 0600) != 0)
+        throw io_error("cannot restrict to mode 0600:", path, errno);
+}
+
+}  // namespace
+
+StoreFileState prepare_store_file(const std::string& path, const OpenOptions& options) {
+    if (path.empty()) throw StoreError(Kind::Io, "no store path given");
+    StoreFileState state;
+    struct stat st {};
+    if (::stat(path.c_str(), &st) != 0) {
+        if (errno != ENOENT) throw io_error("cannot access store", path, errno);
+        if (!options.create || options.read_only)
+            throw StoreError(Kind::Io, "store " + path + " does not exist");
+        state.created = create_exclusive(path);
+        if (::stat(path.c_str(), &st) != 0) throw io_error("cannot access store", path, errno);
+    }
+    if (!S_ISREG(st.st_mode))
+        throw StoreError(Kind::NotAStore, path + " is not a certa store (not a regular file)");
+    check_sqlite_header(path);
+    if (!options.read_only) {
+        tighten_mode(path, true);
+        tighten_mode(path + "-wal", false);
+        tighten_mode(path + "-shm", false);
+    }
+    return state;
+}
+
+}  // namespace certa::storage
