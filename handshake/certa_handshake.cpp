@@ -1,6 +1,6 @@
 // The C API (certa_handshake.h) over certa::handshake::Agent. No exception
 // crosses this boundary: failures become NULL / -1 plus certa_last_error().
-#include "handshake/agent/certa_handshake.h"
+#include "handshake/certa_handshake.h"
 
 #include "handshake/agent/Agent.hpp"
 
