@@ -2,7 +2,6 @@
 
 #include "storage/Clock.hpp"
 
-#include <ctime>
 
 namespace certa::acme {
 

@@ -4,7 +4,6 @@
 #include "acme/protocol/Jws.hpp"
 #include "storage/Clock.hpp"
 
-#include <ctime>
 
 namespace certa::acme {
 

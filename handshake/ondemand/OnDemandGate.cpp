@@ -5,7 +5,6 @@
 
 #include <spdlog/spdlog.h>
 
-#include <ctime>
 #include <exception>
 
 namespace certa::handshake {

@@ -2,6 +2,8 @@
 // renewer shares, and the jittered time `certa renew` uses.
 #include "storage/RenewalWindow.hpp"
 
+#include "TestCertificates.hpp"
+
 #include <doctest/doctest.h>
 
 #include <set>
@@ -12,13 +14,7 @@ using namespace certa::storage;
 namespace {
 
 CertificateRecord cert(std::int64_t not_before, std::int64_t lifetime, const std::string& serial) {
-    CertificateRecord c;
-    c.id = 7;
-    c.not_before = not_before;
-    c.not_after = not_before + lifetime;
-    c.serial_hex = serial;
-    c.names = {"a.example", "b.example"};
-    return c;
+    return certa::test::certificate_record(not_before, lifetime, serial);
 }
 
 // Due when 1/`divisor` of the lifetime remains, earlier by at most 5%; stable.

@@ -129,4 +129,15 @@ TestCert make_issued(std::vector<std::string> names, const std::string& key_type
     return make_leaf(names, key_type, &issuer_ca, not_before_offset_s, validity_s);
 }
 
+storage::CertificateRecord certificate_record(std::int64_t not_before, std::int64_t lifetime,
+                                              const std::string& serial) {
+    storage::CertificateRecord c;
+    c.id = 7;
+    c.not_before = not_before;
+    c.not_after = not_before + lifetime;
+    c.serial_hex = serial;
+    c.names = {"a.example", "b.example"};
+    return c;
+}
+
 }  // namespace certa::test

@@ -3,6 +3,9 @@
 // Every test that needs a certificate/key pair uses these helpers.
 #pragma once
 
+#include "storage/StoreTypes.hpp"
+
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -29,5 +32,10 @@ TestCert make_ca(const std::string& common_name = "certa test CA");
 TestCert make_issued(std::vector<std::string> names, const std::string& key_type,
                      const TestCert& issuer_ca, long not_before_offset_s = -60,
                      long validity_s = 86400);
+
+// A certificate row without PEM, for rules that read only its dates and
+// serial: valid from `not_before` for `lifetime` seconds, names a/b.example.
+storage::CertificateRecord certificate_record(std::int64_t not_before, std::int64_t lifetime,
+                                              const std::string& serial);
 
 }  // namespace certa::test

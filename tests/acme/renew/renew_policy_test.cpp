@@ -6,6 +6,7 @@
 #include "acme/renew/RenewalPolicy.hpp"
 
 #include "TempDir.hpp"
+#include "TestCertificates.hpp"
 
 #include <doctest/doctest.h>
 
@@ -20,13 +21,7 @@ using certa::storage::CertificateRecord;
 namespace {
 
 CertificateRecord cert(std::int64_t not_before, std::int64_t lifetime, const std::string& serial) {
-    CertificateRecord c;
-    c.id = 7;
-    c.not_before = not_before;
-    c.not_after = not_before + lifetime;
-    c.serial_hex = serial;
-    c.names = {"a.example", "b.example"};
-    return c;
+    return certa::test::certificate_record(not_before, lifetime, serial);
 }
 
 }  // namespace
