@@ -75,6 +75,8 @@ int run_renew(const GlobalOptions& g, RenewArgs args) {
     if (args.days > 0) args.options.days = args.days;
     args.options.owner = lease_owner();
     args.options.hook_timeout = std::chrono::seconds(args.hook_timeout_s);
+    // Listing what is not due costs a read of every row; --quiet (cron) skips it.
+    args.options.report_not_due = g.json || !args.quiet;
     acme::Renewer renewer(*store, args.options);
     const auto outcomes = renewer.run();
 

@@ -59,6 +59,12 @@ public:
     // The newest active certificate whose name index holds exactly `name`.
     virtual std::optional<CertificateRecord> find_active_certificate(const std::string& name) = 0;
     virtual std::vector<CertificateRecord> list_certificates(const CertificateFilter& filter) = 0;
+    // Active certificates `certa renew` has to look at `now`: a deploy pending,
+    // no renewal time chosen yet, the ARI check or the renewal time due, and
+    // none backing off after failures (see schema/RenewalAttention.hpp).
+    // One indexed query: nothing due reads no row. Soonest expiry first; the
+    // records carry no key_pem or chain_pem (get_certificate has them).
+    virtual std::vector<CertificateRecord> certificates_needing_attention(UnixTime now) = 0;
     // Every row (any status) written in a generation newer than `generation`.
     virtual std::vector<CertificateRecord> certificates_changed_since(std::int64_t generation) = 0;
     // The same rows, ordered the same way, reduced to what the handshake index

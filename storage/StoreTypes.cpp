@@ -20,6 +20,10 @@ CertificateStatus certificate_status_from(const std::string& text) {
     throw std::invalid_argument("unknown certificate status '" + text + "' (active, replaced, revoked)");
 }
 
+RenewalState renewal_state_of(const CertificateRecord& c) {
+    return {c.ari_window_start, c.ari_window_end, c.ari_next_check, c.renew_at, c.next_attempt, c.failures, c.last_error};
+}
+
 const char* to_string(ChallengeType type) {
     switch (type) {
     case ChallengeType::Http01: return "http-01";

@@ -105,6 +105,7 @@ struct IndexRow {
 struct CertificateFilter {
     bool include_inactive = false;   // replaced and revoked rows too
     std::string name;                // only rows indexed under this name (empty: all)
+    bool summary = false;            // leave key_pem and chain_pem empty (listings, scheduling)
 };
 
 struct RenewalState {
@@ -116,6 +117,8 @@ struct RenewalState {
     int failures = 0;
     std::string last_error;
 };
+// The renewal bookkeeping columns of a row.
+RenewalState renewal_state_of(const CertificateRecord& cert);
 
 enum class ChallengeType { Http01, Dns01, TlsAlpn01 };
 const char* to_string(ChallengeType type);

@@ -109,6 +109,9 @@ std::optional<CertificateRecord> TableStore::find_active_certificate(const std::
 std::vector<CertificateRecord> TableStore::list_certificates(const CertificateFilter& filter) {
     return read([&] { return CertificateTable::list(db_, filter); });
 }
+std::vector<CertificateRecord> TableStore::certificates_needing_attention(UnixTime time) {
+    return read([&] { return CertificateTable::needing_attention(db_, time); });
+}
 std::vector<CertificateRecord> TableStore::certificates_changed_since(std::int64_t generation) {
     return read([&] { return CertificateTable::changed_since(db_, generation); });
 }

@@ -34,6 +34,7 @@ public:
     std::optional<CertificateRecord> get_certificate(std::int64_t id) override;
     std::optional<CertificateRecord> find_active_certificate(const std::string& name) override;
     std::vector<CertificateRecord> list_certificates(const CertificateFilter& filter) override;
+    std::vector<CertificateRecord> certificates_needing_attention(UnixTime now) override;
     std::vector<CertificateRecord> certificates_changed_since(std::int64_t generation) override;
     std::vector<IndexRow> index_rows_changed_since(std::int64_t generation) override;
     void set_certificate_status(std::int64_t id, CertificateStatus status) override;

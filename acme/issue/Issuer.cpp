@@ -84,7 +84,11 @@ storage::CertificateRecord Issuer::reissue(const std::vector<Identifier>& identi
     try {
         return issue(identifiers, settings, extras);
     } catch (const AcmeError& e) {
-        if (extras.replaces_cert_id.empty() || !e.problem().is("alreadyReplaced")) throw;
+        // RFC 9773 §5: the CA may refuse `replaces` (already replaced, or a
+        // certificate of another account: 403); order once more without it.
+        const bool refused = e.problem().is("alreadyReplaced") ||
+                             (e.problem().status == 403 && e.problem().is("unauthorized"));
+        if (extras.replaces_cert_id.empty() || !refused) throw;
         spdlog::warn("{}: {}; ordering without 'replaces'", join_names(identifiers), e.what());
         extras.replaces_cert_id.clear();
         return issue(identifiers, settings, extras);

@@ -49,7 +49,8 @@ public:
     // stored with `replaces` in the same transaction, fenced by `fence`, event
     // "renewed". RFC 9773 §5: newOrder names current's ARI certID only when
     // the CA offers renewalInfo and the same CA and account issued it; a CA
-    // that refuses the replacement (alreadyReplaced) is asked once without it.
+    // that refuses the replacement (409 alreadyReplaced, or 403 unauthorized:
+    // another account's certificate) is asked once without it.
     storage::CertificateRecord reissue(const std::vector<Identifier>& identifiers, const IssueSettings& settings,
                                        const storage::CertificateRecord& current, const storage::LeaseFence& fence,
                                        bool deploy_pending = false);

@@ -60,7 +60,8 @@ std::string Deployer::deploy(const storage::CertificateRecord& renewed, const st
     }
     if (!error.empty()) {
         store_.add_event("deploy-failed", renewed.id, error);
-        storage::RenewalState state;
+        // The schedule stays; only the error is added (shown by `certa list`).
+        storage::RenewalState state = storage::renewal_state_of(renewed);
         state.last_error = error;
         store_.update_renewal_state(renewed.id, state);
     }

@@ -14,10 +14,6 @@ using storage::UnixTime;
 
 constexpr UnixTime kAriErrorRetry = 3600;  // a failed renewalInfo poll is retried after an hour
 
-storage::RenewalState state_of(const storage::CertificateRecord& c) {
-    return {c.ari_window_start, c.ari_window_end, c.ari_next_check, c.renew_at, c.next_attempt, c.failures, c.last_error};
-}
-
 bool same(const storage::RenewalState& a, const storage::RenewalState& b) {
     return a.ari_window_start == b.ari_window_start && a.ari_window_end == b.ari_window_end &&
            a.ari_next_check == b.ari_next_check && a.renew_at == b.renew_at && a.next_attempt == b.next_attempt &&
@@ -61,12 +57,12 @@ DueCheck check_due(storage::Store& store, const storage::CertificateRecord& cert
         const UnixTime when = cert.not_after - static_cast<UnixTime>(*options.days) * 86400;
         return {due_within_days(cert, *options.days, now), when};
     }
-    storage::RenewalState state = state_of(cert);
+    storage::RenewalState state = storage::renewal_state_of(cert);
     if (now >= state.ari_next_check) refresh(cert, state, now, client);
     if (state.renew_at == 0) state.renew_at = storage::fallback_renew_at(cert);
     const UnixTime when = std::min(state.renew_at, cert.not_after);
     const bool due = now >= when;
-    if (!same(state, state_of(cert))) {
+    if (!same(state, storage::renewal_state_of(cert))) {
         // A due certificate's state is written now: its renewal may record a
         // failure (back-off) after this, which a later batch must not undo.
         if (options.batch && !due)

@@ -7,6 +7,7 @@
 #include "acme/renew/LeaseKeeper.hpp"
 #include "acme/renew/RenewalPolicy.hpp"
 #include "acme/renew/RenewalSchedule.hpp"
+#include "storage/RenewalWindow.hpp"
 #include "storage/StoreError.hpp"
 
 #include <spdlog/spdlog.h>
@@ -24,7 +25,6 @@ using storage::CertificateRecord;
 using storage::UnixTime;
 
 namespace {
-
 
 std::string one_line(std::string text) {
     std::replace(text.begin(), text.end(), '\n', ' ');
@@ -101,12 +101,15 @@ Renewer::~Renewer() = default;
 
 std::vector<CertificateRecord> Renewer::candidates(std::vector<RenewOutcome>& missing) {
     std::vector<CertificateRecord> rows;
-    if (options_.names.empty()) {
-        rows = store_.list_certificates({});
+    storage::CertificateFilter filter;
+    filter.summary = true;  // keys and chains are read under the lease, for what is renewed
+    if (scheduled_run()) {
+        rows = store_.certificates_needing_attention(options_.clock->now());
+    } else if (options_.names.empty()) {
+        rows = store_.list_certificates(filter);
     } else {
         std::set<std::int64_t> seen;
         for (const auto& name : options_.names) {
-            storage::CertificateFilter filter;
             filter.name = name;
             auto found = store_.list_certificates(filter);
             if (found.empty()) {
@@ -124,6 +127,20 @@ std::vector<CertificateRecord> Renewer::candidates(std::vector<RenewOutcome>& mi
     std::stable_sort(rows.begin(), rows.end(),
                      [](const CertificateRecord& a, const CertificateRecord& b) { return a.not_after < b.not_after; });
     return rows;
+}
+
+// A certificate left alone: backing off after a failure, or scheduled later.
+RenewOutcome Renewer::not_due(const CertificateRecord& cert, UnixTime now) const {
+    RenewOutcome out;
+    out.name = primary_name(cert);
+    out.certificate_id = cert.id;
+    if (cert.next_attempt > now) {
+        out.when = cert.next_attempt;
+        out.error = cert.last_error;
+    } else {
+        out.when = std::min(cert.renew_at ? cert.renew_at : storage::fallback_renew_at(cert), cert.not_after);
+    }
+    return out;
 }
 
 std::vector<RenewOutcome> Renewer::run() {
@@ -146,6 +163,15 @@ std::vector<RenewOutcome> Renewer::run() {
     }
     schedule.flush();
     outcomes.insert(outcomes.end(), missing.begin(), missing.end());
+    if (options_.report_not_due && scheduled_run()) {
+        std::set<std::int64_t> looked_at;
+        for (const auto& row : rows) looked_at.insert(row.id);
+        storage::CertificateFilter filter;
+        filter.summary = true;
+        const UnixTime now = options_.clock->now();
+        for (const auto& row : store_.list_certificates(filter))
+            if (!looked_at.count(row.id)) outcomes.push_back(not_due(row, now));
+    }
     return outcomes;
 }
 
@@ -156,11 +182,7 @@ RenewOutcome Renewer::process(const CertificateRecord& cert, Worker& worker) {
     try {
         const UnixTime now = options_.clock->now();
         // Back-off after failures (RenewalState.next_attempt); --force ignores it.
-        if (!options_.force && cert.next_attempt > now) {
-            out.when = cert.next_attempt;
-            out.error = cert.last_error;
-            return out;
-        }
+        if (!options_.force && cert.next_attempt > now) return not_due(cert, now);
         if (cert.deploy_pending) return finish_pending_deploy(cert);
         const IssueSettings settings = IssueSettings::from_json(cert.settings_json);
         const DueCheck due = check_due(store_, cert, {options_.force, options_.days, now, worker.schedule},
@@ -184,11 +206,7 @@ RenewOutcome Renewer::process(const CertificateRecord& cert, Worker& worker) {
             out.error = "already renewed";
             return out;
         }
-        if (!options_.force && fresh->next_attempt > now) {
-            out.when = fresh->next_attempt;
-            out.error = fresh->last_error;
-            return out;
-        }
+        if (!options_.force && fresh->next_attempt > now) return not_due(*fresh, now);
         return renew_leased(*fresh, keeper.fence(), worker);
     } catch (const std::exception& e) {
         out.status = RenewStatus::Failed;
@@ -261,8 +279,7 @@ RenewOutcome Renewer::finish_pending_deploy(const CertificateRecord& cert) {
 }
 
 void Renewer::record_failure(const CertificateRecord& cert, const std::string& error) {
-    storage::RenewalState state{cert.ari_window_start, cert.ari_window_end, cert.ari_next_check, cert.renew_at,
-                                cert.next_attempt, cert.failures, cert.last_error};
+    storage::RenewalState state = storage::renewal_state_of(cert);
     state.failures = cert.failures + 1;
     state.next_attempt = options_.clock->now() + backoff_delay(state.failures).count();
     state.last_error = error;

@@ -1,5 +1,7 @@
-// `certa renew` orchestration: looks at every active certificate (or those
-// indexed under the given names), expired ones first, and renews what is due.
+// `certa renew` orchestration: looks at the active certificates that need it
+// (one indexed query, Store::certificates_needing_attention; with --force or
+// --days every active one, with names those indexed under them), expired ones
+// first, and renews what is due.
 // Each renewal runs under the store lease "cert:<id>" (renewed while working,
 // the put fenced by it); after taking the lease the row is re-read and skipped
 // when another process already replaced it, so overlapping runs on one or many
@@ -32,6 +34,9 @@ struct RenewOptions {
     int lease_ttl_s = 120;                 // renewed every ttl/3 while working
     std::chrono::milliseconds hook_timeout{300000};
     const storage::Clock* clock = &storage::Clock::system();  // schedule and back-off
+    // Also report (NotDue) the certificates the scheduled run did not need to
+    // look at: costs a listing of every active row, so quiet runs leave it off.
+    bool report_not_due = false;
 };
 
 // Deployed: renewed by an earlier run that stopped before its export dirs and
@@ -67,6 +72,8 @@ private:
     RenewOutcome process(const storage::CertificateRecord& cert, Worker& worker);
     RenewOutcome renew_leased(const storage::CertificateRecord& cert, const storage::LeaseFence& fence, Worker& worker);
     RenewOutcome finish_pending_deploy(const storage::CertificateRecord& cert);
+    RenewOutcome not_due(const storage::CertificateRecord& cert, storage::UnixTime now) const;
+    bool scheduled_run() const { return options_.names.empty() && !options_.force && !options_.days; }
     void record_failure(const storage::CertificateRecord& cert, const std::string& error);
     std::vector<storage::CertificateRecord> candidates(std::vector<RenewOutcome>& missing);
 

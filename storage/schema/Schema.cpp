@@ -2,9 +2,11 @@
 // a later version comes after the older ones, where ALTER TABLE ADD COLUMN
 // puts it, so a migrated store and a fresh one have the same shape.
 #include "storage/StoreError.hpp"
+#include "storage/schema/RenewalAttention.hpp"
 #include "storage/schema/TableSchema.hpp"
 
 #include <algorithm>
+#include <string>
 
 namespace certa::storage::schema {
 
@@ -13,6 +15,8 @@ namespace {
 using T = ColumnType;
 
 std::vector<TableSchema> describe() {
+    // Version 7: what `certa renew` has to look at, found through an index.
+    static const std::string attention_columns = std::string("status, (") + kRenewalAttentionAt + ")";
     return {
         // Counters outside the data tables: generation, lease_token (SQLite).
         {"meta", 1, {{"key", T::Text, 1, false, nullptr, "PRIMARY KEY"}, {"value", T::Int64}}, nullptr, {}, true},
@@ -56,7 +60,10 @@ std::vector<TableSchema> describe() {
           {"last_error", T::Text, 2, true, "''"},
           // Version 6: a deploy hook still has to run (was a settings_json key).
           {"deploy_pending", T::Bool, 6, true, "false"}},
-         nullptr, {{"certificates_by_generation", "generation", 2}}, false, "id"},
+         nullptr,
+         {{"certificates_by_generation", "generation", 2},
+          {"certificates_by_attention", attention_columns.c_str(), 7}},
+         false, "id"},
         // The names of each certificate in order; doubles as the SNI index.
         {"certificate_names", 1,
          {{"certificate_id", T::Int64, 1, true, nullptr, "REFERENCES certificates(id) ON DELETE CASCADE"},

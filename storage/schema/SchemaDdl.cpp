@@ -77,7 +77,8 @@ std::string migration_script(const sql::Dialect& dialect, int from, int to) {
     for (const auto& table : tables())
         for (const auto& index : table.indexes)
             if (std::max(index.since, table.since) > from && std::max(index.since, table.since) <= to)
-                out += std::string("CREATE INDEX ") + index.name + " ON " + table.name + "(" + index.columns + ");\n";
+                out += std::string("CREATE INDEX ") + index.name + " ON " + table.name + "(" +
+                       dialect.translate(index.columns) + ");\n";
     if (from < 1 && to >= 1) out += std::string(dialect.bootstrap) + "\n";
     for (int version = from + 1; version <= to; ++version) out += data_step(dialect, version);
     return out;

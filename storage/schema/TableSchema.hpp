@@ -13,7 +13,7 @@ namespace certa::storage::schema {
 
 // The latest schema version, the same for both backends (version N means the
 // same tables and columns in both: `certa store migrate` relies on it).
-constexpr int kLatestVersion = 6;
+constexpr int kLatestVersion = 7;
 
 enum class ColumnType {
     Id,     // integer primary key numbered by the database
@@ -33,7 +33,7 @@ struct Column {
 
 struct Index {
     const char* name;
-    const char* columns;
+    const char* columns;  // portable SQL: column names or (expressions)
     int since = 1;
 };
 

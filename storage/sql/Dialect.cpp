@@ -17,6 +17,8 @@ const Dialect kSqlite{
     "CROSS JOIN",
     "(SELECT value + 1 FROM meta WHERE key = 'lease_token')",
     true,
+    "max",
+    "min",
     "UPDATE meta SET value = value + 1 WHERE key = 'generation' RETURNING value",
     "INSERT INTO meta(key, value) VALUES ('generation', 0), ('lease_token', 0);",
 };
@@ -33,6 +35,8 @@ const Dialect kPostgres{
     "JOIN",
     "nextval('lease_tokens')",
     false,
+    "GREATEST",
+    "LEAST",
     "UPDATE meta SET value = value + 1 WHERE key = 'generation'"
     " RETURNING value, pg_notify('certa_changes', value::text)",
     "INSERT INTO meta(key, value) VALUES ('generation', 0); CREATE SEQUENCE lease_tokens AS BIGINT;",
@@ -58,6 +62,8 @@ std::string Dialect::translate(std::string_view portable) const {
             if (token == "FOR_UPDATE") out += for_update;
             else if (token == "ORDERED_JOIN") out += ordered_join;
             else if (token == "NEXT_LEASE_TOKEN") out += next_lease_token;
+            else if (token == "GREATEST") out += greatest;
+            else if (token == "LEAST") out += least;
             else out += portable.substr(i, end - i + 1);  // not ours (e.g. JSON text)
             i = end;
         } else {

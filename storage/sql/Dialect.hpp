@@ -29,6 +29,10 @@ struct Dialect {
     // the meta row (TableStore stores it back on a grant), PostgreSQL a sequence.
     const char* next_lease_token;
     bool lease_token_in_meta;
+    // Substituted for {GREATEST} and {LEAST}: the scalar maximum and minimum
+    // of their arguments (SQLite's max() and min(), PostgreSQL's GREATEST and LEAST).
+    const char* greatest;
+    const char* least;
     // Bumps the generation row and returns the new value (PostgreSQL also
     // queues the NOTIFY that PgNotifier listens for; sent on commit).
     const char* bump_generation;

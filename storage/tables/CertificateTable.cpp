@@ -1,9 +1,11 @@
 #include "storage/tables/CertificateTable.hpp"
 
 #include "storage/StoreError.hpp"
+#include "storage/schema/RenewalAttention.hpp"
 #include "storage/schema/RowMap.hpp"
 
 #include <string>
+#include <string_view>
 #include <unordered_map>
 
 namespace certa::storage {
@@ -13,21 +15,36 @@ namespace {
 using schema::field;
 using R = CertificateRecord;
 
+std::vector<schema::RowMap<R>::Field> all_fields() {
+    return {field<&R::id>("id"), field<&R::key_type>("key_type"), field<&R::key_pem>("key_pem"),
+            field<&R::chain_pem>("chain_pem"), field<&R::server>("server"), field<&R::account_id>("account_id"),
+            field<&R::profile>("profile"), field<&R::settings_json>("settings_json"),
+            field<&R::not_before>("not_before"), field<&R::not_after>("not_after"),
+            field<&R::serial_hex>("serial_hex"), field<&R::aki_hex>("aki_hex"),
+            field<&R::ari_cert_id>("ari_cert_id"),
+            {"status", [](R& r, const sql::Rows& row, int c) { r.status = certificate_status_from(row.text(c)); }},
+            field<&R::replaced_by>("replaced_by"), field<&R::generation>("generation"),
+            field<&R::created>("created"), field<&R::updated>("updated"),
+            field<&R::ari_window_start>("ari_window_start"), field<&R::ari_window_end>("ari_window_end"),
+            field<&R::ari_next_check>("ari_next_check"), field<&R::renew_at>("renew_at"),
+            field<&R::next_attempt>("next_attempt"), field<&R::failures>("failures"),
+            field<&R::last_error>("last_error"), field<&R::deploy_pending>("deploy_pending")};
+}
+
 const schema::RowMap<R>& rows() {
-    static const schema::RowMap<R> map(
-        "certificates",
-        {field<&R::id>("id"), field<&R::key_type>("key_type"), field<&R::key_pem>("key_pem"),
-         field<&R::chain_pem>("chain_pem"), field<&R::server>("server"), field<&R::account_id>("account_id"),
-         field<&R::profile>("profile"), field<&R::settings_json>("settings_json"),
-         field<&R::not_before>("not_before"), field<&R::not_after>("not_after"), field<&R::serial_hex>("serial_hex"),
-         field<&R::aki_hex>("aki_hex"), field<&R::ari_cert_id>("ari_cert_id"),
-         {"status", [](R& r, const sql::Rows& row, int c) { r.status = certificate_status_from(row.text(c)); }},
-         field<&R::replaced_by>("replaced_by"), field<&R::generation>("generation"), field<&R::created>("created"),
-         field<&R::updated>("updated"), field<&R::ari_window_start>("ari_window_start"),
-         field<&R::ari_window_end>("ari_window_end"), field<&R::ari_next_check>("ari_next_check"),
-         field<&R::renew_at>("renew_at"), field<&R::next_attempt>("next_attempt"), field<&R::failures>("failures"),
-         field<&R::last_error>("last_error"), field<&R::deploy_pending>("deploy_pending")},
-        "c");
+    static const schema::RowMap<R> map("certificates", all_fields(), "c");
+    return map;
+}
+
+// Every column but the private key and the chain: listings, scheduling.
+const schema::RowMap<R>& summary_rows() {
+    static const schema::RowMap<R> map = [] {
+        auto fields = all_fields();
+        std::erase_if(fields, [](const auto& f) {
+            return std::string_view(f.column) == "key_pem" || std::string_view(f.column) == "chain_pem";
+        });
+        return schema::RowMap<R>("certificates", std::move(fields), "c");
+    }();
     return map;
 }
 
@@ -59,16 +76,17 @@ std::optional<R> with_names(sql::Connection& db, std::optional<R> record) {
 struct Listing {
     sql::Query records;
     sql::Query names;
-    Listing(const std::string& from_where, const std::string& order)
-        : records(rows().select() + from_where + " ORDER BY " + order),
+    Listing(const std::string& from_where, const std::string& order, const schema::RowMap<R>& map = rows())
+        : records(map.select() + from_where + " ORDER BY " + order),
           names("SELECT n.certificate_id, n.name FROM certificates c " + from_where.substr(0, from_where.find("WHERE")) +
                 "{ORDERED_JOIN} certificate_names n ON n.certificate_id = c.id " +
                 from_where.substr(from_where.find("WHERE")) + " ORDER BY " + order + ", n.position") {}
 };
 
 template <typename... Args>
-std::vector<R> list_with_names(sql::Connection& db, const Listing& listing, const Args&... args) {
-    auto out = rows().read_all(db.rows(listing.records, args...));
+std::vector<R> list_with_names(sql::Connection& db, const Listing& listing, const schema::RowMap<R>& map,
+                               const Args&... args) {
+    auto out = map.read_all(db.rows(listing.records, args...));
     attach_names(out, db.rows(listing.names, args...));
     return out;
 }
@@ -146,17 +164,33 @@ std::optional<CertificateRecord> CertificateTable::find_active(sql::Connection& 
 
 std::vector<CertificateRecord> CertificateTable::list(sql::Connection& db, const CertificateFilter& filter) {
     static const char* kByName = "JOIN certificate_names f ON f.certificate_id = c.id AND f.name = ?1 ";
-    static const Listing all("WHERE 1 = 1", "c.id");
-    static const Listing active("WHERE c.status = 'active'", "c.id");
-    static const Listing all_named(std::string(kByName) + "WHERE 1 = 1", "c.id");
-    static const Listing active_named(std::string(kByName) + "WHERE c.status = 'active'", "c.id");
-    if (filter.name.empty()) return list_with_names(db, filter.include_inactive ? all : active);
-    return list_with_names(db, filter.include_inactive ? all_named : active_named, canonical_identifier(filter.name));
+    // [summary][include_inactive][by name]
+    static const Listing listings[2][2][2] = {
+        {{Listing("WHERE c.status = 'active'", "c.id"),
+          Listing(std::string(kByName) + "WHERE c.status = 'active'", "c.id")},
+         {Listing("WHERE 1 = 1", "c.id"), Listing(std::string(kByName) + "WHERE 1 = 1", "c.id")}},
+        {{Listing("WHERE c.status = 'active'", "c.id", summary_rows()),
+          Listing(std::string(kByName) + "WHERE c.status = 'active'", "c.id", summary_rows())},
+         {Listing("WHERE 1 = 1", "c.id", summary_rows()),
+          Listing(std::string(kByName) + "WHERE 1 = 1", "c.id", summary_rows())}}};
+    const auto& map = filter.summary ? summary_rows() : rows();
+    const Listing& listing = listings[filter.summary][filter.include_inactive][!filter.name.empty()];
+    if (filter.name.empty()) return list_with_names(db, listing, map);
+    return list_with_names(db, listing, map, canonical_identifier(filter.name));
 }
 
 std::vector<CertificateRecord> CertificateTable::changed_since(sql::Connection& db, std::int64_t generation) {
     static const Listing changed("WHERE c.generation > ?1", "c.generation, c.id");
-    return list_with_names(db, changed, generation);
+    return list_with_names(db, changed, rows(), generation);
+}
+
+// Through certificates_by_attention: the WHERE clause repeats the index's
+// expression exactly, as SQLite and PostgreSQL need to use an expression
+// index. Its columns need no alias: certificate_names has none of them.
+std::vector<CertificateRecord> CertificateTable::needing_attention(sql::Connection& db, UnixTime now) {
+    static const Listing due(std::string("WHERE c.status = 'active' AND ") + schema::kRenewalAttentionAt + " <= ?1", "c.not_after, c.id",
+                             summary_rows());
+    return list_with_names(db, due, summary_rows(), now);
 }
 
 // The same two queries reduced to what the handshake index needs. The name

@@ -25,6 +25,9 @@ public:
     static std::optional<CertificateRecord> get(sql::Connection& db, std::int64_t id);
     static std::optional<CertificateRecord> find_active(sql::Connection& db, const std::string& name);
     static std::vector<CertificateRecord> list(sql::Connection& db, const CertificateFilter& filter);
+    // Active rows `certa renew` has to look at `now` (schema/RenewalAttention.hpp),
+    // soonest expiry first, without key and chain.
+    static std::vector<CertificateRecord> needing_attention(sql::Connection& db, UnixTime now);
     static std::vector<CertificateRecord> changed_since(sql::Connection& db, std::int64_t generation);
     static std::vector<IndexRow> index_rows_changed_since(sql::Connection& db, std::int64_t generation);
     // The update_* calls throw NotFound when no row has that id.

@@ -30,6 +30,9 @@ struct AriResponder::State {
     std::optional<int> retry_after;
     std::map<std::string, int> ari_requests;
     std::vector<std::string> replaces;
+    int refusals_left = 0;  // newOrders still to answer with `refusal`
+    int refusal_status = 0;
+    std::string refusal_type;
 };
 
 namespace {
@@ -167,6 +170,14 @@ MHD_Result handle(void* cls, MHD_Connection* c, const char* url, const char* met
     if (verb == "POST" && path == "/order-plz") {
         std::lock_guard lock(s.mutex);
         s.replaces.push_back(replaces_of(*body));
+        // RFC 8555 §6.7: a problem document; no Replay-Nonce, so the client fetches one.
+        if (s.refusals_left > 0) {
+            --s.refusals_left;
+            return reply(c, static_cast<unsigned>(s.refusal_status),
+                         "{\"type\":\"urn:ietf:params:acme:error:" + s.refusal_type +
+                             "\",\"detail\":\"refused by the ARI test responder\"}",
+                         {{"Content-Type", "application/problem+json"}});
+        }
     }
     Upstream up = forward(s, verb, path, host, header(c, "Content-Type"), *body);
     if (verb == "GET" && path == "/dir" && up.status == 200) {
@@ -239,6 +250,13 @@ int AriResponder::renewal_info_requests(const std::string& cert_id) const {
     std::lock_guard lock(state_->mutex);
     auto it = state_->ari_requests.find(cert_id);
     return it == state_->ari_requests.end() ? 0 : it->second;
+}
+
+void AriResponder::refuse_orders(int count, int status, const std::string& problem_type) {
+    std::lock_guard lock(state_->mutex);
+    state_->refusals_left = count;
+    state_->refusal_status = status;
+    state_->refusal_type = problem_type;
 }
 
 std::vector<std::string> AriResponder::new_order_replaces() const {

@@ -6,7 +6,8 @@
 //   - GET /renewal-info/{certID} answers the suggestedWindow the test set,
 //     with Retry-After, and counts the requests;
 //   - the payload of every newOrder (POST /order-plz) is decoded and its
-//     "replaces" member recorded.
+//     "replaces" member recorded (or the order refused with a problem the
+//     test chose).
 #pragma once
 
 #include "PebbleHarness.hpp"
@@ -39,6 +40,9 @@ public:
     // GET /renewal-info/... answered so far (all certIDs, or one).
     int renewal_info_requests() const;
     int renewal_info_requests(const std::string& cert_id) const;
+    // The next `count` newOrders get an ACME problem (e.g. 409 alreadyReplaced)
+    // instead of reaching Pebble; they are still recorded below.
+    void refuse_orders(int count, int status, const std::string& problem_type);
     // The "replaces" member of each newOrder so far ("" when absent), in order.
     std::vector<std::string> new_order_replaces() const;
 

@@ -233,7 +233,7 @@ TEST_CASE("version 6 moves deploy_pending out of settings_json, also where setti
             raw.query(insert, std::string(settings));
     }
     auto store = open_store(url);
-    CHECK(store->schema_version() == 6);
+    CHECK(store->schema_version() == pg::kPgLatestSchemaVersion);
     auto moved = store->get_certificate(1);
     CHECK(moved->deploy_pending);
     CHECK(moved->settings_json == R"({"hook": "x"})");  // re-serialised by jsonb

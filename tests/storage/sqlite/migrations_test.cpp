@@ -141,7 +141,7 @@ TEST_CASE("version 6 moves deploy_pending out of settings_json into its column")
         db.exec((std::string(insert) + "'not json {')").c_str());
     }
     auto store = open_store(path);
-    CHECK(store->schema_version() == 6);
+    CHECK(store->schema_version() == kLatestSchemaVersion);
     auto moved = store->get_certificate(1);
     CHECK(moved->deploy_pending);
     CHECK(moved->settings_json == R"({"hook":"x"})");
