@@ -1,5 +1,6 @@
 // `certa serve`: the handshake daemon. Composes handshake/ (Agent + ServeDaemon)
-// with acme/Http01Responder for --http; the two modules never meet elsewhere.
+// with acme/Http01Responder for --http (the two modules never meet elsewhere)
+// and cli/metrics/ for --metrics.
 #include "acme/challenge/Http01Responder.hpp"
 #include "acme/protocol/HttpClient.hpp"
 #include "cli/AccountOptions.hpp"

@@ -92,18 +92,15 @@ TEST_CASE("certa metrics --textfile: atomic replace, mode 0644, same text as std
         const std::string name = entry.path().filename().string();
         CHECK_MESSAGE((name == "certa.prom" || name.rfind("certa.db", 0) == 0), name);
     }
-    SUBCASE("a directory that cannot be written: exit 5, the old file stays") {
-        const std::string sub = f.dir.file("ro");
-        std::filesystem::create_directory(sub);
-        write_file(sub + "/certa.prom", "old\n");
-        ::chmod(sub.c_str(), 0500);
-        auto denied = f.certa({"metrics", "--textfile", sub + "/certa.prom"});
-        ::chmod(sub.c_str(), 0700);
-        if (::geteuid() != 0) {  // root writes anyway
-            CHECK(denied.exit_code == 5);
-            CHECK(line_count(denied.err) == 1);
-            CHECK(read_file(sub + "/certa.prom") == "old\n");
-        }
+    SUBCASE("a target that cannot be replaced: exit 5, one line, no temp file left") {
+        const std::string busy = f.dir.file("busy.prom");
+        std::filesystem::create_directory(busy);  // rename(2) cannot replace a directory, even as root
+        auto refused = f.certa({"metrics", "--textfile", busy});
+        CHECK(refused.exit_code == 5);
+        CHECK(line_count(refused.err) == 1);
+        CHECK(std::filesystem::is_directory(busy));
+        for (const auto& entry : std::filesystem::directory_iterator(f.dir.path()))
+            CHECK_MESSAGE(entry.path().filename().string().find(".tmp-") == std::string::npos, entry.path());
         auto missing = f.certa({"metrics", "--textfile", f.dir.file("no/such/dir/certa.prom")});
         CHECK(missing.exit_code == 5);
         CHECK(line_count(missing.err) == 1);
