@@ -36,5 +36,11 @@ void register_revoke_command(CLI::App& app, GlobalOptions& g, CommandAction& act
 void register_serve_command(CLI::App& app, GlobalOptions& g, CommandAction& action);
 void register_renew_command(CLI::App& app, GlobalOptions& g, CommandAction& action);
 void register_ondemand_command(CLI::App& app, GlobalOptions& g, CommandAction& action);
+void register_metrics_command(CLI::App& app, GlobalOptions& g, CommandAction& action);
+void register_check_command(CLI::App& app, GlobalOptions& g, CommandAction& action);
+
+// True when `certa check` was given: it exits with the monitoring-plugin
+// codes, so a command line it cannot parse exits 3 (UNKNOWN), not 2.
+bool check_command_selected(const CLI::App& app);
 
 }  // namespace certa::cli

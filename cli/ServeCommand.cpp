@@ -1,5 +1,6 @@
 // `certa serve`: the handshake daemon. Composes handshake/ (Agent + ServeDaemon)
-// with acme/Http01Responder for --http; the two modules never meet elsewhere.
+// with acme/Http01Responder for --http (the two modules never meet elsewhere)
+// and cli/metrics/ for --metrics.
 #include "acme/challenge/Http01Responder.hpp"
 #include "acme/protocol/HttpClient.hpp"
 #include "cli/AccountOptions.hpp"
@@ -7,6 +8,8 @@
 #include "cli/CliError.hpp"
 #include "cli/Commands.hpp"
 #include "cli/OpenStore.hpp"
+#include "cli/metrics/MetricsServer.hpp"
+#include "cli/metrics/ServeMetrics.hpp"
 #include "handshake/agent/Agent.hpp"
 #include "handshake/ondemand/OnDemandGate.hpp"
 #include "handshake/serve/ServeDaemon.hpp"
@@ -16,6 +19,7 @@
 #include <csignal>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <stdexcept>
 
 namespace certa::cli {
@@ -29,6 +33,7 @@ struct ServeArgs {
     std::string proxy_protocol;
     std::string default_name;
     std::string http;
+    std::string metrics;
     std::size_t max_connections = 1024;
     int idle_timeout_s = 300;
     int shutdown_grace_s = 10;
@@ -109,6 +114,8 @@ handshake::ServeOptions to_options(const ServeArgs& args) {
 
 int run_serve(const GlobalOptions& g, const ServeArgs& args) {
     handshake::ServeOptions options = to_options(args);
+    std::optional<handshake::HostPort> metrics_address;
+    if (!args.metrics.empty()) metrics_address = parse_address("--metrics", args.metrics);
     // Peers that vanish must not kill the daemon; write errors are handled per connection.
     std::signal(SIGPIPE, SIG_IGN);
 
@@ -169,7 +176,24 @@ int run_serve(const GlobalOptions& g, const ServeArgs& args) {
     }
 
     handshake::Agent& served = *agent;
+    const std::shared_ptr<handshake::OnDemandGate> gate = options.on_demand;
     handshake::ServeDaemon daemon(std::move(options), std::move(agent));
+    // --metrics: declared after the daemon, so that the endpoint stops before
+    // the counters and the Agent it reads go.
+    std::unique_ptr<ServeMetrics> metrics;
+    std::unique_ptr<MetricsServer> metrics_server;
+    if (metrics_address) {
+        const handshake::HostPort& address = *metrics_address;
+        metrics = std::make_unique<ServeMetrics>(ServeMetricsSources{served, daemon.counters(), gate.get()},
+                                                 open_store(g));
+        try {
+            metrics_server = std::make_unique<MetricsServer>(address, [m = metrics.get()] { return m->render(); });
+        } catch (const MetricsServerError& e) {
+            throw CliError(ExitCode::Failure, std::string("--metrics: ") + e.what());
+        }
+        spdlog::info("serve: metrics on http://{}/metrics",
+                     handshake::HostPort{address.host, metrics_server->port()}.to_string());
+    }
     // Declared after the daemon so that it stops (and joins) before the Agent goes.
     std::unique_ptr<acme::OnDemandWorker> worker;
     if (run_worker) {
@@ -200,6 +224,8 @@ void register_serve_command(CLI::App& app, GlobalOptions& g, CommandAction& acti
     serve->add_option("--default-name", args->default_name,
                       "Certificate name served when the SNI is missing or unknown");
     serve->add_option("--http", args->http, "Also answer http-01 challenges on ADDR:PORT");
+    serve->add_option("--metrics", args->metrics,
+                      "Serve Prometheus metrics on http://ADDR:PORT/metrics (e.g. 127.0.0.1:9464)");
     serve->add_option("--max-connections", args->max_connections, "Open connections at most (default 1024)")
         ->check(CLI::Range(std::size_t{1}, std::size_t{1000000}));
     serve->add_option("--idle-timeout", args->idle_timeout_s,

@@ -4,6 +4,7 @@
 #include "cli/ExitCode.hpp"
 #include "cli/GlobalOptions.hpp"
 #include "cli/Logging.hpp"
+#include "cli/metrics/CertificateCheck.hpp"
 
 #include <CLI/CLI.hpp>
 
@@ -25,6 +26,8 @@ void register_all(CLI::App& app, GlobalOptions& g, CommandAction& action) {
     register_serve_command(app, g, action);
     register_renew_command(app, g, action);
     register_ondemand_command(app, g, action);
+    register_metrics_command(app, g, action);
+    register_check_command(app, g, action);
 }
 
 }  // namespace
@@ -41,7 +44,8 @@ int main(int argc, char** argv) {
     } catch (const CLI::Success& e) {
         return app.exit(e);  // --help / --version: print and exit 0
     } catch (...) {
-        return report_error(std::current_exception());
+        const int code = report_error(std::current_exception());
+        return check_command_selected(app) ? static_cast<int>(CheckState::Unknown) : code;
     }
     try {
         setup_logging(g.log_level);

@@ -90,13 +90,19 @@ struct AgentStats {
     std::uint64_t handshakes = 0;       // ClientHello callbacks run
     std::uint64_t challenges = 0;       // challenge certificates served
     std::uint64_t leaves = 0;           // leaves (including default) served
-    std::uint64_t failures = 0;         // ClientHellos refused (unknown name, no challenge, ...)
+    std::uint64_t failures = 0;         // ClientHellos refused: the three below together
+    std::uint64_t unknown_name = 0;     //   no certificate for the name (and no default)
+    std::uint64_t no_challenge = 0;     //   acme-tls/1 offered, no pending challenge for the name
+    std::uint64_t refused_other = 0;    //   anything else (a certificate that could not be set)
     std::uint64_t reloads = 0;          // snapshots swapped in
     std::uint64_t reload_errors = 0;    // store reads that failed (the old snapshot stays)
     std::uint64_t preparsed = 0;        // certificates visited by the background pre-parse (options.preparse)
     std::uint64_t preparse_backlog = 0; // certificates still waiting for that
     std::uint64_t parsed = 0;           // certificates holding parsed material now
     std::uint64_t evictions = 0;        // parsed material dropped for max_parsed_certificates
+    // When a reload (refresh()) last read the store successfully: the snapshot
+    // then held the store's newest generation. The clock's epoch: never.
+    std::chrono::steady_clock::time_point last_sync{};
 };
 
 class Agent {

@@ -123,6 +123,7 @@ void AgentImpl::refresh() {
             }
         }
         last_error_.clear();
+        last_sync_.store(std::chrono::steady_clock::now().time_since_epoch().count(), std::memory_order_relaxed);
     } catch (const std::exception& e) {
         ++reload_errors_;
         last_error_ = e.what();
@@ -236,13 +237,18 @@ AgentStats AgentImpl::stats() const {
     s.handshakes = handshakes_.load();
     s.challenges = challenges_.load();
     s.leaves = leaves_.load();
-    s.failures = failures_.load();
+    s.unknown_name = unknown_name_.load();
+    s.no_challenge = no_challenge_.load();
+    s.refused_other = refused_other_.load();
+    s.failures = s.unknown_name + s.no_challenge + s.refused_other;
     s.reloads = reloads_.load();
     s.reload_errors = reload_errors_.load();
     s.preparsed = preparsed_.load();
     s.preparse_backlog = backlog_size_.load();
     s.parsed = budget_->parsed.load();
     s.evictions = budget_->evictions.load();
+    s.last_sync = std::chrono::steady_clock::time_point(
+        std::chrono::steady_clock::duration(last_sync_.load(std::memory_order_relaxed)));
     return s;
 }
 
@@ -253,7 +259,7 @@ std::string AgentImpl::last_reload_error() const {
 
 int AgentImpl::on_client_hello(SSL* ssl, int* alert, void* arg) {
     auto* self = static_cast<AgentImpl*>(arg);
-    ++self->handshakes_;
+    self->handshakes_.add();
     Selection* selection = selection_of(ssl);
     Selection scratch;
     Selection& out = selection ? *selection : scratch;
@@ -261,12 +267,19 @@ int AgentImpl::on_client_hello(SSL* ssl, int* alert, void* arg) {
     // affects later handshakes.
     auto snap = self->snapshot();
     int rc = self->handler_.handle(ssl, alert, *snap, out);
-    if (rc != SSL_CLIENT_HELLO_SUCCESS)
-        ++self->failures_;
-    else if (out.kind == Selection::Kind::Challenge)
-        ++self->challenges_;
-    else if (out.kind != Selection::Kind::None)
-        ++self->leaves_;
+    if (rc != SSL_CLIENT_HELLO_SUCCESS) {
+        // The handler refuses a name it has nothing for with unrecognized_name.
+        if (*alert != SSL_AD_UNRECOGNIZED_NAME)
+            self->refused_other_.add();
+        else if (out.acme_tls_offered)
+            self->no_challenge_.add();
+        else
+            self->unknown_name_.add();
+    } else if (out.kind == Selection::Kind::Challenge) {
+        self->challenges_.add();
+    } else if (out.kind != Selection::Kind::None) {
+        self->leaves_.add();
+    }
     return rc;
 }
 

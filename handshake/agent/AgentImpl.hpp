@@ -6,6 +6,7 @@
 #include "handshake/agent/Agent.hpp"
 #include "handshake/agent/ClientHelloHandler.hpp"
 #include "handshake/agent/IndexLoader.hpp"
+#include "handshake/agent/RelaxedCounter.hpp"
 #include "handshake/agent/Snapshot.hpp"
 
 #include <atomic>
@@ -80,8 +81,10 @@ private:
     std::thread watcher_;
     std::thread preparser_;
 
-    std::atomic<std::uint64_t> handshakes_{0}, challenges_{0}, leaves_{0}, failures_{0};
+    // Bumped on every handshake: relaxed, lock-free (RelaxedCounter).
+    RelaxedCounter handshakes_, challenges_, leaves_, unknown_name_, no_challenge_, refused_other_;
     std::atomic<std::uint64_t> reloads_{0}, reload_errors_{0}, preparsed_{0}, backlog_size_{0};
+    std::atomic<std::chrono::steady_clock::rep> last_sync_{0};  // AgentStats::last_sync, as a count
 };
 
 }  // namespace certa::handshake

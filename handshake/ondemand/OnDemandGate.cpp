@@ -44,7 +44,9 @@ OnDemandGate::~OnDemandGate() {
 
 OnDemandStats OnDemandGate::stats() const {
     std::lock_guard lock(mutex_);
-    return stats_;
+    OnDemandStats s = stats_;
+    s.queued = queue_.size();
+    return s;
 }
 
 bool OnDemandGate::recently_queued(const std::string& key, Clock::time_point now) {

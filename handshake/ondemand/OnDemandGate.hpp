@@ -54,6 +54,7 @@ struct OnDemandStats {
     std::uint64_t rate_limited = 0;
     std::uint64_t requested = 0;     // requests written (or found) in the store
     std::uint64_t renewals = 0;      // renewal requests queued for certificates in their window
+    std::size_t queued = 0;          // jobs waiting for the gate's worker (store write or --ask) now
 };
 
 class OnDemandGate {

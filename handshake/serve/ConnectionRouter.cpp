@@ -91,8 +91,13 @@ void ConnectionRouter::route(const ClientHelloInfo& hello) {
         return TlsSession::start(context_, std::move(socket_), std::move(ticket_));
     }
     if (const auto& gate = context_.options.on_demand; gate && !hello.sni.empty()) {
-        if (gate->check(hello.sni) == OnDemandGate::Decision::Wait)
-            return wait_for_certificate(hello.sni, std::chrono::steady_clock::now() + gate->wait());
+        switch (gate->check(hello.sni)) {
+            case OnDemandGate::Decision::Wait:
+                context_.counters.on_demand_waited.add();
+                return wait_for_certificate(hello.sni, std::chrono::steady_clock::now() + gate->wait());
+            case OnDemandGate::Decision::Deny: context_.counters.on_demand_refused.add(); break;
+            case OnDemandGate::Decision::Serve: break;
+        }
     }
     forward();
 }
@@ -106,6 +111,7 @@ void ConnectionRouter::wait_for_certificate(std::string sni, std::chrono::steady
         // Ready, denied meanwhile, or out of time: the Agent decides (without a
         // certificate the handshake fails with an alert).
         if (!ready) {
+            self->context_.counters.on_demand_timed_out.add();
             spdlog::info("serve: on-demand certificate for {} did not arrive in time", sni);
             self->context_.options.on_demand->gave_up(sni);
         }
@@ -127,6 +133,7 @@ void ConnectionRouter::forward() {
 void ConnectionRouter::drop(const std::string& why) {
     if (done_) return;
     done_ = true;
+    context_.counters.dropped.add();
     spdlog::debug("serve: dropping connection: {}", why);
     error_code ignored;
     deadline_.cancel(ignored);

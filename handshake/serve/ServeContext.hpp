@@ -1,8 +1,9 @@
 // What every connection of the daemon shares: the options and the TLS context
-// with the Agent attached. Owned by ServeDaemon, which outlives all sessions.
+// with the Agent attached, the daemon's counters. Owned by ServeDaemon, which outlives all sessions.
 #pragma once
 
 #include "handshake/serve/ConnectionTracker.hpp"
+#include "handshake/serve/ServeCounters.hpp"
 #include "handshake/serve/ServeOptions.hpp"
 
 #include <boost/asio/ip/tcp.hpp>
@@ -13,6 +14,7 @@ namespace certa::handshake {
 struct ServeContext {
     ServeOptions options;
     boost::asio::ssl::context& tls;
+    ServeCounters& counters;
 };
 
 // A connection's socket: accepted on its own strand, so its handlers never run

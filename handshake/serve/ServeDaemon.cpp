@@ -69,7 +69,7 @@ struct ServeDaemon::Impl {
     Impl(ServeOptions options, std::unique_ptr<Agent> a)
         : agent(std::move(a)),
           tls(make_tls_context(*agent)),
-          context{std::move(options), tls},
+          context{std::move(options), tls, counters},
           tracker(ConnectionTracker::create(context.options.max_connections)),
           control(asio::make_strand(io)),
           signals(control, SIGINT, SIGTERM),
@@ -78,6 +78,7 @@ struct ServeDaemon::Impl {
     void accept(Socket socket) {
         auto ticket = tracker->try_acquire();
         if (!ticket) {
+            context.counters.over_limit.add();
             spdlog::debug("serve: {} connections open, refusing one more", context.options.max_connections);
             error_code ignored;
             socket.close(ignored);
@@ -106,6 +107,7 @@ struct ServeDaemon::Impl {
 
     std::unique_ptr<Agent> agent;
     asio::ssl::context tls;
+    ServeCounters counters;
     ServeContext context;
     std::shared_ptr<ConnectionTracker> tracker;
     asio::io_context io;
@@ -150,6 +152,8 @@ std::string ServeDaemon::report_to_store(AgentOptions& options) {
     };
     return id;
 }
+
+const ServeCounters& ServeDaemon::counters() const { return impl_->counters; }
 
 std::vector<HostPort> ServeDaemon::local_addresses() const {
     std::vector<HostPort> out;

@@ -6,6 +6,7 @@
 
 #include "handshake/agent/Agent.hpp"
 #include "handshake/serve/HostPort.hpp"
+#include "handshake/serve/ServeCounters.hpp"
 #include "handshake/serve/ServeOptions.hpp"
 
 #include <memory>
@@ -29,6 +30,9 @@ public:
     // serves its challenge. Set before Agent::open; returns the agent id.
     // (Not for an agent embedded in an issuer, e.g. issue --tls-port.)
     static std::string report_to_store(AgentOptions& options);
+
+    // What the connection path counted so far (thread-safe; for metrics).
+    const ServeCounters& counters() const;
 
     // The bound addresses (real ports when 0 was asked for).
     std::vector<HostPort> local_addresses() const;

@@ -112,7 +112,10 @@ TEST_CASE("unknown names: unrecognized_name alert, or the default name") {
             CHECK(r.alert == SSL_AD_UNRECOGNIZED_NAME);
             CHECK_FALSE(r.leaf);
         }
-        CHECK(f.agent->stats().failures == 4);
+        auto stats = f.agent->stats();
+        CHECK(stats.failures == 4);
+        CHECK(stats.unknown_name == 4);   // the metrics' outcome="unknown_name"
+        CHECK(stats.no_challenge == 0);
     }
     SUBCASE("default_name") {
         AgentOptions o;
@@ -192,6 +195,10 @@ TEST_CASE("tls-alpn-01: challenge certificate only with acme-tls/1, never a leaf
             CHECK_FALSE(r.leaf);
             CHECK(r.alert == SSL_AD_UNRECOGNIZED_NAME);
         }
+        auto stats = f.agent->stats();
+        CHECK(stats.no_challenge == 4);   // counted apart from unknown leaf names
+        CHECK(stats.unknown_name == 0);
+        CHECK(stats.failures == 4);
     }
     SUBCASE("RFC 8738 reverse-DNS SNI maps to the IP identifier") {
         auto r4 = f.hello("1.0.0.127.in-addr.arpa", {"acme-tls/1"});
@@ -275,6 +282,17 @@ TEST_CASE("renewal and revocation are picked up without a restart") {
     CHECK(f.agent->certificate_count() == 0);
     CHECK_FALSE(f.hello("renew.test").ok);
     CHECK(f.agent->last_reload_error().empty());
+}
+
+TEST_CASE("last_sync: set by every successful reload, also one that found nothing new") {
+    Fixture f;
+    put_test_cert(*f.store, {"sync.test"});
+    f.start();
+    const auto first = f.agent->stats().last_sync;
+    CHECK(first > std::chrono::steady_clock::time_point{});
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    f.agent->refresh();  // nothing changed
+    CHECK(f.agent->stats().last_sync > first);
 }
 
 TEST_CASE("open refuses a missing or foreign store") {
