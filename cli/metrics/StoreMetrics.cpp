@@ -29,7 +29,9 @@ const StoreMetrics& StoreMetricsReader::read() {
     const std::int64_t generation = store_.current_generation();
     if (!loaded_ || generation != metrics_.generation) {
         std::vector<CertificateGauges> certificates;
-        for (const auto& cert : store_.list_certificates(storage::CertificateFilter{}))
+        storage::CertificateFilter active;
+        active.summary = true;  // no key or chain is read for monitoring
+        for (const auto& cert : store_.list_certificates(active))
             certificates.push_back(gauges_of(cert));
         std::sort(certificates.begin(), certificates.end(),
                   [](const auto& a, const auto& b) { return a.id < b.id; });
