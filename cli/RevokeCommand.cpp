@@ -9,6 +9,7 @@
 #include "cli/CliError.hpp"
 #include "cli/Commands.hpp"
 #include "cli/OpenStore.hpp"
+#include "storage/CertificateParser.hpp"
 #include "storage/OpenSsl.hpp"
 
 #include <fstream>
@@ -42,17 +43,10 @@ std::string read_file(const std::string& path, const char* what) {
 std::optional<storage::CertificateRecord> stored_by_serial(storage::Store& store, const std::string& serial) {
     storage::CertificateFilter all;
     all.include_inactive = true;
-    for (auto& row : store.list_certificates(all))
-        if (row.serial_hex == serial) return row;
+    all.summary = true;  // the key of the one row found is read below
+    for (const auto& row : store.list_certificates(all))
+        if (row.serial_hex == serial) return store.get_certificate(row.id);
     return std::nullopt;
-}
-
-std::string serial_hex(X509* cert) {
-    ossl::BignumPtr bn(ASN1_INTEGER_to_BN(X509_get0_serialNumber(cert), nullptr));
-    char* hex = bn ? BN_bn2hex(bn.get()) : nullptr;
-    std::string out = hex ? hex : "";
-    OPENSSL_free(hex);
-    return out;
 }
 
 int run_revoke(const GlobalOptions& g, const RevokeArgs& args) {
@@ -72,7 +66,7 @@ int run_revoke(const GlobalOptions& g, const RevokeArgs& args) {
     }
     auto chain = ossl::parse_chain_pem(chain_pem);
     if (chain.empty()) throw CliError(ExitCode::LocalIo, "no PEM certificate in " + args.cert_file);
-    const std::string serial = serial_hex(chain.front().get());
+    const std::string serial = storage::serial_hex(chain.front().get());
     if (!record) record = stored_by_serial(*store, serial);
 
     acme::IssueSettings settings;

@@ -98,6 +98,8 @@ std::string ari_cert_id(std::string_view aki_bytes, std::string_view serial_der_
     return base64url_encode(aki_bytes) + "." + base64url_encode(serial_der_content);
 }
 
+std::string serial_hex(X509* leaf) { return hex_encode(serial_der_content(leaf), true); }
+
 ChainInfo parse_chain(std::string_view chain_pem) {
     ChainInfo info;
     info.chain = ossl::parse_chain_pem(chain_pem);

@@ -27,6 +27,10 @@ ChainInfo parse_chain(std::string_view chain_pem);
 
 // RFC 9773 §4.1: base64url(AKI keyIdentifier) "." base64url(serial DER content).
 std::string ari_cert_id(std::string_view aki_bytes, std::string_view serial_der_content);
+// The leaf's serial as the store keeps it (certificates.serial_hex):
+// uppercase hex of the DER INTEGER content, so a serial whose top bit is set
+// keeps DER's leading 00. Compare serials only in this form.
+std::string serial_hex(X509* leaf);
 
 // Lowercase ASCII (identifiers are stored and compared lowercase).
 std::string lowercase(std::string_view text);

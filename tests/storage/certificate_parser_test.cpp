@@ -52,6 +52,16 @@ TEST_CASE("the serial matches what OpenSSL reports, with a DER sign byte when ne
     CHECK(info.serial_hex == expected);
 }
 
+TEST_CASE("a serial with its top bit set keeps DER's 00 sign byte, in parse_chain and serial_hex alike") {
+    auto leaf = certa::test::make_self_signed_with_serial({"top-bit.example"}, "80F1E2D3C4B5A69788");
+    ChainInfo info = parse_chain(leaf.chain_pem);
+    CHECK(info.serial_hex == "0080F1E2D3C4B5A69788");
+    CHECK(serial_hex(info.chain.front().get()) == info.serial_hex);
+    auto plain = parse_chain(certa::test::make_self_signed_with_serial({"low.example"}, "7F01").chain_pem);
+    CHECK(plain.serial_hex == "7F01");
+    CHECK(serial_hex(plain.chain.front().get()) == "7F01");
+}
+
 TEST_CASE("a self-signed leaf without AKI has no ARI certID") {
     auto leaf = certa::test::make_self_signed({"self.example"});
     ChainInfo info = parse_chain(leaf.chain_pem);

@@ -67,10 +67,16 @@ std::string san_value(const std::vector<std::string>& names) {
 }
 
 TestCert make_leaf(const std::vector<std::string>& names, const std::string& key_type, const TestCert* ca,
-                   long not_before_offset_s, long validity_s) {
+                   long not_before_offset_s, long validity_s, const std::string& serial_hex = {}) {
     if (names.empty()) throw std::invalid_argument("test certificate needs at least one name");
     auto key = ossl::generate_key(key_type);
     auto cert = new_cert(names.front(), key.get(), not_before_offset_s, validity_s);
+    if (!serial_hex.empty()) {
+        BIGNUM* raw = nullptr;
+        check(BN_hex2bn(&raw, serial_hex.c_str()) > 0, "serial hex");
+        ossl::BignumPtr bn(raw);
+        check(BN_to_ASN1_INTEGER(bn.get(), X509_get_serialNumber(cert.get())) != nullptr, "serial");
+    }
 
     ossl::X509Ptr ca_cert;
     ossl::PKeyPtr ca_key;
@@ -107,6 +113,10 @@ TestCert make_leaf(const std::vector<std::string>& names, const std::string& key
 TestCert make_self_signed(std::vector<std::string> names, const std::string& key_type, long not_before_offset_s,
                           long validity_s) {
     return make_leaf(names, key_type, nullptr, not_before_offset_s, validity_s);
+}
+
+TestCert make_self_signed_with_serial(std::vector<std::string> names, const std::string& serial_hex) {
+    return make_leaf(names, "ec256", nullptr, -60, 86400, serial_hex);
 }
 
 TestCert make_ca(const std::string& common_name) {

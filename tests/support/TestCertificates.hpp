@@ -24,6 +24,10 @@ struct TestCert {
 TestCert make_self_signed(std::vector<std::string> names, const std::string& key_type = "ec256",
                           long not_before_offset_s = -60, long validity_s = 86400);
 
+// make_self_signed (ec256, valid for a day) with this serial (hex of a
+// positive number, e.g. "80..." for a top bit that DER pads with 00).
+TestCert make_self_signed_with_serial(std::vector<std::string> names, const std::string& serial_hex);
+
 // A CA certificate (basicConstraints CA:TRUE, keyCertSign) with an EC P-256 key.
 TestCert make_ca(const std::string& common_name = "certa test CA");
 

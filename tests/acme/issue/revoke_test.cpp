@@ -1,6 +1,7 @@
 // `certa revoke` against a real Pebble, by account key and by certificate key,
 // confirmed through Pebble's /cert-status-by-serial.
 #include "IssueFixture.hpp"
+#include "TestCertificates.hpp"
 
 #include <doctest/doctest.h>
 
@@ -80,6 +81,25 @@ TEST_CASE("revoke --cert FILE --key FILE (certificate key from a file)") {
     REQUIRE_MESSAGE(r.exit_code == 0, describe(r));
     CHECK(f.pebble.cert_status(cert.serial_hex) == "Revoked");
     check_revoked_in_store(f, cert.id);
+}
+
+TEST_CASE("revoke --cert finds a stored certificate whose serial has its top bit set") {
+    IssueFixture f;
+    // Not issued by Pebble (its serials never set the top bit); stored as any import would.
+    const auto cert = test::make_self_signed_with_serial({"top-bit.example"}, "9A0B1C2D3E4F50617283");
+    storage::CertificateInput input;
+    input.key_type = "ec256";
+    input.key_pem = cert.key_pem;
+    input.chain_pem = cert.chain_pem;
+    const auto id = f.open()->put_certificate(input);
+    write_file(f.dir.file("top-bit.pem"), cert.chain_pem);
+    // --use-cert-key needs the stored row: without it the command stops at "not in the store" (exit 4).
+    auto r = f.certa({"revoke", "--cert", f.dir.file("top-bit.pem"), "--use-cert-key", "--server",
+                      f.pebble.directory_url(), "--ca-bundle", f.pebble.ca_bundle_path()});
+    CHECK_MESSAGE(r.exit_code == 1, describe(r));  // found; Pebble refuses a certificate it never issued
+    CHECK(r.err.find("not in the store") == std::string::npos);
+    CHECK(r.err.find("urn:ietf:params:acme:error:") != std::string::npos);
+    CHECK(f.open()->get_certificate(id)->status == storage::CertificateStatus::Active);
 }
 
 TEST_CASE("revoke usage errors") {
