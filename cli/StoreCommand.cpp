@@ -4,6 +4,7 @@
 #include "cli/ErrorReport.hpp"
 #include "cli/OpenStore.hpp"
 #include "cli/StoreMigrateCommand.hpp"
+#include "storage/StorePath.hpp"
 
 #include <cpprest/json.h>
 
@@ -39,7 +40,7 @@ int run_check(const GlobalOptions& g) {
 }
 
 int run_path(const GlobalOptions& g) {
-    const std::string path = store_path(g);
+    const std::string path = storage::printable_location(store_path(g));
     if (g.json) {
         web::json::value v = web::json::value::object();
         v["location"] = web::json::value::string(path);

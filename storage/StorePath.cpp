@@ -1,5 +1,7 @@
 #include "storage/StorePath.hpp"
 
+#include "storage/pg/ConnectionString.hpp"
+
 #include <pwd.h>
 #include <unistd.h>
 
@@ -36,6 +38,10 @@ std::string resolve_store_path(const std::string& flag) {
     std::string from_env = env("CERTA_STORE");
     if (!from_env.empty()) return from_env;
     return default_store_path();
+}
+
+std::string printable_location(const std::string& location) {
+    return pg::is_postgres_url(location) ? pg::redact(location, location) : location;
 }
 
 }  // namespace certa::storage

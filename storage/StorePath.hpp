@@ -13,4 +13,8 @@ std::string default_store_path();
 // set and non-empty, else default_store_path().
 std::string resolve_store_path(const std::string& flag);
 
+// `location` fit for output: a PostgreSQL URL or conninfo without its
+// password (the redaction every store message uses); a file path unchanged.
+std::string printable_location(const std::string& location);
+
 }  // namespace certa::storage

@@ -82,6 +82,22 @@ TEST_CASE("store path follows --store, then CERTA_STORE") {
     CHECK(file_mode(dir.file("env.db")) == 0600);
 }
 
+TEST_CASE("store path never prints a PostgreSQL password") {
+    const std::string url = "postgresql://certa:Pa55-w0rd-secret@127.0.0.1:1/certa?password=Pa55-w0rd-secret";
+    for (const std::vector<std::string>& argv :
+         {std::vector<std::string>{"--store", url, "store", "path"},
+          std::vector<std::string>{"--store", url, "--json", "store", "path"}}) {
+        auto r = run_certa(argv);
+        CHECK(r.exit_code == 0);
+        CHECK(r.out.find("Pa55-w0rd-secret") == std::string::npos);
+        CHECK(r.out.find("postgresql://certa:***@127.0.0.1:1/certa") != std::string::npos);
+    }
+    RunOptions env;
+    env.env["CERTA_STORE"] = url;
+    auto from_env = run_certa({"store", "path"}, env);
+    CHECK(from_env.out.find("Pa55-w0rd-secret") == std::string::npos);
+}
+
 TEST_CASE("store path default without CERTA_STORE") {
     TempDir dir;
     RunOptions env;
