@@ -20,7 +20,7 @@ struct AccountArgs {
     std::string ca_bundle;
     std::vector<std::string> email;
     bool agree_tos = false;
-    std::string eab_kid, eab_hmac_key;
+    EabFlags eab;
     std::string key_type = "ES256";
     bool refresh = false;  // show: also ask the CA
 };
@@ -31,8 +31,8 @@ acme::KeyAlg key_alg(const AccountArgs& args) {
     return *alg;
 }
 
-acme::RegisterOptions register_options(const AccountArgs& args) {
-    acme::RegisterOptions options = make_register_options(args.email, args.agree_tos, args.eab_kid, args.eab_hmac_key);
+acme::RegisterOptions register_options(AccountArgs& args) {
+    acme::RegisterOptions options = make_register_options(args.email, args.agree_tos, args.eab);
     options.key_alg = key_alg(args);
     return options;
 }
@@ -74,7 +74,7 @@ acme::AcmeClient make_client(const AccountArgs& args) {
     return acme::AcmeClient(args.server, http);
 }
 
-int run_register(const GlobalOptions& g, const AccountArgs& args) {
+int run_register(const GlobalOptions& g, AccountArgs& args) {
     acme::RegisterOptions options = register_options(args);
     auto store = open_store(g);
     auto existing = store->find_account(args.server);
@@ -147,8 +147,7 @@ void register_account_command(CLI::App& app, GlobalOptions& g, CommandAction& ac
     add_server_options(reg, *args, true);
     reg->add_option("--email", args->email, "Contact address; repeatable");
     reg->add_flag("--agree-tos", args->agree_tos, "Agree to the CA's terms of service");
-    reg->add_option("--eab-kid", args->eab_kid, "External account binding key id");
-    reg->add_option("--eab-hmac-key", args->eab_hmac_key, "External account binding HMAC key (base64url)");
+    add_eab_flags(reg, args->eab);
     reg->add_option("--account-key-type", args->key_type, "ES256 (default), ES384 or RS256")
         ->check(CLI::IsMember({"ES256", "ES384", "RS256"}, CLI::ignore_case));
     set_action(reg, action, [&g, args] { return run_register(g, *args); });

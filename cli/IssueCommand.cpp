@@ -29,7 +29,7 @@ struct IssueArgs {
     acme::IssueSettings settings;
     std::vector<std::string> email;
     bool agree_tos = false;
-    std::string eab_kid, eab_hmac_key;
+    EabFlags eab;
     bool each = false;
     int parallel = 4;
 };
@@ -62,8 +62,8 @@ std::vector<acme::Identifier> identifiers(const IssueArgs& args) {
     }
 }
 
-acme::RegisterOptions register_options(const IssueArgs& args) {
-    return make_register_options(args.email, args.agree_tos, args.eab_kid, args.eab_hmac_key);
+acme::RegisterOptions register_options(IssueArgs& args) {
+    return make_register_options(args.email, args.agree_tos, args.eab);
 }
 
 // Exit 1 with one line when the port cannot be bound (taken, no permission):
@@ -126,8 +126,7 @@ void register_issue_command(CLI::App& app, GlobalOptions& g, CommandAction& acti
     cmd->add_option("--server", s.server, "ACME directory URL")->required();
     cmd->add_option("--email", args->email, "Account contact address; repeatable");
     cmd->add_flag("--agree-tos", args->agree_tos, "Agree to the CA's terms of service");
-    cmd->add_option("--eab-kid", args->eab_kid, "External account binding key id");
-    cmd->add_option("--eab-hmac-key", args->eab_hmac_key, "External account binding HMAC key (base64url)");
+    add_eab_flags(cmd, args->eab);
     cmd->add_option("--ca-bundle", s.ca_bundle, "PEM file with extra trust anchors for the CA's HTTPS (e.g. Pebble)");
     cmd->add_option("--http-port", s.http_port, "Port of the standalone http-01 responder (default 80)");
     cmd->add_option("--http-address", s.http_address, "Address the temporary responders bind (default: all)");

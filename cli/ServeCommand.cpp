@@ -53,7 +53,7 @@ struct ServeArgs {
     }();
     std::vector<std::string> email;
     bool agree_tos = false;
-    std::string eab_kid, eab_hmac_key;
+    EabFlags eab;
 };
 
 // --ask URL: GET URL?domain=NAME, 200 means allowed. Runs on the gate's
@@ -112,7 +112,7 @@ handshake::ServeOptions to_options(const ServeArgs& args) {
     return options;
 }
 
-int run_serve(const GlobalOptions& g, const ServeArgs& args) {
+int run_serve(const GlobalOptions& g, ServeArgs& args) {
     handshake::ServeOptions options = to_options(args);
     std::optional<handshake::HostPort> metrics_address;
     if (!args.metrics.empty()) metrics_address = parse_address("--metrics", args.metrics);
@@ -164,7 +164,7 @@ int run_serve(const GlobalOptions& g, const ServeArgs& args) {
         if (!args.settings.server.empty()) {
             worker_options.store_location = store_path(g);
             worker_options.settings = args.settings;
-            worker_options.account = make_register_options(args.email, args.agree_tos, args.eab_kid, args.eab_hmac_key);
+            worker_options.account = make_register_options(args.email, args.agree_tos, args.eab);
             worker_options.settings.contact = worker_options.account.contact;
             if (std::string problem = acme::validate(worker_options.settings); !problem.empty())
                 throw CliError(ExitCode::Usage, problem);
@@ -260,8 +260,7 @@ void register_serve_command(CLI::App& app, GlobalOptions& g, CommandAction& acti
         ->check(CLI::IsMember({"ec256", "ec384", "rsa2048", "rsa3072", "rsa4096"}));
     serve->add_option("--email", args->email, "On-demand: account contact address; repeatable");
     serve->add_flag("--agree-tos", args->agree_tos, "On-demand: agree to the CA's terms of service");
-    serve->add_option("--eab-kid", args->eab_kid, "On-demand: external account binding key id");
-    serve->add_option("--eab-hmac-key", args->eab_hmac_key, "On-demand: external account binding HMAC key (base64url)");
+    add_eab_flags(serve, args->eab, "On-demand: ");
     set_action(serve, action, [&g, args] { return run_serve(g, *args); });
 }
 

@@ -1,4 +1,5 @@
 // certa: ACME client and TLS-handshake certificate agent.
+#include "cli/ProcessHardening.hpp"
 #include "cli/Commands.hpp"
 #include "cli/ErrorReport.hpp"
 #include "cli/ExitCode.hpp"
@@ -33,6 +34,7 @@ void register_all(CLI::App& app, GlobalOptions& g, CommandAction& action) {
 }  // namespace
 
 int main(int argc, char** argv) {
+    disable_core_dumps();
     CLI::App app{"certa: ACME client (RFC 8555) and TLS-handshake certificate agent", "certa"};
     GlobalOptions g;
     CommandAction action;
@@ -41,6 +43,7 @@ int main(int argc, char** argv) {
         register_all(app, g, action);
         app.require_subcommand(1);
         app.parse(argc, argv);
+        blank_secret_arguments(argc, argv);
     } catch (const CLI::Success& e) {
         return app.exit(e);  // --help / --version: print and exit 0
     } catch (...) {

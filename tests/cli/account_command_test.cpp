@@ -6,6 +6,8 @@
 
 #include <doctest/doctest.h>
 
+#include <fstream>
+
 #include <algorithm>
 
 using certa::test::PebbleHarness;
@@ -95,6 +97,38 @@ TEST_CASE("EAB: refused without, CA problem with a wrong key, accepted with the 
                                 "zWNDZM6eQGHWpSRTPal5eIUYFTu7EajVIoguysqZ9wG44nMEtx3MUAsUDkMTQ12W"});
     CHECK(ok.exit_code == 0);
     CHECK(ok.out.find("Registered") != std::string::npos);
+}
+
+TEST_CASE("EAB: the HMAC key from --eab-hmac-key-file or CERTA_EAB_HMAC_KEY, never from two places") {
+    const std::string key = "zWNDZM6eQGHWpSRTPal5eIUYFTu7EajVIoguysqZ9wG44nMEtx3MUAsUDkMTQ12W";
+    PebbleOptions options;
+    options.eab["kid-1"] = key;
+    {
+        Cli cli(options);
+        const std::string file = cli.dir.file("eab.key");
+        std::ofstream(file) << key << "\n";  // a trailing newline, as editors write it
+        RunResult ok = cli.account({"register", "--agree-tos", "--eab-kid", "kid-1", "--eab-hmac-key-file", file});
+        CHECK_MESSAGE(ok.exit_code == 0, ok.err);
+        CHECK(ok.out.find("Registered") != std::string::npos);
+
+        RunResult both = cli.account({"register", "--agree-tos", "--eab-kid", "kid-1", "--eab-hmac-key-file", file,
+                                      "--eab-hmac-key", key});
+        CHECK(both.exit_code == 2);
+        CHECK(both.err.find(key) == std::string::npos);
+        RunResult missing = cli.account({"register", "--agree-tos", "--eab-kid", "kid-1", "--eab-hmac-key-file",
+                                         cli.dir.file("no-such.key")});
+        CHECK(missing.exit_code == 5);
+        CHECK(lines(missing.err) == 1);
+    }
+    Cli cli(options);
+    certa::test::RunOptions env;
+    env.env["CERTA_EAB_HMAC_KEY"] = key;
+    RunResult from_env = certa::test::run_certa({"--store", cli.dir.file("certa.db"), "account", "register",
+                                                 "--server", cli.pebble.directory_url(), "--ca-bundle",
+                                                 cli.pebble.ca_bundle_path(), "--agree-tos", "--eab-kid", "kid-1"},
+                                                env);
+    CHECK_MESSAGE(from_env.exit_code == 0, from_env.err);
+    CHECK(from_env.out.find("Registered") != std::string::npos);
 }
 
 TEST_CASE("usage errors and a CA that is down") {
