@@ -18,18 +18,22 @@ std::string normalize_name(const std::string& name) {
     return out;
 }
 
-storage::CertificateRecord find_certificate(storage::Store& store, const std::string& name) {
+storage::CertificateRecord find_certificate(storage::Store& store, const std::string& name,
+                                            storage::CertificateColumns columns) {
     const std::string key = normalize_name(name);
-    if (auto active = store.find_active_certificate(key)) return *active;
     storage::CertificateFilter filter;
     filter.include_inactive = true;
     filter.name = key;
+    filter.columns = columns;
     auto rows = store.list_certificates(filter);
     if (rows.empty())
         throw CliError(ExitCode::NotFound, "no certificate for '" + key + "' in " + store.location());
-    // Newest row wins (highest id), whatever order the store returns.
-    return *std::max_element(rows.begin(), rows.end(),
-                             [](const auto& a, const auto& b) { return a.id < b.id; });
+    // The newest active row, else the newest row (highest id), whatever order the store returns.
+    return *std::max_element(rows.begin(), rows.end(), [](const auto& a, const auto& b) {
+        const bool a_active = a.status == storage::CertificateStatus::Active;
+        const bool b_active = b.status == storage::CertificateStatus::Active;
+        return a_active != b_active ? b_active : a.id < b.id;
+    });
 }
 
 }  // namespace certa::cli

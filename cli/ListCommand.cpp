@@ -21,6 +21,7 @@ int run_list(const GlobalOptions& g, const ListOptions& options) {
     auto store = open_store(g);
     storage::CertificateFilter filter;
     filter.include_inactive = options.all;
+    filter.columns = storage::CertificateColumns::WithoutKey;  // never shown
     const auto rows = store->list_certificates(filter);
     if (g.json) {
         std::vector<web::json::value> items;

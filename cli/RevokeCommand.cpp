@@ -43,7 +43,7 @@ std::string read_file(const std::string& path, const char* what) {
 std::optional<storage::CertificateRecord> stored_by_serial(storage::Store& store, const std::string& serial) {
     storage::CertificateFilter all;
     all.include_inactive = true;
-    all.summary = true;  // the key of the one row found is read below
+    all.columns = storage::CertificateColumns::Summary;  // the key of the one row found is read below
     for (const auto& row : store.list_certificates(all))
         if (row.serial_hex == serial) return store.get_certificate(row.id);
     return std::nullopt;

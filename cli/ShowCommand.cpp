@@ -54,7 +54,7 @@ void print_text(const storage::CertificateRecord& cert, const std::vector<storag
 
 int run_show(const GlobalOptions& g, const ShowOptions& options) {
     auto store = open_store(g);
-    const auto cert = find_certificate(*store, options.name);
+    const auto cert = find_certificate(*store, options.name, storage::CertificateColumns::WithoutKey);
     const auto events = store->list_events(cert.id, kRecentEvents);
     if (g.json)
         std::cout << certificate_detail_json(cert, events).serialize() << '\n';

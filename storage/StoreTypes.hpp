@@ -102,10 +102,18 @@ struct IndexRow {
     std::int64_t generation = 0;
 };
 
+// The columns of a certificate listing: the private key only for the
+// callers that use it (export, renewal under its lease, revocation by it).
+enum class CertificateColumns {
+    All,
+    WithoutKey,  // key_pem left empty (list, show)
+    Summary,     // key_pem and chain_pem left empty (scheduling, monitoring)
+};
+
 struct CertificateFilter {
     bool include_inactive = false;   // replaced and revoked rows too
     std::string name;                // only rows indexed under this name (empty: all)
-    bool summary = false;            // leave key_pem and chain_pem empty (listings, scheduling)
+    CertificateColumns columns = CertificateColumns::All;
 };
 
 struct RenewalState {

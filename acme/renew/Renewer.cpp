@@ -102,7 +102,7 @@ Renewer::~Renewer() = default;
 std::vector<CertificateRecord> Renewer::candidates(std::vector<RenewOutcome>& missing) {
     std::vector<CertificateRecord> rows;
     storage::CertificateFilter filter;
-    filter.summary = true;  // keys and chains are read under the lease, for what is renewed
+    filter.columns = storage::CertificateColumns::Summary;  // keys and chains are read under the lease, for what is renewed
     if (scheduled_run()) {
         rows = store_.certificates_needing_attention(options_.clock->now());
     } else if (options_.names.empty()) {
@@ -167,7 +167,7 @@ std::vector<RenewOutcome> Renewer::run() {
         std::set<std::int64_t> looked_at;
         for (const auto& row : rows) looked_at.insert(row.id);
         storage::CertificateFilter filter;
-        filter.summary = true;
+        filter.columns = storage::CertificateColumns::Summary;
         const UnixTime now = options_.clock->now();
         for (const auto& row : store_.list_certificates(filter))
             if (!looked_at.count(row.id)) outcomes.push_back(not_due(row, now));

@@ -30,7 +30,7 @@ const StoreMetrics& StoreMetricsReader::read() {
     if (!loaded_ || generation != metrics_.generation) {
         std::vector<CertificateGauges> certificates;
         storage::CertificateFilter active;
-        active.summary = true;  // no key or chain is read for monitoring
+        active.columns = storage::CertificateColumns::Summary;  // no key or chain is read for monitoring
         for (const auto& cert : store_.list_certificates(active))
             certificates.push_back(gauges_of(cert));
         std::sort(certificates.begin(), certificates.end(),

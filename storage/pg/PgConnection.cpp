@@ -33,6 +33,9 @@ PgConnection::PgConnection(const std::string& conninfo)
                                        redact(trimmed(PQerrorMessage(conn_.get()))));
     // Our own warnings (NOTICE) would go to stderr unredacted by default.
     PQsetNoticeProcessor(conn_.get(), [](void*, const char*) {}, nullptr);
+    // Errors without DETAIL, HINT or CONTEXT: a check failure's DETAIL quotes
+    // the whole failing row (a private key among its columns).
+    PQsetErrorVerbosity(conn_.get(), PQERRORS_TERSE);
 }
 
 std::string PgConnection::redact(std::string_view text) const { return pg::redact(text, conninfo_); }

@@ -4,6 +4,8 @@
 #include "storage/schema/RenewalAttention.hpp"
 #include "storage/schema/RowMap.hpp"
 
+#include <algorithm>
+#include <initializer_list>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -36,16 +38,23 @@ const schema::RowMap<R>& rows() {
     return map;
 }
 
-// Every column but the private key and the chain: listings, scheduling.
-const schema::RowMap<R>& summary_rows() {
-    static const schema::RowMap<R> map = [] {
+// The row map for a listing's columns (every field but the ones left out).
+const schema::RowMap<R>& rows(CertificateColumns columns) {
+    auto without = [](std::initializer_list<std::string_view> left_out) {
         auto fields = all_fields();
-        std::erase_if(fields, [](const auto& f) {
-            return std::string_view(f.column) == "key_pem" || std::string_view(f.column) == "chain_pem";
+        std::erase_if(fields, [&](const auto& f) {
+            return std::find(left_out.begin(), left_out.end(), std::string_view(f.column)) != left_out.end();
         });
         return schema::RowMap<R>("certificates", std::move(fields), "c");
-    }();
-    return map;
+    };
+    static const schema::RowMap<R> without_key = without({"key_pem"});
+    static const schema::RowMap<R> summary = without({"key_pem", "chain_pem"});
+    switch (columns) {
+        case CertificateColumns::WithoutKey: return without_key;
+        case CertificateColumns::Summary: return summary;
+        case CertificateColumns::All: break;
+    }
+    return rows();
 }
 
 // Attaches names from a query of (certificate_id, name) rows, each
@@ -164,17 +173,18 @@ std::optional<CertificateRecord> CertificateTable::find_active(sql::Connection& 
 
 std::vector<CertificateRecord> CertificateTable::list(sql::Connection& db, const CertificateFilter& filter) {
     static const char* kByName = "JOIN certificate_names f ON f.certificate_id = c.id AND f.name = ?1 ";
-    // [summary][include_inactive][by name]
-    static const Listing listings[2][2][2] = {
-        {{Listing("WHERE c.status = 'active'", "c.id"),
-          Listing(std::string(kByName) + "WHERE c.status = 'active'", "c.id")},
-         {Listing("WHERE 1 = 1", "c.id"), Listing(std::string(kByName) + "WHERE 1 = 1", "c.id")}},
-        {{Listing("WHERE c.status = 'active'", "c.id", summary_rows()),
-          Listing(std::string(kByName) + "WHERE c.status = 'active'", "c.id", summary_rows())},
-         {Listing("WHERE 1 = 1", "c.id", summary_rows()),
-          Listing(std::string(kByName) + "WHERE 1 = 1", "c.id", summary_rows())}}};
-    const auto& map = filter.summary ? summary_rows() : rows();
-    const Listing& listing = listings[filter.summary][filter.include_inactive][!filter.name.empty()];
+    // One prepared listing per [columns][include_inactive][by name].
+    static const auto listings = [] {
+        std::vector<Listing> out;
+        for (auto columns : {CertificateColumns::All, CertificateColumns::WithoutKey, CertificateColumns::Summary})
+            for (const char* where : {"WHERE c.status = 'active'", "WHERE 1 = 1"})
+                for (bool named : {false, true})
+                    out.emplace_back((named ? std::string(kByName) : std::string()) + where, "c.id", rows(columns));
+        return out;
+    }();
+    const auto& listing = listings[static_cast<std::size_t>(filter.columns) * 4 + (filter.include_inactive ? 2 : 0) +
+                                   (filter.name.empty() ? 0 : 1)];
+    const auto& map = rows(filter.columns);
     if (filter.name.empty()) return list_with_names(db, listing, map);
     return list_with_names(db, listing, map, canonical_identifier(filter.name));
 }
@@ -188,9 +198,10 @@ std::vector<CertificateRecord> CertificateTable::changed_since(sql::Connection& 
 // expression exactly, as SQLite and PostgreSQL need to use an expression
 // index. Its columns need no alias: certificate_names has none of them.
 std::vector<CertificateRecord> CertificateTable::needing_attention(sql::Connection& db, UnixTime now) {
-    static const Listing due(std::string("WHERE c.status = 'active' AND ") + schema::kRenewalAttentionAt + " <= ?1", "c.not_after, c.id",
-                             summary_rows());
-    return list_with_names(db, due, summary_rows(), now);
+    const auto& summary = rows(CertificateColumns::Summary);
+    static const Listing due(std::string("WHERE c.status = 'active' AND ") + schema::kRenewalAttentionAt + " <= ?1",
+                             "c.not_after, c.id", summary);
+    return list_with_names(db, due, summary, now);
 }
 
 // The same two queries reduced to what the handshake index needs. The name

@@ -118,7 +118,7 @@ int main(int argc, char** argv) {
                                                  : cache_dir + "/renew-" + std::to_string(certs) + ".db";
         std::vector<std::int64_t> ids;
         if (!cache_dir.empty() && std::filesystem::exists(db)) {
-            for (const auto& row : storage::open_store(db)->list_certificates({false, "", true})) ids.push_back(row.id);
+            for (const auto& row : storage::open_store(db)->list_certificates({false, "", storage::CertificateColumns::Summary})) ids.push_back(row.id);
             std::printf("  reusing %s (%zu certificates)\n", db.c_str(), ids.size());
         } else {
             if (!cache_dir.empty()) std::filesystem::create_directories(cache_dir);

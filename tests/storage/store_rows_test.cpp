@@ -82,6 +82,36 @@ TEST_CASE("accounts: insert before registration, update, newest non-deactivated 
     }
 }
 
+TEST_CASE("listings read the key only when asked, the chain unless summarised") {
+    StoreBackend backend;
+    auto store = backend.open();
+    const auto cert = certa::test::make_self_signed({"columns.example"});
+    store->put_certificate(certa::test::input_for(cert));
+    for (const bool named : {false, true}) {
+        CertificateFilter filter;
+        if (named) filter.name = "columns.example";
+        filter.include_inactive = named;
+        filter.columns = CertificateColumns::All;
+        auto all = store->list_certificates(filter);
+        REQUIRE(all.size() == 1);
+        CHECK(all.front().key_pem == cert.key_pem);
+        CHECK(all.front().chain_pem == cert.chain_pem);
+        filter.columns = CertificateColumns::WithoutKey;
+        auto without_key = store->list_certificates(filter);
+        REQUIRE(without_key.size() == 1);
+        CHECK(without_key.front().key_pem.empty());
+        CHECK(without_key.front().chain_pem == cert.chain_pem);
+        CHECK(without_key.front().names == all.front().names);
+        filter.columns = CertificateColumns::Summary;
+        auto summary = store->list_certificates(filter);
+        REQUIRE(summary.size() == 1);
+        CHECK(summary.front().key_pem.empty());
+        CHECK(summary.front().chain_pem.empty());
+        CHECK(summary.front().not_after == all.front().not_after);
+        CHECK(summary.front().serial_hex == all.front().serial_hex);
+    }
+}
+
 TEST_CASE("events are listed newest first, per certificate or all, with a limit") {
     StoreBackend backend;
     auto store = backend.open();

@@ -34,6 +34,24 @@ StoreError open_error(const std::string& url, const OpenOptions& options = {}) {
 
 }  // namespace
 
+TEST_CASE("a failing row never reaches an error message (terse libpq errors)") {
+    const std::string url = server().create_database();
+    { auto store = open_store(url); }
+    pg::PgConnection raw(url);
+    const std::string secret = "-----BEGIN PRIVATE KEY-----secret-key-material";
+    try {
+        raw.query("INSERT INTO certificates(key_type, key_pem, chain_pem, not_before, not_after, serial_hex, status,"
+                  " generation, created, updated) VALUES ('ec256', $1, 'c', 1, 2, '01', 'bogus', 1, 3, 3)",
+                  secret);
+        FAIL("the CHECK constraint on status did not fire");
+    } catch (const StoreError& e) {
+        const std::string message = e.what();
+        CHECK(message.find("check constraint") != std::string::npos);
+        CHECK(message.find("secret-key-material") == std::string::npos);
+        CHECK(message.find("Failing row") == std::string::npos);
+    }
+}
+
 TEST_CASE("a postgresql:// URL opens a migrated PostgreSQL store") {
     std::string url = server().create_database();
     auto store = open_store(url);
