@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 
 namespace certa::acme {
 namespace {
@@ -78,6 +79,10 @@ IssueSettings IssueSettings::from_json(const std::string& text) {
 
 std::string validate(const IssueSettings& s) {
     if (s.server.empty()) return "no ACME server (--server URL)";
+    // RFC 8555 §6.1: HTTPS only.
+    if (s.server.size() < 8 || !std::equal(s.server.begin(), s.server.begin() + 8, "https://",
+                                           [](char a, char b) { return std::tolower(static_cast<unsigned char>(a)) == b; }))
+        return "--server must be an https:// URL (ACME runs over HTTPS only): " + s.server;
     if (!one_of(kChallenges, s.challenge)) return "unknown challenge type '" + s.challenge + "' (http-01, dns-01, tls-alpn-01)";
     if (!one_of(kKeyTypes, s.key_type))
         return "unknown key type '" + s.key_type + "' (ec256, ec384, rsa2048, rsa3072, rsa4096)";

@@ -32,6 +32,8 @@ std::string lower(std::string s) {
     return s;
 }
 
+bool is_https(const std::string& url) { return lower(url.substr(0, 8)) == "https://"; }
+
 std::string trim(const std::string& s) {
     auto b = s.find_first_not_of(" \t\r\n");
     if (b == std::string::npos) return {};
@@ -174,37 +176,50 @@ HttpResponse HttpClient::perform(const std::string& method, const std::string& u
     if (!content_type.empty()) add_header("Content-Type: " + content_type);
     add_header("Expect:");  // no 100-continue round trip
 
-    curl_easy_setopt(h, CURLOPT_URL, url.c_str());
-    curl_easy_setopt(h, CURLOPT_ERRORBUFFER, error);
-    curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "https,http");
-    curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 1L);
-    curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 2L);
-    if (!options_.ca_bundle.empty()) curl_easy_setopt(h, CURLOPT_CAINFO, options_.ca_bundle.c_str());
-    curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, options_.connect_timeout_ms);
-    curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, options_.timeout_ms);
-    curl_easy_setopt(h, CURLOPT_HTTP_VERSION, CURL_HTTP_VERSION_2TLS);
-    curl_easy_setopt(h, CURLOPT_USERAGENT, "certa/" CERTA_VERSION);
-    curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);  // ACME uses Location for new resources
-    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
-    curl_easy_setopt(h, CURLOPT_WRITEDATA, &transfer);
-    curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
-    curl_easy_setopt(h, CURLOPT_HEADERDATA, &transfer);
-    curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers.get());
+    if (!is_https(url) && !options_.allow_plain_http_for_tests)
+        throw HttpError(url, "not an https URL: ACME is spoken over HTTPS only (RFC 8555 §6.1)");
+    // Every option is checked: a libcurl that ignored one (TLS verification, a
+    // protocol limit) must not send the request.
+    // The handle must not keep pointers to this frame's buffers, however it ends.
+    struct Unhook {
+        CURL* h;
+        ~Unhook() {
+            curl_easy_setopt(h, CURLOPT_ERRORBUFFER, nullptr);
+            curl_easy_setopt(h, CURLOPT_HTTPHEADER, nullptr);
+        }
+    } unhook{h};
+    auto set = [&](CURLoption option, auto value) {
+        if (CURLcode rc = curl_easy_setopt(h, option, value); rc != CURLE_OK)
+            throw HttpError(url, std::string("libcurl refused an option: ") + curl_easy_strerror(rc));
+    };
+    set(CURLOPT_URL, url.c_str());
+    set(CURLOPT_ERRORBUFFER, error);
+    set(CURLOPT_NOSIGNAL, 1L);
+    set(CURLOPT_PROTOCOLS_STR, options_.allow_plain_http_for_tests ? "https,http" : "https");
+    set(CURLOPT_SSL_VERIFYPEER, 1L);
+    set(CURLOPT_SSL_VERIFYHOST, 2L);
+    if (!options_.ca_bundle.empty()) set(CURLOPT_CAINFO, options_.ca_bundle.c_str());
+    set(CURLOPT_CONNECTTIMEOUT_MS, options_.connect_timeout_ms);
+    set(CURLOPT_TIMEOUT_MS, options_.timeout_ms);
+    set(CURLOPT_HTTP_VERSION, CURL_HTTP_VERSION_2TLS);
+    set(CURLOPT_USERAGENT, "certa/" CERTA_VERSION);
+    set(CURLOPT_FOLLOWLOCATION, 0L);  // ACME uses Location for new resources
+    set(CURLOPT_WRITEFUNCTION, on_body);
+    set(CURLOPT_WRITEDATA, &transfer);
+    set(CURLOPT_HEADERFUNCTION, on_header);
+    set(CURLOPT_HEADERDATA, &transfer);
+    set(CURLOPT_HTTPHEADER, headers.get());
     if (method == "HEAD") {
-        curl_easy_setopt(h, CURLOPT_NOBODY, 1L);
+        set(CURLOPT_NOBODY, 1L);
     } else if (method == "POST") {
-        curl_easy_setopt(h, CURLOPT_POST, 1L);
-        curl_easy_setopt(h, CURLOPT_POSTFIELDS, body->data());
-        curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body->size()));
+        set(CURLOPT_POST, 1L);
+        set(CURLOPT_POSTFIELDS, body->data());
+        set(CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body->size()));
     } else {
-        curl_easy_setopt(h, CURLOPT_HTTPGET, 1L);
+        set(CURLOPT_HTTPGET, 1L);
     }
 
     CURLcode rc = curl_easy_perform(h);
-    // Drop references to stack objects before they go away.
-    curl_easy_setopt(h, CURLOPT_ERRORBUFFER, nullptr);
-    curl_easy_setopt(h, CURLOPT_HTTPHEADER, nullptr);
     if (transfer.too_large)
         throw HttpError(url, "response body exceeds " + std::to_string(options_.max_body) + " bytes");
     if (rc != CURLE_OK) {

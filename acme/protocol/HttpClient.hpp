@@ -19,6 +19,10 @@ struct HttpOptions {
     long connect_timeout_ms = 10000;
     long timeout_ms = 30000;               // whole request
     std::size_t max_body = 2u << 20;       // a larger response body is an HttpError
+    // RFC 8555 §6.1: ACME runs over HTTPS only; every other URL, whether the
+    // user or the CA gave it, is an HttpError before anything is sent. Tests
+    // of a plain-HTTP mock server set this.
+    bool allow_plain_http_for_tests = false;
 };
 
 struct HttpResponse {

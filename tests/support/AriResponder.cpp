@@ -30,6 +30,7 @@ struct AriResponder::State {
     std::optional<int> retry_after;
     std::map<std::string, int> ari_requests;
     std::vector<std::string> replaces;
+    std::string downgraded;  // a directory entry sent as http://
     int refusals_left = 0;  // newOrders still to answer with `refusal`
     int refusal_status = 0;
     std::string refusal_type;
@@ -181,6 +182,9 @@ MHD_Result handle(void* cls, MHD_Connection* c, const char* url, const char* met
     }
     Upstream up = forward(s, verb, path, host, header(c, "Content-Type"), *body);
     if (verb == "GET" && path == "/dir" && up.status == 200) {
+        std::lock_guard lock(s.mutex);
+        if (!s.downgraded.empty())
+            up.body = std::regex_replace(up.body, std::regex("(\"" + s.downgraded + "\"\\s*:\\s*\")https://"), "$1http://");
         const auto close = up.body.rfind('}');
         if (close != std::string::npos)
             up.body.insert(close, ",\"renewalInfo\":\"https://" + host + "/renewal-info\"");
@@ -250,6 +254,11 @@ int AriResponder::renewal_info_requests(const std::string& cert_id) const {
     std::lock_guard lock(state_->mutex);
     auto it = state_->ari_requests.find(cert_id);
     return it == state_->ari_requests.end() ? 0 : it->second;
+}
+
+void AriResponder::downgrade_directory_entry(const std::string& name) {
+    std::lock_guard lock(state_->mutex);
+    state_->downgraded = name;
 }
 
 void AriResponder::refuse_orders(int count, int status, const std::string& problem_type) {

@@ -40,6 +40,8 @@ public:
     // GET /renewal-info/... answered so far (all certIDs, or one).
     int renewal_info_requests() const;
     int renewal_info_requests(const std::string& cert_id) const;
+    // GET /dir names this resource (e.g. "newAccount") with an http:// URL.
+    void downgrade_directory_entry(const std::string& name);
     // The next `count` newOrders get an ACME problem (e.g. 409 alreadyReplaced)
     // instead of reaching Pebble; they are still recorded below.
     void refuse_orders(int count, int status, const std::string& problem_type);

@@ -15,6 +15,14 @@ using namespace certa::acme;
 
 namespace {
 
+// The fake CA below speaks plain HTTP (the test-only opt-in).
+HttpOptions plain_http() {
+    HttpOptions options;
+    options.allow_plain_http_for_tests = true;
+    return options;
+}
+
+
 struct DaemonDeleter {
     void operator()(MHD_Daemon* d) const noexcept { MHD_stop_daemon(d); }
 };
@@ -35,6 +43,7 @@ public:
     }
     std::string url(const std::string& path) const { return "http://127.0.0.1:" + std::to_string(port_) + path; }
     int posts() const { return posts_.load(); }
+    int requests() const { return nonce_counter_.load(); }
 
 private:
     static MHD_Result reply(MHD_Connection* c, unsigned status, const std::string& body,
@@ -93,7 +102,7 @@ private:
 
 TEST_CASE("503 with Retry-After is waited out and retried") {
     FakeCa ca(1, 503, "1");
-    AcmeClient client(ca.url("/dir"), HttpOptions{});
+    AcmeClient client(ca.url("/dir"), plain_http());
     HttpResponse r = client.post_jwk(client.directory().new_account, "{}", AccountKey::generate());
     CHECK(r.status == 201);
     CHECK(ca.posts() == 2);
@@ -101,14 +110,14 @@ TEST_CASE("503 with Retry-After is waited out and retried") {
 
 TEST_CASE("429 without Retry-After uses the default wait") {
     FakeCa ca(2, 429, "");
-    AcmeClient client(ca.url("/dir"), HttpOptions{});
+    AcmeClient client(ca.url("/dir"), plain_http());
     CHECK(client.post_jwk(client.directory().new_account, "{}", AccountKey::generate()).status == 201);
     CHECK(ca.posts() == 3);
 }
 
 TEST_CASE("a Retry-After beyond the budget fails at once and says when to retry") {
     FakeCa ca(100, 429, "3600");
-    AcmeClient client(ca.url("/dir"), HttpOptions{});
+    AcmeClient client(ca.url("/dir"), plain_http());
     try {
         client.post_jwk(client.directory().new_account, "{}", AccountKey::generate());
         FAIL("expected AcmeError");
@@ -126,14 +135,28 @@ TEST_CASE("the total wait is bounded even when every answer asks to wait") {
     FakeCa ca(100, 503, "1");
     RetryPolicy retry;
     retry.max_total_wait = std::chrono::seconds(2);
-    AcmeClient client(ca.url("/dir"), HttpOptions{}, retry);
+    AcmeClient client(ca.url("/dir"), plain_http(), retry);
     CHECK_THROWS_AS(client.post_jwk(client.directory().new_account, "{}", AccountKey::generate()), AcmeError);
     CHECK(ca.posts() == 3);  // the first try and two retries after 1 s each
 }
 
+TEST_CASE("without the test-only opt-in a plain-http CA is refused before any request") {
+    FakeCa ca(0, 200, "");
+    AcmeClient client(ca.url("/dir"), HttpOptions{});
+    try {
+        client.directory();
+        FAIL("an http:// directory was fetched");
+    } catch (const HttpError& e) {
+        CHECK(std::string(e.what()).find("not an https URL") != std::string::npos);
+    }
+    HttpClient http(HttpOptions{});
+    CHECK_THROWS_AS(http.get("HTTP://127.0.0.1:1/dir"), HttpError);
+    CHECK(ca.requests() == 0);
+}
+
 TEST_CASE("HttpClient refuses a body over max_body with one clear line") {
     FakeCa ca(0, 503, "");
-    HttpOptions small;
+    HttpOptions small = plain_http();
     small.max_body = 1000;
     HttpClient http(small);
     try {
@@ -142,7 +165,7 @@ TEST_CASE("HttpClient refuses a body over max_body with one clear line") {
     } catch (const HttpError& e) {
         CHECK(std::string(e.what()) == "cannot reach CA at " + ca.url("/big") + ": response body exceeds 1000 bytes");
     }
-    HttpClient roomy{HttpOptions{}};
+    HttpClient roomy{plain_http()};
     HttpResponse r = roomy.get(ca.url("/big"));
     CHECK(r.body.size() == 100000);
     CHECK(r.links_with_rel("up") == std::vector<std::string>{ca.url("/up")});
