@@ -6,6 +6,7 @@
 #include "acme/protocol/Json.hpp"
 #include "acme/protocol/KeyAuthorization.hpp"
 
+#include <algorithm>
 #include <stdexcept>
 #include <thread>
 
@@ -76,7 +77,7 @@ std::string available_types(const json::Value& challenges) {
 }  // namespace
 
 void AuthorizationSolver::solve_all(const std::vector<std::string>& authorization_urls,
-                                    PollSchedule::Clock::time_point deadline) {
+                                    const std::vector<Identifier>& ordered, PollSchedule::Clock::time_point deadline) {
     const AccountKey& key = client_.account_key();
     std::vector<Pending> pending;
     pending.reserve(authorization_urls.size());  // PresentedGuard keeps pointers
@@ -84,6 +85,13 @@ void AuthorizationSolver::solve_all(const std::vector<std::string>& authorizatio
         json::Value authz = json::parse_object(client_.post_as_get(url).body);
         const std::string status = json::required_string(authz, "status");
         Identifier identifier = authz_identifier(authz);
+        // RFC 8555 §7.1.4: an order's authorizations are for its identifiers.
+        const bool was_ordered = std::any_of(ordered.begin(), ordered.end(), [&](const Identifier& o) {
+            return o.kind == identifier.kind && o.value == identifier.value;
+        });
+        if (!was_ordered)
+            throw std::runtime_error("the CA sent an authorization for " + identifier.value +
+                                     ", which this order did not ask for");
         if (status == "valid") continue;  // reused authorization
         if (status != "pending") throw_failed(authz, identifier, solver_.type(), status);
         const json::Value* challenges = json::find(authz, "challenges");

@@ -4,10 +4,13 @@
 // every authorization is valid. A failed authorization throws AcmeError
 // carrying the challenge's own error (e.g. urn:ietf:params:acme:error:connection).
 // Whatever happens, everything presented is cleaned up before returning.
+// An authorization for an identifier the order did not ask for is refused
+// before any challenge is presented (no hook runs, no challenge row).
 #pragma once
 
 #include "acme/protocol/AcmeClient.hpp"
 #include "acme/challenge/ChallengeSolver.hpp"
+#include "acme/issue/Identifier.hpp"
 #include "acme/protocol/PollSchedule.hpp"
 
 #include <string>
@@ -18,7 +21,8 @@ namespace certa::acme {
 class AuthorizationSolver {
 public:
     AuthorizationSolver(AcmeClient& client, ChallengeSolver& solver) : client_(client), solver_(solver) {}
-    void solve_all(const std::vector<std::string>& authorization_urls, PollSchedule::Clock::time_point deadline);
+    void solve_all(const std::vector<std::string>& authorization_urls, const std::vector<Identifier>& ordered,
+                   PollSchedule::Clock::time_point deadline);
 
 private:
     AcmeClient& client_;

@@ -103,7 +103,8 @@ OrderResult OrderService::run(const OrderRequest& request) {
     json::Value order = json::parse_object(created.body);
     spdlog::debug("order created for {} name(s)", request.identifiers.size());
 
-    AuthorizationSolver(client_, solver_).solve_all(json::string_array_field(order, "authorizations"), deadline);
+    AuthorizationSolver(client_, solver_)
+        .solve_all(json::string_array_field(order, "authorizations"), request.identifiers, deadline);
 
     order = poll_order(client_, result.order_url, std::move(order), {"pending"}, deadline);
     std::string status = json::required_string(order, "status");

@@ -8,8 +8,6 @@
 
 #include <doctest/doctest.h>
 
-#include <algorithm>
-
 using namespace certa::test;
 using namespace certa::test::renew;
 
@@ -81,24 +79,4 @@ TEST_CASE("ARI: a tiny Retry-After is clamped to a minute; without ARI the fallb
     CHECK(r.exit_code == 0);
     CHECK(r.out.find("not due until") != std::string::npos);
     CHECK(f.store->get_certificate(cert.id)->renew_at > now_s() + 86400 * 30);  // 1/3 of a long Pebble lifetime
-}
-
-TEST_CASE("https only: an http:// --server is a usage error; an http:// URL from the CA is refused unsent") {
-    Fixture f;
-    f.server = "http://127.0.0.1:" + std::to_string(f.pebble.acme_port()) + "/dir";
-    auto plain = f.issue({"plain.https.test"});
-    CHECK(plain.exit_code == 2);
-    CHECK(plain.err.find("https://") != std::string::npos);
-
-    AriResponder ari(f.pebble);
-    f.server = ari.directory_url();
-    f.ca_bundle = ari.ca_bundle_path();
-    ari.downgrade_directory_entry("newOrder");
-    auto r = f.issue({"downgraded.https.test"});
-    CHECK(r.exit_code == 1);
-    CHECK(r.err.find("not an https URL") != std::string::npos);
-    INFO(r.err);
-    CHECK(r.err.find("certa: ") == r.err.rfind("certa: "));  // one error line (the fixture's responder may warn)
-    CHECK(ari.new_order_replaces().empty());  // no newOrder reached the front
-    CHECK(f.all().empty());
 }

@@ -31,6 +31,7 @@ struct AriResponder::State {
     std::map<std::string, int> ari_requests;
     std::vector<std::string> replaces;
     std::string downgraded;  // a directory entry sent as http://
+    std::pair<std::string, std::string> authz_rewrite;  // identifier value in authorizations: from -> to
     int refusals_left = 0;  // newOrders still to answer with `refusal`
     int refusal_status = 0;
     std::string refusal_type;
@@ -181,6 +182,12 @@ MHD_Result handle(void* cls, MHD_Connection* c, const char* url, const char* met
         }
     }
     Upstream up = forward(s, verb, path, host, header(c, "Content-Type"), *body);
+    if (path.rfind("/authZ/", 0) == 0 && up.status == 200) {
+        std::lock_guard lock(s.mutex);
+        const auto& [from, to] = s.authz_rewrite;
+        if (!from.empty())
+            up.body = std::regex_replace(up.body, std::regex("(\"value\"\\s*:\\s*\")" + from + "\""), "$1" + to + "\"");
+    }
     if (verb == "GET" && path == "/dir" && up.status == 200) {
         std::lock_guard lock(s.mutex);
         if (!s.downgraded.empty())
@@ -259,6 +266,11 @@ int AriResponder::renewal_info_requests(const std::string& cert_id) const {
 void AriResponder::downgrade_directory_entry(const std::string& name) {
     std::lock_guard lock(state_->mutex);
     state_->downgraded = name;
+}
+
+void AriResponder::rewrite_authorization_identifier(const std::string& from, const std::string& to) {
+    std::lock_guard lock(state_->mutex);
+    state_->authz_rewrite = {from, to};
 }
 
 void AriResponder::refuse_orders(int count, int status, const std::string& problem_type) {

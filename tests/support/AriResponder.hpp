@@ -40,6 +40,9 @@ public:
     // GET /renewal-info/... answered so far (all certIDs, or one).
     int renewal_info_requests() const;
     int renewal_info_requests(const std::string& cert_id) const;
+    // Authorizations (POST /authZ/...) name `to` where Pebble said `from`
+    // (a CA that answers for a name nobody ordered).
+    void rewrite_authorization_identifier(const std::string& from, const std::string& to);
     // GET /dir names this resource (e.g. "newAccount") with an http:// URL.
     void downgrade_directory_entry(const std::string& name);
     // The next `count` newOrders get an ACME problem (e.g. 409 alreadyReplaced)
