@@ -80,16 +80,27 @@ void check_sqlite_header(const std::string& path) {
         throw StoreError(Kind::NotAStore, path + " is not a certa store (not an SQLite database)");
 }
 
-// Keys live in the store: no bits for group or others, on the db and its WAL files.
-void tighten_mode(const std::string& path, bool must_exist) {
+// Keys live in the store: no bits for group or others, on the db and its WAL
+// files. A -wal or -shm that is a symbolic link (planted to make certa chmod,
+// and SQLite write, its target) is refused; the store itself may be a link the
+// user made. No descriptor is opened: closing one would drop the POSIX locks
+// SQLite holds on these files in this process. fchmodat(AT_SYMLINK_NOFOLLOW)
+// fails on a link swapped in after the check.
+void tighten_mode(const std::string& path, bool must_exist, bool follow) {
+    const int flags = follow ? 0 : AT_SYMLINK_NOFOLLOW;
     struct stat st {};
-    if (::stat(path.c_str(), &st) != 0) {
+    if (::fstatat(AT_FDCWD, path.c_str(), &st, flags) != 0) {
         if (!must_exist && errno == ENOENT) return;
         throw io_error("cannot stat", path, errno);
     }
+    if (S_ISLNK(st.st_mode)) throw StoreError(Kind::Io, "refusing store file " + path + ": it is a symbolic link");
+    if (!S_ISREG(st.st_mode)) throw StoreError(Kind::Io, "refusing store file " + path + ": not a regular file");
     if ((st.st_mode & 077) == 0) return;
-    if (::chmod(path.c_str(), 0600) != 0)
+    if (::fchmodat(AT_FDCWD, path.c_str(), 0600, flags) != 0) {
+        if (errno == EOPNOTSUPP)
+            throw StoreError(Kind::Io, "refusing store file " + path + ": it is a symbolic link");
         throw io_error("cannot restrict to mode 0600:", path, errno);
+    }
 }
 
 }  // namespace
@@ -109,9 +120,9 @@ StoreFileState prepare_store_file(const std::string& path, const OpenOptions& op
         throw StoreError(Kind::NotAStore, path + " is not a certa store (not a regular file)");
     check_sqlite_header(path);
     if (!options.read_only) {
-        tighten_mode(path, true);
-        tighten_mode(path + "-wal", false);
-        tighten_mode(path + "-shm", false);
+        tighten_mode(path, true, true);
+        tighten_mode(path + "-wal", false, false);
+        tighten_mode(path + "-shm", false, false);
     }
     return state;
 }

@@ -56,6 +56,27 @@ TEST_CASE("an existing store with a looser mode is tightened to 0600") {
     CHECK(file_mode(path + "-wal") == 0600);
 }
 
+TEST_CASE("a -wal or -shm planted as a symbolic link is refused; its target is left alone") {
+    for (const char* suffix : {"-wal", "-shm"}) {
+        CAPTURE(suffix);
+        TempDir dir;
+        const std::string path = dir.file("certa.db");
+        { open_store(path); }  // a store with no WAL files left (last close checkpoints)
+        const std::string victim = dir.file("victim");
+        certa::test::write_file(victim, "root:x:0:0\n");
+        REQUIRE(::chmod(victim.c_str(), 0644) == 0);
+        REQUIRE(::symlink(victim.c_str(), (path + suffix).c_str()) == 0);
+        try {
+            open_store(path);
+            FAIL("a store with a planted symlink opened");
+        } catch (const StoreError& e) {
+            CHECK(std::string(e.what()).find("symbolic link") != std::string::npos);
+        }
+        CHECK(file_mode(victim) == 0644);
+        CHECK(certa::test::read_file(victim) == "root:x:0:0\n");
+    }
+}
+
 TEST_CASE("an empty existing file becomes a store, with mode 0600") {
     ScopedUmask umask0(0);
     TempDir dir;
