@@ -98,7 +98,7 @@ int run_issue(const GlobalOptions& g, IssueArgs args) {
     acme::Issuer issuer(*store, client, *solver, account);
     IssueReport report;
     report.store = store->location();
-    if (!g.store.empty()) report.store_flag = "--store '" + storage::printable_location(g.store) + "' ";
+    if (!g.store.empty()) report.store_flag = "--store " + storage::printable_location(g.store) + " ";
     if (args.each) {
         for (auto& outcome : issuer.issue_each(ids, args.settings, args.parallel)) {
             if (outcome.record) report.issued.push_back(std::move(*outcome.record));

@@ -34,7 +34,8 @@ int run_metrics(const GlobalOptions& g, const MetricsOptions& options) {
     // never reads half a file (its name, .NAME.tmp-XXXXXX, does not end in .prom).
     const std::filesystem::path path(options.textfile);
     const std::filesystem::path dir = path.has_parent_path() ? path.parent_path() : std::filesystem::path(".");
-    acme::write_file_atomic(dir, path.filename().string(), out.text(), 0644);  // holds no secret
+    acme::write_file_atomic(acme::SafeDirectory::open(dir, false), path.filename().string(), out.text(),
+                            0644);  // holds no secret
     return to_int(ExitCode::Ok);
 }
 

@@ -67,6 +67,7 @@ std::function<bool(const std::string&)> make_ask(const std::string& url, int tim
             http.connect_timeout_ms = timeout_ms;
             http.timeout_ms = timeout_ms;
             http.max_body = 4096;
+            http.https_only = false;  // the operator's own service, often on loopback; not ACME
             client = std::make_unique<acme::HttpClient>(http);
         }
         const char* separator = url.find('?') == std::string::npos ? "?" : "&";

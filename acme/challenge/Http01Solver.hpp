@@ -8,6 +8,7 @@
 #include "acme/challenge/ChallengeSolver.hpp"
 #include "acme/challenge/StoredChallenges.hpp"
 
+#include <filesystem>
 #include <string>
 
 namespace certa::acme {
@@ -26,7 +27,7 @@ public:
                  const std::string& key_authorization) noexcept override;
 
 private:
-    std::string webroot_file(const std::string& token) const;
+    std::filesystem::path challenge_dir() const;  // WEBROOT/.well-known/acme-challenge
     Http01Options options_;
     StoredChallenges rows_;
 };

@@ -176,7 +176,7 @@ HttpResponse HttpClient::perform(const std::string& method, const std::string& u
     if (!content_type.empty()) add_header("Content-Type: " + content_type);
     add_header("Expect:");  // no 100-continue round trip
 
-    if (!is_https(url) && !options_.allow_plain_http_for_tests)
+    if (!is_https(url) && options_.https_only)
         throw HttpError(url, "not an https URL: ACME is spoken over HTTPS only (RFC 8555 §6.1)");
     // Every option is checked: a libcurl that ignored one (TLS verification, a
     // protocol limit) must not send the request.
@@ -195,7 +195,7 @@ HttpResponse HttpClient::perform(const std::string& method, const std::string& u
     set(CURLOPT_URL, url.c_str());
     set(CURLOPT_ERRORBUFFER, error);
     set(CURLOPT_NOSIGNAL, 1L);
-    set(CURLOPT_PROTOCOLS_STR, options_.allow_plain_http_for_tests ? "https,http" : "https");
+    set(CURLOPT_PROTOCOLS_STR, options_.https_only ? "https" : "https,http");
     set(CURLOPT_SSL_VERIFYPEER, 1L);
     set(CURLOPT_SSL_VERIFYHOST, 2L);
     if (!options_.ca_bundle.empty()) set(CURLOPT_CAINFO, options_.ca_bundle.c_str());

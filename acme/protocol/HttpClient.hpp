@@ -20,9 +20,10 @@ struct HttpOptions {
     long timeout_ms = 30000;               // whole request
     std::size_t max_body = 2u << 20;       // a larger response body is an HttpError
     // RFC 8555 §6.1: ACME runs over HTTPS only; every other URL, whether the
-    // user or the CA gave it, is an HttpError before anything is sent. Tests
-    // of a plain-HTTP mock server set this.
-    bool allow_plain_http_for_tests = false;
+    // user or the CA gave it, is an HttpError before anything is sent. Off
+    // only for what is not ACME (the --ask check of a local service) and for
+    // tests of a plain-HTTP mock server.
+    bool https_only = true;
 };
 
 struct HttpResponse {

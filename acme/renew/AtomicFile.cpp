@@ -3,6 +3,8 @@
 #include "acme/renew/LocalFileError.hpp"
 #include "storage/UniqueFd.hpp"
 
+#include <openssl/rand.h>
+
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -19,17 +21,30 @@ namespace {
 // Unlinks the temp file unless the rename happened.
 class TempFileGuard {
 public:
-    explicit TempFileGuard(std::string path) : path_(std::move(path)) {}
+    TempFileGuard(int dir_fd, std::string name) : dir_fd_(dir_fd), name_(std::move(name)) {}
     ~TempFileGuard() {
-        if (!path_.empty()) ::unlink(path_.c_str());
+        if (!name_.empty()) ::unlinkat(dir_fd_, name_.c_str(), 0);
     }
     TempFileGuard(const TempFileGuard&) = delete;
     TempFileGuard& operator=(const TempFileGuard&) = delete;
-    void release() { path_.clear(); }
+    void release() { name_.clear(); }
 
 private:
-    std::string path_;
+    int dir_fd_;
+    std::string name_;
 };
+
+std::string random_suffix() {
+    unsigned char bytes[6];
+    if (RAND_bytes(bytes, sizeof bytes) != 1) throw LocalFileError("no randomness for a temporary file name");
+    static const char* kHex = "0123456789abcdef";
+    std::string out;
+    for (unsigned char b : bytes) {
+        out += kHex[b >> 4];
+        out += kHex[b & 15];
+    }
+    return out;
+}
 
 [[noreturn]] void fail(const std::string& what, const std::filesystem::path& path, int err) {
     throw LocalFileError(what + " " + path.string() + ": " + std::strerror(err));
@@ -48,42 +63,33 @@ void write_all(int fd, std::string_view content, const std::filesystem::path& pa
 
 }  // namespace
 
-void ensure_private_dir(const std::filesystem::path& dir) {
-    std::filesystem::path partial;
-    for (const auto& part : dir) {
-        partial /= part;
-        if (::mkdir(partial.c_str(), 0700) == 0) {
-            // The umask may have narrowed 0700 (e.g. 0277 gives 0500): set it exactly.
-            if (::chmod(partial.c_str(), 0700) != 0) fail("cannot set mode of", partial, errno);
-        } else if (errno != EEXIST) {
-            fail("cannot create directory", partial, errno);
-        }
-    }
-    struct stat st {};
-    if (::stat(dir.c_str(), &st) != 0) fail("cannot access", dir, errno);
-    if (!S_ISDIR(st.st_mode)) fail("not a directory:", dir, ENOTDIR);
-}
+SafeDirectory ensure_private_dir(const std::filesystem::path& dir) { return SafeDirectory::open(dir, true, 0700); }
 
-void write_file_atomic(const std::filesystem::path& dir, const std::string& name,
-                       std::string_view content, mode_t mode) {
-    const std::filesystem::path target = dir / name;
-    std::string tmpl = (dir / ("." + name + ".tmp-XXXXXX")).string();
-    std::vector<char> buf(tmpl.begin(), tmpl.end());
-    buf.push_back('\0');
-    // mkostemp creates the file 0600, so a key is never readable by others, even briefly.
-    UniqueFd fd(::mkostemp(buf.data(), O_CLOEXEC));
-    if (fd.get() < 0) fail("cannot create a temporary file in", dir, errno);
-    const std::string tmp_path(buf.data());
-    TempFileGuard guard(tmp_path);
+void write_file_atomic(const SafeDirectory& dir, const std::string& name, std::string_view content, mode_t mode) {
+    if (name.empty() || name.find('/') != std::string::npos || name == "." || name == "..")
+        throw LocalFileError("not a file name: " + name);
+    const std::filesystem::path target = dir.path() / name;
+    // Created 0600 relative to the directory, never through a link, never an
+    // existing file: a key is never readable by others, even briefly.
+    std::string tmp;
+    UniqueFd fd;
+    for (int attempt = 0; attempt < 16 && !fd.valid(); ++attempt) {
+        tmp = "." + name + ".tmp-" + random_suffix();
+        fd.reset(::openat(dir.fd(), tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600));
+        if (!fd.valid() && errno != EEXIST) fail("cannot create a temporary file in", dir.path(), errno);
+    }
+    if (!fd.valid()) fail("cannot create a temporary file in", dir.path(), EEXIST);
+    TempFileGuard guard(dir.fd(), tmp);
+    const std::filesystem::path tmp_path = dir.path() / tmp;
     if (::fchmod(fd.get(), mode) != 0) fail("cannot set mode of", tmp_path, errno);
     write_all(fd.get(), content, tmp_path);
     if (::fsync(fd.get()) != 0) fail("cannot sync", tmp_path, errno);
     if (fd.close() != 0) fail("cannot close", tmp_path, errno);
-    if (::rename(tmp_path.c_str(), target.c_str()) != 0) fail("cannot replace", target, errno);
+    // renameat replaces the name itself: a link planted as the target is replaced, not followed.
+    if (::renameat(dir.fd(), tmp.c_str(), dir.fd(), name.c_str()) != 0) fail("cannot replace", target, errno);
     guard.release();
     // Persist the rename itself.
-    UniqueFd dfd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-    if (dfd.get() < 0 || ::fsync(dfd.get()) != 0) fail("cannot sync directory", dir, errno);
+    if (::fsync(dir.fd()) != 0) fail("cannot sync directory", dir.path(), errno);
 }
 
 }  // namespace certa::acme

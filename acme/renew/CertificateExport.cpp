@@ -30,12 +30,12 @@ PemFiles split_chain(const storage::CertificateRecord& cert) {
 
 void write_certificate_files(const storage::CertificateRecord& cert, const std::filesystem::path& dir) {
     const PemFiles pem = split_chain(cert);
-    ensure_private_dir(dir);
+    const SafeDirectory out = ensure_private_dir(dir);
     // The key first: a reader that sees the new certificate finds its key already there.
-    write_file_atomic(dir, "privkey.pem", cert.key_pem, 0600);
-    write_file_atomic(dir, "chain.pem", pem.chain, 0644);
-    write_file_atomic(dir, "fullchain.pem", pem.fullchain, 0644);
-    write_file_atomic(dir, "cert.pem", pem.cert, 0644);
+    write_file_atomic(out, "privkey.pem", cert.key_pem, 0600);
+    write_file_atomic(out, "chain.pem", pem.chain, 0644);
+    write_file_atomic(out, "fullchain.pem", pem.fullchain, 0644);
+    write_file_atomic(out, "cert.pem", pem.cert, 0644);
 }
 
 bool remember_export_dir(storage::Store& store, const storage::CertificateRecord& cert,

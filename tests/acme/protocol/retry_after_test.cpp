@@ -18,7 +18,7 @@ namespace {
 // The fake CA below speaks plain HTTP (the test-only opt-in).
 HttpOptions plain_http() {
     HttpOptions options;
-    options.allow_plain_http_for_tests = true;
+    options.https_only = false;
     return options;
 }
 
