@@ -71,13 +71,16 @@ TEST_CASE("20,000 --ask names from 20,000 clients: every one is asked, and a new
         o.max_queue = kFlood + 10;  // every flood name enters the (10,000-entry) pending table
     });
     std::mt19937_64 rng(14);
+    asker->hold = true;  // the asks wait for the flood to end: the pending table overflows
     const auto started = std::chrono::steady_clock::now();
     int waited = 0;
     for (int i = 0; i < kFlood; ++i) waited += f.gate->check(flood_name(rng), client_of(i)) == Decision::Wait;
+    asker->hold = false;
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     std::printf("gate flood: %d --ask names from %d clients in %.2f s; %d waited, %llu pending entries evicted\n", kFlood,
                 kFlood, seconds, waited, static_cast<unsigned long long>(f.gate->stats().evicted));
     CHECK(waited == kFlood);
+    CHECK(f.gate->stats().evicted >= static_cast<std::uint64_t>(kFlood) - 10000 - 1);
 
     expect_requested(f, "new.gate.example", "192.0.2.1");
     CHECK(f.gate->stats().rate_limited == 0);
