@@ -11,6 +11,7 @@
 #include "cli/metrics/MetricsServer.hpp"
 #include "cli/metrics/ServeMetrics.hpp"
 #include "handshake/agent/Agent.hpp"
+#include "handshake/ondemand/AskUrl.hpp"
 #include "handshake/ondemand/OnDemandGate.hpp"
 #include "handshake/serve/ServeDaemon.hpp"
 
@@ -44,6 +45,7 @@ struct ServeArgs {
     std::string ask;
     int on_demand_wait_s = 10;
     int ask_timeout_ms = 2000;
+    int ask_rate_per_client = 20;
     handshake::OnDemandLimits limits;
     int negative_ttl_s = 300;
     acme::IssueSettings settings = [] {
@@ -57,7 +59,8 @@ struct ServeArgs {
 };
 
 // --ask URL: GET URL?domain=NAME, 200 means allowed. Runs on the gate's
-// worker thread (never on a handshake), bounded by --ask-timeout.
+// asker thread (never on a handshake), bounded by --ask-timeout. Errors carry
+// the URL with its query and user info redacted (they may hold a token).
 std::function<bool(const std::string&)> make_ask(const std::string& url, int timeout_ms) {
     if (url.empty()) return {};
     return [url, timeout_ms](const std::string& name) {
@@ -71,7 +74,11 @@ std::function<bool(const std::string&)> make_ask(const std::string& url, int tim
             client = std::make_unique<acme::HttpClient>(http);
         }
         const char* separator = url.find('?') == std::string::npos ? "?" : "&";
-        return client->get(url + separator + "domain=" + name).status == 200;  // names are [a-z0-9.-] only
+        try {
+            return client->get(url + separator + "domain=" + name).status == 200;  // names are [a-z0-9.-] only
+        } catch (const std::exception& e) {
+            throw handshake::AskError(handshake::redact_ask_secrets(e.what(), url));
+        }
     };
 }
 
@@ -158,6 +165,10 @@ int run_serve(const GlobalOptions& g, ServeArgs& args) {
         handshake::OnDemandOptions gate_options;
         gate_options.allow = args.allow;
         gate_options.ask = make_ask(args.ask, args.ask_timeout_ms);
+        gate_options.asks_per_client_per_minute = args.ask_rate_per_client;
+        if (!args.ask.empty())
+            spdlog::info("serve: on-demand asks {} (at most {} per client address and minute)",
+                         handshake::redact_ask_url(args.ask), args.ask_rate_per_client);
         gate_options.limits = args.limits;
         gate_options.limits.negative_ttl = std::chrono::seconds(args.negative_ttl_s);
         gate_options.wait = std::chrono::seconds(args.on_demand_wait_s);
@@ -244,6 +255,9 @@ void register_serve_command(CLI::App& app, GlobalOptions& g, CommandAction& acti
     serve->add_option("--ask", args->ask, "On-demand: GET URL?domain=NAME; 200 allows the name (answers cached)");
     serve->add_option("--ask-timeout-ms", args->ask_timeout_ms, "On-demand: bound of one --ask request (default 2000)")
         ->check(CLI::Range(100, 60000));
+    serve->add_option("--ask-rate-per-client", args->ask_rate_per_client,
+                      "On-demand: --ask checks one client address (IPv6: one /64) may cause per minute (default 20)")
+        ->check(CLI::Range(1, 1000000));
     serve->add_option("--on-demand-wait", args->on_demand_wait_s,
                       "On-demand: seconds a handshake waits for its certificate (default 10)")
         ->check(CLI::Range(1, 300));

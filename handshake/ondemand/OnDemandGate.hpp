@@ -10,17 +10,28 @@
 //   Wait  - a request is queued (or already pending): the router re-checks
 //           until the certificate appears or wait() runs out.
 // check() never blocks on the store or the network: requests are written to
-// the store (issuance_requests, one row per name) and the optional external
-// check (--ask) runs on the gate's own worker thread. handshake/ never talks
+// the store (issuance_requests, one row per name) by the gate's writer thread,
+// and the optional external check (--ask) runs on its own asker thread, each
+// with its own bounded queue. handshake/ never talks
 // to the CA: an ACME worker sharing the store (cli composes one into serve)
 // fulfils the request and the Agent picks the certificate up.
-// The same worker thread re-reads, every store_poll, the store's allow/deny
+// The writer thread also re-reads, every store_poll, the store's allow/deny
 // list (only when the store generation moved) and the names whose issuance
 // failed on any host sharing the store (refused until their retry time).
+//
+// Flood resistance (issue 14): pending asks and pending requests are kept in
+// two separate DeadlineTables (one kind cannot crowd out the other), each
+// entry expires at its own deadline and a full table evicts its oldest entry
+// rather than reporting "pending"; a client may cause at most
+// asks_per_client_per_minute asks (ClientAskLimiter); refusal log lines are
+// rate-limited (RefusalLog) and carry the normalized name only.
 #pragma once
 
 #include "handshake/agent/Agent.hpp"
+#include "handshake/ondemand/ClientAskLimiter.hpp"
+#include "handshake/ondemand/DeadlineTable.hpp"
 #include "handshake/ondemand/OnDemandPolicy.hpp"
+#include "handshake/ondemand/RefusalLog.hpp"
 #include "storage/Clock.hpp"
 #include "storage/Store.hpp"
 
@@ -32,7 +43,6 @@
 #include <mutex>
 #include <string>
 #include <thread>
-#include <unordered_map>
 
 namespace certa::handshake {
 
@@ -45,8 +55,14 @@ struct OnDemandOptions {
     std::chrono::milliseconds wait{10000};          // a handshake waits this long at most
     // Wall-clock time for validity and renewal windows (tests inject one).
     const storage::Clock* clock = &storage::Clock::system();
-    std::size_t max_queue = 1000;                   // queued store writes / checks at most
+    std::size_t max_queue = 1000;                   // queued store writes, and queued checks, at most (each)
     std::chrono::milliseconds store_poll{1000};     // stored rules and failures re-read this often
+    int asks_per_client_per_minute = 20;            // --ask checks one client address may cause
+    std::size_t log_burst = 20;                     // refusal log lines per log_interval at most
+    std::chrono::seconds log_interval{60};
+    // Monotonic time for deduplication deadlines, rate limits and the log
+    // limit (tests drive it from a storage::ManualClock).
+    std::function<std::chrono::steady_clock::time_point()> monotonic = [] { return std::chrono::steady_clock::now(); };
 };
 
 struct OnDemandStats {
@@ -54,7 +70,10 @@ struct OnDemandStats {
     std::uint64_t rate_limited = 0;
     std::uint64_t requested = 0;     // requests written (or found) in the store
     std::uint64_t renewals = 0;      // renewal requests queued for certificates in their window
-    std::size_t queued = 0;          // jobs waiting for the gate's worker (store write or --ask) now
+    std::uint64_t ask_limited = 0;   // --ask checks refused because their client asked too often
+    std::uint64_t evicted = 0;       // pending entries dropped early to make room (asks + requests)
+    std::size_t queued = 0;          // jobs waiting for the gate's threads (store writes + --ask checks) now
+    std::size_t asks_queued = 0;     //   of those: --ask checks
 };
 
 class OnDemandGate {
@@ -67,8 +86,9 @@ public:
     OnDemandGate(const OnDemandGate&) = delete;
     OnDemandGate& operator=(const OnDemandGate&) = delete;
 
-    // `sni` as sent by the client. Cheap; callable from any thread.
-    Decision check(const std::string& sni);
+    // `sni` as sent by the client; `client` its address as text (what serve's
+    // connection saw: see ClientAskLimiter). Cheap; callable from any thread.
+    Decision check(const std::string& sni, const std::string& client);
     std::chrono::milliseconds wait() const { return options_.wait; }
     // A handshake waited wait() in vain: refuse the name from memory for the
     // negative TTL (its request stays in the store; once the certificate
@@ -77,18 +97,22 @@ public:
     OnDemandStats stats() const;
 
 private:
+    using TimePoint = std::chrono::steady_clock::time_point;
     struct Job {
         std::string name;
         std::string reason;  // "issue" or "renew"
-        bool ask = false;    // run the external check first
     };
-    bool enqueue(Job job);
-    void work();
+    // Both: caller holds mutex_; false when that queue is full.
+    bool enqueue_request(Job job);
+    bool enqueue_ask(Job job);
+    // The request path of check() for a name the policy allows.
+    Decision request(const std::string& name, const std::string& reason, TimePoint now);
+    Decision ask(const std::string& name, const std::string& reason, const std::string& client, TimePoint now);
+    void write_loop();
+    void ask_loop();
     void write_request(const Job& job);
     // Loads the stored rules (when the generation moved) and failures into the policy.
     void refresh_from_store();
-    // True when `name` was queued within the last wait period (deduplication).
-    bool recently_queued(const std::string& key, std::chrono::steady_clock::time_point now);
 
     OnDemandOptions options_;
     const Agent& agent_;
@@ -96,13 +120,17 @@ private:
     OnDemandPolicy policy_;
     std::int64_t rules_generation_ = -1;  // worker thread only
 
+    RefusalLog refusals_;
+
     mutable std::mutex mutex_;
-    std::condition_variable cv_;
-    std::deque<Job> queue_;
-    std::unordered_map<std::string, std::chrono::steady_clock::time_point> queued_;
+    std::condition_variable requests_cv_, asks_cv_;
+    std::deque<Job> requests_, asks_;
+    DeadlineTable pending_requests_;  // "issue:", "expired:", "renew:" + name
+    DeadlineTable pending_asks_;      // names with an --ask check queued or running
+    ClientAskLimiter ask_limiter_;
     OnDemandStats stats_;
     bool stopping_ = false;
-    std::thread worker_;
+    std::thread writer_, asker_;
 };
 
 }  // namespace certa::handshake

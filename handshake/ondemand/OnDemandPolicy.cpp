@@ -15,7 +15,10 @@ std::string lower(std::string s) {
 }  // namespace
 
 OnDemandPolicy::OnDemandPolicy(std::vector<std::string> patterns, OnDemandLimits limits, bool has_external_check)
-    : limits_(limits), has_external_check_(has_external_check) {
+    : limits_(limits),
+      has_external_check_(has_external_check),
+      allowed_answers_(limits.max_tracked),
+      refused_answers_(limits.max_tracked) {
     for (auto& p : patterns) {
         std::string norm = lower(std::move(p));
         while (!norm.empty() && norm.back() == '.') norm.pop_back();
@@ -43,10 +46,10 @@ bool OnDemandPolicy::Window::full(int limit, Clock::time_point now) {
     return static_cast<int>(times.size()) >= limit;
 }
 
-OnDemandPolicy::Window& OnDemandPolicy::window(std::unordered_map<std::string, Window>& map, const std::string& key) {
+OnDemandPolicy::Window& OnDemandPolicy::window(std::unordered_map<std::string, Window>& map, const std::string& key,
+                                               Clock::time_point now) {
     if (map.size() >= limits_.max_tracked && map.find(key) == map.end()) {
         // Bounded: forget windows that are idle now (a full sweep is rare).
-        const auto now = Clock::now();
         std::erase_if(map, [&](const auto& kv) { return kv.second.times.empty() || now - kv.second.times.back() >= kWindow; });
         if (map.size() >= limits_.max_tracked) map.erase(map.begin());
     }
@@ -61,10 +64,8 @@ OnDemandPolicy::Verdict OnDemandPolicy::allowed(const std::string& name, Clock::
     for (const auto& p : shared_deny_)
         if (matches(p, name)) return Verdict::Denied;
     if (auto it = failures_.find(name); it != failures_.end() && now < it->second) return Verdict::Denied;
-    if (auto it = answers_.find(name); it != answers_.end()) {
-        if (now < it->second.until) return it->second.allowed ? Verdict::Allowed : Verdict::Denied;
-        answers_.erase(it);
-    }
+    if (refused_answers_.contains(name, now)) return Verdict::Denied;
+    if (allowed_answers_.contains(name, now)) return Verdict::Allowed;
     for (const auto& p : patterns_)
         if (matches(p, name)) return Verdict::Allowed;
     for (const auto& p : shared_allow_)
@@ -85,8 +86,8 @@ void OnDemandPolicy::set_failures(std::unordered_map<std::string, Clock::time_po
 
 bool OnDemandPolicy::take_request(const std::string& name, Clock::time_point now) {
     std::lock_guard lock(mutex_);
-    Window& by_name = window(per_name_, name);
-    Window& by_domain = window(per_domain_, registered_domain(name));
+    Window& by_name = window(per_name_, name, now);
+    Window& by_domain = window(per_domain_, registered_domain(name), now);
     if (global_.full(limits_.global_per_minute, now) || by_name.full(limits_.per_name_per_minute, now) ||
         by_domain.full(limits_.per_domain_per_minute, now))
         return false;
@@ -98,11 +99,8 @@ bool OnDemandPolicy::take_request(const std::string& name, Clock::time_point now
 
 void OnDemandPolicy::remember(const std::string& name, bool allowed, Clock::time_point now) {
     std::lock_guard lock(mutex_);
-    if (answers_.size() >= limits_.max_tracked && answers_.find(name) == answers_.end()) {
-        std::erase_if(answers_, [&](auto& kv) { return kv.second.until <= now; });
-        if (answers_.size() >= limits_.max_tracked) answers_.erase(answers_.begin());
-    }
-    answers_[name] = Cached{allowed, now + limits_.negative_ttl};
+    (allowed ? refused_answers_ : allowed_answers_).erase(name);
+    (allowed ? allowed_answers_ : refused_answers_).insert(name, now + limits_.negative_ttl, now);
 }
 
 }  // namespace certa::handshake

@@ -14,8 +14,12 @@
 //     global, each counted over a sliding minute. The registered domain is
 //     APPROXIMATED as the last two labels (no public suffix list), so
 //     "a.example.co.uk" and "b.other.co.uk" share the bucket "co.uk".
-// Thread-safe; every structure is bounded (oldest entries are dropped).
+// Thread-safe; every structure is bounded (oldest entries are dropped). The
+// cached "yes" and "no" answers are kept apart, each expiring at its own
+// deadline, so a flood of refused names cannot push out approved ones.
 #pragma once
+
+#include "handshake/ondemand/DeadlineTable.hpp"
 
 #include <chrono>
 #include <cstddef>
@@ -70,17 +74,13 @@ private:
         std::deque<Clock::time_point> times;
         bool full(int limit, Clock::time_point now);
     };
-    Window& window(std::unordered_map<std::string, Window>& map, const std::string& key);
+    Window& window(std::unordered_map<std::string, Window>& map, const std::string& key, Clock::time_point now);
 
     std::vector<std::string> patterns_;
     OnDemandLimits limits_;
     bool has_external_check_;
     std::mutex mutex_;
-    struct Cached {
-        bool allowed;
-        Clock::time_point until;
-    };
-    std::unordered_map<std::string, Cached> answers_;
+    DeadlineTable allowed_answers_, refused_answers_;
     std::vector<std::string> shared_allow_, shared_deny_;
     std::unordered_map<std::string, Clock::time_point> failures_;
     std::unordered_map<std::string, Window> per_name_, per_domain_;

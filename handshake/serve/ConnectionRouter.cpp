@@ -34,10 +34,12 @@ ConnectionRouter::ConnectionRouter(const ServeContext& context, Socket socket, C
 void ConnectionRouter::start(const ServeContext& context, Socket socket, ConnectionTracker::Ticket ticket) {
     std::shared_ptr<ConnectionRouter> self(new ConnectionRouter(context, std::move(socket), std::move(ticket)));
     error_code ec;
-    if (spdlog::should_log(spdlog::level::debug)) {
-        auto remote = self->socket_.remote_endpoint(ec);
-        spdlog::debug("serve: accepted {}:{}", remote.address().to_string(), remote.port());
-    }
+    // The client's address for the on-demand gate's per-client limits: the TCP
+    // peer (serve accepts no inbound PROXY header; with --proxy-protocol this
+    // same address is what the header towards the target carries).
+    auto remote = self->socket_.remote_endpoint(ec);
+    if (!ec) self->client_ = remote.address().to_string();
+    spdlog::debug("serve: accepted {}:{}", self->client_, ec ? 0 : remote.port());
     self->socket_.non_blocking(true, ec);
     if (ec) return self->drop("cannot make socket non-blocking: " + ec.message());
     self->socket_.set_option(asio::ip::tcp::no_delay(true), ec);
@@ -91,7 +93,7 @@ void ConnectionRouter::route(const ClientHelloInfo& hello) {
         return TlsSession::start(context_, std::move(socket_), std::move(ticket_));
     }
     if (const auto& gate = context_.options.on_demand; gate && !hello.sni.empty()) {
-        switch (gate->check(hello.sni)) {
+        switch (gate->check(hello.sni, client_)) {
             case OnDemandGate::Decision::Wait:
                 context_.counters.on_demand_waited.add();
                 return wait_for_certificate(hello.sni, std::chrono::steady_clock::now() + gate->wait());
@@ -106,14 +108,13 @@ void ConnectionRouter::wait_for_certificate(std::string sni, std::chrono::steady
     retry_.expires_after(kOnDemandRecheck);
     retry_.async_wait([self = shared_from_this(), sni = std::move(sni), until](const error_code& wec) {
         if (wec) return;
-        bool ready = self->context_.options.on_demand->check(sni) != OnDemandGate::Decision::Wait;
+        bool ready = self->context_.options.on_demand->check(sni, self->client_) != OnDemandGate::Decision::Wait;
         if (!ready && std::chrono::steady_clock::now() < until) return self->wait_for_certificate(sni, until);
         // Ready, denied meanwhile, or out of time: the Agent decides (without a
         // certificate the handshake fails with an alert).
         if (!ready) {
             self->context_.counters.on_demand_timed_out.add();
-            spdlog::info("serve: on-demand certificate for {} did not arrive in time", sni);
-            self->context_.options.on_demand->gave_up(sni);
+            self->context_.options.on_demand->gave_up(sni);  // logs (rate-limited, the normalized name)
         }
         self->forward();
     });

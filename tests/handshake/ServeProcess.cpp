@@ -37,8 +37,8 @@ std::uint16_t wait_for_port(const std::function<std::string()>& text, const std:
     return 0;
 }
 
-ServeProcess::ServeProcess(const std::string& store, const std::vector<std::string>& args) {
-    std::vector<std::string> argv{certa_bin(), "--store", store, "--log-level", "debug", "serve", "--listen",
+ServeProcess::ServeProcess(const std::string& store, const std::vector<std::string>& args, const std::string& log_level) {
+    std::vector<std::string> argv{certa_bin(), "--store", store, "--log-level", log_level, "serve", "--listen",
                                   "127.0.0.1:0"};
     argv.insert(argv.end(), args.begin(), args.end());
     process_ = std::make_unique<Background>(argv);

@@ -15,9 +15,9 @@ namespace certa::test {
 
 class ServeProcess {
 public:
-    // `certa --store STORE --log-level debug serve --listen 127.0.0.1:0 ARGS...`;
+    // `certa --store STORE --log-level LEVEL serve --listen 127.0.0.1:0 ARGS...`;
     // waits (bounded) until it logged its port. FAILs the test when it does not start.
-    ServeProcess(const std::string& store, const std::vector<std::string>& args);
+    ServeProcess(const std::string& store, const std::vector<std::string>& args, const std::string& log_level = "debug");
     std::uint16_t port() const { return port_; }
     Background& process() { return *process_; }
     std::string logs() const { return process_->err(); }

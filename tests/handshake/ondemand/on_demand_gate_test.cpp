@@ -3,10 +3,8 @@
 // to the store, names outside the policy are denied, a valid certificate is
 // served, one inside its renewal window is served while exactly one renewal
 // is requested, and an expired one waits for its renewal.
-#include "handshake/ondemand/OnDemandGate.hpp"
+#include "GateFixture.hpp"
 
-#include "TempDir.hpp"
-#include "TestCertificates.hpp"
 #include "storage/RenewalWindow.hpp"
 
 #include <doctest/doctest.h>
@@ -19,60 +17,22 @@ using namespace certa::handshake;
 using Decision = OnDemandGate::Decision;
 
 namespace {
-
-struct Fixture {
-    test::TempDir dir;
-    std::string path = dir.file("certa.db");
-    std::unique_ptr<storage::Store> store = storage::open_store(path);
-    std::unique_ptr<Agent> agent;
-    storage::ManualClock clock{storage::unix_now()};
-    std::unique_ptr<OnDemandGate> gate;
-
-    Fixture() {
-        AgentOptions agent_options;
-        agent_options.watch = false;
-        agent = Agent::open(path, agent_options);
-        OnDemandOptions options;
-        options.allow = {"*.gate.example"};
-        options.clock = &clock;
-        options.store_poll = std::chrono::milliseconds(50);
-        gate = std::make_unique<OnDemandGate>(options, *agent, storage::open_store(path));
-    }
-    storage::CertificateRecord put(const std::string& name, long validity_s) {
-        const auto cert = test::make_self_signed({name}, "ec256", -60, validity_s);
-        storage::CertificateInput input;
-        input.key_type = "ec256";
-        input.key_pem = cert.key_pem;
-        input.chain_pem = cert.chain_pem;
-        auto record = *store->get_certificate(store->put_certificate(input));
-        agent->refresh();
-        return record;
-    }
-    // The store's request for `name`, waiting (bounded) for the gate's worker to write it.
-    std::optional<storage::IssuanceRequest> request_for(const std::string& name) {
-        for (int i = 0; i < 100; ++i) {
-            for (auto& r : store->due_issuance_requests(0))
-                if (r.name == name) return r;
-            std::this_thread::sleep_for(std::chrono::milliseconds(20));
-        }
-        return std::nullopt;
-    }
-};
-
+using Fixture = test::GateFixture;
+const std::string kClient = "192.0.2.10";
 }  // namespace
 
 TEST_CASE("an allowed name without a certificate waits and is requested once; others are denied") {
     Fixture f;
-    CHECK(f.gate->check("New.Gate.Example.") == Decision::Wait);
+    CHECK(f.gate->check("New.Gate.Example.", kClient) == Decision::Wait);
     auto request = f.request_for("new.gate.example");
     REQUIRE(request);
     CHECK(request->reason == "issue");
-    CHECK(f.gate->check("new.gate.example") == Decision::Wait);  // the same request, not a second
+    CHECK(f.gate->check("new.gate.example", kClient) == Decision::Wait);  // the same request, not a second
     CHECK(f.store->due_issuance_requests(0).size() == 1);
 
-    CHECK(f.gate->check("elsewhere.example") == Decision::Deny);
+    CHECK(f.gate->check("elsewhere.example", kClient) == Decision::Deny);
     CHECK(f.gate->stats().denied == 1);
-    CHECK(f.gate->check("127.0.0.1") == Decision::Serve);  // not a DNS name: the Agent decides
+    CHECK(f.gate->check("127.0.0.1", kClient) == Decision::Serve);  // not a DNS name: the Agent decides
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
     CHECK(f.store->due_issuance_requests(0).size() == 1);
 }
@@ -80,29 +40,29 @@ TEST_CASE("an allowed name without a certificate waits and is requested once; ot
 TEST_CASE("a certificate in its renewal window is served and renewed once; an expired one waits") {
     Fixture f;
     const auto cert = f.put("renew.gate.example", 90 * 86400);
-    CHECK(f.gate->check("renew.gate.example") == Decision::Serve);
+    CHECK(f.gate->check("renew.gate.example", kClient) == Decision::Serve);
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
     CHECK(f.store->due_issuance_requests(0).empty());
     CHECK(f.gate->stats().renewals == 0);
 
     // The window is the one `certa renew` uses (storage/RenewalWindow).
     f.clock.set(storage::renewal_window_start(cert.not_before, cert.not_after) + 1);
-    CHECK(f.gate->check("renew.gate.example") == Decision::Serve);
+    CHECK(f.gate->check("renew.gate.example", kClient) == Decision::Serve);
     auto request = f.request_for("renew.gate.example");
     REQUIRE(request);
     CHECK(request->reason == "renew");
-    CHECK(f.gate->check("renew.gate.example") == Decision::Serve);
+    CHECK(f.gate->check("renew.gate.example", kClient) == Decision::Serve);
     CHECK(f.gate->stats().renewals == 1);
 
     f.clock.set(cert.not_after);
-    CHECK(f.gate->check("renew.gate.example") == Decision::Wait);
+    CHECK(f.gate->check("renew.gate.example", kClient) == Decision::Wait);
 }
 
 TEST_CASE("just before the renewal window nothing is requested") {
     Fixture f;
     const auto cert = f.put("early.gate.example", 6 * 86400);  // short-lived: the window is the last half
     f.clock.set(storage::renewal_window_start(cert.not_before, cert.not_after) - 1);
-    CHECK(f.gate->check("early.gate.example") == Decision::Serve);
+    CHECK(f.gate->check("early.gate.example", kClient) == Decision::Serve);
     std::this_thread::sleep_for(std::chrono::milliseconds(150));
     CHECK(f.store->due_issuance_requests(0).empty());
     CHECK(f.gate->stats().renewals == 0);
