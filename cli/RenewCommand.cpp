@@ -5,6 +5,7 @@
 #include "cli/Commands.hpp"
 #include "cli/OpenStore.hpp"
 #include "cli/TimeFormat.hpp"
+#include "storage/StorePath.hpp"
 
 #include <cpprest/json.h>
 #include <unistd.h>
@@ -22,6 +23,7 @@ struct RenewArgs {
     bool quiet = false;
     bool exit_code_on_renewal = false;
     int hook_timeout_s = 300;
+    std::string allow_file = "/etc/certa/allow";
 };
 
 std::string lease_owner() {
@@ -72,6 +74,9 @@ web::json::value json_item(const acme::RenewOutcome& o) {
 
 int run_renew(const GlobalOptions& g, RenewArgs args) {
     auto store = open_store(g);
+    // Issue 14: a shared store's recorded hooks, dirs and bundle need local consent.
+    args.options.policy = storage::is_private_store(store_path(g)) ? acme::LocalPolicy::trust_store()
+                                                                   : acme::LocalPolicy::from_file(args.allow_file);
     if (args.days > 0) args.options.days = args.days;
     args.options.owner = lease_owner();
     args.options.hook_timeout = std::chrono::seconds(args.hook_timeout_s);
@@ -118,6 +123,9 @@ void register_renew_command(CLI::App& app, GlobalOptions& g, CommandAction& acti
                   "Agree to the CA's terms if an account must be registered again (recorded)");
     cmd->add_option("--hook-timeout", args->hook_timeout_s, "Seconds a deploy hook may run (default 300)")
         ->check(CLI::Range(1, 86400));
+    cmd->add_option("--allow-file", args->allow_file,
+                    "With a shared store: the local allow file for recorded hooks, export dirs, webroot and CA "
+                    "bundle (default /etc/certa/allow)");
     cmd->add_option("--parallel", o.parallel, "Renewals at once (default 1)")->check(CLI::Range(1, 64));
     cmd->add_option("--lease-ttl", o.lease_ttl_s,
                     "Seconds a crashed renewer keeps a certificate locked (default 120, at least 3)")

@@ -3,9 +3,11 @@
 #include "storage/pg/ConnectionString.hpp"
 
 #include <pwd.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cstdlib>
+#include <filesystem>
 
 namespace certa::storage {
 
@@ -38,6 +40,17 @@ std::string resolve_store_path(const std::string& flag) {
     std::string from_env = env("CERTA_STORE");
     if (!from_env.empty()) return from_env;
     return default_store_path();
+}
+
+bool is_private_store(const std::string& location) {
+    if (pg::is_postgres_url(location)) return false;
+    auto ours = [](const struct stat& st) { return st.st_uid == 0 || st.st_uid == ::geteuid(); };
+    struct stat file {}, dir {};
+    if (::stat(location.c_str(), &file) != 0 || !S_ISREG(file.st_mode)) return false;
+    if (!ours(file) || (file.st_mode & (S_IWGRP | S_IWOTH)) != 0) return false;
+    const std::filesystem::path parent = std::filesystem::absolute(location).parent_path();
+    if (::stat(parent.c_str(), &dir) != 0 || !ours(dir)) return false;
+    return (dir.st_mode & (S_IWGRP | S_IWOTH)) == 0 || (dir.st_mode & S_ISVTX) != 0;
 }
 
 std::string printable_location(const std::string& location) {

@@ -13,6 +13,12 @@ std::string default_store_path();
 // set and non-empty, else default_store_path().
 std::string resolve_store_path(const std::string& flag);
 
+// True for a SQLite store only this user (or root) can write: the file is
+// theirs, writable by no one else, in a directory no other user can replace
+// it in (or a sticky one). Its recorded settings are then trusted like the
+// user's own files. False for PostgreSQL (a shared store) and anything else.
+bool is_private_store(const std::string& location);
+
 // `location` fit for output: a PostgreSQL URL or conninfo without its
 // password (the redaction every store message uses); a file path unchanged.
 std::string printable_location(const std::string& location);

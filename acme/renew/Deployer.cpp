@@ -29,6 +29,10 @@ std::optional<std::string> Deployer::finish(std::int64_t certificate_id) {
     if (!row || row->status != storage::CertificateStatus::Active) return std::nullopt;
     if (!row->deploy_pending) return std::nullopt;
     IssueSettings settings = IssueSettings::from_json(row->settings_json);
+    // Only what the store recorded is checked (a hook given on the command line is local).
+    if (!options_.deploy_hook.empty()) settings.deploy_hook.clear();
+    // Refused: nothing runs, and the deploy stays pending until it is allowed.
+    if (std::string refused = options_.policy.refusal(settings); !refused.empty()) return refused;
     if (!options_.deploy_hook.empty()) settings.deploy_hook = options_.deploy_hook;
     std::string error = deploy(*row, settings.export_dirs, settings.deploy_hook);
     // Only the state column: an export dir `certa export` recorded meanwhile stays.

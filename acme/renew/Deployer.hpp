@@ -6,6 +6,7 @@
 // before that leaves it set and the next run deploys.
 #pragma once
 
+#include "acme/renew/LocalPolicy.hpp"
 #include "storage/Store.hpp"
 
 #include <chrono>
@@ -20,6 +21,7 @@ struct DeployOptions {
     int lease_ttl_s = 120;
     std::string deploy_hook;               // overrides the recorded hook when set
     std::chrono::milliseconds hook_timeout{300000};
+    LocalPolicy policy;                    // what of the recorded settings may run here
 };
 
 class Deployer {

@@ -94,7 +94,8 @@ struct Renewer::Shared {
 
 Renewer::Renewer(storage::Store& store, RenewOptions options)
     : store_(store), options_(std::move(options)),
-      deployer_(store, DeployOptions{options_.owner, options_.lease_ttl_s, options_.deploy_hook, options_.hook_timeout}),
+      deployer_(store, DeployOptions{options_.owner, options_.lease_ttl_s, options_.deploy_hook, options_.hook_timeout,
+                                     options_.policy}),
       shared_(std::make_unique<Shared>()) {}
 
 Renewer::~Renewer() = default;
@@ -184,7 +185,7 @@ RenewOutcome Renewer::process(const CertificateRecord& cert, Worker& worker) {
         // Back-off after failures (RenewalState.next_attempt); --force ignores it.
         if (!options_.force && cert.next_attempt > now) return not_due(cert, now);
         if (cert.deploy_pending) return finish_pending_deploy(cert);
-        const IssueSettings settings = IssueSettings::from_json(cert.settings_json);
+        const IssueSettings settings = local_settings(cert);
         const DueCheck due = check_due(store_, cert, {options_.force, options_.days, now, worker.schedule},
                                        [&]() -> AcmeClient& { return worker.ari_client(settings); });
         if (!due.due) {
@@ -221,9 +222,7 @@ RenewOutcome Renewer::renew_leased(const CertificateRecord& cert, const storage:
     out.name = primary_name(cert);
     out.certificate_id = cert.id;
     try {
-        IssueSettings settings = IssueSettings::from_json(cert.settings_json);
-        if (!options_.deploy_hook.empty()) settings.deploy_hook = options_.deploy_hook;
-        if (options_.agree_tos) settings.agree_tos = true;
+        const IssueSettings settings = local_settings(cert);
         // Stored with the new row, cleared by Deployer::finish: a crash in between is redone by the next run.
         const bool deploy_pending = settings.has_deploy_step();
         if (std::string problem = validate(settings); !problem.empty()) throw std::runtime_error(problem);
@@ -258,6 +257,16 @@ RenewOutcome Renewer::renew_leased(const CertificateRecord& cert, const storage:
         if (!out.store_unusable) record_failure(cert, out.error);
     }
     return out;
+}
+
+IssueSettings Renewer::local_settings(const CertificateRecord& cert) const {
+    IssueSettings settings = IssueSettings::from_json(cert.settings_json);
+    // A hook given on this run's command line is local: only the recorded one is checked.
+    if (!options_.deploy_hook.empty()) settings.deploy_hook.clear();
+    if (std::string refused = options_.policy.refusal(settings); !refused.empty()) throw std::runtime_error(refused);
+    if (!options_.deploy_hook.empty()) settings.deploy_hook = options_.deploy_hook;
+    if (options_.agree_tos) settings.agree_tos = true;
+    return settings;
 }
 
 // A row renewed by a run that stopped before deploying it: export + hook now.

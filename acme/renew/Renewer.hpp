@@ -12,6 +12,7 @@
 #pragma once
 
 #include "acme/renew/Deployer.hpp"
+#include "acme/renew/LocalPolicy.hpp"
 #include "storage/Clock.hpp"
 #include "storage/Store.hpp"
 
@@ -37,6 +38,9 @@ struct RenewOptions {
     // Also report (NotDue) the certificates the scheduled run did not need to
     // look at: costs a listing of every active row, so quiet runs leave it off.
     bool report_not_due = false;
+    // What of each certificate's recorded settings may be used on this host
+    // (hooks, export dirs, webroot, CA bundle); the default allows none.
+    LocalPolicy policy;
 };
 
 // Deployed: renewed by an earlier run that stopped before its export dirs and
@@ -73,6 +77,9 @@ private:
     RenewOutcome renew_leased(const storage::CertificateRecord& cert, const storage::LeaseFence& fence, Worker& worker);
     RenewOutcome finish_pending_deploy(const storage::CertificateRecord& cert);
     RenewOutcome not_due(const storage::CertificateRecord& cert, storage::UnixTime now) const;
+    // The recorded settings with this run's flags applied; throws when the
+    // local policy refuses one of them.
+    IssueSettings local_settings(const storage::CertificateRecord& cert) const;
     bool scheduled_run() const { return options_.names.empty() && !options_.force && !options_.days; }
     void record_failure(const storage::CertificateRecord& cert, const std::string& error);
     std::vector<storage::CertificateRecord> candidates(std::vector<RenewOutcome>& missing);

