@@ -11,6 +11,7 @@
 #include "tests/support/PebbleHarness.hpp"
 #include "tests/support/PostgresHarness.hpp"
 #include "tests/support/Subprocess.hpp"
+#include "tests/support/TempDir.hpp"
 
 #include <doctest/doctest.h>
 #include <openssl/ssl.h>
@@ -18,6 +19,7 @@
 #include <algorithm>
 #include <array>
 #include <csignal>
+#include <fstream>
 #include <map>
 #include <optional>
 #include <atomic>
@@ -81,9 +83,12 @@ struct Fleet {
             url, std::vector<std::string>{"--listen", "127.0.0.1:" + std::to_string(pebble.tlsalpn01_port())});
         serve_b = std::make_unique<ServeProcess>(
             url, std::vector<std::string>{"--http", "127.0.0.1:" + std::to_string(pebble.http01_port())});
+        // The store is shared: each host allows what it uses of its recorded settings.
+        std::ofstream(allow_file) << "ca-bundle " << pebble.ca_bundle_path() << "\n";
     }
 
     std::vector<std::string> base(std::vector<std::string> args) const {
+        if (!args.empty() && args.front() == "renew") args.insert(args.begin() + 1, {"--allow-file", allow_file});
         args.insert(args.begin(), {certa_bin(), "--store", url});
         return args;
     }
@@ -113,6 +118,8 @@ struct Fleet {
         return store->find_active_certificate(name);
     }
 
+    TempDir dir;
+    std::string allow_file = dir.file("allow");
     std::string url;
     PebbleHarness pebble;
     std::unique_ptr<storage::Store> store;

@@ -142,6 +142,16 @@ TEST_CASE("malformed extensions are refused") {
     CHECK(parse(make_client_hello({{0, std::string("\x00\x03\x00\x00\x00", 5)}})).status == Status::Invalid);  // empty host
 }
 
+TEST_CASE("thousands of distinct extensions pass; one repeated at the end is refused") {
+    // Issue 14: the duplicate check is one bit per type (linear), so a crafted
+    // 12 KiB hello of empty extensions costs one pass.
+    std::vector<std::pair<std::uint16_t, std::string>> many;
+    for (std::uint16_t type = 1000; type < 4000; ++type) many.push_back({type, std::string()});
+    CHECK(parse(certa::test::make_client_hello(many)).status == Status::Complete);
+    many.push_back({std::uint16_t{1000}, std::string()});
+    CHECK(parse(certa::test::make_client_hello(many)).status == Status::Invalid);
+}
+
 TEST_CASE("a ClientHello beyond the peek bound is refused, not buffered") {
     std::vector<std::string> huge(3000, "protocol");  // ~27 KiB of ALPN
     huge.push_back("acme-tls/1");
