@@ -4,6 +4,7 @@
 #include "acme/challenge/Http01Responder.hpp"
 #include "acme/protocol/HttpClient.hpp"
 #include "cli/AccountOptions.hpp"
+#include "cli/PrivilegeDrop.hpp"
 #include "acme/issue/OnDemandWorker.hpp"
 #include "cli/CliError.hpp"
 #include "cli/Commands.hpp"
@@ -16,6 +17,7 @@
 #include "handshake/serve/ServeDaemon.hpp"
 
 #include <spdlog/spdlog.h>
+#include <unistd.h>
 
 #include <csignal>
 #include <functional>
@@ -56,6 +58,7 @@ struct ServeArgs {
     std::vector<std::string> email;
     bool agree_tos = false;
     EabFlags eab;
+    std::string user;  // --user: drop to this user after binding
 };
 
 // --ask URL: GET URL?domain=NAME, 200 means allowed. Runs on the gate's
@@ -206,6 +209,11 @@ int run_serve(const GlobalOptions& g, ServeArgs& args) {
         spdlog::info("serve: metrics on http://{}/metrics",
                      handshake::HostPort{address.host, metrics_server->port()}.to_string());
     }
+    // Every socket is bound and the store open: give up root before the first connection.
+    if (!args.user.empty()) {
+        drop_privileges(args.user);
+        spdlog::info("serve: running as user {} (uid {}, gid {})", args.user, ::getuid(), ::getgid());
+    }
     // Declared after the daemon so that it stops (and joins) before the Agent goes.
     std::unique_ptr<acme::OnDemandWorker> worker;
     if (run_worker) {
@@ -225,6 +233,9 @@ void register_serve_command(CLI::App& app, GlobalOptions& g, CommandAction& acti
         "Answer TLS connections with certificates from the store: tls-alpn-01 challenges (RFC 8737) "
         "always, other connections per --passthrough / --upstream (without either: a TLS handshake "
         "with the stored leaf, then close)");
+    serve->add_option("--user", args->user,
+                      "After binding its ports and opening the store, become this user (groups, gid, uid dropped); "
+                      "the store's directory should belong to it");
     serve->add_option("--listen", args->listen, "ADDR:PORT to listen on (repeatable; default :443; IPv6 as [::1]:443)");
     auto* passthrough = serve->add_option("--passthrough", args->passthrough,
                                           "Forward non-challenge connections unchanged (raw TCP) to HOST:PORT");

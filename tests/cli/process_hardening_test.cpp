@@ -1,10 +1,14 @@
 // What main does before any secret is handled, seen from outside a running
 // `certa serve`: no core dumps (RLIMIT_CORE 0 in /proc/PID/limits) and the
-// --eab-hmac-key value blanked in /proc/PID/cmdline, in both flag forms.
+// --eab-hmac-key value blanked in /proc/PID/cmdline, in both flag forms; and
+// `serve --user` giving up root (uid, gid, groups in /proc/PID/status) while
+// still handling connections. The drop needs root (CI runs as root).
 #include "tests/handshake/ServeProcess.hpp"
 #include "tests/support/TempDir.hpp"
 
 #include <doctest/doctest.h>
+
+#include <unistd.h>
 
 #include <fstream>
 #include <iterator>
@@ -18,6 +22,20 @@ namespace {
 std::string proc_file(pid_t pid, const char* name) {
     std::ifstream in("/proc/" + std::to_string(pid) + "/" + name, std::ios::binary);
     return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+}
+
+// The value of a "Key:\tv1\tv2..." line of /proc/PID/status, tabs as spaces.
+std::string status_field(pid_t pid, const std::string& key) {
+    std::istringstream in(proc_file(pid, "status"));
+    for (std::string line; std::getline(in, line);)
+        if (line.rfind(key + ":", 0) == 0) {
+            std::string value = line.substr(key.size() + 1);
+            for (char& c : value)
+                if (c == '\t') c = ' ';
+            const auto first = value.find_first_not_of(' ');
+            return first == std::string::npos ? std::string() : value.substr(first);
+        }
+    return "?";
 }
 
 // The "Max core file size" line of /proc/PID/limits.
@@ -52,4 +70,24 @@ TEST_CASE("a running serve dumps no core and shows no EAB key in its command lin
         CHECK(hard == "0");
         CHECK(serve.logs().find(secret) == std::string::npos);
     }
+}
+
+TEST_CASE("serve --user gives up root after binding and still handles connections") {
+    REQUIRE_MESSAGE(::geteuid() == 0, "dropping privileges needs root");
+    TempDir dir;
+    ServeProcess serve(dir.file("certa.db"), {"--user", "nobody"});
+    REQUIRE(serve.wait_for_log("serve: running as user nobody", std::chrono::seconds(5)));
+    const pid_t pid = serve.process().pid();
+    CHECK(status_field(pid, "Uid") == "65534 65534 65534 65534");
+    CHECK(status_field(pid, "Gid") == "65534 65534 65534 65534");
+    CHECK(status_field(pid, "Groups") == "");
+    CHECK(status_field(pid, "NoNewPrivs") == "1");
+    // A ClientHello still reaches the (unprivileged) daemon and is answered.
+    s_client(serve.port(), "after-drop.example");
+    CHECK(serve.wait_for_log("after-drop.example", std::chrono::seconds(5)));
+
+    auto unknown = run_certa({"--store", dir.file("other.db"), "serve", "--listen", "127.0.0.1:0", "--user",
+                              "no-such-user-certa"});
+    CHECK(unknown.exit_code == 2);
+    CHECK(unknown.err.find("no such user") != std::string::npos);
 }
