@@ -4,7 +4,9 @@
 //   left-most label (RFC 6125 §6.4.3; DNS names only);
 //   1) the first the client supports that is currently valid,
 //   2) else the first the client supports (expired or not yet valid),
-//   3) else the first.
+//   3) else the first;
+//   in 1) and 2), per name, ECDSA before RSA when the client lists signature
+//   algorithms (a dual-key name gives RSA only to clients without ECDSA).
 // Entries whose PEM does not parse are skipped at every step.
 #pragma once
 

@@ -240,6 +240,19 @@ TEST_CASE("key type follows the client's signature_algorithms") {
     CHECK(serial_of(t.leaf.get()) == serial_of_pem(rsa.cert.cert_pem));
 }
 
+TEST_CASE("a dual-key name: ECDSA for a default client even when the RSA one is newer, RSA for RSA-only") {
+    Fixture f;
+    auto ec = put_test_cert(*f.store, {"dual-newer-rsa.test"}, "ec256");
+    auto rsa = put_test_cert(*f.store, {"dual-newer-rsa.test"}, "rsa2048");
+    f.start();
+    auto d = f.hello("dual-newer-rsa.test");  // OpenSSL's default list: ECDSA and RSA
+    REQUIRE_MESSAGE(d.ok, d.error);
+    CHECK(serial_of(d.leaf.get()) == serial_of_pem(ec.cert.cert_pem));
+    auto r = f.hello("dual-newer-rsa.test", {}, "rsa_pss_rsae_sha256:RSA+SHA256");
+    REQUIRE_MESSAGE(r.ok, r.error);
+    CHECK(serial_of(r.leaf.get()) == serial_of_pem(rsa.cert.cert_pem));
+}
+
 TEST_CASE("ordinary ALPN follows the server's preference") {
     Fixture f;
     put_test_cert(*f.store, {"example.com"});

@@ -95,13 +95,14 @@ TEST_CASE("select_certificate: table") {
         {"rsa.test", true, "ecdsa", 3, "rsa.test"},                   // unsupported, but the only one
         {"dual.test", true, "ecdsa", 5, "dual.test"},                 // what the client supports
         {"dual.test", true, "rsa", 4, "dual.test"},
-        {"dual.test", true, "both", 4, "dual.test"},                  // newest first
-        {"dual.test", true, "any", 4, "dual.test"},
+        {"dual.test", true, "both", 5, "dual.test"},                  // ECDSA first, though older
+        {"dual.test", true, "any", 4, "dual.test"},                   // no list: newest first
         {"old.test", true, "both", 6, "old.test"},                    // expired: newest expired
         {"renewed.test", true, "both", 9, "renewed.test"},
         {"future.test", true, "both", 10, "future.test"},
         {"mixed.test", true, "ecdsa", 12, "mixed.test"},              // supported+expired > unsupported
         {"mixed.test", true, "rsa", 11, "mixed.test"},
+        {"mixed.test", true, "both", 11, "mixed.test"},               // a valid RSA beats an expired ECDSA
         {"192.0.2.1", false, "both", 13, "192.0.2.1"},
         {"exact.wild.test", true, "both", 15, "*.wild.test"},         // valid wildcard > expired exact
         {"exact.wild.test", true, "rsa", 14, "exact.wild.test"},      // nothing supported: first
