@@ -1,6 +1,7 @@
 #include "handshake/agent/ClientHelloHandler.hpp"
 
 #include "handshake/agent/CertSelector.hpp"
+#include "handshake/agent/ConnectionAddress.hpp"
 #include "handshake/hello/ClientHelloReader.hpp"
 #include "handshake/agent/NameNormalizer.hpp"
 #include "storage/Clock.hpp"
@@ -17,8 +18,10 @@ namespace certa::handshake {
 namespace {
 
 // The local address the connection arrived on (for SNI-less clients that
-// connect by IP), canonical text. nullopt when `ssl` has no socket.
+// connect by IP), canonical text: the one the server attached, else its
+// socket's. nullopt when neither is known.
 std::optional<std::string> local_ip(SSL* ssl) {
+    if (const std::string* attached = connection_local_ip(ssl)) return *attached;
     int fd = SSL_get_fd(ssl);
     if (fd < 0) return std::nullopt;
     sockaddr_storage addr{};

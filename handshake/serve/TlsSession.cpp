@@ -1,6 +1,8 @@
 #include "handshake/serve/TlsSession.hpp"
 
 #include "handshake/agent/Agent.hpp"
+#include "handshake/agent/ConnectionAddress.hpp"
+#include "handshake/agent/NameNormalizer.hpp"
 
 #include <boost/asio/ssl/error.hpp>
 #include <spdlog/spdlog.h>
@@ -34,6 +36,18 @@ std::string endpoint_text(const Socket& socket) {
     return out.str();
 }
 
+// The socket's local address as canonical_ip text ("" when unknown); an
+// IPv4-mapped IPv6 address (dual-stack listener) reads as the IPv4 one.
+std::string local_ip_text(const Socket& socket) {
+    error_code ec;
+    auto local = socket.local_endpoint(ec);
+    if (ec) return {};
+    auto address = local.address();
+    if (address.is_v6() && address.to_v6().is_v4_mapped())
+        address = boost::asio::ip::make_address_v4(boost::asio::ip::v4_mapped, address.to_v6());
+    return canonical_ip(address.to_string()).value_or("");
+}
+
 // True when the handshake negotiated ALPN acme-tls/1 (RFC 8737 §6.2).
 bool negotiated_acme_tls(SSL* ssl) {
     const unsigned char* proto = nullptr;
@@ -50,7 +64,10 @@ TlsSession::TlsSession(const ServeContext& context, Socket socket, ConnectionTra
       stream_(std::move(socket), context.tls),
       ticket_(std::move(ticket)),
       deadline_(stream_.get_executor()),
-      peer_(endpoint_text(stream_.next_layer())) {}
+      peer_(endpoint_text(stream_.next_layer())),
+      local_ip_(local_ip_text(stream_.next_layer())) {
+    if (!local_ip_.empty()) set_connection_local_ip(stream_.native_handle(), &local_ip_);
+}
 
 void TlsSession::start(const ServeContext& context, Socket socket, ConnectionTracker::Ticket ticket) {
     std::shared_ptr<TlsSession> self(new TlsSession(context, std::move(socket), std::move(ticket)));

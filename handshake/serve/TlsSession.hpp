@@ -35,7 +35,8 @@ protected:
     TlsStream stream_;
     ConnectionTracker::Ticket ticket_;
     boost::asio::steady_timer deadline_;
-    std::string peer_;   // "ADDR:PORT" of the client, for debug logs
+    std::string peer_;      // "ADDR:PORT" of the client, for debug logs
+    std::string local_ip_;  // where it connected to (canonical), for SNI-less clients: see ConnectionAddress
 };
 
 }  // namespace certa::handshake

@@ -192,6 +192,26 @@ TEST_CASE("--upstream terminates TLS with the stored leaf and forwards plaintext
     CHECK(first_pem(s_client(serve.port(), "app.test").out) == leaf.cert_pem);
 }
 
+TEST_CASE("an IP certificate reaches clients that send no SNI (curl and wget to https://127.0.0.1)") {
+    Fixture f;
+    auto ca = make_ca("serve test CA");
+    auto leaf = put_issued(*f.store, "127.0.0.1", ca);
+    const auto ca_file = write_file(f.dir, "ca.pem", ca.cert_pem);
+    HttpUpstream upstream("hello by IP");
+    ServeProcess serve(f.store_path, {"--upstream", "127.0.0.1:" + std::to_string(upstream.port())});
+    const std::string url = "https://127.0.0.1:" + std::to_string(serve.port()) + "/";
+    // RFC 6066 §3: no SNI for an IP literal; the certificate follows the local address.
+    auto page = curl({"--cacert", ca_file, url});
+    CHECK_MESSAGE(page.exit_code == 0, page.err);
+    CHECK(page.out == "hello by IP");
+    RunOptions options;
+    options.timeout = std::chrono::seconds(20);
+    auto wget = run({"wget", "-q", "-O", "-", "--tries=1", "--timeout=10", "--ca-certificate=" + ca_file, url}, options);
+    CHECK_MESSAGE(wget.exit_code == 0, wget.err);
+    CHECK(wget.out == "hello by IP");
+    CHECK(upstream.requests() == 2);
+}
+
 TEST_CASE("garbage, truncated and oversized ClientHellos are dropped; serving goes on") {
     Fixture f;
     auto leaf = put_test_cert(*f.store, {"app.test"});

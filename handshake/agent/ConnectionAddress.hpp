@@ -1,0 +1,20 @@
+// The local address a connection arrived on, attached to its SSL by servers
+// whose SSL has no socket descriptor (asio streams, memory BIOs: `certa
+// serve`). A client that connects to https://IP/ sends no SNI (RFC 6066 §3
+// forbids IP literals there); the agent then selects the certificate for this
+// address. Without it the agent asks the SSL's socket (SSL_get_fd).
+#pragma once
+
+#include <openssl/ssl.h>
+
+#include <string>
+
+namespace certa::handshake {
+
+// `canonical_ip` (canonical_ip() text) is not copied: it must outlive the
+// handshake, e.g. as a member of the connection object that owns `ssl`.
+void set_connection_local_ip(SSL* ssl, const std::string* canonical_ip);
+// Null when none was attached.
+const std::string* connection_local_ip(const SSL* ssl);
+
+}  // namespace certa::handshake
