@@ -38,6 +38,8 @@ struct ServeArgs {
     std::string http;
     std::string metrics;
     std::size_t max_connections = 1024;
+    std::size_t max_connections_per_client = 128;
+    int first_byte_timeout_s = 5;
     int idle_timeout_s = 300;
     int shutdown_grace_s = 10;
     int handshake_timeout_s = 10;
@@ -116,6 +118,8 @@ handshake::ServeOptions to_options(const ServeArgs& args) {
     }
     options.default_name = args.default_name;
     options.max_connections = args.max_connections;
+    options.max_connections_per_client = args.max_connections_per_client;
+    options.first_byte_timeout = std::chrono::seconds(args.first_byte_timeout_s);
     options.idle_timeout = std::chrono::seconds(args.idle_timeout_s);
     options.shutdown_grace = std::chrono::seconds(args.shutdown_grace_s);
     options.peek_timeout = std::chrono::seconds(args.handshake_timeout_s);
@@ -251,6 +255,13 @@ void register_serve_command(CLI::App& app, GlobalOptions& g, CommandAction& acti
                       "Serve Prometheus metrics on http://ADDR:PORT/metrics (e.g. 127.0.0.1:9464)");
     serve->add_option("--max-connections", args->max_connections, "Open connections at most (default 1024)")
         ->check(CLI::Range(std::size_t{1}, std::size_t{1000000}));
+    serve->add_option("--max-connections-per-client", args->max_connections_per_client,
+                      "Open connections per client address (IPv4 address, IPv6 /64) at most; 0: no limit "
+                      "(default 128)")
+        ->check(CLI::Range(std::size_t{0}, std::size_t{1000000}));
+    serve->add_option("--first-byte-timeout", args->first_byte_timeout_s,
+                      "Seconds a new connection may stay silent before its first byte (default 5)")
+        ->check(CLI::Range(1, 600));
     serve->add_option("--idle-timeout", args->idle_timeout_s,
                       "Seconds a forwarded connection may stay silent (default 300)")
         ->check(CLI::Range(1, 86400));

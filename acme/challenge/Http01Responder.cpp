@@ -102,6 +102,8 @@ Http01Responder::Http01Responder(storage::Store& store, Http01ResponderOptions o
         return MHD_start_daemon(f, options.port, nullptr, nullptr, &handle, impl_.get(),
                                 MHD_OPTION_CONNECTION_MEMORY_LIMIT, static_cast<size_t>(16 * 1024),
                                 MHD_OPTION_CONNECTION_LIMIT, options.connection_limit,
+                                // One host cannot take every slot from the CA's validators.
+                                MHD_OPTION_PER_IP_CONNECTION_LIMIT, options.per_ip_connection_limit,
                                 MHD_OPTION_CONNECTION_TIMEOUT, options.idle_timeout_s,
                                 MHD_OPTION_SOCK_ADDR, specific ? reinterpret_cast<sockaddr*>(&addr) : nullptr,
                                 MHD_OPTION_END);

@@ -20,6 +20,7 @@ struct Http01ResponderOptions {
     std::string address;       // IPv4 or IPv6 literal; empty: every address (dual stack)
     std::uint16_t port = 80;   // 0: any free port (see port())
     unsigned connection_limit = 64;
+    unsigned per_ip_connection_limit = 16;  // per client address (MHD_OPTION_PER_IP_CONNECTION_LIMIT)
     unsigned idle_timeout_s = 10;
 };
 

@@ -43,9 +43,12 @@ void ConnectionRouter::start(const ServeContext& context, Socket socket, Connect
     self->socket_.non_blocking(true, ec);
     if (ec) return self->drop("cannot make socket non-blocking: " + ec.message());
     self->socket_.set_option(asio::ip::tcp::no_delay(true), ec);
-    self->deadline_.expires_after(context.options.peek_timeout);
+    // A short deadline for the first byte (silent sockets go quickly), then
+    // the peek timeout for the whole ClientHello, counted from the accept.
+    self->started_ = std::chrono::steady_clock::now();
+    self->deadline_.expires_after(std::min(context.options.first_byte_timeout, context.options.peek_timeout));
     self->deadline_.async_wait([self](const error_code& wec) {
-        if (!wec) self->drop("no complete ClientHello within the peek timeout");
+        if (!wec) self->drop("no ClientHello byte within the first-byte timeout");
     });
     self->wait_readable();
 }
@@ -63,6 +66,13 @@ void ConnectionRouter::peek() {
     std::size_t n = socket_.receive(asio::buffer(buffer_), Socket::message_peek, ec);
     if (ec == asio::error::would_block || ec == asio::error::try_again) return wait_readable();
     if (ec) return drop("peek: " + ec.message());
+    if (!got_first_byte_ && n > 0) {
+        got_first_byte_ = true;
+        deadline_.expires_at(started_ + context_.options.peek_timeout);  // cancels the first-byte wait
+        deadline_.async_wait([self = shared_from_this()](const error_code& wec) {
+            if (!wec) self->drop("no complete ClientHello within the peek timeout");
+        });
+    }
     auto hello = parse_client_hello(std::span<const std::uint8_t>(buffer_.data(), n));
     switch (hello.status) {
         case PeekedClientHello::Status::Invalid: return drop("not a usable ClientHello: " + hello.error);

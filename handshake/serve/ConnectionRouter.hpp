@@ -45,6 +45,8 @@ private:
     ConnectionTracker::Ticket ticket_;
     boost::asio::steady_timer deadline_;
     boost::asio::steady_timer retry_;
+    std::chrono::steady_clock::time_point started_;  // accepted at
+    bool got_first_byte_ = false;
     std::string client_;  // the peer's address ("" when unknown)
     std::array<std::uint8_t, kMaxPeekBytes> buffer_{};
     bool done_ = false;

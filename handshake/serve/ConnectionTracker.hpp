@@ -1,5 +1,7 @@
-// Counts the daemon's open connections, refuses beyond a limit, and tells the
-// daemon when the last one closed (so a graceful shutdown can end early).
+// Counts the daemon's open connections, refuses beyond a limit in all and a
+// limit per client (so that one host holding silent sockets cannot take every
+// slot), and tells the daemon when the last one closed (so a graceful
+// shutdown can end early).
 #pragma once
 
 #include <atomic>
@@ -8,6 +10,8 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <string>
+#include <unordered_map>
 
 namespace certa::handshake {
 
@@ -17,7 +21,8 @@ public:
     class Ticket {
     public:
         Ticket() = default;
-        explicit Ticket(std::shared_ptr<ConnectionTracker> owner) : owner_(std::move(owner)) {}
+        Ticket(std::shared_ptr<ConnectionTracker> owner, std::string client)
+            : owner_(std::move(owner)), client_(std::move(client)) {}
         Ticket(Ticket&&) noexcept = default;
         Ticket& operator=(Ticket&& other) noexcept;
         Ticket(const Ticket&) = delete;
@@ -27,12 +32,16 @@ public:
 
     private:
         std::shared_ptr<ConnectionTracker> owner_;
+        std::string client_;
     };
 
-    static std::shared_ptr<ConnectionTracker> create(std::size_t limit);
+    // per_client 0: no limit per client.
+    static std::shared_ptr<ConnectionTracker> create(std::size_t limit, std::size_t per_client = 0);
 
-    // A slot, or nullopt when `limit` connections are open already.
-    std::optional<Ticket> try_acquire();
+    // A slot, or nullopt when `limit` connections are open already, or
+    // `per_client` of them belong to `client` (a ClientAskLimiter::bucket key:
+    // an IPv4 address or an IPv6 /64).
+    std::optional<Ticket> try_acquire(const std::string& client = {});
     std::size_t active() const { return active_.load(); }
     // Runs `callback` once, as soon as no connection is open (at once if none is).
     // It runs on the thread that closed the last connection: post from it.
@@ -41,10 +50,12 @@ public:
     void cancel_idle_callback();
 
 private:
-    explicit ConnectionTracker(std::size_t limit) : limit_(limit) {}
-    void release_one();
+    ConnectionTracker(std::size_t limit, std::size_t per_client) : limit_(limit), per_client_(per_client) {}
+    void release_one(const std::string& client);
 
     const std::size_t limit_;
+    const std::size_t per_client_;
+    std::unordered_map<std::string, std::size_t> by_client_;  // under mutex_
     std::atomic<std::size_t> active_{0};
     std::mutex mutex_;
     std::function<void()> on_idle_;

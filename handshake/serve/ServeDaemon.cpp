@@ -2,6 +2,7 @@
 
 #include "handshake/serve/ConnectionRouter.hpp"
 #include "handshake/serve/ConnectionTracker.hpp"
+#include "handshake/ondemand/ClientAskLimiter.hpp"
 #include "handshake/serve/Listener.hpp"
 #include "handshake/serve/ServeContext.hpp"
 #include "handshake/serve/ServeError.hpp"
@@ -70,16 +71,21 @@ struct ServeDaemon::Impl {
         : agent(std::move(a)),
           tls(make_tls_context(*agent)),
           context{std::move(options), tls, counters},
-          tracker(ConnectionTracker::create(context.options.max_connections)),
+          tracker(ConnectionTracker::create(context.options.max_connections,
+                                            context.options.max_connections_per_client)),
           control(asio::make_strand(io)),
           signals(control, SIGINT, SIGTERM),
           grace(control) {}
 
     void accept(Socket socket) {
-        auto ticket = tracker->try_acquire();
+        error_code ec;
+        const auto remote = socket.remote_endpoint(ec);
+        const std::string client = ec ? std::string() : ClientAskLimiter::bucket(remote.address().to_string());
+        auto ticket = tracker->try_acquire(client);
         if (!ticket) {
             context.counters.over_limit.add();
-            spdlog::debug("serve: {} connections open, refusing one more", context.options.max_connections);
+            spdlog::debug("serve: connection limit reached ({} in all, {} per client), refusing {}",
+                          context.options.max_connections, context.options.max_connections_per_client, client);
             error_code ignored;
             socket.close(ignored);
             return;

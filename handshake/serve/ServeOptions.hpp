@@ -31,12 +31,14 @@ struct ServeOptions {
     std::chrono::milliseconds poll_interval{100};   // Agent store poll
 
     // Bounds. Every wait on a peer has a deadline.
+    std::chrono::milliseconds first_byte_timeout{5000};  // a silent connection is closed after this
     std::chrono::milliseconds peek_timeout{10000};       // whole ClientHello must arrive
     std::chrono::milliseconds handshake_timeout{10000};  // TLS handshake / shutdown
     std::chrono::milliseconds connect_timeout{10000};    // resolve + connect to the target
     std::chrono::milliseconds idle_timeout{300000};      // proxied connection without traffic
     std::chrono::milliseconds shutdown_grace{10000};     // drain time after SIGTERM/SIGINT
     std::size_t max_connections = 1024;   // beyond this, new connections are closed at once
+    std::size_t max_connections_per_client = 128;  // per IPv4 address / IPv6 /64 (0: no limit)
     int threads = 2;                      // io threads
     // certa serve --on-demand: consulted for every non-challenge connection
     // with an SNI (null: off). See OnDemandGate.

@@ -23,6 +23,21 @@ TEST_CASE("slots up to the limit, released by the tickets") {
     CHECK(tracker->active() == 1);
 }
 
+TEST_CASE("a limit per client: its slots come back when its tickets go; other clients are not affected") {
+    auto tracker = ConnectionTracker::create(10, 2);
+    auto a1 = tracker->try_acquire("192.0.2.1");
+    auto a2 = tracker->try_acquire("192.0.2.1");
+    REQUIRE(a1);
+    REQUIRE(a2);
+    CHECK_FALSE(tracker->try_acquire("192.0.2.1"));
+    CHECK(tracker->active() == 2);  // the refused one holds no slot
+    auto b = tracker->try_acquire("2001:db8:0:1::/64");
+    CHECK(b);
+    a1->release();
+    CHECK(tracker->try_acquire("192.0.2.1"));
+    CHECK(tracker->try_acquire());  // no client key: only the global limit
+}
+
 TEST_CASE("when_idle runs once the last connection closes, or at once") {
     auto tracker = ConnectionTracker::create(8);
     int calls = 0;

@@ -15,8 +15,10 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <cerrno>
 #include <csignal>
 #include <thread>
+#include <vector>
 
 using namespace certa;
 using namespace certa::test;
@@ -163,7 +165,8 @@ TEST_CASE("--handshake-timeout drops a client that never sends a ClientHello") {
     bool closed = false;
     CHECK(silent.read_to_end(&closed).empty());
     CHECK(closed);
-    CHECK(serve.logs().find("no complete ClientHello within the peek timeout") != std::string::npos);
+    // Silent from the start: the first-byte timeout (capped by the peek timeout) ends it.
+    CHECK(serve.logs().find("no ClientHello byte within the first-byte timeout") != std::string::npos);
 }
 
 TEST_CASE("--max-connections: one more is closed at once, the slot comes back") {
@@ -178,7 +181,7 @@ TEST_CASE("--max-connections: one more is closed at once, the slot comes back") 
         bool closed = false;
         CHECK(refused.read_to_end(&closed).empty());
         CHECK(closed);
-        CHECK(serve.logs().find("refusing one more") != std::string::npos);
+        CHECK(serve.logs().find("connection limit reached") != std::string::npos);
     }
     bool served = false;
     for (int i = 0; i < 50 && !served; ++i) {  // bounded: the holder's close is seen asynchronously
@@ -186,6 +189,56 @@ TEST_CASE("--max-connections: one more is closed at once, the slot comes back") 
         if (!served) std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
     CHECK(served);
+}
+
+namespace {
+
+// A loopback TCP connection from `source` (127.0.0.0/8), 5 s receive timeout.
+int connect_from(const char* source, std::uint16_t port) {
+    int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    REQUIRE(fd >= 0);
+    sockaddr_in local{};
+    local.sin_family = AF_INET;
+    REQUIRE(::inet_pton(AF_INET, source, &local.sin_addr) == 1);
+    REQUIRE(::bind(fd, reinterpret_cast<sockaddr*>(&local), sizeof local) == 0);
+    sockaddr_in remote{};
+    remote.sin_family = AF_INET;
+    remote.sin_port = htons(port);
+    remote.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    REQUIRE(::connect(fd, reinterpret_cast<sockaddr*>(&remote), sizeof remote) == 0);
+    timeval tv{5, 0};
+    ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    return fd;
+}
+
+// True when the server closed `fd` (EOF or reset) before the receive timeout.
+bool closed_by_server(int fd) {
+    char byte;
+    const ssize_t n = ::recv(fd, &byte, 1, 0);
+    return n == 0 || (n < 0 && errno == ECONNRESET);
+}
+
+}  // namespace
+
+TEST_CASE("one client's silent sockets: capped per address, closed after the first-byte timeout; others served") {
+    Fixture f;
+    auto leaf = put_test_cert(*f.store, {"app.test"});
+    ServeProcess serve(f.store_path, {"--max-connections-per-client", "3", "--first-byte-timeout", "1"});
+    std::vector<int> held;
+    for (int i = 0; i < 3; ++i) held.push_back(connect_from("127.0.0.2", serve.port()));
+    // Over the cap: closed at once, while the three are still held.
+    const int over = connect_from("127.0.0.2", serve.port());
+    CHECK(closed_by_server(over));
+    ::close(over);
+    CHECK(serve.wait_for_log("connection limit reached", std::chrono::seconds(5)));
+    // Another address is not affected by 127.0.0.2's cap.
+    CHECK(first_pem(s_client(serve.port(), "app.test").out) == leaf.cert.cert_pem);
+    // The held ones never sent a byte: dropped after about a second.
+    for (int fd : held) {
+        CHECK(closed_by_server(fd));
+        ::close(fd);
+    }
+    CHECK(serve.logs().find("no ClientHello byte within the first-byte timeout") != std::string::npos);
 }
 
 TEST_CASE("--shutdown-grace: a connection still open when it ends is cut, exit 0") {
