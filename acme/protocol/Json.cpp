@@ -111,9 +111,12 @@ std::vector<std::string> string_array_field(const Value& object, std::string_vie
 }
 
 std::string required_string(const Value& object, std::string_view name) {
-    auto s = string_field(object, name);
-    if (!s) throw JsonError("JSON member " + quoted(name) + " is missing");
-    return *s;
+    return require_member(string_field(object, name), name);
+}
+
+const std::string& require_member(const std::optional<std::string>& member, std::string_view name) {
+    if (!member) throw JsonError("JSON member " + quoted(name) + " is missing");
+    return *member;
 }
 
 std::string serialize(const Value& value) { return value.serialize(); }
