@@ -3,6 +3,7 @@
 // spdlog before cpprest (acme/protocol/Json.hpp): cpprest defines a macro U that breaks fmt.
 #include <spdlog/spdlog.h>
 
+#include "acme/challenge/AuthorizationDocument.hpp"
 #include "acme/protocol/Json.hpp"
 #include "acme/protocol/KeyAuthorization.hpp"
 
@@ -35,43 +36,9 @@ private:
     std::vector<const Pending*> presented_;
 };
 
-Identifier authz_identifier(const json::Value& authz) {
-    const json::Value* id = json::find(authz, "identifier");
-    if (!id || !id->is_object()) throw json::JsonError("authorization without identifier");
-    std::string value = json::required_string(*id, "value");
-    // RFC 8555 §7.1.4: a wildcard authorization names the base domain and sets "wildcard".
-    if (json::bool_field(authz, "wildcard").value_or(false)) value = "*." + value;
-    return Identifier::parse(value);
-}
-
-std::string available_types(const json::Value& challenges) {
-    std::string out;
-    for (const auto& c : challenges.as_array()) {
-        if (!c.is_object()) continue;
-        if (!out.empty()) out += ", ";
-        out += json::string_field(c, "type").value_or("?");
-    }
-    return out.empty() ? "none" : out;
-}
-
-// The error of the failed challenge (or of the authorization) as an AcmeError.
-[[noreturn]] void throw_failed(const json::Value& authz, const Identifier& identifier, const char* type,
-                               const std::string& status) {
-    Problem problem;
-    if (const json::Value* challenges = json::find(authz, "challenges"); challenges && challenges->is_array()) {
-        for (const auto& c : challenges->as_array()) {
-            const json::Value* err = c.is_object() ? json::find(c, "error") : nullptr;
-            if (err && err->is_object()) {
-                problem = parse_problem(*err);
-                break;
-            }
-        }
-    }
-    if (problem.type.empty()) {
-        problem.type = std::string(kAcmeErrorPrefix) + "unauthorized";
-        problem.detail = "authorization is " + status;
-    }
-    throw AcmeError(problem, std::string(type) + " validation of " + identifier.value + " failed");
+// The failed authorization's problem as an AcmeError.
+[[noreturn]] void throw_failed(const AuthorizationDocument& authz, const Identifier& identifier, const char* type) {
+    throw AcmeError(authorization_failure(authz), std::string(type) + " validation of " + identifier.value + " failed");
 }
 
 }  // namespace
@@ -82,9 +49,8 @@ void AuthorizationSolver::solve_all(const std::vector<std::string>& authorizatio
     std::vector<Pending> pending;
     pending.reserve(authorization_urls.size());  // PresentedGuard keeps pointers
     for (const auto& url : authorization_urls) {
-        json::Value authz = json::parse_object(client_.post_as_get(url).body);
-        const std::string status = json::required_string(authz, "status");
-        Identifier identifier = authz_identifier(authz);
+        const AuthorizationDocument authz = read_authorization(client_.post_as_get(url).body);
+        const Identifier& identifier = authz.identifier;
         // RFC 8555 §7.1.4: an order's authorizations are for its identifiers.
         const bool was_ordered = std::any_of(ordered.begin(), ordered.end(), [&](const Identifier& o) {
             return o.kind == identifier.kind && o.value == identifier.value;
@@ -92,19 +58,16 @@ void AuthorizationSolver::solve_all(const std::vector<std::string>& authorizatio
         if (!was_ordered)
             throw std::runtime_error("the CA sent an authorization for " + identifier.value +
                                      ", which this order did not ask for");
-        if (status == "valid") continue;  // reused authorization
-        if (status != "pending") throw_failed(authz, identifier, solver_.type(), status);
-        const json::Value* challenges = json::find(authz, "challenges");
-        if (!challenges || !challenges->is_array()) throw json::JsonError("authorization without challenges");
-        const json::Value* chosen = nullptr;
-        for (const auto& c : challenges->as_array())
-            if (c.is_object() && json::string_field(c, "type") == std::string(solver_.type())) chosen = &c;
+        if (authz.status == "valid") continue;  // reused authorization
+        if (authz.status != "pending") throw_failed(authz, identifier, solver_.type());
+        if (!authz.has_challenges) throw json::JsonError("authorization without challenges");
+        const ChallengeDocument* chosen = find_challenge(authz, solver_.type());
         if (!chosen)
             throw std::runtime_error("the CA offers no " + std::string(solver_.type()) + " challenge for " +
-                                     identifier.value + " (offered: " + available_types(*challenges) + ")");
-        const std::string token = json::required_string(*chosen, "token");
+                                     identifier.value + " (offered: " + challenge_types(authz) + ")");
+        const std::string& token = json::require_member(chosen->token, "token");
         if (!is_valid_token(token)) throw std::runtime_error("the CA sent an invalid challenge token");
-        pending.push_back(Pending{url, identifier, json::required_string(*chosen, "url"), token,
+        pending.push_back(Pending{url, identifier, json::require_member(chosen->url, "url"), token,
                                   key_authorization(token, key)});
     }
 
@@ -123,10 +86,9 @@ void AuthorizationSolver::solve_all(const std::vector<std::string>& authorizatio
         PollSchedule schedule(deadline);
         while (true) {
             HttpResponse response = client_.post_as_get(p.authz_url);
-            json::Value authz = json::parse_object(response.body);
-            const std::string status = json::required_string(authz, "status");
-            if (status == "valid") break;
-            if (status != "pending") throw_failed(authz, p.identifier, solver_.type(), status);
+            const AuthorizationDocument authz = read_authorization(response.body);
+            if (authz.status == "valid") break;
+            if (authz.status != "pending") throw_failed(authz, p.identifier, solver_.type());
             if (!schedule.wait(response.retry_after()))
                 throw std::runtime_error("timed out waiting for the CA to validate " + p.identifier.value);
         }

@@ -6,6 +6,7 @@
 #include "acme/challenge/AuthorizationSolver.hpp"
 #include "acme/issue/ChainSelector.hpp"
 #include "acme/issue/Csr.hpp"
+#include "acme/issue/OrderDocument.hpp"
 #include "acme/protocol/Json.hpp"
 #include "acme/protocol/PollSchedule.hpp"
 #include "storage/Base64Url.hpp"
@@ -15,31 +16,20 @@ namespace {
 
 using Clock = PollSchedule::Clock;
 
-// The order's own error (RFC 8555 §7.1.3) as an AcmeError.
-[[noreturn]] void throw_order_failed(const json::Value& order, const std::string& status) {
-    Problem problem;
-    if (const json::Value* err = json::find(order, "error"); err && err->is_object()) problem = parse_problem(*err);
-    if (problem.type.empty()) {
-        problem.type = std::string(kAcmeErrorPrefix) + "orderNotReady";
-        problem.detail = "order is " + status;
-    }
-    throw AcmeError(problem, "order failed");
-}
-
 // Polls the order until its status is not in `waiting`; returns the order.
-json::Value poll_order(AcmeClient& client, const std::string& url, json::Value order,
-                       std::initializer_list<const char*> waiting, Clock::time_point deadline) {
+OrderDocument poll_order(AcmeClient& client, const std::string& url, OrderDocument order,
+                         std::initializer_list<const char*> waiting, Clock::time_point deadline) {
     PollSchedule schedule(deadline);
     std::optional<std::chrono::seconds> retry_after;
     while (true) {
-        const std::string status = json::required_string(order, "status");
         bool wait = false;
-        for (const char* w : waiting) wait = wait || status == w;
+        for (const char* w : waiting) wait = wait || order.status == w;
         if (!wait) return order;
-        if (!schedule.wait(retry_after)) throw std::runtime_error("timed out waiting for the order (" + status + ")");
+        if (!schedule.wait(retry_after))
+            throw std::runtime_error("timed out waiting for the order (" + order.status + ")");
         HttpResponse response = client.post_as_get(url);
         retry_after = response.retry_after();
-        order = json::parse_object(response.body);
+        order = read_order(response.body);
     }
 }
 
@@ -100,25 +90,21 @@ OrderResult OrderService::run(const OrderRequest& request) {
     OrderResult result;
     result.order_url = created.header("location").value_or("");
     if (result.order_url.empty()) throw json::JsonError("newOrder answer without Location");
-    json::Value order = json::parse_object(created.body);
+    OrderDocument order = read_order(created.body);
     spdlog::debug("order created for {} name(s)", request.identifiers.size());
 
-    AuthorizationSolver(client_, solver_)
-        .solve_all(json::string_array_field(order, "authorizations"), request.identifiers, deadline);
+    AuthorizationSolver(client_, solver_).solve_all(order.authorizations, request.identifiers, deadline);
 
     order = poll_order(client_, result.order_url, std::move(order), {"pending"}, deadline);
-    std::string status = json::required_string(order, "status");
-    if (status == "ready") {
+    if (order.status == "ready") {
         const std::string csr = make_csr_der(request.identifiers, request.certificate_key);
         json::Value payload = json::Value::object();
         payload["csr"] = json::string_value(base64url_encode(csr));
-        HttpResponse finalized = client_.post(json::required_string(order, "finalize"), json::serialize(payload));
-        order = json::parse_object(finalized.body);
-        order = poll_order(client_, result.order_url, std::move(order), {"processing", "ready"}, deadline);
-        status = json::required_string(order, "status");
+        HttpResponse finalized = client_.post(json::require_member(order.finalize, "finalize"), json::serialize(payload));
+        order = poll_order(client_, result.order_url, read_order(finalized.body), {"processing", "ready"}, deadline);
     }
-    if (status != "valid") throw_order_failed(order, status);
-    result.certificate_url = json::required_string(order, "certificate");
+    if (order.status != "valid") throw AcmeError(order_failure(order), "order failed");
+    result.certificate_url = json::require_member(order.certificate, "certificate");
     result.chain_pem = download(client_, result.certificate_url, request.preferred_chain);
     return result;
 }

@@ -3,6 +3,7 @@
 #include <cmath>
 #include <limits>
 #include <set>
+#include <stdexcept>
 #include <system_error>
 
 namespace certa::acme::json {
@@ -54,7 +55,16 @@ Value parse(std::string_view text, std::size_t max_bytes) {
         throw JsonError("JSON document larger than " + std::to_string(max_bytes) + " bytes");
     check_depth(text);
     std::error_code ec;
-    Value v = Value::parse(utility::string_t(text), ec);
+    Value v;
+    try {
+        v = Value::parse(utility::string_t(text), ec);
+    } catch (const std::range_error&) {
+        // cpprest throws this, error_code or not, for a \u escape that is a
+        // lone or misordered UTF-16 surrogate (e.g. "\ud800x"): found by fuzzing.
+        throw JsonError("malformed JSON: invalid \\u escape (unpaired UTF-16 surrogate)");
+    } catch (const web::json::json_exception& e) {
+        throw JsonError(std::string("malformed JSON: ") + e.what());
+    }
     if (ec) throw JsonError("malformed JSON: " + ec.message());
     validate(v, 0);
     return v;
@@ -111,9 +121,12 @@ std::vector<std::string> string_array_field(const Value& object, std::string_vie
 }
 
 std::string required_string(const Value& object, std::string_view name) {
-    auto s = string_field(object, name);
-    if (!s) throw JsonError("JSON member " + quoted(name) + " is missing");
-    return *s;
+    return require_member(string_field(object, name), name);
+}
+
+const std::string& require_member(const std::optional<std::string>& member, std::string_view name) {
+    if (!member) throw JsonError("JSON member " + quoted(name) + " is missing");
+    return *member;
 }
 
 std::string serialize(const Value& value) { return value.serialize(); }

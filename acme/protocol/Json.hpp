@@ -47,6 +47,9 @@ std::vector<std::string> string_array_field(const Value& object, std::string_vie
 
 // As above, but absence is a JsonError too.
 std::string required_string(const Value& object, std::string_view name);
+// A member read earlier that must be there now (e.g. an order's "finalize" once
+// it is ready): its value, or the JsonError required_string would throw.
+const std::string& require_member(const std::optional<std::string>& member, std::string_view name);
 
 // Compact serialization (UTF-8).
 std::string serialize(const Value& value);

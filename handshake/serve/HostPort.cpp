@@ -16,6 +16,9 @@ HostPort HostPort::parse(const std::string& text) {
     } else if (host.find(':') != std::string::npos) {
         throw std::invalid_argument("IPv6 addresses need brackets: '[" + host + "]:PORT'");
     }
+    // A bracket left in the host (e.g. "[[1]:83") would print back as text
+    // that does not parse (found by fuzzing): no host name or address has one.
+    if (host.find_first_of("[]") != std::string::npos) throw std::invalid_argument("bad host in '" + text + "'");
     const std::string port = text.substr(colon + 1);
     unsigned value = 0;
     auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), value);

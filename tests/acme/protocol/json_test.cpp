@@ -74,6 +74,15 @@ TEST_CASE("deep nesting is refused without recursing into it") {
     CHECK_NOTHROW(json::parse(R"({"s":")" + std::string(1000, '[') + R"("})"));
 }
 
+TEST_CASE("an unpaired UTF-16 surrogate escape is a JsonError, not cpprest's std::range_error") {
+    // Found by tests/fuzz/json_adapter (corpus: regression-lone-surrogate.json).
+    for (const char* bad : {R"(["\ud83d\u6e00"])", R"(["\ud800"])", R"(["\udc00\ud800"])", R"({"type":"\ud800"})"}) {
+        INFO(bad);
+        CHECK_THROWS_AS(json::parse(bad), json::JsonError);
+    }
+    CHECK(json::string_field(json::parse_object(R"({"s":"\ud83d\ude00"})"), "s") == "\xF0\x9F\x98\x80");
+}
+
 TEST_CASE("builders serialize compactly") {
     json::Value v = json::Value::object();
     v[U("contact")] = json::string_array({"mailto:a@example.com"});

@@ -26,7 +26,9 @@ TEST_CASE("host and port forms") {
 
 TEST_CASE("malformed addresses are refused with a reason") {
     for (const char* bad : {"", "443", "127.0.0.1", "127.0.0.1:", "127.0.0.1:65536", "127.0.0.1:-1",
-                            "127.0.0.1:80x", "::1:443", "[::1:443", "[]:443", "host: 80"}) {
+                            "127.0.0.1:80x", "::1:443", "[::1:443", "[]:443", "host: 80",
+                            // found by tests/fuzz/host_port_proxy: stray brackets in the host
+                            "[[1]:83", "[a]]:1", "a]:1", "[a[b]:1"}) {
         INFO(bad);
         CHECK_THROWS_AS(HostPort::parse(bad), std::invalid_argument);
     }
