@@ -2,12 +2,15 @@
 // /.well-known/acme-challenge/TOKEN for unexpired store rows — including rows
 // written through another store connection — and 404 for everything else.
 #include "Subprocess.hpp"
+#include "LoopbackSocket.hpp"
 #include "TempDir.hpp"
 #include "acme/challenge/Http01Responder.hpp"
 #include "acme/challenge/Http01Solver.hpp"
 #include "storage/Store.hpp"
 
 #include <doctest/doctest.h>
+
+#include <unistd.h>
 
 #include <ctime>
 #include <filesystem>
@@ -123,4 +126,22 @@ TEST_CASE("webroot: the file exists while presented and is removed by cleanup") 
     CHECK_FALSE(store->find_http01(kToken));
     CHECK_THROWS(solver.present(id, "../../escape", kKeyAuth));
     CHECK_FALSE(std::filesystem::exists(dir.path() / "escape"));
+}
+
+TEST_CASE("one address holding its per-IP share of connections does not lock out another") {
+    test::TempDir dir;
+    auto store = storage::open_store(dir.file("s.db"));
+    acme::Http01Responder responder(*store, {"127.0.0.1", 0});
+    acme::Http01Solver solver(*store);
+    solver.present(acme::Identifier::parse("www.example.com"), kToken, kKeyAuth);
+    std::vector<int> held;
+    for (int i = 0; i < 16; ++i) held.push_back(test::connect_from("127.0.0.2", responder.port()));
+    const int over = test::connect_from("127.0.0.2", responder.port());
+    CHECK(test::closed_by_server(over));  // MHD's per-IP limit (16)
+    ::close(over);
+    // 127.0.0.1 (the CA's validator, say) is still answered.
+    Reply ok = fetch(responder.port(), "/.well-known/acme-challenge/" + kToken);
+    CHECK(ok.status == "200");
+    CHECK(ok.body == kKeyAuth);
+    for (int fd : held) ::close(fd);
 }

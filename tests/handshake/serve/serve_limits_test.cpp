@@ -4,6 +4,7 @@
 #include "StoreFiller.hpp"
 #include "TlsTestPeer.hpp"
 #include "storage/Store.hpp"
+#include "tests/support/LoopbackSocket.hpp"
 #include "tests/support/TempDir.hpp"
 
 #include <doctest/doctest.h>
@@ -190,35 +191,6 @@ TEST_CASE("--max-connections: one more is closed at once, the slot comes back") 
     }
     CHECK(served);
 }
-
-namespace {
-
-// A loopback TCP connection from `source` (127.0.0.0/8), 5 s receive timeout.
-int connect_from(const char* source, std::uint16_t port) {
-    int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    REQUIRE(fd >= 0);
-    sockaddr_in local{};
-    local.sin_family = AF_INET;
-    REQUIRE(::inet_pton(AF_INET, source, &local.sin_addr) == 1);
-    REQUIRE(::bind(fd, reinterpret_cast<sockaddr*>(&local), sizeof local) == 0);
-    sockaddr_in remote{};
-    remote.sin_family = AF_INET;
-    remote.sin_port = htons(port);
-    remote.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    REQUIRE(::connect(fd, reinterpret_cast<sockaddr*>(&remote), sizeof remote) == 0);
-    timeval tv{5, 0};
-    ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-    return fd;
-}
-
-// True when the server closed `fd` (EOF or reset) before the receive timeout.
-bool closed_by_server(int fd) {
-    char byte;
-    const ssize_t n = ::recv(fd, &byte, 1, 0);
-    return n == 0 || (n < 0 && errno == ECONNRESET);
-}
-
-}  // namespace
 
 TEST_CASE("one client's silent sockets: capped per address, closed after the first-byte timeout; others served") {
     Fixture f;
