@@ -4,11 +4,14 @@
 // (serving_agents), instead of a fixed 500 ms. Real Pebble, loopback only.
 #include "storage/Store.hpp"
 #include "tests/handshake/ServeProcess.hpp"
+#include "tests/support/LoopbackSocket.hpp"
 #include "tests/support/PebbleHarness.hpp"
 #include "tests/support/Subprocess.hpp"
 #include "tests/support/TempDir.hpp"
 
 #include <doctest/doctest.h>
+
+#include <unistd.h>
 
 #include <csignal>
 #include <ctime>
@@ -81,6 +84,22 @@ TEST_CASE("issue via a registered certa serve: the agent confirms the challenge 
     // The agent still reports, and leaves on SIGTERM.
     CHECK(serve->process().stop(SIGTERM, std::chrono::seconds(20)).exit_code == 0);
     CHECK(f.store->serving_agents_seen_since(0).empty());
+}
+
+TEST_CASE("one host holding its whole per-client share of serve's connections: Pebble still validates") {
+    Fixture f;
+    ServeProcess serve(f.store_path, {"--listen", "127.0.0.1:" + std::to_string(f.pebble.tlsalpn01_port()),
+                                      "--max-connections-per-client", "4", "--first-byte-timeout", "60"});
+    REQUIRE(f.agents_registered(1));
+    std::vector<int> held;
+    for (int i = 0; i < 4; ++i) held.push_back(connect_from("127.0.0.2", serve.port()));
+    const int over = connect_from("127.0.0.2", serve.port());
+    CHECK(closed_by_server(over));  // 127.0.0.2 is at its cap
+    ::close(over);
+    auto r = f.issue({"-d", "flooded.example.com"});  // Pebble's validator connects from 127.0.0.1
+    CHECK_MESSAGE(r.exit_code == 0, describe(r));
+    CHECK(f.store->find_active_certificate("flooded.example.com"));
+    for (int fd : held) ::close(fd);
 }
 
 TEST_CASE("an agent that never catches up is waited for up to the cap, then the CA is asked anyway") {
