@@ -19,6 +19,8 @@ if [ $# -lt 2 ]; then
 fi
 build=$1 minutes=$2
 shift 2
+# libFuzzer reads -max_total_time=0 as "no limit": insist on whole minutes >= 1.
+case $minutes in ''|*[!0-9]*|0) echo "$0: MINUTES must be a whole number >= 1" >&2; exit 2 ;; esac
 here=$(cd "$(dirname "$0")" && pwd)
 out=${FUZZ_OUT:-/tmp/certa-fuzz}
 jobs=${JOBS:-1}
@@ -49,9 +51,10 @@ run_one() {
     execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$dir/log" | tail -1)
     rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$dir/log" | tail -1)
     crashes=$(find "$dir" -maxdepth 1 -type f \( -name 'crash-*' -o -name 'timeout-*' -o -name 'oom-*' -o -name 'leak-*' \) | wc -l)
-    size=$(find "$dir/corpus" -type f | wc -l)
+    # libFuzzer's own count (files it replaced while reducing stay in the directory)
+    size=$(sed -n 's/.*DONE .* corp: \([0-9]*\)\/.*/\1/p' "$dir/log" | tail -1)
     printf '%-18s %4s min  %12s execs  %7s exec/s  corpus %5s  crashes %s\n' \
-        "$name" "$minutes" "${execs:-?}" "${rate:-?}" "$size" "$crashes" > "$dir.summary"
+        "$name" "$minutes" "${execs:-?}" "${rate:-?}" "${size:-?}" "$crashes" > "$dir.summary"
 }
 
 running=0
