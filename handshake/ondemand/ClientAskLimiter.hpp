@@ -1,6 +1,6 @@
 // Limits the --ask checks one client may cause (issue 14): a token bucket of
 // `per_minute` asks per client, refilled evenly over the minute. A client is
-// its address as serve saw it (the TCP peer; serve takes no inbound PROXY
+// its client_group (serve/ClientGroup) of the address as serve saw it (the TCP peer; serve takes no inbound PROXY
 // header, and the one --proxy-protocol sends to the target carries this same
 // address): IPv4 per address, IPv6 per /64, since one host commonly holds a
 // whole /64 (RFC 4291 §2.5.4, RFC 7421). At most `max_clients` buckets are
@@ -25,9 +25,6 @@ public:
     // Takes one ask for `client` (an address as text); false when its bucket is empty.
     bool take(const std::string& client, TimePoint now);
 
-    // The bucket key of an address: IPv4 as is, IPv6 as its /64 ("2001:db8:0:1::/64"),
-    // an IPv4-mapped IPv6 address as the IPv4 one; anything else unchanged.
-    static std::string bucket(const std::string& client);
 
 private:
     struct Bucket {

@@ -1,5 +1,7 @@
 #include "handshake/ondemand/OnDemandGate.hpp"
 
+#include "handshake/serve/ClientGroup.hpp"
+
 #include "handshake/agent/NameNormalizer.hpp"
 #include "storage/RenewalWindow.hpp"
 
@@ -149,7 +151,7 @@ OnDemandGate::Decision OnDemandGate::ask(const std::string& name, const std::str
         ++stats_.ask_limited;
     }
     refusals_.write(now, spdlog::level::info, "on-demand: {} not checked: client {} asks too often", name,
-                    ClientAskLimiter::bucket(client));
+                    client_group(client));
     return Decision::Deny;
 }
 

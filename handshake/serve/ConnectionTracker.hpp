@@ -39,7 +39,7 @@ public:
     static std::shared_ptr<ConnectionTracker> create(std::size_t limit, std::size_t per_client = 0);
 
     // A slot, or nullopt when `limit` connections are open already, or
-    // `per_client` of them belong to `client` (a ClientAskLimiter::bucket key:
+    // `per_client` of them belong to `client` (a client_group key:
     // an IPv4 address or an IPv6 /64).
     std::optional<Ticket> try_acquire(const std::string& client = {});
     std::size_t active() const { return active_.load(); }

@@ -2,7 +2,7 @@
 
 #include "handshake/serve/ConnectionRouter.hpp"
 #include "handshake/serve/ConnectionTracker.hpp"
-#include "handshake/ondemand/ClientAskLimiter.hpp"
+#include "handshake/serve/ClientGroup.hpp"
 #include "handshake/serve/Listener.hpp"
 #include "handshake/serve/ServeContext.hpp"
 #include "handshake/serve/ServeError.hpp"
@@ -80,7 +80,7 @@ struct ServeDaemon::Impl {
     void accept(Socket socket) {
         error_code ec;
         const auto remote = socket.remote_endpoint(ec);
-        const std::string client = ec ? std::string() : ClientAskLimiter::bucket(remote.address().to_string());
+        const std::string client = ec ? std::string() : client_group(remote.address().to_string());
         auto ticket = tracker->try_acquire(client);
         if (!ticket) {
             context.counters.over_limit.add();

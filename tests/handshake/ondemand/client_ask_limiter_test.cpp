@@ -1,17 +1,19 @@
-// ClientAskLimiter: per-client token buckets, IPv6 per /64, bounded table.
+// ClientAskLimiter: per-client token buckets, bounded table; client_group: IPv6 per /64.
 #include "handshake/ondemand/ClientAskLimiter.hpp"
+#include "handshake/serve/ClientGroup.hpp"
 
 #include <doctest/doctest.h>
 
 using certa::handshake::ClientAskLimiter;
+using certa::handshake::client_group;
 using namespace std::chrono_literals;
 
 TEST_CASE("buckets: IPv4 per address, IPv6 per /64, IPv4-mapped as IPv4") {
-    CHECK(ClientAskLimiter::bucket("192.0.2.1") == "192.0.2.1");
-    CHECK(ClientAskLimiter::bucket("2001:db8:1:2:3:4:5:6") == "2001:db8:1:2::/64");
-    CHECK(ClientAskLimiter::bucket("2001:db8:1:2::9") == "2001:db8:1:2::/64");
-    CHECK(ClientAskLimiter::bucket("::ffff:192.0.2.1") == "192.0.2.1");
-    CHECK(ClientAskLimiter::bucket("") == "");
+    CHECK(client_group("192.0.2.1") == "192.0.2.1");
+    CHECK(client_group("2001:db8:1:2:3:4:5:6") == "2001:db8:1:2::/64");
+    CHECK(client_group("2001:db8:1:2::9") == "2001:db8:1:2::/64");
+    CHECK(client_group("::ffff:192.0.2.1") == "192.0.2.1");
+    CHECK(client_group("") == "");
 }
 
 TEST_CASE("per_minute asks, refilled evenly; the least recently used client is forgotten when full") {
