@@ -8,6 +8,7 @@
 #include <poll.h>
 #include <spdlog/spdlog.h>
 
+#include <array>
 #include <chrono>
 
 namespace certa::handshake {
@@ -24,22 +25,26 @@ constexpr std::chrono::milliseconds kRepeekDelay{5};
 constexpr std::chrono::milliseconds kOnDemandRecheck{50};
 }  // namespace
 
-ConnectionRouter::ConnectionRouter(const ServeContext& context, Socket socket, ConnectionTracker::Ticket ticket)
+ConnectionRouter::ConnectionRouter(const ServeContext& context, Socket socket, ConnectionTracker::Ticket ticket,
+                                   std::string client)
     : context_(context),
       socket_(std::move(socket)),
       ticket_(std::move(ticket)),
       deadline_(socket_.get_executor()),
-      retry_(socket_.get_executor()) {}
+      retry_(socket_.get_executor()),
+      client_(std::move(client)) {}
 
-void ConnectionRouter::start(const ServeContext& context, Socket socket, ConnectionTracker::Ticket ticket) {
-    std::shared_ptr<ConnectionRouter> self(new ConnectionRouter(context, std::move(socket), std::move(ticket)));
+// `client` is the TCP peer (serve accepts no inbound PROXY header; with
+// --proxy-protocol this same address is what the header towards the target carries).
+void ConnectionRouter::start(const ServeContext& context, Socket socket, ConnectionTracker::Ticket ticket,
+                             std::string client) {
+    std::shared_ptr<ConnectionRouter> self(
+        new ConnectionRouter(context, std::move(socket), std::move(ticket), std::move(client)));
     error_code ec;
-    // The client's address for the on-demand gate's per-client limits: the TCP
-    // peer (serve accepts no inbound PROXY header; with --proxy-protocol this
-    // same address is what the header towards the target carries).
-    auto remote = self->socket_.remote_endpoint(ec);
-    if (!ec) self->client_ = remote.address().to_string();
-    spdlog::debug("serve: accepted {}:{}", self->client_, ec ? 0 : remote.port());
+    if (spdlog::should_log(spdlog::level::debug)) {
+        auto remote = self->socket_.remote_endpoint(ec);
+        spdlog::debug("serve: accepted {}:{}", self->client_, ec ? 0 : remote.port());
+    }
     self->socket_.non_blocking(true, ec);
     if (ec) return self->drop("cannot make socket non-blocking: " + ec.message());
     self->socket_.set_option(asio::ip::tcp::no_delay(true), ec);
@@ -62,8 +67,11 @@ void ConnectionRouter::wait_readable() {
 }
 
 void ConnectionRouter::peek() {
+    // One peek buffer per io thread: a peek and its parse finish inside this
+    // handler, and the parsed ClientHelloInfo owns copies of what it keeps.
+    thread_local std::array<std::uint8_t, kMaxPeekBytes> buffer;
     error_code ec;
-    std::size_t n = socket_.receive(asio::buffer(buffer_), Socket::message_peek, ec);
+    std::size_t n = socket_.receive(asio::buffer(buffer), Socket::message_peek, ec);
     if (ec == asio::error::would_block || ec == asio::error::try_again) return wait_readable();
     if (ec) return drop("peek: " + ec.message());
     if (!got_first_byte_ && n > 0) {
@@ -73,7 +81,7 @@ void ConnectionRouter::peek() {
             if (!wec) self->drop("no complete ClientHello within the peek timeout");
         });
     }
-    auto hello = parse_client_hello(std::span<const std::uint8_t>(buffer_.data(), n));
+    auto hello = parse_client_hello(std::span<const std::uint8_t>(buffer.data(), n));
     switch (hello.status) {
         case PeekedClientHello::Status::Invalid: return drop("not a usable ClientHello: " + hello.error);
         case PeekedClientHello::Status::Complete: return route(hello);
@@ -99,8 +107,9 @@ void ConnectionRouter::route(const ClientHelloInfo& hello) {
     error_code ignored;
     deadline_.cancel(ignored);
     retry_.cancel(ignored);
+    sni_missing_ = hello.sni.empty();
     if (hello.offers_acme_tls) {
-        return TlsSession::start(context_, std::move(socket_), std::move(ticket_));
+        return TlsSession::start(context_, std::move(socket_), std::move(ticket_), sni_missing_);
     }
     if (const auto& gate = context_.options.on_demand; gate && !hello.sni.empty()) {
         switch (gate->check(hello.sni, client_)) {
@@ -135,9 +144,9 @@ void ConnectionRouter::forward() {
         case ForwardMode::Passthrough:
             return PassthroughSession::start(context_, std::move(socket_), std::move(ticket_));
         case ForwardMode::Upstream:
-            return UpstreamSession::start(context_, std::move(socket_), std::move(ticket_));
+            return UpstreamSession::start(context_, std::move(socket_), std::move(ticket_), sni_missing_);
         case ForwardMode::ChallengesOnly:
-            return TlsSession::start(context_, std::move(socket_), std::move(ticket_));
+            return TlsSession::start(context_, std::move(socket_), std::move(ticket_), sni_missing_);
     }
 }
 

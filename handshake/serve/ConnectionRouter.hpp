@@ -16,7 +16,6 @@
 
 #include <boost/asio/steady_timer.hpp>
 
-#include <array>
 #include <chrono>
 #include <string>
 #include <cstdint>
@@ -26,10 +25,14 @@ namespace certa::handshake {
 
 class ConnectionRouter : public std::enable_shared_from_this<ConnectionRouter> {
 public:
-    static void start(const ServeContext& context, Socket socket, ConnectionTracker::Ticket ticket);
+    // `client`: the peer's address as text ("" when unknown), for the
+    // on-demand gate's per-client limits.
+    static void start(const ServeContext& context, Socket socket, ConnectionTracker::Ticket ticket,
+                      std::string client);
 
 private:
-    ConnectionRouter(const ServeContext& context, Socket socket, ConnectionTracker::Ticket ticket);
+    ConnectionRouter(const ServeContext& context, Socket socket, ConnectionTracker::Ticket ticket,
+                     std::string client);
     void wait_readable();
     void peek();
     bool peer_finished_sending();
@@ -48,7 +51,7 @@ private:
     std::chrono::steady_clock::time_point started_;  // accepted at
     bool got_first_byte_ = false;
     std::string client_;  // the peer's address ("" when unknown)
-    std::array<std::uint8_t, kMaxPeekBytes> buffer_{};
+    bool sni_missing_ = false;  // the ClientHello had no server_name (see TlsSession)
     bool done_ = false;
 };
 

@@ -2,10 +2,11 @@
 
 #include "handshake/serve/ServeError.hpp"
 
-#include <boost/asio/post.hpp>
 #include <boost/asio/ip/v6_only.hpp>
-#include <boost/asio/strand.hpp>
+#include <boost/asio/post.hpp>
 #include <spdlog/spdlog.h>
+
+#include <sys/socket.h>
 
 #include <chrono>
 
@@ -21,37 +22,69 @@ constexpr int kBacklog = 1024;
 // After a failed accept (e.g. EMFILE), wait before trying again instead of spinning.
 constexpr std::chrono::milliseconds kAcceptBackoff{100};
 
-void open_and_bind(tcp::acceptor& acceptor, const tcp::endpoint& endpoint, bool dual_stack) {
+using ReusePort = asio::detail::socket_option::boolean<SOL_SOCKET, SO_REUSEPORT>;
+
+void open_and_bind(tcp::acceptor& acceptor, const tcp::endpoint& endpoint, bool dual_stack, bool reuse_port) {
     acceptor.open(endpoint.protocol());
     acceptor.set_option(tcp::acceptor::reuse_address(true));
+    if (reuse_port) acceptor.set_option(ReusePort(true));
     if (endpoint.protocol() == tcp::v6()) acceptor.set_option(asio::ip::v6_only(!dual_stack));
     acceptor.bind(endpoint);
-    acceptor.listen(kBacklog);
+}
+
+// Binds (without listening, without SO_REUSEPORT) and lets go: throws when
+// another socket holds the address, whatever options that one has.
+void check_free(asio::io_context& io, const tcp::endpoint& endpoint, bool dual_stack) {
+    tcp::acceptor probe(io);
+    open_and_bind(probe, endpoint, dual_stack, false);
+}
+
+// Where the group binds: an IP address, or for an empty host every address
+// (IPv6 dual-stack when the host has IPv6, else IPv4). Checks the port is free.
+std::pair<tcp::endpoint, bool> resolve_free(asio::io_context& io, const HostPort& address) {
+    if (address.host.empty()) {
+        tcp::endpoint any6(tcp::v6(), address.port);
+        try {
+            if (address.port != 0) check_free(io, any6, true);
+            else tcp::acceptor(io).open(tcp::v6());   // is there IPv6 at all?
+            return {any6, true};
+        } catch (const boost::system::system_error& e) {
+            if (e.code() == asio::error::address_in_use) throw;
+            tcp::endpoint any4(tcp::v4(), address.port);  // no IPv6 on this host
+            if (address.port != 0) check_free(io, any4, false);
+            return {any4, false};
+        }
+    }
+    error_code ec;
+    auto ip = asio::ip::make_address(address.host, ec);
+    if (ec) throw ServeError("listen address must be an IP address: '" + address.host + "'");
+    tcp::endpoint endpoint(ip, address.port);
+    if (address.port != 0) check_free(io, endpoint, false);
+    return {endpoint, false};
 }
 
 }  // namespace
 
-Listener::Listener(asio::io_context& io, const HostPort& address, AcceptHandler on_accept)
-    : io_(io), acceptor_(asio::make_strand(io)), backoff_(acceptor_.get_executor()), on_accept_(std::move(on_accept)) {
+std::vector<std::unique_ptr<Listener>> Listener::bind_group(const std::vector<asio::io_context*>& ios,
+                                                            const HostPort& address,
+                                                            const AcceptHandler& on_accept) {
+    std::vector<std::unique_ptr<Listener>> group;
     try {
-        if (address.host.empty()) {
-            try {
-                open_and_bind(acceptor_, tcp::endpoint(tcp::v6(), address.port), true);
-            } catch (const boost::system::system_error&) {
-                // No IPv6 on this host: every IPv4 address instead.
-                error_code ignored;
-                acceptor_.close(ignored);
-                open_and_bind(acceptor_, tcp::endpoint(tcp::v4(), address.port), false);
-            }
-        } else {
-            error_code ec;
-            auto ip = asio::ip::make_address(address.host, ec);
-            if (ec) throw ServeError("listen address must be an IP address: '" + address.host + "'");
-            open_and_bind(acceptor_, tcp::endpoint(ip, address.port), false);
+        auto [endpoint, dual_stack] = resolve_free(*ios.front(), address);
+        for (auto* io : ios) {
+            group.push_back(std::make_unique<Listener>(*io, endpoint, dual_stack, on_accept));
+            endpoint.port(group.front()->local_endpoint().port());  // port 0: the rest join the first's port
         }
     } catch (const boost::system::system_error& e) {
         throw ServeError("cannot listen on " + address.to_string() + ": " + e.code().message());
     }
+    return group;
+}
+
+Listener::Listener(asio::io_context& io, const tcp::endpoint& endpoint, bool dual_stack, AcceptHandler on_accept)
+    : acceptor_(io), backoff_(io), on_accept_(std::move(on_accept)) {
+    open_and_bind(acceptor_, endpoint, dual_stack, true);
+    acceptor_.listen(kBacklog);
 }
 
 tcp::endpoint Listener::local_endpoint() const {
@@ -70,7 +103,8 @@ void Listener::stop() {
 }
 
 void Listener::accept() {
-    acceptor_.async_accept(asio::make_strand(io_), [this](const error_code& ec, tcp::socket socket) {
+    // The accepted socket takes the acceptor's executor: this io thread.
+    acceptor_.async_accept([this](const error_code& ec, tcp::socket socket) {
         if (ec == asio::error::operation_aborted || !acceptor_.is_open()) return;
         if (ec) {
             spdlog::debug("serve: accept failed: {}", ec.message());

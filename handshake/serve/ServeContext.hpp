@@ -17,8 +17,8 @@ struct ServeContext {
     ServeCounters& counters;
 };
 
-// A connection's socket: accepted on its own strand, so its handlers never run
-// concurrently even with several io threads.
+// A connection's socket: it lives on the io thread that accepted it (see
+// Listener), so its handlers never run concurrently.
 using Socket = boost::asio::ip::tcp::socket;
 
 // The ALPN protocol of RFC 8737 §6.2.

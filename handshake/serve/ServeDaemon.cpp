@@ -8,6 +8,7 @@
 #include "handshake/serve/ServeError.hpp"
 #include "storage/Clock.hpp"
 
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
@@ -62,10 +63,20 @@ void check(const ServeOptions& options) {
     if (options.max_connections == 0) throw ServeError("max connections must be positive");
 }
 
+// One io_context per io thread (concurrency hint 1: its scheduler never hands
+// work to another thread), each with its own listeners (Listener::bind_group),
+// so a connection's handlers all run on the thread that accepted it.
+std::vector<std::unique_ptr<asio::io_context>> make_io_contexts(int threads) {
+    std::vector<std::unique_ptr<asio::io_context>> ios;
+    for (int i = 0; i < threads; ++i) ios.push_back(std::make_unique<asio::io_context>(1));
+    return ios;
+}
+
 }  // namespace
 
-// Member order matters: sessions (owned by io's pending handlers) refer to
-// `context` and the TLS context, which refer to the agent; listeners use io.
+// Member order matters: sessions (owned by the io contexts' pending handlers)
+// refer to `context` and the TLS context, which refer to the agent; listeners
+// use the io contexts.
 struct ServeDaemon::Impl {
     Impl(ServeOptions options, std::unique_ptr<Agent> a)
         : agent(std::move(a)),
@@ -73,24 +84,27 @@ struct ServeDaemon::Impl {
           context{std::move(options), tls, counters},
           tracker(ConnectionTracker::create(context.options.max_connections,
                                             context.options.max_connections_per_client)),
-          control(asio::make_strand(io)),
+          ios(make_io_contexts(context.options.threads)),
+          control(asio::make_strand(*ios.front())),
           signals(control, SIGINT, SIGTERM),
-          grace(control) {}
+          grace(control) {
+        for (auto& io : ios) keep_running.emplace_back(io->get_executor());
+    }
 
     void accept(Socket socket) {
         error_code ec;
         const auto remote = socket.remote_endpoint(ec);
-        const std::string client = ec ? std::string() : client_group(remote.address().to_string());
-        auto ticket = tracker->try_acquire(client);
+        std::string address = ec ? std::string() : remote.address().to_string();
+        auto ticket = tracker->try_acquire(address.empty() ? address : client_group(address));
         if (!ticket) {
             context.counters.over_limit.add();
             spdlog::debug("serve: connection limit reached ({} in all, {} per client), refusing {}",
-                          context.options.max_connections, context.options.max_connections_per_client, client);
+                          context.options.max_connections, context.options.max_connections_per_client, address);
             error_code ignored;
             socket.close(ignored);
             return;
         }
-        ConnectionRouter::start(context, std::move(socket), std::move(*ticket));
+        ConnectionRouter::start(context, std::move(socket), std::move(*ticket), std::move(address));
     }
 
     // Runs on `control`.
@@ -105,10 +119,12 @@ struct ServeDaemon::Impl {
         grace.async_wait([this](const error_code& ec) {
             if (ec) return;
             spdlog::warn("serve: grace period over, closing {} connection(s)", tracker->active());
-            io.stop();
+            for (auto& io : ios) io->stop();
         });
-        // Once the last connection closed, nothing is left but the timer.
+        // Once the last connection closed, nothing is left but the timer: the
+        // io contexts then run out of work and their threads return.
         tracker->when_idle([this] { asio::post(control, [this] { grace.cancel(); }); });
+        keep_running.clear();
     }
 
     std::unique_ptr<Agent> agent;
@@ -116,11 +132,12 @@ struct ServeDaemon::Impl {
     ServeCounters counters;
     ServeContext context;
     std::shared_ptr<ConnectionTracker> tracker;
-    asio::io_context io;
-    asio::strand<asio::io_context::executor_type> control;   // signals, grace, stopping
+    std::vector<std::unique_ptr<asio::io_context>> ios;
+    std::vector<asio::executor_work_guard<asio::io_context::executor_type>> keep_running;  // until shutdown
+    asio::strand<asio::io_context::executor_type> control;   // signals, grace, stopping (on the first io thread)
     asio::signal_set signals;
     asio::steady_timer grace;
-    std::vector<std::unique_ptr<Listener>> listeners;
+    std::vector<std::unique_ptr<Listener>> listeners;  // every address x every io thread
     bool stopping = false;   // only touched on `control`
 };
 
@@ -128,9 +145,13 @@ ServeDaemon::ServeDaemon(ServeOptions options, std::unique_ptr<Agent> agent) {
     if (!agent) throw ServeError("no agent");
     check(options);
     impl_ = std::make_unique<Impl>(std::move(options), std::move(agent));
+    std::vector<asio::io_context*> ios;
+    for (auto& io : impl_->ios) ios.push_back(io.get());
     for (const auto& address : impl_->context.options.listen) {
-        impl_->listeners.push_back(std::make_unique<Listener>(
-            impl_->io, address, [impl = impl_.get()](Socket socket) { impl->accept(std::move(socket)); }));
+        auto group = Listener::bind_group(ios, address, [impl = impl_.get()](Socket socket) {
+            impl->accept(std::move(socket));
+        });
+        for (auto& listener : group) impl_->listeners.push_back(std::move(listener));
     }
 }
 
@@ -162,9 +183,11 @@ std::string ServeDaemon::report_to_store(AgentOptions& options) {
 const ServeCounters& ServeDaemon::counters() const { return impl_->counters; }
 
 std::vector<HostPort> ServeDaemon::local_addresses() const {
+    // One entry per listen address (its group's first listener).
     std::vector<HostPort> out;
-    for (const auto& listener : impl_->listeners) {
-        auto endpoint = listener->local_endpoint();
+    const std::size_t per_address = impl_->ios.size();
+    for (std::size_t i = 0; i < impl_->listeners.size(); i += per_address) {
+        auto endpoint = impl_->listeners[i]->local_endpoint();
         out.push_back(HostPort{endpoint.address().to_string(), endpoint.port()});
     }
     return out;
@@ -177,16 +200,11 @@ void ServeDaemon::run() {
         spdlog::info("serve: received signal {}", signal);
         impl.begin_shutdown();
     });
-    for (auto& listener : impl.listeners) {
-        listener->start();
-        spdlog::info("serve: listening on {}", HostPort{listener->local_endpoint().address().to_string(),
-                                                         listener->local_endpoint().port()}
-                                                    .to_string());
-    }
+    for (auto& listener : impl.listeners) listener->start();
+    for (const auto& address : local_addresses()) spdlog::info("serve: listening on {}", address.to_string());
     std::vector<std::thread> workers;
-    for (int i = 1; i < impl.context.options.threads; ++i) workers.emplace_back([&impl] { impl.io.run(); });
-    impl.io.run();
-    impl.io.stop();   // a finished run() on this thread ends the others too
+    for (std::size_t i = 1; i < impl.ios.size(); ++i) workers.emplace_back([io = impl.ios[i].get()] { io->run(); });
+    impl.ios.front()->run();
     for (auto& worker : workers) worker.join();
     impl.tracker->cancel_idle_callback();   // connections cut at the grace end release later
     spdlog::info("serve: stopped");

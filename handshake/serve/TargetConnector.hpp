@@ -19,7 +19,7 @@ public:
     using Handler = std::function<void(const boost::system::error_code&, Socket)>;
 
     // `client` is the accepted socket (its endpoints feed the PROXY header; its
-    // executor, the connection's strand, runs every handler).
+    // executor, the connection's io thread, runs every handler).
     static void start(const ServeContext& context, Socket& client, Handler handler);
 
 private:

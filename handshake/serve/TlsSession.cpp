@@ -59,18 +59,20 @@ bool negotiated_acme_tls(SSL* ssl) {
 
 }  // namespace
 
-TlsSession::TlsSession(const ServeContext& context, Socket socket, ConnectionTracker::Ticket ticket)
+TlsSession::TlsSession(const ServeContext& context, Socket socket, ConnectionTracker::Ticket ticket,
+                       bool sni_missing)
     : context_(context),
       stream_(std::move(socket), context.tls),
       ticket_(std::move(ticket)),
       deadline_(stream_.get_executor()),
-      peer_(endpoint_text(stream_.next_layer())),
-      local_ip_(local_ip_text(stream_.next_layer())) {
+      peer_(spdlog::should_log(spdlog::level::debug) ? endpoint_text(stream_.next_layer()) : std::string()),
+      local_ip_(sni_missing ? local_ip_text(stream_.next_layer()) : std::string()) {
     if (!local_ip_.empty()) set_connection_local_ip(stream_.native_handle(), &local_ip_);
 }
 
-void TlsSession::start(const ServeContext& context, Socket socket, ConnectionTracker::Ticket ticket) {
-    std::shared_ptr<TlsSession> self(new TlsSession(context, std::move(socket), std::move(ticket)));
+void TlsSession::start(const ServeContext& context, Socket socket, ConnectionTracker::Ticket ticket,
+                       bool sni_missing) {
+    std::shared_ptr<TlsSession> self(new TlsSession(context, std::move(socket), std::move(ticket), sni_missing));
     self->handshake();
 }
 
@@ -83,14 +85,16 @@ void TlsSession::handshake() {
     });
     stream_.async_handshake(asio::ssl::stream_base::server, [self = shared_from_this()](const error_code& ec) {
         self->deadline_.cancel();
-        auto selection = Agent::last_selection(self->stream_.native_handle());
-        const std::string sni = selection ? selection->server_name : std::string();
-        if (ec) {
-            spdlog::debug("serve: {}: TLS handshake failed (sni '{}'): {}", self->peer_, sni, ec.message());
-            return self->close();
+        if (spdlog::should_log(spdlog::level::debug)) {
+            auto selection = Agent::last_selection(self->stream_.native_handle());
+            const std::string sni = selection ? selection->server_name : std::string();
+            if (ec)
+                spdlog::debug("serve: {}: TLS handshake failed (sni '{}'): {}", self->peer_, sni, ec.message());
+            else
+                spdlog::debug("serve: {}: handshake done, sni '{}', served {}", self->peer_, sni,
+                              describe(selection ? selection->kind : Selection::Kind::None));
         }
-        spdlog::debug("serve: {}: handshake done, sni '{}', served {}", self->peer_, sni,
-                      describe(selection ? selection->kind : Selection::Kind::None));
+        if (ec) return self->close();
         self->established(negotiated_acme_tls(self->stream_.native_handle()));
     });
 }

@@ -19,11 +19,14 @@ class TlsSession : public std::enable_shared_from_this<TlsSession> {
 public:
     using TlsStream = boost::asio::ssl::stream<Socket>;
 
-    static void start(const ServeContext& context, Socket socket, ConnectionTracker::Ticket ticket);
+    // `sni_missing`: the peeked ClientHello had no server_name, so the Agent
+    // picks by the local address (read from the socket only then).
+    static void start(const ServeContext& context, Socket socket, ConnectionTracker::Ticket ticket,
+                      bool sni_missing);
     virtual ~TlsSession() = default;
 
 protected:
-    TlsSession(const ServeContext& context, Socket socket, ConnectionTracker::Ticket ticket);
+    TlsSession(const ServeContext& context, Socket socket, ConnectionTracker::Ticket ticket, bool sni_missing);
     void handshake();
     // Runs once the handshake succeeded; the default sends close_notify and closes.
     virtual void established(bool challenge);
@@ -35,7 +38,7 @@ protected:
     TlsStream stream_;
     ConnectionTracker::Ticket ticket_;
     boost::asio::steady_timer deadline_;
-    std::string peer_;      // "ADDR:PORT" of the client, for debug logs
+    std::string peer_;      // "ADDR:PORT" of the client, for debug logs (only made when they are on)
     std::string local_ip_;  // where it connected to (canonical), for SNI-less clients: see ConnectionAddress
 };
 

@@ -7,8 +7,10 @@
 
 namespace certa::handshake {
 
-void UpstreamSession::start(const ServeContext& context, Socket socket, ConnectionTracker::Ticket ticket) {
-    std::shared_ptr<UpstreamSession> self(new UpstreamSession(context, std::move(socket), std::move(ticket)));
+void UpstreamSession::start(const ServeContext& context, Socket socket, ConnectionTracker::Ticket ticket,
+                            bool sni_missing) {
+    std::shared_ptr<UpstreamSession> self(
+        new UpstreamSession(context, std::move(socket), std::move(ticket), sni_missing));
     self->handshake();
 }
 

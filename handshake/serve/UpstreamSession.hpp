@@ -9,7 +9,8 @@ namespace certa::handshake {
 
 class UpstreamSession : public TlsSession {
 public:
-    static void start(const ServeContext& context, Socket socket, ConnectionTracker::Ticket ticket);
+    static void start(const ServeContext& context, Socket socket, ConnectionTracker::Ticket ticket,
+                      bool sni_missing);
 
 private:
     using TlsSession::TlsSession;

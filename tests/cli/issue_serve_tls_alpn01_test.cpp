@@ -92,7 +92,10 @@ TEST_CASE("one host holding its whole per-client share of serve's connections: P
                                       "--max-connections-per-client", "4", "--first-byte-timeout", "60"});
     REQUIRE(f.agents_registered(1));
     std::vector<int> held;
-    for (int i = 0; i < 4; ++i) held.push_back(connect_from("127.0.0.2", serve.port()));
+    for (int i = 0; i < 4; ++i) {
+        held.push_back(connect_from("127.0.0.2", serve.port()));
+        REQUIRE(serve.wait_accepted(held.back()));  // taken in order: the fifth is the one over the cap
+    }
     const int over = connect_from("127.0.0.2", serve.port());
     CHECK(closed_by_server(over));  // 127.0.0.2 is at its cap
     ::close(over);

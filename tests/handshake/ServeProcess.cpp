@@ -55,6 +55,17 @@ bool ServeProcess::wait_for_log(const std::string& text, std::chrono::millisecon
     return false;
 }
 
+bool ServeProcess::wait_accepted(int fd, std::chrono::milliseconds timeout) const {
+    sockaddr_in local{};
+    socklen_t length = sizeof local;
+    if (::getsockname(fd, reinterpret_cast<sockaddr*>(&local), &length) != 0 || local.sin_family != AF_INET)
+        return false;
+    char address[INET_ADDRSTRLEN] = {};
+    ::inet_ntop(AF_INET, &local.sin_addr, address, sizeof address);
+    return wait_for_log("serve: accepted " + std::string(address) + ":" + std::to_string(ntohs(local.sin_port)),
+                        timeout);
+}
+
 RunResult s_client(std::uint16_t port, const std::string& sni, const std::string& alpn, const std::string& host) {
     std::vector<std::string> argv{"openssl", "s_client", "-connect", host + ":" + std::to_string(port),
                                   "-servername", sni};

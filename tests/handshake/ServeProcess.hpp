@@ -23,6 +23,11 @@ public:
     std::string logs() const { return process_->err(); }
     // Polls the log (bounded by `timeout`) for `text`.
     bool wait_for_log(const std::string& text, std::chrono::milliseconds timeout) const;
+    // Waits (bounded) until the daemon logged that it accepted the IPv4
+    // connection `fd` ("serve: accepted ADDR:PORT", a debug line). Its io
+    // threads accept concurrently, so a test that needs connections taken in
+    // order waits for each one.
+    bool wait_accepted(int fd, std::chrono::milliseconds timeout = std::chrono::milliseconds(10000)) const;
 
 private:
     std::unique_ptr<Background> process_;

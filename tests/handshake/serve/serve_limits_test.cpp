@@ -197,7 +197,10 @@ TEST_CASE("one client's silent sockets: capped per address, closed after the fir
     auto leaf = put_test_cert(*f.store, {"app.test"});
     ServeProcess serve(f.store_path, {"--max-connections-per-client", "3", "--first-byte-timeout", "1"});
     std::vector<int> held;
-    for (int i = 0; i < 3; ++i) held.push_back(connect_from("127.0.0.2", serve.port()));
+    for (int i = 0; i < 3; ++i) {
+        held.push_back(connect_from("127.0.0.2", serve.port()));
+        REQUIRE(serve.wait_accepted(held.back()));  // taken in order: the fourth is the one over the cap
+    }
     // Over the cap: closed at once, while the three are still held.
     const int over = connect_from("127.0.0.2", serve.port());
     CHECK(closed_by_server(over));
