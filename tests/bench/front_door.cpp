@@ -30,6 +30,7 @@
 #include <map>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 using namespace certa::bench;
@@ -88,6 +89,18 @@ Options parse(int argc, char** argv) {
     return o;
 }
 
+// Waits until `pid`'s tree uses under 5% of a core over 250 ms (bounded);
+// returns how long that took in seconds.
+double wait_until_idle(pid_t pid, std::chrono::seconds bound) {
+    const auto start = std::chrono::steady_clock::now();
+    while (std::chrono::steady_clock::now() - start < bound) {
+        double before = tree_cpu_seconds(pid);
+        std::this_thread::sleep_for(std::chrono::milliseconds(250));
+        if (tree_cpu_seconds(pid) - before < 0.0125) break;
+    }
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() - 0.25;
+}
+
 // Returns false when something served a wrong leaf or certa never came up.
 bool run_size(const Options& o, std::size_t n) {
     BenchCertSet certs = make_cert_set(o.cache_dir, n, o.keys);
@@ -103,6 +116,12 @@ bool run_size(const Options& o, std::size_t n) {
         } else if (kind == "certa") {
             ok = false;
         }
+    }
+    // Steady state only: a server still busy after its first good handshake
+    // (certa's background pre-parse, say) settles before anything is counted.
+    for (auto& s : servers) {
+        double busy_s = wait_until_idle(s.process->pid(), std::chrono::seconds(300));
+        if (busy_s > 0) std::printf("%s: busy %.1f s more after ready, waited\n", s.name.c_str(), busy_s);
     }
     for (auto& s : servers) pool.run(s.port, std::chrono::milliseconds(500));  // warm-up, not counted
     std::map<std::string, Tally> tallies;
