@@ -69,8 +69,9 @@ public:
     virtual std::vector<CertificateRecord> certificates_changed_since(std::int64_t generation) = 0;
     // The same rows, ordered the same way, reduced to what the handshake index
     // needs (no settings, renewal state...; PEM only for active rows). Cheaper
-    // than certificates_changed_since for a whole store.
-    virtual std::vector<IndexRow> index_rows_changed_since(std::int64_t generation) = 0;
+    // than certificates_changed_since for a whole store. Without `with_pem`
+    // no row carries PEM (a big first load reads it later, by id: get_certificate).
+    virtual std::vector<IndexRow> index_rows_changed_since(std::int64_t generation, bool with_pem = true) = 0;
     virtual void set_certificate_status(std::int64_t id, CertificateStatus status) = 0;
     virtual void update_renewal_state(std::int64_t id, const RenewalState& state) = 0;
     // Many update_renewal_state calls (a first `certa renew` over a large

@@ -89,7 +89,7 @@ struct CertificateRecord {
 
 // The slice of a certificate row the handshake index needs
 // (Store::index_rows_changed_since). key_pem and chain_pem are empty unless
-// the row is active.
+// the row is active (and always without with_pem).
 struct IndexRow {
     std::int64_t id = 0;
     std::vector<std::string> names;  // in position order

@@ -115,8 +115,8 @@ std::vector<CertificateRecord> TableStore::certificates_needing_attention(UnixTi
 std::vector<CertificateRecord> TableStore::certificates_changed_since(std::int64_t generation) {
     return read([&] { return CertificateTable::changed_since(db_, generation); });
 }
-std::vector<IndexRow> TableStore::index_rows_changed_since(std::int64_t generation) {
-    return read([&] { return CertificateTable::index_rows_changed_since(db_, generation); });
+std::vector<IndexRow> TableStore::index_rows_changed_since(std::int64_t generation, bool with_pem) {
+    return read([&] { return CertificateTable::index_rows_changed_since(db_, generation, with_pem); });
 }
 void TableStore::set_certificate_status(std::int64_t id, CertificateStatus status) {
     write([&] { CertificateTable::set_status(db_, id, status, next_generation(), now()); });

@@ -37,6 +37,17 @@ Selection* selection_of(SSL* ssl) {
     return fresh.release();  // owned by the SSL now (free_selection)
 }
 
+// A second connection on the same store for PEM fetched after open, or null
+// (then the first load reads all PEM itself).
+std::shared_ptr<PemSource> open_pem_source(const storage::Store* store) {
+    if (!store) return nullptr;
+    try {
+        return std::make_shared<PemSource>(store->location());
+    } catch (const std::exception&) {
+        return nullptr;
+    }
+}
+
 }  // namespace
 
 std::unique_ptr<Agent> Agent::open(const std::string& store_location, AgentOptions options) {
@@ -60,7 +71,8 @@ AgentImpl::AgentImpl(std::unique_ptr<storage::Store> store, AgentOptions options
       handler_(options_),
       budget_(std::make_shared<ParseBudget>(options_.max_parsed_certificates)),
       store_(store.get()),
-      loader_(std::move(store), budget_) {
+      pems_(open_pem_source(store.get())),
+      loader_(std::move(store), budget_, pems_) {
     if (options_.poll_interval.count() <= 0) options_.poll_interval = std::chrono::milliseconds(100);
     selection_slot();  // allocate the ex_data index before any handshake
     publish(std::make_shared<const Snapshot>());

@@ -64,6 +64,9 @@ private:
     // The agent's Store, owned by loader_ (declared first: set before the move).
     // Thread-safe itself; the hooks use it from the watcher and the destructor.
     storage::Store* store_;
+    // The first load's entries fetch their PEM through this second connection
+    // (null when the store's location cannot be opened again: PEM read at once then).
+    std::shared_ptr<PemSource> pems_;
     mutable std::mutex load_mutex_;  // serializes use of loader_ (and its Store)
     IndexLoader loader_;
     // Last options_.on_loaded call (watcher only).

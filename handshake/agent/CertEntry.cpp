@@ -87,6 +87,13 @@ CertEntry::CertEntry(const storage::IndexRow& record, std::shared_ptr<ParseBudge
     source_ = std::move(batch);
 }
 
+CertEntry::CertEntry(const storage::IndexRow& record, std::shared_ptr<ParseBudget> budget,
+                     std::shared_ptr<PemSource> pems)
+    : CertEntry(record, std::move(budget), std::make_shared<PemBatch>(0)) {
+    source_.reset();  // nothing in it: fetch_locked() fills a batch of its own
+    pems_ = std::move(pems);
+}
+
 CertEntry::~CertEntry() {
     drop_source_locked();  // nobody else holds the entry any more
     if (material_ && budget_) --budget_->parsed;
@@ -101,8 +108,27 @@ void CertEntry::drop_source_locked() const {
     source_.reset();
 }
 
+// Called with mutex_ held, for an entry whose PEM is still in the store.
+bool CertEntry::fetch_locked() const {
+    std::optional<PemSource::Pem> pem;
+    try {
+        pem = pems_->fetch(id_);
+    } catch (const std::exception&) {
+        return false;  // locked, unreadable: the next use tries again
+    }
+    if (!pem) return true;  // the row is gone: parses as broken below
+    auto batch = std::make_shared<PemBatch>(pem->chain.size() + pem->key.size());
+    chain_pem_ = batch->append(pem->chain);
+    key_pem_ = batch->append(pem->key);
+    OPENSSL_cleanse(pem->key.data(), pem->key.size());
+    source_ = std::move(batch);
+    pems_.reset();
+    return true;
+}
+
 // Called with mutex_ held, when material_ is null and the row is not broken.
 void CertEntry::parse_locked() const {
+    if (pems_ && !fetch_locked()) return;
     auto key = decode_private_key(std::string_view(key_pem_.data(), key_pem_.size()), family_of(algorithm_));
     auto chain = decode_chain(std::string_view(chain_pem_.data(), chain_pem_.size()), key.get());
     parsed_.store(true, std::memory_order_release);

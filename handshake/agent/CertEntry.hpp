@@ -14,6 +14,7 @@
 #include "handshake/agent/ChainCertCache.hpp"
 #include "handshake/agent/ParseBudget.hpp"
 #include "handshake/agent/PemBatch.hpp"
+#include "handshake/agent/PemSource.hpp"
 #include "storage/OpenSsl.hpp"
 #include "storage/StoreTypes.hpp"
 
@@ -44,6 +45,10 @@ public:
     // The same for a row the caller keeps (its key text is not cleansed).
     explicit CertEntry(const storage::IndexRow& record, std::shared_ptr<ParseBudget> budget = nullptr,
                        std::shared_ptr<PemBatch> batch = nullptr);
+    // A row read without its PEM (Store::index_rows_changed_since with_pem
+    // false): the first parse fetches chain and key from `pems` by id.
+    CertEntry(const storage::IndexRow& record, std::shared_ptr<ParseBudget> budget,
+              std::shared_ptr<PemSource> pems);
     ~CertEntry();
     CertEntry(const CertEntry&) = delete;
     CertEntry& operator=(const CertEntry&) = delete;
@@ -82,6 +87,9 @@ public:
 
 private:
     void parse_locked() const;
+    // Fetches the PEM of a lazily loaded entry into a batch of its own; false
+    // when the store cannot be read now (nothing is marked broken: the next use tries again).
+    bool fetch_locked() const;
     void drop_source_locked() const;
     bool keeps_source() const { return budget_ && budget_->limit > 0; }
 
@@ -93,6 +101,7 @@ private:
     std::shared_ptr<ParseBudget> budget_;
     mutable std::mutex mutex_;  // guards the PEM, material_ and broken_
     mutable std::shared_ptr<PemBatch> source_;  // holds the two spans below until they are dropped
+    mutable std::shared_ptr<PemSource> pems_;   // lazily loaded entries only; dropped once parsed
     mutable std::span<char> chain_pem_;
     mutable std::span<char> key_pem_;  // secret; cleansed once parsed (unless kept for a budget)
     mutable std::shared_ptr<const Material> material_;

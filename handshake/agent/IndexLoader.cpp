@@ -5,11 +5,13 @@
 #include <openssl/crypto.h>
 
 #include <stdexcept>
+#include <utility>
 
 namespace certa::handshake {
 
-IndexLoader::IndexLoader(std::unique_ptr<storage::Store> store, std::shared_ptr<ParseBudget> budget)
-    : store_(std::move(store)), budget_(std::move(budget)) {
+IndexLoader::IndexLoader(std::unique_ptr<storage::Store> store, std::shared_ptr<ParseBudget> budget,
+                         std::shared_ptr<PemSource> pems)
+    : store_(std::move(store)), budget_(std::move(budget)), pems_(std::move(pems)) {
     if (!store_) throw std::invalid_argument("IndexLoader needs a store");
 }
 
@@ -22,8 +24,10 @@ std::shared_ptr<const Snapshot> IndexLoader::load() {
     if (current_ && generation == current_->generation) return nullptr;
     const std::int64_t since = current_ ? current_->generation : -1;
 
-    // The slim query: no settings, renewal state or PEM of inactive rows.
-    auto rows = store_->index_rows_changed_since(since);
+    // The slim query: no settings, renewal state or PEM of inactive rows; on
+    // the first load with a PemSource no PEM at all.
+    const bool lazy = !current_ && pems_;
+    auto rows = store_->index_rows_changed_since(since, !lazy);
     auto challenges = store_->active_challenges(storage::ChallengeType::TlsAlpn01);
 
     // The last version of each row wins (rows come ordered by generation).
@@ -53,7 +57,8 @@ std::shared_ptr<const Snapshot> IndexLoader::load() {
     auto batch = std::make_shared<PemBatch>(pem_bytes);
     added.reserve(new_rows.size());
     for (storage::IndexRow* row : new_rows) {
-        auto entry = std::make_shared<const CertEntry>(std::move(*row), budget_, batch);
+        auto entry = lazy ? std::make_shared<const CertEntry>(std::as_const(*row), budget_, pems_)
+                          : std::make_shared<const CertEntry>(std::move(*row), budget_, batch);
         added.push_back(entry);
         active_.emplace(entry->id(), std::move(entry));
     }

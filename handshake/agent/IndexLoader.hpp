@@ -3,6 +3,7 @@
 // read after the first load (Store::index_rows_changed_since).
 #pragma once
 
+#include "handshake/agent/PemSource.hpp"
 #include "handshake/agent/Snapshot.hpp"
 #include "storage/Store.hpp"
 
@@ -16,7 +17,11 @@ namespace certa::handshake {
 class IndexLoader {
 public:
     // New entries count themselves in `budget` (may be null) while parsed.
-    explicit IndexLoader(std::unique_ptr<storage::Store> store, std::shared_ptr<ParseBudget> budget = nullptr);
+    // With `pems`, the FIRST load reads no PEM: its entries fetch theirs from
+    // `pems` when first parsed, so that open() at 100k certificates reads a
+    // few MB instead of every chain and key. Later loads read PEM as before.
+    explicit IndexLoader(std::unique_ptr<storage::Store> store, std::shared_ptr<ParseBudget> budget = nullptr,
+                         std::shared_ptr<PemSource> pems = nullptr);
 
     // A new snapshot when the store's generation moved since the last load (or
     // on the first call), else nullptr. Throws storage::StoreError when the
@@ -29,6 +34,7 @@ public:
 private:
     std::unique_ptr<storage::Store> store_;
     std::shared_ptr<ParseBudget> budget_;
+    std::shared_ptr<PemSource> pems_;
     std::shared_ptr<const Snapshot> current_;
     // Active rows currently indexed, by row id.
     std::unordered_map<std::int64_t, std::shared_ptr<const CertEntry>> active_;

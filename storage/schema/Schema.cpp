@@ -62,7 +62,11 @@ std::vector<TableSchema> describe() {
           {"deploy_pending", T::Bool, 6, true, "false"}},
          nullptr,
          {{"certificates_by_generation", "generation", 2},
-          {"certificates_by_attention", attention_columns.c_str(), 7}},
+          {"certificates_by_attention", attention_columns.c_str(), 7},
+          // Version 8: covers the handshake index's first load (no PEM:
+          // Store::index_rows_changed_since without with_pem), which then
+          // reads this index alone instead of every row's chain and key.
+          {"certificates_for_index_load", "generation, id, status, key_type, not_before, not_after", 8}},
          false, "id"},
         // The names of each certificate in order; doubles as the SNI index.
         {"certificate_names", 1,

@@ -208,11 +208,15 @@ std::vector<CertificateRecord> CertificateTable::needing_attention(sql::Connecti
 // join is ordered: the changed rows through certificates_by_generation, then
 // each row's names by the names table's key. (A plain JOIN ordered by
 // certificate_id made SQLite scan every name: ~50 ms per reload at 100k.)
-std::vector<IndexRow> CertificateTable::index_rows_changed_since(sql::Connection& db, std::int64_t generation) {
-    static const sql::Query q("SELECT id, key_type, status, not_before, not_after, generation,"
-                              " CASE status WHEN 'active' THEN key_pem ELSE '' END,"
-                              " CASE status WHEN 'active' THEN chain_pem ELSE '' END"
-                              " FROM certificates WHERE generation > ?1 ORDER BY generation, id");
+std::vector<IndexRow> CertificateTable::index_rows_changed_since(sql::Connection& db, std::int64_t generation,
+                                                                 bool with_pem) {
+    static const sql::Query with("SELECT id, key_type, status, not_before, not_after, generation,"
+                                 " CASE status WHEN 'active' THEN key_pem ELSE '' END,"
+                                 " CASE status WHEN 'active' THEN chain_pem ELSE '' END"
+                                 " FROM certificates WHERE generation > ?1 ORDER BY generation, id");
+    static const sql::Query without("SELECT id, key_type, status, not_before, not_after, generation, '', ''"
+                                    " FROM certificates WHERE generation > ?1 ORDER BY generation, id");
+    const sql::Query& q = with_pem ? with : without;
     static const sql::Query names("SELECT n.certificate_id, n.name FROM certificates c"
                                   " {ORDERED_JOIN} certificate_names n ON n.certificate_id = c.id"
                                   " WHERE c.generation > ?1 ORDER BY c.generation, c.id, n.position");

@@ -29,7 +29,8 @@ public:
     // soonest expiry first, without key and chain.
     static std::vector<CertificateRecord> needing_attention(sql::Connection& db, UnixTime now);
     static std::vector<CertificateRecord> changed_since(sql::Connection& db, std::int64_t generation);
-    static std::vector<IndexRow> index_rows_changed_since(sql::Connection& db, std::int64_t generation);
+    static std::vector<IndexRow> index_rows_changed_since(sql::Connection& db, std::int64_t generation,
+                                                          bool with_pem);
     // The update_* calls throw NotFound when no row has that id.
     static void set_status(sql::Connection& db, std::int64_t id, CertificateStatus status,
                            std::int64_t generation, UnixTime now);

@@ -22,6 +22,7 @@ BenchCertSet make_cert_set(const std::string& cache_dir, std::size_t n, std::siz
     set.store = set.dir + "/certa.db";
     const std::string marker = set.dir + "/complete";
     if (fs::exists(marker)) {
+        storage::open_store(set.store);  // migrates a store kept from an older schema (not timed by the servers)
         std::printf("certs: reused %s\n", set.dir.c_str());
         return set;
     }

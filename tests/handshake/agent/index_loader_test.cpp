@@ -4,11 +4,13 @@
 // already indexed keeps its parsed entry across loads.
 #include "handshake/agent/IndexLoader.hpp"
 
+#include "Subprocess.hpp"
 #include "TempDir.hpp"
 #include "TestCertificates.hpp"
 #include "storage/Clock.hpp"
 
 #include <doctest/doctest.h>
+#include <openssl/x509v3.h>
 
 using namespace certa;
 using namespace certa::handshake;
@@ -111,4 +113,50 @@ TEST_CASE("pending tls-alpn-01 challenges come with the snapshot") {
     CHECK(snapshot->challenges->find("other.loader.example", storage::unix_now()) == nullptr);
     // The certificate index did not change, so it is shared with the last snapshot.
     CHECK(f.loader.last_added().empty());
+}
+
+namespace {
+
+// Overwrites a row's chain in the file behind the Store's back (a plain
+// SQLite connection), to tell when an entry read its PEM.
+void corrupt_chain(const std::string& path, std::int64_t id) {
+    const std::string sql = "UPDATE certificates SET chain_pem = 'not a certificate' WHERE id = " + std::to_string(id);
+    auto r = test::run({"sqlite3", path, sql});
+    REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+}
+
+}  // namespace
+
+TEST_CASE("with a PemSource the first load reads no PEM: each entry fetches its own when first parsed") {
+    Fixture f;
+    const auto a = f.put({"lazy-a.loader.example"});
+    const auto b = f.put({"lazy-b.loader.example"});
+    IndexLoader lazy(storage::open_store(f.path), nullptr, std::make_shared<PemSource>(f.path));
+    auto snapshot = lazy.load();
+    REQUIRE(snapshot);
+    const auto* entries_a = snapshot->certs->find("lazy-a.loader.example");
+    const auto* entries_b = snapshot->certs->find("lazy-b.loader.example");
+    REQUIRE(entries_a);
+    REQUIRE(entries_b);
+    CHECK_FALSE(entries_a->front()->parsed());
+    // b's chain changes in the store after the load: its entry reads the new
+    // (broken) text, so the PEM was not part of the load.
+    corrupt_chain(f.path, b);
+    auto material_a = entries_a->front()->material();
+    REQUIRE(material_a);
+    CHECK(X509_check_host(material_a->leaf.get(), "lazy-a.loader.example", 0, 0, nullptr) == 1);
+    CHECK(entries_b->front()->material() == nullptr);
+    CHECK(entries_a->front()->id() == a);
+
+    // A later load reads the PEM of what it adds at once: corrupting the row
+    // after that load changes nothing for its entry.
+    const auto c = f.put({"lazy-c.loader.example"});
+    auto next = lazy.load();
+    REQUIRE(next);
+    corrupt_chain(f.path, c);
+    const auto* entries_c = next->certs->find("lazy-c.loader.example");
+    REQUIRE(entries_c);
+    auto material_c = entries_c->front()->material();
+    REQUIRE(material_c);
+    CHECK(X509_check_host(material_c->leaf.get(), "lazy-c.loader.example", 0, 0, nullptr) == 1);
 }

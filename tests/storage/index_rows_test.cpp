@@ -1,0 +1,70 @@
+// Store::index_rows_changed_since with and without PEM: the handshake
+// agent's first load reads names and metadata only (the PEM comes later, by
+// id), and SQLite answers it from the covering index certificates_for_index_load.
+#include "StoreBackend.hpp"
+#include "StoreFixtures.hpp"
+#include "storage/Store.hpp"
+#include "storage/sqlite/SqliteConnection.hpp"
+#include "storage/sqlite/SqliteStatement.hpp"
+#include "TestCertificates.hpp"
+
+#include <doctest/doctest.h>
+
+#include <string>
+
+using namespace certa::storage;
+using certa::test::input_for;
+using certa::test::make_self_signed;
+using certa::test::StoreBackend;
+
+TEST_CASE("index rows without PEM carry the same rows and metadata, and no chain or key") {
+    StoreBackend backend;
+    auto store = backend.open();
+    const auto a = store->put_certificate(input_for(make_self_signed({"a.rows.example", "www.a.rows.example"})));
+    const auto b = store->put_certificate(input_for(make_self_signed({"b.rows.example"}), "ec256"));
+    store->set_certificate_status(b, CertificateStatus::Revoked);
+
+    const auto with = store->index_rows_changed_since(-1);
+    const auto without = store->index_rows_changed_since(-1, false);
+    REQUIRE(with.size() == without.size());
+    REQUIRE(with.size() >= 2);
+    for (std::size_t i = 0; i < with.size(); ++i) {
+        CHECK(without[i].id == with[i].id);
+        CHECK(without[i].names == with[i].names);
+        CHECK(without[i].key_type == with[i].key_type);
+        CHECK(without[i].status == with[i].status);
+        CHECK(without[i].not_before == with[i].not_before);
+        CHECK(without[i].not_after == with[i].not_after);
+        CHECK(without[i].generation == with[i].generation);
+        CHECK(without[i].key_pem.empty());
+        CHECK(without[i].chain_pem.empty());
+    }
+    // With PEM: the active row has its chain and key (the revoked one none).
+    bool saw_a = false;
+    for (const auto& row : with) {
+        if (row.id != a) continue;
+        saw_a = true;
+        CHECK(row.names == std::vector<std::string>{"a.rows.example", "www.a.rows.example"});
+        CHECK(row.chain_pem.find("BEGIN CERTIFICATE") != std::string::npos);
+        CHECK(row.key_pem.find("PRIVATE KEY") != std::string::npos);
+    }
+    CHECK(saw_a);
+    // Later generations only, both ways.
+    const auto since = store->current_generation();
+    store->put_certificate(input_for(make_self_signed({"c.rows.example"})));
+    CHECK(store->index_rows_changed_since(since, false).size() == 1);
+    CHECK(store->index_rows_changed_since(since).size() == 1);
+}
+
+TEST_CASE("the PEM-less first load reads only the covering index" * doctest::test_suite("sqlite-only")) {
+    StoreBackend backend;
+    { auto store = backend.open(); }
+    SqliteConnection db(backend.location(), true, 1000);
+    SqliteStatement plan(db,
+                         "EXPLAIN QUERY PLAN SELECT id, key_type, status, not_before, not_after, generation, '', ''"
+                         " FROM certificates WHERE generation > -1 ORDER BY generation, id");
+    std::string details;
+    while (plan.step()) details += plan.text(3) + "\n";
+    INFO(details);
+    CHECK(details.find("USING COVERING INDEX certificates_for_index_load") != std::string::npos);
+}
