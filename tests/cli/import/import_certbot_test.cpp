@@ -60,14 +60,14 @@ TEST_CASE("certbot's accounts and lineages are imported once and renewed by cert
     const std::string hook = "echo \"$RENEWED_LINEAGE|$RENEWED_DOMAINS\" >> " + f.hook_log;
     auto cb = f.certbot({"--standalone", "--http-01-port", f.port(), "--http-01-address", "127.0.0.1",
                          "-d", "a.example.com", "-d", "b.example.com", "--deploy-hook", hook, "--pre-hook", "true"});
-    REQUIRE_MESSAGE(cb.exit_code == 0, cb.out + cb.err);
+    REQUIRE_MESSAGE(cb.exit_code == 0, (cb.out + cb.err));
     // ... and webroot, served by a real web server on that port.
     std::filesystem::create_directories(f.www);
     auto web = std::make_unique<Background>(
         std::vector<std::string>{"python3", "-m", "http.server", f.port(), "--bind", "127.0.0.1", "--directory", f.www});
     REQUIRE(f.wait_for_web());
     cb = f.certbot({"--webroot", "-w", f.www, "-d", "w.example.com"});
-    REQUIRE_MESSAGE(cb.exit_code == 0, cb.out + cb.err);
+    REQUIRE_MESSAGE(cb.exit_code == 0, (cb.out + cb.err));
     const std::string live_a = f.etc + "/live/a.example.com", live_w = f.etc + "/live/w.example.com";
     const std::string serial_a = serial_of_file(live_a + "/cert.pem"), serial_w = serial_of_file(live_w + "/cert.pem");
     const std::string uri = f.account_uri();
@@ -119,11 +119,11 @@ TEST_CASE("certbot's accounts and lineages are imported once and renewed by cert
     // 5. certa renews both against the same Pebble with certbot's account:
     // the webroot one while the web server runs, the standalone one on its port after.
     r = f.certa({"renew", "--force", "-d", "w.example.com"});
-    REQUIRE_MESSAGE(r.exit_code == 0, r.out + r.err);
+    REQUIRE_MESSAGE(r.exit_code == 0, (r.out + r.err));
     CHECK(contains(r.out, "w.example.com: renewed"));
     web->stop(SIGTERM);
     r = f.certa({"renew", "--force", "-d", "a.example.com"});
-    REQUIRE_MESSAGE(r.exit_code == 0, r.out + r.err);
+    REQUIRE_MESSAGE(r.exit_code == 0, (r.out + r.err));
     CHECK(contains(r.out, "a.example.com: renewed"));
     REQUIRE(store->list_accounts().size() == 1);  // no account was registered
     CHECK(store->list_accounts().front().url == uri);
@@ -152,7 +152,7 @@ TEST_CASE("certbot's accounts and lineages are imported once and renewed by cert
 TEST_CASE("a certbot lineage whose key does not match its certificate is refused and the store is unchanged") {
     CertbotFixture f;
     auto cb = f.certbot({"--standalone", "--http-01-port", f.port(), "--http-01-address", "127.0.0.1", "-d", "k.example.com"});
-    REQUIRE_MESSAGE(cb.exit_code == 0, cb.out + cb.err);
+    REQUIRE_MESSAGE(cb.exit_code == 0, (cb.out + cb.err));
     const std::vector<std::string> import{"import", "certbot", f.etc, "--ca-bundle", f.pebble.ca_bundle_path()};
     // A store holding something already (another certificate), so "unchanged" is about real rows.
     auto r = f.certa({"import", "--cert", f.etc + "/live/k.example.com/fullchain.pem", "--key",

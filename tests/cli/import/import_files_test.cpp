@@ -97,7 +97,7 @@ TEST_CASE("a PEM certificate imported with --server and the store's account is r
     REQUIRE(old);
     CHECK(old->key_type == "rsa2048");
     r = f.certa({"renew", "--force"});
-    REQUIRE_MESSAGE(r.exit_code == 0, r.out + r.err);
+    REQUIRE_MESSAGE(r.exit_code == 0, (r.out + r.err));
     CHECK(contains(r.out, "renewme.example: renewed"));
     const auto renewed = store->find_active_certificate("renewme.example");
     REQUIRE(renewed);

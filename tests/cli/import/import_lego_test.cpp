@@ -30,7 +30,7 @@ struct LegoFixture : ImportFixture {
 TEST_CASE("lego's account and certificate are imported once and renewed by certa with the same account") {
     LegoFixture f;
     auto lg = f.lego("admin@example.com", {"c.example.com", "d.example.com"});
-    REQUIRE_MESSAGE(lg.exit_code == 0, lg.out + lg.err);
+    REQUIRE_MESSAGE(lg.exit_code == 0, (lg.out + lg.err));
     const std::string crt = f.path + "/certificates/c.example.com.crt";
     const std::string serial = serial_of_file(crt);
     const std::vector<std::string> import{"import", "lego", f.path, "--server", f.pebble.directory_url(),
@@ -76,7 +76,7 @@ TEST_CASE("lego's account and certificate are imported once and renewed by certa
         CHECK(snapshot(*store) == before);
 
         r = f.certa({"renew", "--force"});
-        REQUIRE_MESSAGE(r.exit_code == 0, r.out + r.err);
+        REQUIRE_MESSAGE(r.exit_code == 0, (r.out + r.err));
         CHECK(contains(r.out, "c.example.com: renewed"));
         REQUIRE(store->list_accounts().size() == 1);  // lego's account, not a new one
         CHECK(store->list_accounts().front().url == account.url);
