@@ -1,5 +1,6 @@
 #include "cli/ErrorReport.hpp"
 
+#include "acme/migrate/ImportError.hpp"
 #include "acme/renew/LocalFileError.hpp"
 #include "cli/CliError.hpp"
 #include "cli/ExitCode.hpp"
@@ -43,6 +44,9 @@ int report_error(std::exception_ptr error) {
     } catch (const acme::LocalFileError& e) {
         print_error_line(e.what());
         return to_int(ExitCode::LocalIo);
+    } catch (const acme::ImportError& e) {
+        print_error_line(e.what() + std::string(" (nothing was imported)"));
+        return to_int(ExitCode::ImportInvalid);
     } catch (const CliError& e) {
         print_error_line(e.what());
         return to_int(e.code());

@@ -11,6 +11,7 @@ enum class ExitCode : int {
     Store = 3,     // the store cannot be opened or used (not a store, corrupt, locked, newer schema, I/O)
     NotFound = 4,  // the named certificate / account does not exist in the store
     LocalIo = 5,   // a local file outside the store could not be read or written (export dir, key file)
+    ImportInvalid = 6,  // `certa import`: the input is malformed or inconsistent (nothing was written)
     Renewed = 10,  // `certa renew --exit-code-on-renewal`: something was renewed and nothing failed
 };
 

@@ -55,6 +55,10 @@ public:
     // all): every input is validated as above, and any failure stores none.
     // Returns the new ids in input order.
     virtual std::vector<std::int64_t> put_certificates(const std::vector<CertificateInput>& inputs) = 0;
+    // `certa import`: the batch's accounts, then its certificates (validated
+    // like put_certificate, each with an "imported" event), in ONE
+    // transaction under one generation: any failure stores nothing.
+    virtual ImportIds import_batch(const ImportBatch& batch) = 0;
     virtual std::optional<CertificateRecord> get_certificate(std::int64_t id) = 0;
     // The newest active certificate whose name index holds exactly `name`.
     virtual std::optional<CertificateRecord> find_active_certificate(const std::string& name) = 0;

@@ -56,6 +56,25 @@ struct CertificateInput {
     bool deploy_pending = false;     // a deploy hook still has to run for this row
 };
 
+// `certa import`: new accounts and certificates written in ONE transaction
+// (Store::import_batch). A certificate belongs either to one of the batch's
+// accounts (account_index) or to a row already stored (input.account_id).
+struct ImportCertificate {
+    CertificateInput input;
+    int account_index = -1;          // index into ImportBatch::accounts; -1: keep input.account_id
+    std::string event_detail;        // the "imported" event's text (where it came from)
+};
+
+struct ImportBatch {
+    std::vector<Account> accounts;
+    std::vector<ImportCertificate> certificates;
+};
+
+struct ImportIds {
+    std::vector<std::int64_t> accounts;      // in batch order
+    std::vector<std::int64_t> certificates;  // in batch order
+};
+
 struct CertificateRecord {
     std::int64_t id = 0;
     std::vector<std::string> names;

@@ -83,6 +83,37 @@ std::vector<std::int64_t> TableStore::put_certificates(const std::vector<Certifi
     });
 }
 
+// Validated (chains, keys, account indexes) before the write lock is taken.
+ImportIds TableStore::import_batch(const ImportBatch& batch) {
+    const auto count = batch.certificates.size();
+    std::vector<std::vector<std::string>> names(count);
+    std::vector<ChainInfo> infos;
+    infos.reserve(count);
+    for (size_t i = 0; i < count; ++i) {
+        const auto& c = batch.certificates[i];
+        if (c.account_index >= static_cast<int>(batch.accounts.size()))
+            throw StoreError(Kind::Invalid, "import: certificate " + std::to_string(i) + " names no account of the batch");
+        infos.push_back(validate_certificate(c.input, names[i]));
+    }
+    if (batch.accounts.empty() && count == 0) return {};
+    return write([&] {
+        ImportIds ids;
+        const UnixTime time = now();
+        for (const auto& account : batch.accounts) ids.accounts.push_back(AccountTable::insert(db_, account, time));
+        if (count == 0) return ids;
+        const std::int64_t generation = next_generation();
+        for (size_t i = 0; i < count; ++i) {
+            const auto& c = batch.certificates[i];
+            CertificateInput input = c.input;
+            if (c.account_index >= 0) input.account_id = ids.accounts[static_cast<size_t>(c.account_index)];
+            const std::int64_t id = insert_certificate(input, infos[i], names[i], generation, time);
+            EventTable::insert(db_, "imported", id, c.event_detail, time);
+            ids.certificates.push_back(id);
+        }
+        return ids;
+    });
+}
+
 // One validated certificate row inside write(): fence, account, insert, replace.
 std::int64_t TableStore::insert_certificate(const CertificateInput& input, const ChainInfo& info,
                                             const std::vector<std::string>& names, std::int64_t generation,

@@ -31,6 +31,7 @@ public:
 
     std::int64_t put_certificate(const CertificateInput& input) override;
     std::vector<std::int64_t> put_certificates(const std::vector<CertificateInput>& inputs) override;
+    ImportIds import_batch(const ImportBatch& batch) override;
     std::optional<CertificateRecord> get_certificate(std::int64_t id) override;
     std::optional<CertificateRecord> find_active_certificate(const std::string& name) override;
     std::vector<CertificateRecord> list_certificates(const CertificateFilter& filter) override;

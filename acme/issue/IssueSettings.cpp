@@ -47,6 +47,7 @@ std::string IssueSettings::to_json() const {
     v["deploy_hook"] = json::string_value(deploy_hook);
     // Written only when set, so older rows and their JSON stay as they were.
     if (agree_tos) v["agree_tos"] = json::Value::boolean(true);
+    if (!renew_skip_reason.empty()) v["renew_skip_reason"] = json::string_value(renew_skip_reason);
     return json::serialize(v);
 }
 
@@ -74,6 +75,7 @@ IssueSettings IssueSettings::from_json(const std::string& text) {
     s.export_dirs = json::string_array_field(v, "export_dirs");
     s.deploy_hook = json::string_field(v, "deploy_hook").value_or(s.deploy_hook);
     s.agree_tos = json::bool_field(v, "agree_tos").value_or(false);
+    s.renew_skip_reason = json::string_field(v, "renew_skip_reason").value_or("");
     return s;
 }
 

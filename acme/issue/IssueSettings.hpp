@@ -38,6 +38,11 @@ struct IssueSettings {
     // The user agreed to the CA's terms (`--agree-tos`) when this was issued:
     // a renewal that must register a new account agrees again (RFC 8555 §7.3).
     bool agree_tos = false;
+    // Why `certa renew` leaves this certificate alone ("" = it renews it):
+    // set by `certa import` for certificates certa cannot renew (imported
+    // with --cert/--key but no --server, or from a certbot lineage whose
+    // authenticator certa lacks). Renew reports it as skipped, not failed.
+    std::string renew_skip_reason;
     // (Whether a renewal's export + deploy hook still has to run is state, not
     // a setting: the row's own deploy_pending column, see acme/renew/Deployer.)
 

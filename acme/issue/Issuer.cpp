@@ -26,6 +26,17 @@ const storage::Account& Issuer::ensure_account() {
     return *account_;
 }
 
+// The account that issued `current`, while it is registered with this CA:
+// RFC 9773 §5 `replaces` and CAs' renewal exemptions count per account, and
+// a store may hold several accounts for one CA (e.g. imported ones).
+void Issuer::use_account_of(const storage::CertificateRecord& current) {
+    if (account_ || current.account_id == 0) return;
+    auto row = store_.get_account(current.account_id);
+    if (!row || row->status != "valid" || row->url.empty() || row->server != client_.directory_url()) return;
+    AccountService(store_, client_).use(*row);
+    account_ = *row;
+}
+
 storage::CertificateRecord Issuer::issue(const std::vector<Identifier>& identifiers, const IssueSettings& settings,
                                          const IssueExtras& extras) {
     const std::string names = join_names(identifiers);
@@ -78,6 +89,7 @@ storage::CertificateRecord Issuer::reissue(const std::vector<Identifier>& identi
     extras.replaces = current.id;
     extras.fence = fence;
     extras.event_kind = "renewed";
+    use_account_of(current);
     if (client_.directory().renewal_info && ensure_account().id == current.account_id &&
         client_.directory_url() == current.server)
         extras.replaces_cert_id = current.ari_cert_id;

@@ -60,6 +60,8 @@ public:
                                         int parallel);
 
 private:
+    void use_account_of(const storage::CertificateRecord& current);
+
     storage::Store& store_;
     AcmeClient& client_;
     ChallengeSolver& solver_;

@@ -185,6 +185,11 @@ RenewOutcome Renewer::process(const CertificateRecord& cert, Worker& worker) {
         // Back-off after failures (RenewalState.next_attempt); --force ignores it.
         if (!options_.force && cert.next_attempt > now) return not_due(cert, now);
         if (cert.deploy_pending) return finish_pending_deploy(cert);
+        if (std::string why = IssueSettings::from_json(cert.settings_json).renew_skip_reason; !why.empty()) {
+            out.status = RenewStatus::Skipped;  // e.g. imported without a CA: left alone, not a failure
+            out.error = why;
+            return out;
+        }
         const IssueSettings settings = local_settings(cert);
         const DueCheck due = check_due(store_, cert, {options_.force, options_.days, now, worker.schedule},
                                        [&]() -> AcmeClient& { return worker.ari_client(settings); });

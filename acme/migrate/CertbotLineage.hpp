@@ -1,0 +1,23 @@
+// One certbot lineage: renewal/NAME.conf and the current certificate in
+// live/NAME/ (fullchain.pem and privkey.pem, symbolic links into archive/).
+#pragma once
+
+#include "acme/migrate/ImportPlan.hpp"
+#include "acme/migrate/ImportTree.hpp"
+
+#include <string>
+#include <vector>
+
+namespace certa::acme {
+
+struct CertbotLineage {
+    ImportedCertificate certificate;  // settings mapped by certbot_settings
+    std::string account_id;           // the conf's account ("" when absent)
+};
+
+// Throws ImportError (malformed conf, key/certificate mismatch, bad chain)
+// or LocalFileError (a file cannot be read). Notes are appended to `notes`.
+CertbotLineage read_certbot_lineage(const ImportTree& tree, const std::string& name, bool export_live,
+                                    std::vector<ImportNote>& notes);
+
+}  // namespace certa::acme
