@@ -47,13 +47,16 @@ std::string deploy_to_haproxy(const DeployTarget& target, const storage::Certifi
     const HaproxyRuntimeApi api(target.socket);
     const PemFiles files = split_chain(cert);
     const std::string pem = without_blank_lines(files.fullchain + cert.key_pem);
-    const auto loaded = api.certificates();
-    const std::string crt_path = target.crt_path.empty() ? find_crt_path(loaded, cert) : target.crt_path;
+    const std::string crt_path = target.crt_path.empty() ? find_crt_path(api.certificates(), cert) : target.crt_path;
     // The file first: a reload from here on loads the new certificate too.
     write_crt_file(crt_path, pem);
-    if (!contains(loaded, crt_path)) api.new_certificate(crt_path);
     try {
-        api.set_certificate(crt_path, pem);
+        if (!api.set_certificate(crt_path, pem)) {
+            // Not one HAProxy loaded: an empty store for it first.
+            api.new_certificate(crt_path);
+            if (!api.set_certificate(crt_path, pem))
+                throw HaproxyError("haproxy does not take certificate " + crt_path + " after 'new ssl cert'");
+        }
         api.commit_certificate(crt_path);
     } catch (const HaproxyError&) {
         try {

@@ -2,7 +2,9 @@
 // runtime API (HaproxyRuntimeApi), and writes the same PEM (leaf, chain,
 // key) to CRT-PATH so that a reload or restart keeps it:
 //   known to HAProxy:  set ssl cert CRT-PATH <<PEM, commit ssl cert CRT-PATH
-//   new to HAProxy:    new ssl cert, set, commit, add ssl crt-list LIST CRT-PATH
+//   new to HAProxy (set answers "not referenced by the configuration"):
+//                      new ssl cert, set, commit, add ssl crt-list LIST CRT-PATH
+// So a CRT-PATH HAProxy has not loaded is taken as a new certificate.
 // A failed set or commit aborts the transaction. Errors: HaproxyError (from
 // HAProxy, one line) or LocalFileError (the file).
 #pragma once

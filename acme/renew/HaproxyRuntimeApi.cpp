@@ -178,12 +178,14 @@ void HaproxyRuntimeApi::new_certificate(const std::string& file) const {
     expect("new ssl cert " + file, {}, "New empty certificate store");
 }
 
-void HaproxyRuntimeApi::set_certificate(const std::string& file, std::string_view pem) const {
+bool HaproxyRuntimeApi::set_certificate(const std::string& file, std::string_view pem) const {
     const std::string line = "set ssl cert " + file;
     const std::string answer = command(line, pem);
-    if (answer.find("Transaction created for") == std::string::npos &&
-        answer.find("Transaction updated for") == std::string::npos)
-        throw HaproxyError("haproxy refused '" + line + "': " + one_line(answer));
+    if (answer.find("Transaction created for") != std::string::npos ||
+        answer.find("Transaction updated for") != std::string::npos)
+        return true;
+    if (answer.find("not referenced by the configuration") != std::string::npos) return false;
+    throw HaproxyError("haproxy refused '" + line + "': " + one_line(answer));
 }
 
 void HaproxyRuntimeApi::commit_certificate(const std::string& file) const {

@@ -40,7 +40,8 @@ public:
 
     void new_certificate(const std::string& file) const;
     // `pem` is cleaned of blank lines first (an empty line ends a payload).
-    void set_certificate(const std::string& file, std::string_view pem) const;
+    // False when HAProxy has no certificate `file` (then: new_certificate).
+    bool set_certificate(const std::string& file, std::string_view pem) const;
     void commit_certificate(const std::string& file) const;
     void abort_certificate(const std::string& file) const;
     void add_to_crt_list(const std::string& crt_list, const std::string& file) const;

@@ -140,7 +140,7 @@ struct NginxServer {
                                     "  }\n"
                                     "}\n");
         process = std::make_unique<Background>(std::vector<std::string>{"nginx", "-p", p, "-c", conf()});
-        REQUIRE_MESSAGE(wait_for_port(port), process->err() + cli::read_file(p + "/logs/error.log"));
+        REQUIRE_MESSAGE(wait_for_port(port), (process->err() + cli::read_file(p + "/logs/error.log")));
         REQUIRE(wait_for_file(p + "/nginx.pid"));
     }
 

@@ -33,7 +33,7 @@ TEST_CASE("haproxy: issue, renew and a new name go live without a reload; a refu
 
     // No CRT-PATH: the loaded crt/a.haproxy.test.pem is found by its name.
     auto issued = f.issue({"a.haproxy.test"}, {"--deploy", "haproxy:" + hx.admin_socket(), "--deploy-check", hx.check()});
-    REQUIRE_MESSAGE(issued.exit_code == 0, issued.out + issued.err);
+    REQUIRE_MESSAGE(issued.exit_code == 0, (issued.out + issued.err));
     const auto first = active_for(f, "a.haproxy.test");
     CHECK(normal_serial(served_serial(hx.port, "a.haproxy.test")) == normal_serial(first.serial_hex));
     CHECK_FALSE(f.store->get_certificate(first.id)->deploy_pending);
@@ -47,7 +47,7 @@ TEST_CASE("haproxy: issue, renew and a new name go live without a reload; a refu
 
     // A forced renewal: the recorded target and check are used again.
     auto renewed = f.renew({"--force", "-d", "a.haproxy.test"});
-    REQUIRE_MESSAGE(renewed.exit_code == 0, renewed.out + renewed.err);
+    REQUIRE_MESSAGE(renewed.exit_code == 0, (renewed.out + renewed.err));
     const auto second = active_for(f, "a.haproxy.test");
     CHECK(second.id != first.id);
     CHECK(normal_serial(served_serial(hx.port, "a.haproxy.test")) == normal_serial(second.serial_hex));
@@ -59,7 +59,7 @@ TEST_CASE("haproxy: issue, renew and a new name go live without a reload; a refu
     auto added = f.issue({"b.haproxy.test"},
                          {"--deploy", "haproxy:" + hx.admin_socket() + ":" + hx.crt("b.haproxy.test"), "--deploy-check",
                           hx.check()});
-    REQUIRE_MESSAGE(added.exit_code == 0, added.out + added.err);
+    REQUIRE_MESSAGE(added.exit_code == 0, (added.out + added.err));
     const auto b = active_for(f, "b.haproxy.test");
     CHECK(normal_serial(served_serial(hx.port, "b.haproxy.test")) == normal_serial(b.serial_hex));
     CHECK(normal_serial(served_serial(hx.port, "a.haproxy.test")) == normal_serial(second.serial_hex));
@@ -74,7 +74,9 @@ TEST_CASE("haproxy: issue, renew and a new name go live without a reload; a refu
     auto refused = f.renew({"--force", "-d", "a.haproxy.test", "--deploy",
                             "haproxy:" + hx.user_socket() + ":" + hx.crt("a.haproxy.test")});
     CHECK(refused.exit_code == 1);
-    CHECK_MESSAGE(refused.out.find("haproxy refused") != std::string::npos, refused.out + refused.err);
+    CHECK_MESSAGE(refused.out.find("haproxy refused 'set ssl cert " + hx.crt("a.haproxy.test") + "': Permission denied") !=
+                      std::string::npos,
+                  (refused.out + refused.err));
     CHECK(refused.out.find("\n") == refused.out.size() - 1);  // one line
     const auto third = active_for(f, "a.haproxy.test");
     CHECK(third.id != second.id);
@@ -82,9 +84,18 @@ TEST_CASE("haproxy: issue, renew and a new name go live without a reload; a refu
     CHECK(normal_serial(served_serial(hx.port, "a.haproxy.test")) == normal_serial(second.serial_hex));
     CHECK(f.events(third.id, "deploy-failed") == 1);
 
+    // A CRT-PATH HAProxy never loaded, for a crt-list it does not have: its error, still pending.
+    auto no_list = f.renew({"-d", "a.haproxy.test", "--deploy",
+                            "haproxy:" + hx.admin_socket() + ":" + (hx.dir / "crt" / "elsewhere.pem").string() + ":" +
+                                (hx.dir / "no-such-list.txt").string()});
+    CHECK(no_list.exit_code == 1);
+    CHECK_MESSAGE(no_list.out.find("Can't edit the crt-list") != std::string::npos, (no_list.out + no_list.err));
+    CHECK(f.store->get_certificate(third.id)->deploy_pending);
+    CHECK(active_for(f, "a.haproxy.test").id == third.id);  // only the deploy was retried
+
     // The next run retries the deploy (not the order), here through the admin socket.
     auto retried = f.renew({"-d", "a.haproxy.test", "--deploy", "haproxy:" + hx.admin_socket()});
-    CHECK_MESSAGE(retried.exit_code == 0, retried.out + retried.err);
+    CHECK_MESSAGE(retried.exit_code == 0, (retried.out + retried.err));
     CHECK_MESSAGE(retried.out.find("a.haproxy.test: deployed (") != std::string::npos, retried.out);
     CHECK(active_for(f, "a.haproxy.test").id == third.id);
     CHECK_FALSE(f.store->get_certificate(third.id)->deploy_pending);
@@ -100,7 +111,7 @@ TEST_CASE("haproxy: a check address that serves something else is 'deployed, not
     CHECK(issued.exit_code == 1);
     CHECK_MESSAGE(issued.err.find("deployed, not live: c.haproxy.test at " + other.check() + " serves serial") !=
                       std::string::npos,
-                  issued.out + issued.err);
+                  (issued.out + issued.err));
     const auto cert = active_for(f, "c.haproxy.test");
     CHECK(cert.deploy_pending);
     // It did reach the first HAProxy.

@@ -36,7 +36,7 @@ TEST_CASE("certbot layout + nginx: versions, modes, links, and the renewed certi
     const auto first = f.active().front();
     const fs::path le = f.dir.path() / "letsencrypt";
     auto exported = f.certa({"export", "n.nginx.test", "--layout", "certbot", "--dir", le.string()});
-    REQUIRE_MESSAGE(exported.exit_code == 0, exported.out + exported.err);
+    REQUIRE_MESSAGE(exported.exit_code == 0, (exported.out + exported.err));
     CHECK(exported.out.find("(certbot layout, version 1)") != std::string::npos);
     // The same certificate again: no new version.
     auto again = f.certa({"export", "n.nginx.test", "--layout", "certbot", "--dir", le.string()});
@@ -60,7 +60,7 @@ TEST_CASE("certbot layout + nginx: versions, modes, links, and the renewed certi
                           "env > '" + env_out + "'"});
     CHECK(stale.exit_code == 1);
     CHECK_MESSAGE(stale.out.find("deployed, not live: n.nginx.test at " + nginx.check()) != std::string::npos,
-                  stale.out + stale.err);
+                  (stale.out + stale.err));
     const auto second = f.active().front();
     CHECK(second.id != first.id);
     CHECK(second.deploy_pending);
@@ -80,7 +80,7 @@ TEST_CASE("certbot layout + nginx: versions, modes, links, and the renewed certi
 
     // The next run retries the deploy with a real reload: live, no longer pending, no new order.
     auto reloaded = f.renew({"--deploy", "nginx:" + nginx.reload_command()});
-    CHECK_MESSAGE(reloaded.exit_code == 0, reloaded.out + reloaded.err);
+    CHECK_MESSAGE(reloaded.exit_code == 0, (reloaded.out + reloaded.err));
     CHECK(reloaded.out.find("n.nginx.test: deployed (") != std::string::npos);
     CHECK(f.active().front().id == second.id);
     CHECK_FALSE(f.store->get_certificate(second.id)->deploy_pending);
@@ -90,7 +90,7 @@ TEST_CASE("certbot layout + nginx: versions, modes, links, and the renewed certi
 
     // A renewal with the recorded nginx target and check: version 3, live.
     auto third = f.renew({"--force"});
-    CHECK_MESSAGE(third.exit_code == 0, third.out + third.err);
+    CHECK_MESSAGE(third.exit_code == 0, (third.out + third.err));
     const auto latest = f.active().front();
     CHECK(fs::read_symlink(live / "privkey.pem") == fs::path("../../archive/n.nginx.test/privkey3.pem"));
     CHECK(normal_serial(served_serial(nginx.port, "n.nginx.test")) == normal_serial(latest.serial_hex));
