@@ -5,9 +5,11 @@
 #include "acme/challenge/ChallengeSetup.hpp"
 #include "acme/issue/Identifier.hpp"
 #include "acme/issue/Issuer.hpp"
+#include "acme/renew/Deployer.hpp"
 #include "cli/AccountOptions.hpp"
 #include "cli/CliError.hpp"
 #include "cli/Commands.hpp"
+#include "cli/DeployFlags.hpp"
 #include "cli/IssueOutput.hpp"
 #include "cli/OpenStore.hpp"
 #include "cli/TemporaryTlsResponder.hpp"
@@ -32,6 +34,7 @@ struct IssueArgs {
     EabFlags eab;
     bool each = false;
     int parallel = 4;
+    DeployFlags deploy;
 };
 
 std::vector<std::string> read_names_file(const std::string& path) {
@@ -78,11 +81,34 @@ std::unique_ptr<TemporaryTlsResponder> start_tls_responder(const std::string& st
     }
 }
 
+// --deploy: each new row was stored deploy-pending; deploy it now. A failure
+// leaves it pending for the next `certa renew` (acme/renew/Deployer).
+void deploy_issued(storage::Store& store, const DeployFlags& flags, IssueReport& report) {
+    acme::DeployOptions options;
+    options.owner = lease_owner();
+    // Every setting of the new rows came from this command line: nothing recorded elsewhere to consent to.
+    options.policy = acme::LocalPolicy::trust_store();
+    options.deploy_targets = flags.targets;
+    options.deploy_checks = flags.checks;
+    acme::Deployer deployer(store, options);
+    for (const auto& cert : report.issued) {
+        std::string error;
+        try {
+            error = deployer.finish(cert.id).value_or("");
+        } catch (const std::exception& e) {
+            error = std::string("deploy failed: ") + e.what();
+        }
+        if (!error.empty()) report.deploy_failed.push_back({cert.names.front(), error});
+    }
+}
+
 int run_issue(const GlobalOptions& g, IssueArgs args) {
     const auto ids = identifiers(args);
     acme::RegisterOptions account = register_options(args);
     args.settings.contact = account.contact;
     args.settings.agree_tos = args.agree_tos;  // renewals that must register again agree too
+    args.settings.deploy_targets = args.deploy.targets;  // recorded: renewals deploy there too
+    args.settings.deploy_checks = args.deploy.checks;
     if (std::string problem = acme::validate(args.settings); !problem.empty()) throw CliError(ExitCode::Usage, problem);
 
     auto store = open_store(g);
@@ -105,9 +131,15 @@ int run_issue(const GlobalOptions& g, IssueArgs args) {
             else report.failed.push_back({outcome.identifier.value, outcome.error});
         }
     } else {
-        report.issued.push_back(issuer.issue(ids, args.settings));
+        acme::IssueExtras extras;
+        extras.deploy_pending = args.settings.has_deploy_step();
+        report.issued.push_back(issuer.issue(ids, args.settings, extras));
     }
+    if (args.settings.has_deploy_step()) deploy_issued(*store, args.deploy, report);
     print_issue_report(report, g.json);
+    if (!report.deploy_failed.empty())
+        throw CliError(ExitCode::Failure, report.deploy_failed.front().name + ": " + report.deploy_failed.front().error +
+                                              " (issued and stored; `certa renew` retries the deploy)");
     return to_int(report.failed.empty() ? ExitCode::Ok : ExitCode::Failure);
 }
 
@@ -141,6 +173,7 @@ void register_issue_command(CLI::App& app, GlobalOptions& g, CommandAction& acti
     cmd->add_option("--profile", s.profile, "Certificate profile offered by the CA");
     cmd->add_option("--preferred-chain", s.preferred_chain, "Prefer the chain whose top certificate's issuer has this CN");
     cmd->add_flag("--each", args->each, "One certificate per name instead of one for all");
+    add_deploy_flags(cmd, args->deploy);
     cmd->add_option("--parallel", args->parallel, "With --each: orders at once (default 4)")->check(CLI::Range(1, 64));
     set_action(cmd, action, [&g, args] { return run_issue(g, *args); });
 }

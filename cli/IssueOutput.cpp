@@ -38,10 +38,19 @@ web::json::value to_json(const IssueReport& report) {
         e["error"] = value::string(f.error);
         failed[i++] = e;
     }
+    value deploy_failed = value::array();
+    i = 0;
+    for (const auto& f : report.deploy_failed) {
+        value e = value::object();
+        e["name"] = value::string(f.name);
+        e["error"] = value::string(f.error);
+        deploy_failed[i++] = e;
+    }
     value out = value::object();
     out["store"] = value::string(report.store);
     out["issued"] = issued;
     out["failed"] = failed;
+    out["deploy_failed"] = deploy_failed;
     return out;
 }
 
@@ -62,6 +71,8 @@ void print_issue_report(const IssueReport& report, bool json) {
                   << "  Export it:  certa " << report.store_flag << "export " << cert.names.front() << " --dir DIR\n";
     }
     for (const auto& f : report.failed) std::cout << "FAILED " << f.name << ": " << f.error << '\n';
+    // Issued and stored; `certa renew` retries the deploy.
+    for (const auto& f : report.deploy_failed) std::cout << f.name << ": " << f.error << '\n';
     if (!report.issued.empty() && !report.failed.empty())
         std::cout << report.issued.size() << " issued, " << report.failed.size() << " failed\n";
 }

@@ -19,6 +19,7 @@ struct IssueReport {
     std::string store_flag;  // "--store PATH " when the command was given one ("" otherwise), for the hints
     std::vector<storage::CertificateRecord> issued;
     std::vector<IssueFailure> failed;
+    std::vector<IssueFailure> deploy_failed;  // issued, but --deploy failed or is not live (still pending)
 };
 
 void print_issue_report(const IssueReport& report, bool json);

@@ -3,12 +3,12 @@
 // deploy hook; one line per certificate, or a JSON array with --json.
 #include "acme/renew/Renewer.hpp"
 #include "cli/Commands.hpp"
+#include "cli/DeployFlags.hpp"
 #include "cli/OpenStore.hpp"
 #include "cli/TimeFormat.hpp"
 #include "storage/StorePath.hpp"
 
 #include <cpprest/json.h>
-#include <unistd.h>
 
 #include <iostream>
 #include <memory>
@@ -24,13 +24,8 @@ struct RenewArgs {
     bool exit_code_on_renewal = false;
     int hook_timeout_s = 300;
     std::string allow_file = "/etc/certa/allow";
+    DeployFlags deploy;
 };
-
-std::string lease_owner() {
-    char host[256] = {};
-    if (::gethostname(host, sizeof host - 1) != 0) host[0] = '\0';
-    return std::string(host[0] ? host : "localhost") + ":" + std::to_string(::getpid());
-}
 
 bool failed(const acme::RenewOutcome& o) {
     return o.status == acme::RenewStatus::Failed || !o.deploy_error.empty();
@@ -50,8 +45,9 @@ std::string text_line(const acme::RenewOutcome& o) {
         case acme::RenewStatus::Skipped: line += "skipped (" + o.error + ")"; break;
         case acme::RenewStatus::Failed: line += "failed: " + o.error; break;
         case acme::RenewStatus::Deployed:
-            line += "deployed (renewed by an earlier run that stopped before export and deploy hook)";
-            if (!o.deploy_error.empty()) line += "; " + o.deploy_error;
+            // Renewed by an earlier run whose deploy did not finish (killed, or not live yet).
+            if (o.deploy_error.empty()) line += "deployed (the deploy step of an earlier renewal, finished now)";
+            else line += "deploy of an earlier renewal: " + o.deploy_error;
             break;
     }
     return line;
@@ -79,6 +75,8 @@ int run_renew(const GlobalOptions& g, RenewArgs args) {
                                                                    : acme::LocalPolicy::from_file(args.allow_file);
     if (args.days > 0) args.options.days = args.days;
     args.options.owner = lease_owner();
+    args.options.deploy_targets = args.deploy.targets;
+    args.options.deploy_checks = args.deploy.checks;
     args.options.hook_timeout = std::chrono::seconds(args.hook_timeout_s);
     // Listing what is not due costs a read of every row; --quiet (cron) skips it.
     args.options.report_not_due = g.json || !args.quiet;
@@ -119,6 +117,7 @@ void register_renew_command(CLI::App& app, GlobalOptions& g, CommandAction& acti
                   "Exit 10 when something was renewed and nothing failed");
     cmd->add_option("--deploy-hook", o.deploy_hook,
                     "Run 'sh -c CMD' after each renewal (recorded for later renewals)");
+    add_deploy_flags(cmd, args->deploy);
     cmd->add_flag("--agree-tos", o.agree_tos,
                   "Agree to the CA's terms if an account must be registered again (recorded)");
     cmd->add_option("--hook-timeout", args->hook_timeout_s, "Seconds a deploy hook may run (default 300)")

@@ -2,6 +2,7 @@
 
 #include "acme/challenge/DnsTxtLookup.hpp"
 #include "acme/protocol/Json.hpp"
+#include "acme/renew/DeployTarget.hpp"
 
 #include <algorithm>
 #include <array>
@@ -48,6 +49,9 @@ std::string IssueSettings::to_json() const {
     // Written only when set, so older rows and their JSON stay as they were.
     if (agree_tos) v["agree_tos"] = json::Value::boolean(true);
     if (!renew_skip_reason.empty()) v["renew_skip_reason"] = json::string_value(renew_skip_reason);
+    if (!certbot_dirs.empty()) v["certbot_dirs"] = json::string_array(certbot_dirs);
+    if (!deploy_targets.empty()) v["deploy_targets"] = json::string_array(deploy_targets);
+    if (!deploy_checks.empty()) v["deploy_checks"] = json::string_array(deploy_checks);
     return json::serialize(v);
 }
 
@@ -76,6 +80,9 @@ IssueSettings IssueSettings::from_json(const std::string& text) {
     s.deploy_hook = json::string_field(v, "deploy_hook").value_or(s.deploy_hook);
     s.agree_tos = json::bool_field(v, "agree_tos").value_or(false);
     s.renew_skip_reason = json::string_field(v, "renew_skip_reason").value_or("");
+    s.certbot_dirs = json::string_array_field(v, "certbot_dirs");
+    s.deploy_targets = json::string_array_field(v, "deploy_targets");
+    s.deploy_checks = json::string_array_field(v, "deploy_checks");
     return s;
 }
 
@@ -91,6 +98,10 @@ std::string validate(const IssueSettings& s) {
     if (s.challenge == "dns-01" && s.dns_hook.empty()) return "dns-01 needs --dns-hook CMD";
     if (s.dns_propagation_timeout < 0 || s.dns_propagation_timeout > kMaxDnsPropagationTimeout)
         return "--dns-propagation-timeout must be between 0 and " + std::to_string(kMaxDnsPropagationTimeout) + " seconds";
+    for (const auto& t : s.deploy_targets)
+        if (std::string problem = deploy_target_problem(t); !problem.empty()) return problem;
+    for (const auto& c : s.deploy_checks)
+        if (std::string problem = deploy_check_problem(c); !problem.empty()) return problem;
     for (const auto& r : s.dns_resolvers) {
         try {
             parse_dns_resolver(r);

@@ -35,6 +35,15 @@ struct IssueSettings {
     // renewal) and the deploy hook run after it (`certa renew --deploy-hook`)
     std::vector<std::string> export_dirs;
     std::string deploy_hook;
+    // Config dirs (/etc/letsencrypt) written in certbot's live/ + archive/
+    // layout by `certa export --layout certbot` (CertbotLayout), rewritten
+    // after each renewal like export_dirs.
+    std::vector<std::string> certbot_dirs;
+    // `--deploy haproxy:SOCKET[:CRT-PATH[:CRT-LIST]]` / `nginx[:COMMAND]`
+    // (DeployTarget), and the HOST:PORT addresses where the new serial must
+    // then be served (`--deploy-check`; "none" turns the check off).
+    std::vector<std::string> deploy_targets;
+    std::vector<std::string> deploy_checks;
     // The user agreed to the CA's terms (`--agree-tos`) when this was issued:
     // a renewal that must register a new account agrees again (RFC 8555 §7.3).
     bool agree_tos = false;
@@ -46,8 +55,10 @@ struct IssueSettings {
     // (Whether a renewal's export + deploy hook still has to run is state, not
     // a setting: the row's own deploy_pending column, see acme/renew/Deployer.)
 
-    // True when a renewal has something to deploy (export dirs or a hook).
-    bool has_deploy_step() const { return !export_dirs.empty() || !deploy_hook.empty(); }
+    // True when a renewal has something to deploy (export dirs, a hook, a target).
+    bool has_deploy_step() const {
+        return !export_dirs.empty() || !deploy_hook.empty() || !certbot_dirs.empty() || !deploy_targets.empty();
+    }
 
     std::string to_json() const;
     // Missing members keep their defaults; throws json::JsonError when malformed.

@@ -114,11 +114,14 @@ std::vector<EachOutcome> Issuer::issue_each(const std::vector<Identifier>& ident
     // Register (or load) the account once, before the workers share the client.
     ensure_account();
 
+    // Stored with each row when there is a deploy step (`--deploy`): the caller deploys it.
+    IssueExtras extras;
+    extras.deploy_pending = settings.has_deploy_step();
     std::atomic<size_t> next{0};
     auto worker = [&] {
         for (size_t i = next++; i < outcomes.size(); i = next++) {
             try {
-                outcomes[i].record = issue({outcomes[i].identifier}, settings);
+                outcomes[i].record = issue({outcomes[i].identifier}, settings, extras);
             } catch (const std::exception& e) {
                 outcomes[i].error = e.what();
                 spdlog::warn("{}: {}", outcomes[i].identifier.value, e.what());

@@ -61,13 +61,17 @@ void write_all(int fd, std::string_view content, const std::filesystem::path& pa
     }
 }
 
+void check_file_name(const std::string& name) {
+    if (name.empty() || name.find('/') != std::string::npos || name == "." || name == "..")
+        throw LocalFileError("not a file name: " + name);
+}
+
 }  // namespace
 
 SafeDirectory ensure_private_dir(const std::filesystem::path& dir) { return SafeDirectory::open(dir, true, 0700); }
 
 void write_file_atomic(const SafeDirectory& dir, const std::string& name, std::string_view content, mode_t mode) {
-    if (name.empty() || name.find('/') != std::string::npos || name == "." || name == "..")
-        throw LocalFileError("not a file name: " + name);
+    check_file_name(name);
     const std::filesystem::path target = dir.path() / name;
     // Created 0600 relative to the directory, never through a link, never an
     // existing file: a key is never readable by others, even briefly.
@@ -90,6 +94,48 @@ void write_file_atomic(const SafeDirectory& dir, const std::string& name, std::s
     guard.release();
     // Persist the rename itself.
     if (::fsync(dir.fd()) != 0) fail("cannot sync directory", dir.path(), errno);
+}
+
+void replace_symlink_atomic(const SafeDirectory& dir, const std::string& name, const std::string& target) {
+    check_file_name(name);
+    std::string tmp;
+    bool made = false;
+    for (int attempt = 0; attempt < 16 && !made; ++attempt) {
+        tmp = "." + name + ".tmp-" + random_suffix();
+        made = ::symlinkat(target.c_str(), dir.fd(), tmp.c_str()) == 0;
+        if (!made && errno != EEXIST) fail("cannot create a symbolic link in", dir.path(), errno);
+    }
+    if (!made) fail("cannot create a symbolic link in", dir.path(), EEXIST);
+    TempFileGuard guard(dir.fd(), tmp);
+    if (::renameat(dir.fd(), tmp.c_str(), dir.fd(), name.c_str()) != 0) fail("cannot replace", dir.path() / name, errno);
+    guard.release();
+    if (::fsync(dir.fd()) != 0) fail("cannot sync directory", dir.path(), errno);
+}
+
+std::optional<std::string> read_file_at(const SafeDirectory& dir, const std::string& name, std::size_t max_size) {
+    check_file_name(name);
+    const std::filesystem::path path = dir.path() / name;
+    UniqueFd fd(::openat(dir.fd(), name.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK));
+    if (!fd.valid()) {
+        if (errno == ENOENT || errno == ELOOP) return std::nullopt;
+        fail("cannot read", path, errno);
+    }
+    struct stat st {};
+    if (::fstat(fd.get(), &st) != 0) fail("cannot stat", path, errno);
+    if (!S_ISREG(st.st_mode)) return std::nullopt;
+    std::string content;
+    char buf[8192];
+    for (;;) {
+        const ssize_t n = ::read(fd.get(), buf, sizeof buf);
+        if (n == 0) break;
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            fail("cannot read", path, errno);
+        }
+        content.append(buf, static_cast<std::size_t>(n));
+        if (content.size() > max_size) throw LocalFileError("refusing " + path.string() + ": larger than expected");
+    }
+    return content;
 }
 
 }  // namespace certa::acme

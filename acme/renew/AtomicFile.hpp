@@ -8,6 +8,7 @@
 #include <sys/types.h>
 
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -25,5 +26,16 @@ SafeDirectory ensure_private_dir(const std::filesystem::path& dir);
 // then the directory fsync'ed. Readers see the old or the new file, never a
 // partial one. Throws LocalFileError on failure (the temp file is removed).
 void write_file_atomic(const SafeDirectory& dir, const std::string& name, std::string_view content, mode_t mode);
+
+// Points the symbolic link dir/name at `target` atomically: a link made under
+// a temporary name, renamed over dir/name (whatever was there is replaced, not
+// followed). Readers see the old or the new link. Throws LocalFileError.
+void replace_symlink_atomic(const SafeDirectory& dir, const std::string& name, const std::string& target);
+
+// The content of the regular file dir/name (never through a link), at most
+// `max_size` bytes; nullopt when it does not exist, is a link or is no
+// regular file. Throws LocalFileError on other errors.
+std::optional<std::string> read_file_at(const SafeDirectory& dir, const std::string& name,
+                                        std::size_t max_size = 1 << 20);
 
 }  // namespace certa::acme

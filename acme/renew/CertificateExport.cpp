@@ -9,12 +9,6 @@
 
 namespace certa::acme {
 
-namespace {
-
-struct PemFiles {
-    std::string cert, chain, fullchain;
-};
-
 PemFiles split_chain(const storage::CertificateRecord& cert) {
     auto parsed = ossl::parse_chain_pem(cert.chain_pem);
     if (parsed.empty())
@@ -25,8 +19,6 @@ PemFiles split_chain(const storage::CertificateRecord& cert) {
     files.fullchain = files.cert + files.chain;
     return files;
 }
-
-}  // namespace
 
 void write_certificate_files(const storage::CertificateRecord& cert, const std::filesystem::path& dir) {
     const PemFiles pem = split_chain(cert);
@@ -39,7 +31,7 @@ void write_certificate_files(const storage::CertificateRecord& cert, const std::
 }
 
 bool remember_export_dir(storage::Store& store, const storage::CertificateRecord& cert,
-                         const std::filesystem::path& dir) {
+                         const std::filesystem::path& dir, ExportLayout layout) {
     if (cert.settings_json.empty()) return false;
     std::error_code ec;
     std::filesystem::path absolute = std::filesystem::absolute(dir, ec);
@@ -54,7 +46,7 @@ bool remember_export_dir(storage::Store& store, const storage::CertificateRecord
         } catch (const std::exception&) {
             return current;  // not ours to repair here; `certa renew` reports it
         }
-        auto& dirs = settings.export_dirs;
+        auto& dirs = layout == ExportLayout::Certbot ? settings.certbot_dirs : settings.export_dirs;
         if (current.empty() || std::find(dirs.begin(), dirs.end(), path) != dirs.end()) return current;
         dirs.push_back(path);
         added = true;

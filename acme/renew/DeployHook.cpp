@@ -18,12 +18,21 @@ std::map<std::string, std::string> deploy_environment(const DeployContext& conte
     std::string dirs;
     for (const auto& d : context.export_dirs) dirs += (dirs.empty() ? "" : " ") + d;
     env["CERTA_EXPORT_DIRS"] = dirs;
-    if (!context.export_dirs.empty()) {
-        const std::filesystem::path dir(context.export_dirs.front());
+    // certbot (RENEWED_*) and lego (LEGO_*) hooks run unchanged.
+    env["RENEWED_DOMAINS"] = names;
+    env["LEGO_CERT_DOMAIN"] = env["CERTA_PRIMARY_NAME"];
+    const auto& certbot = context.certbot_live_dirs;
+    const auto& plain = context.export_dirs;
+    if (!plain.empty() || !certbot.empty()) {
+        const std::filesystem::path dir(!plain.empty() ? plain.front() : certbot.front());
         env["CERTA_CERT_PATH"] = (dir / "cert.pem").string();
         env["CERTA_CHAIN_PATH"] = (dir / "chain.pem").string();
         env["CERTA_FULLCHAIN_PATH"] = (dir / "fullchain.pem").string();
         env["CERTA_KEY_PATH"] = (dir / "privkey.pem").string();
+        const std::filesystem::path lineage(!certbot.empty() ? certbot.front() : plain.front());
+        env["RENEWED_LINEAGE"] = lineage.string();
+        env["LEGO_CERT_PATH"] = (lineage / "fullchain.pem").string();
+        env["LEGO_CERT_KEY_PATH"] = (lineage / "privkey.pem").string();
     }
     return env;
 }

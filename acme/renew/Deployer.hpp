@@ -1,11 +1,17 @@
-// The step after a renewal: rewrite the certificate's export directories
-// (CertificateExport), then run its deploy hook (DeployHook). It runs under
-// the row's store lease "cert:<id>", so overlapping `certa renew` runs (on one
-// machine or many) deploy a row once; deploy_pending is cleared afterwards,
-// also after a failed hook (failures are reported, not retried). A run killed
-// before that leaves it set and the next run deploys.
+// The step after a renewal (or a `certa issue --deploy`): rewrite the
+// certificate's export directories (CertificateExport, CertbotLayout), run
+// its deploy hook (DeployHook), push it to its `--deploy` targets (HAProxy's
+// runtime API, an nginx reload) and check by TLS handshake that the targets'
+// servers now serve it (LiveCheck). It runs under the row's store lease
+// "cert:<id>", so overlapping `certa renew` runs (on one machine or many)
+// deploy a row once. deploy_pending is cleared afterwards, also after a
+// failed export or hook (reported, not retried), but not when a target
+// failed or the new certificate is not live: the next `certa renew` retries
+// the whole deploy. A run killed before that leaves it set too.
 #pragma once
 
+#include "acme/issue/IssueSettings.hpp"
+#include "acme/renew/DeployHook.hpp"
 #include "acme/renew/LocalPolicy.hpp"
 #include "storage/Store.hpp"
 
@@ -22,7 +28,14 @@ struct DeployOptions {
     std::string deploy_hook;               // overrides the recorded hook when set
     std::chrono::milliseconds hook_timeout{300000};
     LocalPolicy policy;                    // what of the recorded settings may run here
+    std::vector<std::string> deploy_targets;  // override the recorded --deploy targets when set
+    std::vector<std::string> deploy_checks;   // override the recorded --deploy-check addresses when set
 };
+
+// The recorded settings with this run's deploy flags applied. What a flag
+// replaces is not checked (it is local); throws std::runtime_error with the
+// policy's refusal when a recorded setting left in use is not allowed here.
+IssueSettings with_local_deploy(IssueSettings recorded, const DeployOptions& options);
 
 class Deployer {
 public:
@@ -32,10 +45,17 @@ public:
     // the lease is held elsewhere or nothing is pending; else "" when it was
     // deployed, or a one-line deploy error (the renewal itself stands).
     std::optional<std::string> finish(std::int64_t certificate_id);
+    const DeployOptions& options() const { return options_; }
 
 private:
-    std::string deploy(const storage::CertificateRecord& renewed, const std::vector<std::string>& export_dirs,
-                       const std::string& hook);
+    struct Result {
+        std::string error;
+        bool retry = false;  // a target or the live check failed: stays pending
+    };
+    Result deploy(const storage::CertificateRecord& renewed, const IssueSettings& settings);
+    void record_overrides(std::int64_t certificate_id);
+    std::string deploy_targets(const storage::CertificateRecord& renewed, const IssueSettings& settings,
+                               const DeployContext& context);
 
     storage::Store& store_;
     DeployOptions options_;

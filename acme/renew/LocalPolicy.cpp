@@ -16,7 +16,7 @@ namespace certa::acme {
 
 namespace {
 
-constexpr std::array<const char*, 5> kKinds{"deploy-hook", "dns-hook", "export-dir", "webroot", "ca-bundle"};
+constexpr std::array<const char*, 6> kKinds{"deploy-hook", "dns-hook", "export-dir", "webroot", "ca-bundle", "deploy"};
 
 std::string read_trusted_file(const std::string& path, bool& missing) {
     UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
@@ -71,7 +71,7 @@ LocalPolicy LocalPolicy::from_file(const std::string& path) {
         if (!known || space == std::string::npos || space + 1 >= line.size())
             throw LocalFileError("allow file " + path + " line " + std::to_string(number) +
                                  ": expected 'KIND VALUE' with KIND one of deploy-hook, dns-hook, export-dir, "
-                                 "webroot, ca-bundle");
+                                 "webroot, ca-bundle, deploy");
         policy.allowed_.emplace(kind, line.substr(space + 1));
     }
     return policy;
@@ -92,6 +92,11 @@ std::string LocalPolicy::refusal(const IssueSettings& s) const {
     if (!allowed("ca-bundle", s.ca_bundle)) return refuse("CA bundle", "ca-bundle");
     for (const auto& dir : s.export_dirs)
         if (!allowed("export-dir", dir)) return refuse("export directory " + dir, "export-dir");
+    for (const auto& dir : s.certbot_dirs)
+        if (!allowed("export-dir", dir)) return refuse("export directory " + dir + " (certbot layout)", "export-dir");
+    // Never named: a deploy target may carry a command.
+    for (const auto& target : s.deploy_targets)
+        if (!allowed("deploy", target)) return refuse("--deploy target", "deploy");
     return {};
 }
 

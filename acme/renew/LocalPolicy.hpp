@@ -12,7 +12,10 @@
 //   export-dir /etc/ssl/certa/www
 //   webroot /var/www/html
 //   ca-bundle /etc/ssl/private-ca.pem
+//   deploy haproxy:/run/haproxy/admin.sock:/etc/haproxy/certs/www.pem
 //
+// export-dir also covers a certbot layout's config dir (/etc/letsencrypt);
+// deploy covers a `--deploy` target, spelled as recorded.
 // The value is compared as written (after the keyword and one space).
 // Blank lines and lines starting with '#' are ignored. The file must belong
 // to root or the user and be writable by no one else.

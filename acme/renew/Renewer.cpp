@@ -95,7 +95,7 @@ struct Renewer::Shared {
 Renewer::Renewer(storage::Store& store, RenewOptions options)
     : store_(store), options_(std::move(options)),
       deployer_(store, DeployOptions{options_.owner, options_.lease_ttl_s, options_.deploy_hook, options_.hook_timeout,
-                                     options_.policy}),
+                                     options_.policy, options_.deploy_targets, options_.deploy_checks}),
       shared_(std::make_unique<Shared>()) {}
 
 Renewer::~Renewer() = default;
@@ -265,11 +265,7 @@ RenewOutcome Renewer::renew_leased(const CertificateRecord& cert, const storage:
 }
 
 IssueSettings Renewer::local_settings(const CertificateRecord& cert) const {
-    IssueSettings settings = IssueSettings::from_json(cert.settings_json);
-    // A hook given on this run's command line is local: only the recorded one is checked.
-    if (!options_.deploy_hook.empty()) settings.deploy_hook.clear();
-    if (std::string refused = options_.policy.refusal(settings); !refused.empty()) throw std::runtime_error(refused);
-    if (!options_.deploy_hook.empty()) settings.deploy_hook = options_.deploy_hook;
+    IssueSettings settings = with_local_deploy(IssueSettings::from_json(cert.settings_json), deployer_.options());
     if (options_.agree_tos) settings.agree_tos = true;
     return settings;
 }

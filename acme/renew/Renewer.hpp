@@ -29,6 +29,8 @@ struct RenewOptions {
     bool force = false;                    // renew now, ignoring the schedule and the back-off
     std::optional<int> days;               // due when fewer than N days remain (no ARI)
     std::string deploy_hook;               // set (and recorded) for every renewed certificate
+    std::vector<std::string> deploy_targets;  // --deploy: set (and recorded) for every renewed certificate
+    std::vector<std::string> deploy_checks;   // --deploy-check: likewise
     bool agree_tos = false;                // agree to the CA's terms if an account must be registered (recorded)
     int parallel = 1;                      // renewals at once
     std::string owner;                     // lease owner, "host:pid"

@@ -29,6 +29,9 @@ IssueSettings every_member_set() {
     s.export_dirs = {"/etc/ssl/a", "/etc/ssl/b"};
     s.deploy_hook = "systemctl reload nginx";
     s.agree_tos = true;
+    s.certbot_dirs = {"/etc/letsencrypt"};
+    s.deploy_targets = {"haproxy:/run/haproxy/admin.sock:/etc/haproxy/www.pem", "nginx"};
+    s.deploy_checks = {"127.0.0.1:8443", "[::1]:443"};
     return s;
 }
 
@@ -50,6 +53,9 @@ void check_equal(const IssueSettings& a, const IssueSettings& b) {
     CHECK(a.export_dirs == b.export_dirs);
     CHECK(a.deploy_hook == b.deploy_hook);
     CHECK(a.agree_tos == b.agree_tos);
+    CHECK(a.certbot_dirs == b.certbot_dirs);
+    CHECK(a.deploy_targets == b.deploy_targets);
+    CHECK(a.deploy_checks == b.deploy_checks);
 }
 
 }  // namespace
@@ -106,6 +112,13 @@ TEST_CASE("validate names the first problem in one line") {
     s.key_type = "ed25519";
     CHECK(validate(s).find("unknown key type 'ed25519'") != std::string::npos);
     s.key_type = "ec384";
+    s.deploy_targets = {"apache"};
+    CHECK(validate(s).find("--deploy: expected haproxy:SOCKET") != std::string::npos);
+    s.deploy_targets = {"nginx"};
+    s.deploy_checks = {"127.0.0.1"};
+    CHECK(validate(s).find("--deploy-check") != std::string::npos);
+    s.deploy_checks = {"none"};
+    CHECK(validate(s).empty());
     s.dns_resolvers = {"not an address"};
     CHECK_FALSE(validate(s).empty());
     for (const auto& problem : {validate(s)}) CHECK(problem.find('\n') == std::string::npos);

