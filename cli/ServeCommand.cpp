@@ -19,11 +19,13 @@
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <csignal>
 #include <functional>
 #include <memory>
 #include <optional>
 #include <stdexcept>
+#include <thread>
 
 namespace certa::cli {
 
@@ -39,6 +41,7 @@ struct ServeArgs {
     std::string metrics;
     std::size_t max_connections = 1024;
     std::size_t max_connections_per_client = 128;
+    int threads = 0;  // 0: one per CPU
     int first_byte_timeout_s = 5;
     int idle_timeout_s = 300;
     int shutdown_grace_s = 10;
@@ -119,6 +122,9 @@ handshake::ServeOptions to_options(const ServeArgs& args) {
     options.default_name = args.default_name;
     options.max_connections = args.max_connections;
     options.max_connections_per_client = args.max_connections_per_client;
+    // One io thread (with its own listener per address) per CPU by default.
+    options.threads = args.threads > 0 ? args.threads
+                                       : static_cast<int>(std::max(1u, std::min(64u, std::thread::hardware_concurrency())));
     options.first_byte_timeout = std::chrono::seconds(args.first_byte_timeout_s);
     options.idle_timeout = std::chrono::seconds(args.idle_timeout_s);
     options.shutdown_grace = std::chrono::seconds(args.shutdown_grace_s);
@@ -253,6 +259,9 @@ void register_serve_command(CLI::App& app, GlobalOptions& g, CommandAction& acti
     serve->add_option("--http", args->http, "Also answer http-01 challenges on ADDR:PORT");
     serve->add_option("--metrics", args->metrics,
                       "Serve Prometheus metrics on http://ADDR:PORT/metrics (e.g. 127.0.0.1:9464)");
+    serve->add_option("--threads", args->threads,
+                      "io threads, each with its own listening socket per address (default: one per CPU)")
+        ->check(CLI::Range(1, 256));
     serve->add_option("--max-connections", args->max_connections, "Open connections at most (default 1024)")
         ->check(CLI::Range(std::size_t{1}, std::size_t{1000000}));
     serve->add_option("--max-connections-per-client", args->max_connections_per_client,

@@ -39,7 +39,7 @@ struct ServeOptions {
     std::chrono::milliseconds shutdown_grace{10000};     // drain time after SIGTERM/SIGINT
     std::size_t max_connections = 1024;   // beyond this, new connections are closed at once
     std::size_t max_connections_per_client = 128;  // per IPv4 address / IPv6 /64 (0: no limit)
-    int threads = 2;                      // io threads
+    int threads = 2;                      // io threads (certa serve: --threads, default one per CPU)
     // certa serve --on-demand: consulted for every non-challenge connection
     // with an SNI (null: off). See OnDemandGate.
     std::shared_ptr<OnDemandGate> on_demand;

@@ -13,7 +13,7 @@
 // (certa's io threads, haproxy nbthread, nginx worker_processes, GOMAXPROCS).
 //
 //   front_door [--certs 10000,100000] [--peers certa,haproxy,nginx,caddy]
-//              [--large-peers certa,haproxy] [--large-from 50000]
+//              [--large-peers certa,haproxy,caddy] [--large-from 50000]
 //              [--slices 8] [--slice-ms 1500] [--threads 2] [--keys 1000]
 //              [--cache-dir DIR] [--work-dir DIR]
 // Needs CERTA_BIN (meson sets it). Exits 1 when a server served a wrong leaf
@@ -63,7 +63,7 @@ struct Tally {
 struct Options {
     std::vector<std::string> certs{"10000", "100000"};
     std::vector<std::string> peers{"certa", "haproxy", "nginx", "caddy"};
-    std::vector<std::string> large_peers{"certa", "haproxy"};
+    std::vector<std::string> large_peers{"certa", "haproxy", "caddy"};
     std::size_t large_from = 50000;
     int slices = 8, slice_ms = 1500, threads = 2;
     std::size_t keys = 1000;

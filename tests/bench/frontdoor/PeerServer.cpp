@@ -77,7 +77,7 @@ std::vector<std::string> caddy_argv(const BenchCertSet& certs, const std::string
 }
 
 std::vector<std::string> certa_argv(const BenchCertSet& certs, std::uint16_t port) {
-    return {test::certa_bin(), "--store", certs.store, "--log-level", "warn", "serve", "--listen",
+    return {test::certa_bin(), "--store", certs.store, "--log-level", "warn", "serve", "--threads", "2", "--listen",
             "127.0.0.1:" + std::to_string(port)};
 }
 

@@ -125,6 +125,19 @@ TEST_CASE("--listen is repeatable and takes bracketed IPv6 literals") {
     CHECK(first_pem(s_client(serve.port(), "app.test").out) == leaf.cert.cert_pem);
 }
 
+TEST_CASE("--threads N: N listeners on one port, each answers; 0 is a usage error") {
+    Fixture f;
+    auto leaf = put_test_cert(*f.store, {"app.test"});
+    ServeProcess serve(f.store_path, {"--threads", "3"});
+    // Every handshake lands on one of the three listeners (the kernel picks by
+    // the client's port); 12 of them from distinct ports all get the leaf.
+    for (int i = 0; i < 12; ++i) CHECK(first_pem(s_client(serve.port(), "app.test").out) == leaf.cert.cert_pem);
+    // One "listening on" line per address, not per thread.
+    const std::string logs = serve.logs();
+    CHECK(logs.find("serve: listening on") == logs.rfind("serve: listening on"));
+    CHECK(run_certa({"--store", f.store_path, "serve", "--threads", "0"}).exit_code == 2);
+}
+
 TEST_CASE("--default-name serves that leaf for unknown names") {
     Fixture f;
     auto fallback = put_test_cert(*f.store, {"fallback.test"});
