@@ -62,12 +62,12 @@ bool negotiated_acme_tls(SSL* ssl) {
 TlsSession::TlsSession(const ServeContext& context, Socket socket, ConnectionTracker::Ticket ticket,
                        bool sni_missing)
     : context_(context),
-      stream_(std::move(socket), context.tls),
+      stream_(std::move(socket), context.tls.native_handle()),
       ticket_(std::move(ticket)),
       deadline_(stream_.get_executor()),
       peer_(spdlog::should_log(spdlog::level::debug) ? endpoint_text(stream_.next_layer()) : std::string()),
       local_ip_(sni_missing ? local_ip_text(stream_.next_layer()) : std::string()) {
-    if (!local_ip_.empty()) set_connection_local_ip(stream_.native_handle(), &local_ip_);
+    if (!local_ip_.empty() && stream_.native_handle()) set_connection_local_ip(stream_.native_handle(), &local_ip_);
 }
 
 void TlsSession::start(const ServeContext& context, Socket socket, ConnectionTracker::Ticket ticket,
@@ -83,7 +83,7 @@ void TlsSession::handshake() {
         spdlog::debug("serve: {}: TLS handshake timed out", self->peer_);
         self->close();
     });
-    stream_.async_handshake(asio::ssl::stream_base::server, [self = shared_from_this()](const error_code& ec) {
+    stream_.async_handshake([self = shared_from_this()](const error_code& ec) {
         self->deadline_.cancel();
         if (spdlog::should_log(spdlog::level::debug)) {
             auto selection = Agent::last_selection(self->stream_.native_handle());

@@ -7,7 +7,8 @@
 #include "handshake/serve/ConnectionTracker.hpp"
 #include "handshake/serve/ServeContext.hpp"
 
-#include <boost/asio/ssl/stream.hpp>
+#include "handshake/serve/TlsSocketStream.hpp"
+
 #include <boost/asio/steady_timer.hpp>
 
 #include <memory>
@@ -17,7 +18,7 @@ namespace certa::handshake {
 
 class TlsSession : public std::enable_shared_from_this<TlsSession> {
 public:
-    using TlsStream = boost::asio::ssl::stream<Socket>;
+    using TlsStream = TlsSocketStream;
 
     // `sni_missing`: the peeked ClientHello had no server_name, so the Agent
     // picks by the local address (read from the socket only then).

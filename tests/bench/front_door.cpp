@@ -13,7 +13,7 @@
 // (certa's io threads, haproxy nbthread, nginx worker_processes, GOMAXPROCS).
 //
 //   front_door [--certs 10000,100000] [--peers certa,haproxy,nginx,caddy]
-//              [--large-peers certa,haproxy,caddy] [--large-from 50000]
+//              [--large-peers certa,haproxy] [--large-from 50000]
 //              [--slices 8] [--slice-ms 1500] [--threads 2] [--keys 1000]
 //              [--cache-dir DIR] [--work-dir DIR]
 // Needs CERTA_BIN (meson sets it). Exits 1 when a server served a wrong leaf
@@ -63,7 +63,9 @@ struct Tally {
 struct Options {
     std::vector<std::string> certs{"10000", "100000"};
     std::vector<std::string> peers{"certa", "haproxy", "nginx", "caddy"};
-    std::vector<std::string> large_peers{"certa", "haproxy", "caddy"};
+    // Caddy's certificate cache holds 10,000 certificates by default
+    // (certmagic), so at 100k most of its handshakes fail: left out there.
+    std::vector<std::string> large_peers{"certa", "haproxy"};
     std::size_t large_from = 50000;
     int slices = 8, slice_ms = 1500, threads = 2;
     std::size_t keys = 1000;
@@ -121,7 +123,7 @@ bool run_size(const Options& o, std::size_t n) {
     // (certa's background pre-parse, say) settles before anything is counted.
     for (auto& s : servers) {
         double busy_s = wait_until_idle(s.process->pid(), std::chrono::seconds(300));
-        if (busy_s > 0) std::printf("%s: busy %.1f s more after ready, waited\n", s.name.c_str(), busy_s);
+        if (busy_s > 0.05) std::printf("%s: busy %.1f s more after ready, waited\n", s.name.c_str(), busy_s);
     }
     for (auto& s : servers) pool.run(s.port, std::chrono::milliseconds(500));  // warm-up, not counted
     std::map<std::string, Tally> tallies;

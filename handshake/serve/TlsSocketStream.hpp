@@ -1,0 +1,137 @@
+// A server-side TLS stream that lets OpenSSL read and write the connection's
+// socket itself (SSL_set_fd on the non-blocking socket): no memory BIO pair
+// and no copy buffers between socket and SSL, as asio::ssl::stream has
+// (about 68 KiB allocated, half of it zeroed, per connection). Each
+// operation calls OpenSSL; when it wants the socket readable or writable, the
+// stream waits for that on the connection's io thread and calls it again.
+//
+// An AsyncReadStream / AsyncWriteStream for asio::async_write and Relay.
+// One read and one write may be pending at a time; the stream must not be
+// moved while an operation is pending.
+#pragma once
+
+#include "handshake/serve/ServeContext.hpp"
+#include "storage/OpenSsl.hpp"
+
+#include <boost/asio/buffer.hpp>
+#include <boost/asio/post.hpp>
+#include <openssl/ssl.h>
+
+#include <cerrno>
+#include <cstddef>
+#include <utility>
+
+namespace certa::handshake {
+
+class TlsSocketStream {
+public:
+    using executor_type = Socket::executor_type;
+    using error_code = boost::system::error_code;
+
+    // Takes the socket; the SSL comes from `ctx` (server side). When OpenSSL
+    // cannot make one (out of memory), native_handle() is null and every
+    // operation fails with errc::not_enough_memory.
+    TlsSocketStream(Socket socket, SSL_CTX* ctx);
+    TlsSocketStream(TlsSocketStream&&) noexcept = default;
+    TlsSocketStream& operator=(TlsSocketStream&&) noexcept = default;
+
+    executor_type get_executor() { return socket_.get_executor(); }
+    Socket& next_layer() { return socket_; }
+    SSL* native_handle() const { return ssl_.get(); }
+
+    // handler(error_code)
+    template <typename Handler>
+    void async_handshake(Handler handler) {
+        drive([](SSL* ssl) { return Step{SSL_do_handshake(ssl), 0}; },
+              [h = std::move(handler)](const error_code& ec, std::size_t) mutable { h(ec); }, true);
+    }
+
+    // handler(error_code, bytes); a close_notify is asio::error::eof, an end
+    // without one asio::ssl::error::stream_truncated.
+    template <typename Buffers, typename Handler>
+    void async_read_some(const Buffers& buffers, Handler handler) {
+        const boost::asio::mutable_buffer first = first_buffer<boost::asio::mutable_buffer>(buffers);
+        if (first.size() == 0) return complete(std::move(handler), {}, 0, true);
+        drive([first](SSL* ssl) {
+            std::size_t n = 0;
+            return Step{SSL_read_ex(ssl, first.data(), first.size(), &n), n};
+        }, std::move(handler), true);
+    }
+
+    template <typename Buffers, typename Handler>
+    void async_write_some(const Buffers& buffers, Handler handler) {
+        const boost::asio::const_buffer first = first_buffer<boost::asio::const_buffer>(buffers);
+        if (first.size() == 0) return complete(std::move(handler), {}, 0, true);
+        drive([first](SSL* ssl) {
+            std::size_t n = 0;
+            return Step{SSL_write_ex(ssl, first.data(), first.size(), &n), n};
+        }, std::move(handler), true);
+    }
+
+    // Sends close_notify, then waits for the peer's (as asio::ssl::stream
+    // does; the caller bounds it with a timer). handler(error_code)
+    template <typename Handler>
+    void async_shutdown(Handler handler) {
+        drive([](SSL* ssl) {
+            const int r = SSL_shutdown(ssl);
+            // 0: ours is sent, the peer's not read yet: wait until readable, call again.
+            return Step{r == 0 ? kWantRead : r, 0};
+        }, [h = std::move(handler)](const error_code& ec, std::size_t) mutable { h(ec); }, true);
+    }
+
+private:
+    // One call into OpenSSL: its return value (> 0: done) and the bytes moved.
+    struct Step {
+        int result;
+        std::size_t bytes;
+    };
+    static constexpr int kWantRead = -1000;  // a Step result of our own: wait until readable
+
+    // What an OpenSSL failure means, as an error_code; `saved_errno` is errno
+    // right after the call. Clears OpenSSL's error queue.
+    error_code failure(int ssl_error, int saved_errno) const;
+
+    template <typename Buffer, typename Buffers>
+    static Buffer first_buffer(const Buffers& buffers) {
+        for (auto it = boost::asio::buffer_sequence_begin(buffers); it != boost::asio::buffer_sequence_end(buffers);
+             ++it) {
+            Buffer b(*it);
+            if (b.size() != 0) return b;
+        }
+        return Buffer();
+    }
+
+    // A handler never runs inside the call that started the operation.
+    template <typename Handler>
+    void complete(Handler handler, const error_code& ec, std::size_t bytes, bool initiating) {
+        if (!initiating) return handler(ec, bytes);
+        boost::asio::post(socket_.get_executor(),
+                          [h = std::move(handler), ec, bytes]() mutable { h(ec, bytes); });
+    }
+
+    template <typename Attempt, typename Handler>
+    void drive(Attempt attempt, Handler handler, bool initiating) {
+        if (!ssl_)
+            return complete(std::move(handler), make_error_code(boost::system::errc::not_enough_memory), 0, initiating);
+        ERR_clear_error();
+        errno = 0;
+        const Step step = attempt(ssl_.get());
+        const int saved_errno = errno;
+        if (step.result > 0) return complete(std::move(handler), {}, step.bytes, initiating);
+        const int ssl_error = step.result == kWantRead ? SSL_ERROR_WANT_READ : SSL_get_error(ssl_.get(), step.result);
+        if (ssl_error == SSL_ERROR_WANT_READ || ssl_error == SSL_ERROR_WANT_WRITE) {
+            socket_.async_wait(ssl_error == SSL_ERROR_WANT_READ ? Socket::wait_read : Socket::wait_write,
+                               [this, attempt, handler = std::move(handler)](const error_code& ec) mutable {
+                                   if (ec) return handler(ec, std::size_t{0});
+                                   drive(attempt, std::move(handler), false);
+                               });
+            return;
+        }
+        complete(std::move(handler), failure(ssl_error, saved_errno), 0, initiating);
+    }
+
+    Socket socket_;
+    ossl::SslPtr ssl_;
+};
+
+}  // namespace certa::handshake
