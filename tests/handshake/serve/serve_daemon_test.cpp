@@ -205,6 +205,26 @@ TEST_CASE("--upstream terminates TLS with the stored leaf and forwards plaintext
     CHECK(first_pem(s_client(serve.port(), "app.test").out) == leaf.cert_pem);
 }
 
+TEST_CASE("--upstream carries a 4 MiB response intact (TLS writes that fill the socket buffer wait and resume)") {
+    Fixture f;
+    auto ca = make_ca("serve test CA");
+    put_issued(*f.store, "big.test", ca);
+    const auto ca_file = write_file(f.dir, "ca.pem", ca.cert_pem);
+    std::string body(4 * 1024 * 1024, '\0');
+    for (std::size_t i = 0; i < body.size(); ++i) body[i] = static_cast<char>('a' + (i * 7919 % 26));
+    HttpUpstream upstream(body);
+    ServeProcess serve(f.store_path, {"--upstream", "127.0.0.1:" + std::to_string(upstream.port())});
+    const std::string port = std::to_string(serve.port());
+    const std::string out = f.dir.file("big.out");
+    auto page = curl({"--cacert", ca_file, "--resolve", "big.test:" + port + ":127.0.0.1", "-o", out,
+                      "https://big.test:" + port + "/"});
+    CHECK_MESSAGE(page.exit_code == 0, page.err);
+    std::ifstream in(out, std::ios::binary);
+    const std::string received((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    CHECK(received.size() == body.size());
+    CHECK(received == body);
+}
+
 TEST_CASE("an IP certificate reaches clients that send no SNI (curl and wget to https://127.0.0.1)") {
     Fixture f;
     auto ca = make_ca("serve test CA");
