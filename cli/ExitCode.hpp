@@ -1,5 +1,5 @@
-// Process exit codes of `certa`. Every code is documented in README.md
-// ("Exit codes"); add new ones at the end and document them there too.
+// Process exit codes of `certa`. Every code is documented in certa(1)
+// (doc/man/certa.1.scd, EXIT STATUS); add new ones at the end and document them there too.
 #pragma once
 
 namespace certa::cli {

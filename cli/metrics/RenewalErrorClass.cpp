@@ -30,7 +30,9 @@ std::string renewal_error_class(std::string_view last_error) {
     }
     // The messages acme/ records (HttpError, Deployer).
     if (last_error.find("cannot reach CA at ") != std::string_view::npos) return "network";
-    if (starts_with_any(last_error, {"deploy hook failed", "deploy failed", "export to "})) return "deploy";
+    if (starts_with_any(last_error, {"deploy hook failed", "deploy failed", "export to ", "deployed, not live",
+                                     "nginx reload failed"}))
+        return "deploy";
     return "other";
 }
 

@@ -15,6 +15,8 @@ TEST_CASE("ACME problem types, network, deploy, other, none") {
           "network");
     CHECK(renewal_error_class("deploy hook failed: exit status 3") == "deploy");
     CHECK(renewal_error_class("export to /srv/tls failed: cannot create directory") == "deploy");
+    CHECK(renewal_error_class("deployed, not live: a.example at 127.0.0.1:443 serves serial 01, not 02") == "deploy");
+    CHECK(renewal_error_class("nginx reload failed: exit status 1") == "deploy");
     CHECK(renewal_error_class("dns-01: TXT record not visible") == "other");
     // A prefix without a type, and a type that never ends, stay short and plain.
     CHECK(renewal_error_class("urn:ietf:params:acme:error:") == "other");
