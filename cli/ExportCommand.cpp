@@ -1,7 +1,10 @@
 // `certa export NAME --dir D`: writes cert.pem, chain.pem, fullchain.pem and
 // privkey.pem, each replaced atomically, and remembers D for `certa renew`.
 // `--layout certbot [--dir /etc/letsencrypt]`: certbot's live/NAME symlinks
-// into archive/NAME versions (acme/renew/CertbotLayout), remembered likewise.
+// into archive/NAME versions (acme/renew/CertbotLayout), remembered likewise;
+// NAME is the certificate's recorded lineage (certa import certbot), else its
+// primary name.
+#include "acme/issue/IssueSettings.hpp"
 #include "acme/renew/CertbotLayout.hpp"
 #include "acme/renew/CertificateExport.hpp"
 #include "cli/CertificateLookup.hpp"
@@ -34,7 +37,10 @@ int run_export(const GlobalOptions& g, const ExportOptions& options) {
     std::filesystem::path files_dir = dir;
     std::string detail;
     if (certbot) {
-        const acme::CertbotExport written = acme::write_certbot_lineage(cert, dir);
+        // The lineage recorded with the certificate (an imported certbot lineage's own name).
+        const std::string lineage =
+            cert.settings_json.empty() ? "" : acme::IssueSettings::from_json(cert.settings_json).certbot_lineage;
+        const acme::CertbotExport written = acme::write_certbot_lineage(cert, dir, lineage);
         files_dir = written.live_dir;
         detail = " (certbot layout, version " + std::to_string(written.version) +
                  (written.new_version ? "" : ", unchanged") + ")";

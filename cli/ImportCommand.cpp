@@ -124,7 +124,7 @@ void register_import_command(CLI::App& app, GlobalOptions& g, CommandAction& act
     cmd->add_option("--key", a.files.key, "PEM private key of --cert")->type_name("KEY");
     cmd->add_option("--chain", a.files.chain, "PEM issuers, appended to --cert")->type_name("CHAIN");
     cmd->add_option("--name", a.files.names, "With --cert: index it under NAME only (in its SAN); repeatable");
-    cmd->add_flag("--no-export", a.no_export, "certbot: do not rewrite live/NAME/ after certa renews");
+    cmd->add_flag("--no-export", a.no_export, "certbot: leave live/ and archive/ alone when certa renews (default: a new archive/NAME version, live/NAME re-pointed)");
     cmd->add_option("--email", a.email, "lego: import only this account");
     a.given["--server"] = cmd->add_option("--server", a.server, "lego, --cert: the CA's ACME directory URL");
     a.given["--ca-bundle"] = cmd->add_option("--ca-bundle", a.ca_bundle, "PEM trust anchors for the CA's HTTPS (e.g. Pebble)");

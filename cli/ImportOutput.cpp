@@ -1,5 +1,6 @@
 #include "cli/ImportOutput.hpp"
 
+#include "acme/renew/CertbotLayout.hpp"
 #include "cli/TimeFormat.hpp"
 
 #include <cpprest/json.h>
@@ -33,6 +34,9 @@ std::string renewal_summary(const acme::IssueSettings& s) {
     if (!s.profile.empty()) out += ", profile " + s.profile;
     if (!s.preferred_chain.empty()) out += ", preferred chain " + s.preferred_chain;
     if (!s.export_dirs.empty()) out += ", export to " + joined(s.export_dirs);
+    for (const auto& dir : s.certbot_dirs)
+        out += ", certbot layout " +
+               (s.certbot_lineage.empty() ? dir : acme::certbot_live_dir(dir, s.certbot_lineage).string());
     if (!s.deploy_hook.empty()) out += ", deploy hook";
     return out;
 }

@@ -2,6 +2,7 @@
 
 #include "acme/challenge/DnsTxtLookup.hpp"
 #include "acme/protocol/Json.hpp"
+#include "acme/renew/CertbotLayout.hpp"
 #include "acme/renew/DeployTarget.hpp"
 
 #include <algorithm>
@@ -50,6 +51,7 @@ std::string IssueSettings::to_json() const {
     if (agree_tos) v["agree_tos"] = json::Value::boolean(true);
     if (!renew_skip_reason.empty()) v["renew_skip_reason"] = json::string_value(renew_skip_reason);
     if (!certbot_dirs.empty()) v["certbot_dirs"] = json::string_array(certbot_dirs);
+    if (!certbot_lineage.empty()) v["certbot_lineage"] = json::string_value(certbot_lineage);
     if (!deploy_targets.empty()) v["deploy_targets"] = json::string_array(deploy_targets);
     if (!deploy_checks.empty()) v["deploy_checks"] = json::string_array(deploy_checks);
     return json::serialize(v);
@@ -81,6 +83,7 @@ IssueSettings IssueSettings::from_json(const std::string& text) {
     s.agree_tos = json::bool_field(v, "agree_tos").value_or(false);
     s.renew_skip_reason = json::string_field(v, "renew_skip_reason").value_or("");
     s.certbot_dirs = json::string_array_field(v, "certbot_dirs");
+    s.certbot_lineage = json::string_field(v, "certbot_lineage").value_or("");
     s.deploy_targets = json::string_array_field(v, "deploy_targets");
     s.deploy_checks = json::string_array_field(v, "deploy_checks");
     return s;
@@ -98,6 +101,8 @@ std::string validate(const IssueSettings& s) {
     if (s.challenge == "dns-01" && s.dns_hook.empty()) return "dns-01 needs --dns-hook CMD";
     if (s.dns_propagation_timeout < 0 || s.dns_propagation_timeout > kMaxDnsPropagationTimeout)
         return "--dns-propagation-timeout must be between 0 and " + std::to_string(kMaxDnsPropagationTimeout) + " seconds";
+    if (!s.certbot_lineage.empty() && !is_certbot_lineage_name(s.certbot_lineage))
+        return "certbot lineage '" + s.certbot_lineage + "' is not a directory name";
     for (const auto& t : s.deploy_targets)
         if (std::string problem = deploy_target_problem(t); !problem.empty()) return problem;
     for (const auto& c : s.deploy_checks)

@@ -39,6 +39,11 @@ struct IssueSettings {
     // layout by `certa export --layout certbot` (CertbotLayout), rewritten
     // after each renewal like export_dirs.
     std::vector<std::string> certbot_dirs;
+    // The lineage (live/NAME, archive/NAME) in each of certbot_dirs; "" = the
+    // primary name without "*.". Set by `certa import certbot` to the
+    // lineage's own name (renewal/NAME.conf: "example.com-0001", a
+    // --cert-name), so renewals continue that lineage.
+    std::string certbot_lineage;
     // `--deploy haproxy:SOCKET[:CRT-PATH[:CRT-LIST]]` / `nginx[:COMMAND]`
     // (DeployTarget), and the HOST:PORT addresses where the new serial must
     // then be served (`--deploy-check`; "none" turns the check off).

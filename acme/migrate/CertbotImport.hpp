@@ -1,8 +1,11 @@
 // `certa import certbot [DIR]`: certbot's accounts and lineages (DIR default
 // /etc/letsencrypt) read into an ImportPlan. Every renewal/NAME.conf is one
 // certificate; its `account` names the account directory under the conf's
-// server. certbot's renewal-hooks/{pre,post,deploy}/ scripts are listed
-// (certa does not run them).
+// server. Each certificate records DIR as a certbot layout export and NAME as
+// its lineage, so `certa renew` continues certbot's archive/NAME versions and
+// re-points live/NAME (see CertbotSettings). certbot's
+// renewal-hooks/{pre,post,deploy}/ scripts are listed (certa does not run
+// them).
 #pragma once
 
 #include "acme/migrate/ImportPlan.hpp"
@@ -12,7 +15,9 @@
 namespace certa::acme {
 
 struct CertbotImportOptions {
-    bool export_live = true;  // record DIR/live/NAME as an export dir of each certificate
+    // Record DIR as each certificate's certbot layout (certbot_dirs); false
+    // (--no-export): certa leaves live/ and archive/ alone.
+    bool export_live = true;
 };
 
 // Throws ImportError (malformed or empty input) or LocalFileError.

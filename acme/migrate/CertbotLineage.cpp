@@ -18,7 +18,7 @@ CertbotLineage read_certbot_lineage(const ImportTree& tree, const std::string& n
     CertbotLineage out;
     out.certificate = make_imported_certificate(name, (tree.root() / live).string(), tree.read(live / "fullchain.pem"),
                                                 tree.read(live / "privkey.pem"));
-    auto mapped = certbot_settings(conf, name, out.certificate.names, out.certificate.input.key_type, tree.root() / live,
+    auto mapped = certbot_settings(conf, name, out.certificate.names, out.certificate.input.key_type, tree.root(),
                                    export_live);
     out.certificate.settings = std::move(mapped.settings);
     out.certificate.input.server = out.certificate.settings.server;

@@ -1,5 +1,8 @@
 // One certbot lineage: renewal/NAME.conf and the current certificate in
 // live/NAME/ (fullchain.pem and privkey.pem, symbolic links into archive/).
+// NAME is the lineage's own name (certbot --cert-name, "example.com-0001"),
+// which may differ from the certificate's primary name; certa renews into
+// that lineage (IssueSettings::certbot_lineage).
 #pragma once
 
 #include "acme/migrate/ImportPlan.hpp"

@@ -122,26 +122,21 @@ struct Mapper {
             note(Kind::Unsupported, shown("manual_cleanup_hook"), "not run (see manual_auth_hook)");
         if (auto inst = get("installer"); inst && !inst->empty())
             note(Kind::Unsupported, shown("installer"),
-                 "certa does not edit server configuration; the live/ files are rewritten and the deploy hook runs");
+                 "certa does not edit server configuration; a renewal re-points live/NAME (unless --no-export) and runs the deploy hook");
         if (const ConfEntry* e = conf.param_entry("pref_challs"))
             for (const auto& c : e->items)
                 if (!c.empty() && lower(c) != "http-01" && lower(c) != "http")
                     note(Kind::Unsupported, "pref_challs = " + e->text(), "certa renews with " + s.challenge);
     }
 
-    void hooks(const std::vector<std::string>& names, const std::filesystem::path& live_dir, bool export_live) {
+    // certbot's deploy hook, as written: certa's DeployHook sets the
+    // RENEWED_LINEAGE (the live/NAME dir) and RENEWED_DOMAINS it reads.
+    void hooks(bool export_live) {
         auto& s = out.settings;
         if (auto hook = get("renew_hook"); hook && !hook->empty()) {
-            if (export_live) {
-                std::string domains;
-                for (const auto& n : names) domains += (domains.empty() ? "" : " ") + n;
-                // certbot runs its deploy hook with these two set; so does certa's shell.
-                s.deploy_hook = "export RENEWED_LINEAGE=" + shell_quote(live_dir.string()) +
-                                " RENEWED_DOMAINS=" + shell_quote(domains) + "; " + *hook;
-            } else {
-                s.deploy_hook = *hook;
+            s.deploy_hook = *hook;
+            if (!export_live)
                 note(Kind::Note, shown("renew_hook"), "deploy hook without RENEWED_LINEAGE (live/ is not exported)");
-            }
         }
         for (const char* key : {"pre_hook", "post_hook"})
             if (auto hook = get(key); hook && !hook->empty())
@@ -168,6 +163,25 @@ struct Mapper {
         }
     }
 
+    // certbot renews into the paths its conf names; certa into the imported
+    // config dir's archive/NAME and live/NAME. Said when they differ (a
+    // config dir that was moved or copied).
+    void layout(const std::filesystem::path& config_dir) {
+        const auto same = [](const std::filesystem::path& a, const std::filesystem::path& b) {
+            std::error_code ec1, ec2;
+            return std::filesystem::weakly_canonical(a, ec1) == std::filesystem::weakly_canonical(b, ec2);
+        };
+        const auto archive = config_dir / "archive" / lineage, live = config_dir / "live" / lineage;
+        for (const auto& e : conf.top) {
+            const bool is_archive = e.key == "archive_dir";
+            if (!is_archive && e.key != "cert" && e.key != "privkey" && e.key != "chain" && e.key != "fullchain") continue;
+            const std::filesystem::path path(e.text());
+            if (same(is_archive ? path : path.parent_path(), is_archive ? archive : live)) continue;
+            note(Kind::Note, e.key + " = " + e.text(),
+                 "certa renews into " + (is_archive ? archive : live).string() + " (the directory imported)");
+        }
+    }
+
     void unknown_keys() {
         for (const auto& e : conf.top) {
             if (kTopKnown.count(e.key)) continue;
@@ -185,15 +199,9 @@ struct Mapper {
 
 }  // namespace
 
-std::string shell_quote(const std::string& text) {
-    std::string out = "'";
-    for (char c : text) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-    return out + "'";
-}
-
 CertbotLineageSettings certbot_settings(const CertbotRenewalConf& conf, const std::string& lineage,
                                         const std::vector<std::string>& names, const std::string& current_key_type,
-                                        const std::filesystem::path& live_dir, bool export_live) {
+                                        const std::filesystem::path& config_dir, bool export_live) {
     Mapper m{conf, lineage, {}};
     auto& s = m.out.settings;
     s.server = conf.param("server").value_or("");
@@ -204,9 +212,14 @@ CertbotLineageSettings certbot_settings(const CertbotRenewalConf& conf, const st
     m.out.account_id = conf.param("account").value_or("");
     m.authenticator(names);
     m.key_type(current_key_type);
-    m.hooks(names, live_dir, export_live);
+    m.hooks(export_live);
     m.flags();
-    if (export_live) s.export_dirs.push_back(live_dir.string());
+    // Renewed into certbot's own layout: archive/NAME/*N+1.pem, live/NAME re-pointed (CertbotLayout).
+    s.certbot_lineage = lineage;
+    if (export_live) {
+        s.certbot_dirs.push_back(config_dir.string());
+        m.layout(config_dir);
+    }
     m.unknown_keys();
     return m.out;
 }

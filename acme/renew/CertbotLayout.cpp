@@ -38,7 +38,9 @@ struct DirCloser {
     void operator()(DIR* d) const noexcept { ::closedir(d); }
 };
 
-// The highest N of archive/NAME/certN.pem (0 when there is none).
+// The highest N of archive/NAME/KINDN.pem over the four kinds (0 when there
+// is none): certbot's next_free_version - 1, so that a version only partly
+// written (a privkeyN.pem without its certN.pem) is never overwritten.
 int newest_version(const SafeDirectory& archive) {
     const int fd = ::dup(archive.fd());
     if (fd < 0) throw LocalFileError("cannot read " + archive.path().string() + ": " + std::strerror(errno));
@@ -51,10 +53,13 @@ int newest_version(const SafeDirectory& archive) {
     int newest = 0;
     while (const dirent* entry = ::readdir(dir.get())) {
         const std::string name = entry->d_name;
-        if (name.size() < 9 || name.rfind("cert", 0) != 0 || name.substr(name.size() - 4) != ".pem") continue;
-        const std::string digits = name.substr(4, name.size() - 8);
-        if (digits.empty() || digits.size() > 6 || digits.find_first_not_of("0123456789") != std::string::npos) continue;
-        newest = std::max(newest, std::stoi(digits));
+        for (const std::string kind : kKinds) {
+            if (name.size() <= kind.size() + 4 || name.rfind(kind, 0) != 0 || name.substr(name.size() - 4) != ".pem")
+                continue;
+            const std::string digits = name.substr(kind.size(), name.size() - kind.size() - 4);
+            if (digits.size() > 6 || digits.find_first_not_of("0123456789") != std::string::npos) continue;
+            newest = std::max(newest, std::stoi(digits));
+        }
     }
     return newest;
 }
@@ -70,21 +75,27 @@ std::string file_name(const char* kind, int version) { return std::string(kind) 
 
 }  // namespace
 
-std::string certbot_lineage_name(const storage::CertificateRecord& cert) {
-    std::string name = cert.names.empty() ? "certificate-" + std::to_string(cert.id) : cert.names.front();
-    if (name.rfind("*.", 0) == 0) name = name.substr(2);
-    if (name.empty() || name == "." || name == ".." || name.find('/') != std::string::npos)
+bool is_certbot_lineage_name(const std::string& name) {
+    return !name.empty() && name != "." && name != ".." && name.find_first_of(std::string("/\0", 2)) == std::string::npos;
+}
+
+std::string certbot_lineage_name(const storage::CertificateRecord& cert, const std::string& recorded) {
+    std::string name = recorded;
+    if (name.empty()) name = cert.names.empty() ? "certificate-" + std::to_string(cert.id) : cert.names.front();
+    if (recorded.empty() && name.rfind("*.", 0) == 0) name = name.substr(2);
+    if (!is_certbot_lineage_name(name))
         throw LocalFileError("no certbot lineage name for certificate #" + std::to_string(cert.id));
     return name;
 }
 
-std::filesystem::path certbot_live_dir(const std::filesystem::path& config_dir, const storage::CertificateRecord& cert) {
-    return (std::filesystem::absolute(config_dir) / "live" / certbot_lineage_name(cert)).lexically_normal();
+std::filesystem::path certbot_live_dir(const std::filesystem::path& config_dir, const std::string& lineage) {
+    return (std::filesystem::absolute(config_dir) / "live" / lineage).lexically_normal();
 }
 
-CertbotExport write_certbot_lineage(const storage::CertificateRecord& cert, const std::filesystem::path& config_dir) {
+CertbotExport write_certbot_lineage(const storage::CertificateRecord& cert, const std::filesystem::path& config_dir,
+                                    const std::string& recorded_lineage) {
     const PemFiles pem = split_chain(cert);
-    const std::string name = certbot_lineage_name(cert);
+    const std::string name = certbot_lineage_name(cert, recorded_lineage);
     // certbot: the config dir 0755, live/ and archive/ 0700, the lineage dirs by the umask (0755).
     const SafeDirectory config = SafeDirectory::open(config_dir, true, 0755);
     const SafeDirectory live_root = SafeDirectory::open(config.path() / "live", true, 0700);

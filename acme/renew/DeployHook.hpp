@@ -4,8 +4,9 @@
 // CERTA_EXPORT_DIRS and, when exported, CERTA_CERT_PATH / CERTA_CHAIN_PATH /
 // CERTA_FULLCHAIN_PATH / CERTA_KEY_PATH of the first export directory, else
 // of the certbot live dir), and the variables certbot's and lego's hooks
-// read: RENEWED_LINEAGE (the certbot live/NAME dir, else the first export
-// dir), RENEWED_DOMAINS (space separated), LEGO_CERT_DOMAIN (the primary
+// read: RENEWED_LINEAGE (the certbot live/NAME dir, NAME the recorded
+// lineage of an imported certbot certificate, else the primary name; else
+// the first export dir), RENEWED_DOMAINS (space separated), LEGO_CERT_DOMAIN (the primary
 // name), LEGO_CERT_PATH (fullchain.pem: lego's .crt is the bundle) and
 // LEGO_CERT_KEY_PATH (privkey.pem) in that same dir.
 // The key itself is never put in the environment.

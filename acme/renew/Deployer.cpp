@@ -96,7 +96,7 @@ Deployer::Result Deployer::deploy(const storage::CertificateRecord& renewed, con
     std::vector<std::string> certbot_live_dirs;
     for (const auto& dir : settings.certbot_dirs) {
         try {
-            const CertbotExport written = write_certbot_lineage(renewed, dir);
+            const CertbotExport written = write_certbot_lineage(renewed, dir, settings.certbot_lineage);
             certbot_live_dirs.push_back(written.live_dir.string());
             store_.add_event("exported", renewed.id,
                              "to " + dir + " (certbot layout, version " + std::to_string(written.version) + ")");

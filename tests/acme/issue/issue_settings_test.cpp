@@ -30,6 +30,7 @@ IssueSettings every_member_set() {
     s.deploy_hook = "systemctl reload nginx";
     s.agree_tos = true;
     s.certbot_dirs = {"/etc/letsencrypt"};
+    s.certbot_lineage = "example.com-0001";
     s.deploy_targets = {"haproxy:/run/haproxy/admin.sock:/etc/haproxy/www.pem", "nginx"};
     s.deploy_checks = {"127.0.0.1:8443", "[::1]:443"};
     return s;
@@ -54,6 +55,7 @@ void check_equal(const IssueSettings& a, const IssueSettings& b) {
     CHECK(a.deploy_hook == b.deploy_hook);
     CHECK(a.agree_tos == b.agree_tos);
     CHECK(a.certbot_dirs == b.certbot_dirs);
+    CHECK(a.certbot_lineage == b.certbot_lineage);
     CHECK(a.deploy_targets == b.deploy_targets);
     CHECK(a.deploy_checks == b.deploy_checks);
 }
@@ -87,6 +89,32 @@ TEST_CASE("members an older certa did not write keep their defaults") {
     CHECK(s.export_dirs.empty());
     CHECK_FALSE(s.agree_tos);
     CHECK_FALSE(s.has_deploy_step());
+}
+
+TEST_CASE("the certbot lineage name: round trip, absent in older rows, written only when set, checked") {
+    IssueSettings s;
+    s.server = "https://ca.example/dir";
+    s.certbot_dirs = {"/etc/letsencrypt"};
+    CHECK(s.to_json().find("certbot_lineage") == std::string::npos);
+    s.certbot_lineage = "custom-name";
+    const std::string text = s.to_json();
+    CHECK(text.find(R"("certbot_lineage":"custom-name")") != std::string::npos);
+    const IssueSettings back = IssueSettings::from_json(text);
+    CHECK(back.certbot_lineage == "custom-name");
+    CHECK(back.certbot_dirs == s.certbot_dirs);
+    CHECK(back.to_json() == text);
+    // A row an older certa wrote (certa export --layout certbot): no name, so the primary name.
+    const IssueSettings old = IssueSettings::from_json(
+        R"({"server":"https://ca.example/dir","certbot_dirs":["/etc/letsencrypt"],"deploy_hook":"export RENEWED_LINEAGE='/x'; reload"})");
+    CHECK(old.certbot_lineage.empty());
+    CHECK(old.deploy_hook == "export RENEWED_LINEAGE='/x'; reload");  // an old imported hook keeps its string
+    CHECK(old.to_json().find("certbot_lineage") == std::string::npos);
+    CHECK_THROWS_AS(IssueSettings::from_json(R"({"certbot_lineage":7})"), json::JsonError);
+    CHECK(validate(s).empty());
+    for (const char* bad : {"..", ".", "a/b", "../etc"}) {
+        s.certbot_lineage = bad;
+        CHECK(validate(s).find("certbot lineage '" + std::string(bad) + "' is not a directory name") != std::string::npos);
+    }
 }
 
 TEST_CASE("malformed settings are refused, not half-read") {

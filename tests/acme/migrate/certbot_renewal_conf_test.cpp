@@ -76,7 +76,7 @@ TEST_CASE("ConfigObj values: quotes, lists, comments, sections") {
 
 TEST_CASE("certbot settings map onto IssueSettings; the rest is listed") {
     const auto conf = CertbotRenewalConf::parse(kConf, "a.example.conf");
-    const auto m = certbot_settings(conf, "a.example", {"a.example", "b.example"}, "ec256", "/etc/letsencrypt/live/a.example", true);
+    const auto m = certbot_settings(conf, "a.example", {"a.example", "b.example"}, "ec256", "/etc/letsencrypt", true);
     const auto& s = m.settings;
     CHECK(m.account_id == "0123abcd");
     CHECK(s.server == "https://acme-v02.api.letsencrypt.org/directory");
@@ -84,9 +84,13 @@ TEST_CASE("certbot settings map onto IssueSettings; the rest is listed") {
     CHECK(s.webroot == "/var/www/a");  // the first name's; the second directory is listed
     CHECK(s.key_type == "rsa3072");
     CHECK(s.preferred_chain == "ISRG Root X1");
-    CHECK(s.export_dirs == std::vector<std::string>{"/etc/letsencrypt/live/a.example"});
-    CHECK(s.deploy_hook == "export RENEWED_LINEAGE='/etc/letsencrypt/live/a.example' RENEWED_DOMAINS='a.example b.example'; "
-                           "systemctl reload nginx # quoted, so not a comment");
+    // certbot's own layout, continued: the config dir and the lineage's name, no plain export dir.
+    CHECK(s.export_dirs.empty());
+    CHECK(s.certbot_dirs == std::vector<std::string>{"/etc/letsencrypt"});
+    CHECK(s.certbot_lineage == "a.example");
+    // As certbot ran it: certa's DeployHook sets RENEWED_LINEAGE and RENEWED_DOMAINS.
+    CHECK(s.deploy_hook == "systemctl reload nginx # quoted, so not a comment");
+    CHECK_FALSE(has_note(m.notes, "archive_dir = /etc/letsencrypt/archive/a.example"));  // where certa writes too
     CHECK(s.renew_skip_reason.empty());
     CHECK(has_note(m.notes, "webroot_map with 2 directories"));
     CHECK(has_note(m.notes, "pre_hook = echo it's"));
@@ -102,7 +106,7 @@ TEST_CASE("certbot settings map onto IssueSettings; the rest is listed") {
 TEST_CASE("standalone, other authenticators, autorenew and key types") {
     auto map = [](const std::string& params, const std::string& current = "ec384") {
         const auto conf = CertbotRenewalConf::parse("[renewalparams]\nserver = https://ca.example/dir\n" + params, "t.conf");
-        return certbot_settings(conf, "t", {"t.example"}, current, "/le/live/t", false);
+        return certbot_settings(conf, "t", {"t.example"}, current, "/le", false);
     };
     auto m = map("authenticator = standalone\nhttp01_port = 8080\nhttp01_address = 127.0.0.1\nkey_type = ecdsa\n");
     CHECK(m.settings.http_port == 8080);
@@ -110,6 +114,8 @@ TEST_CASE("standalone, other authenticators, autorenew and key types") {
     CHECK(m.settings.webroot.empty());
     CHECK(m.settings.key_type == "ec256");  // ecdsa without elliptic_curve: certbot's secp256r1
     CHECK(m.settings.export_dirs.empty());
+    CHECK(m.settings.certbot_dirs.empty());         // --no-export: live/ and archive/ are left alone
+    CHECK(m.settings.certbot_lineage == "t");       // a later `certa export --layout certbot` continues it
     CHECK(map("key_type = ecdsa\nelliptic_curve = secp384r1\n").settings.key_type == "ec384");
     CHECK(map("").settings.key_type == "ec384");  // no key_type: the current certificate's
     m = map("key_type = ecdsa\nelliptic_curve = secp521r1\n");
@@ -129,5 +135,19 @@ TEST_CASE("standalone, other authenticators, autorenew and key types") {
     CHECK_THROWS_AS(map("authenticator = webroot\n"), ImportError);
     CHECK(certbot_settings(CertbotRenewalConf::parse("", "e.conf"), "e", {"e.example"}, "ec256", "/x", false).settings.server ==
           kCertbotDefaultServer);
-    CHECK(shell_quote("it's") == "'it'\\''s'");
+}
+
+TEST_CASE("a conf naming another config dir's paths (a copied /etc/letsencrypt) says where certa renews into") {
+    const auto conf = CertbotRenewalConf::parse(kConf, "a.example.conf");
+    const auto m = certbot_settings(conf, "a.example", {"a.example"}, "ec256", "/srv/le-copy", true);
+    CHECK(m.settings.certbot_dirs == std::vector<std::string>{"/srv/le-copy"});
+    const auto said = [&](const std::string& setting, const std::string& reason) {
+        return std::any_of(m.notes.begin(), m.notes.end(), [&](const ImportNote& n) {
+            return n.kind == ImportNote::Kind::Note && n.setting == setting && n.reason == reason;
+        });
+    };
+    CHECK(said("archive_dir = /etc/letsencrypt/archive/a.example",
+               "certa renews into /srv/le-copy/archive/a.example (the directory imported)"));
+    CHECK(said("cert = /etc/letsencrypt/live/a.example/cert.pem",
+               "certa renews into /srv/le-copy/live/a.example (the directory imported)"));
 }

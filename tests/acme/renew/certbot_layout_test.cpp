@@ -106,9 +106,35 @@ TEST_CASE("certbot layout: a new certificate is version 2, the same one again ad
     CHECK(fs::read_symlink(live / "chain.pem") == fs::path("../../archive/a.example.test/chain2.pem"));
 }
 
-TEST_CASE("certbot layout: a wildcard's lineage is its base name") {
+TEST_CASE("certbot layout: a wildcard's lineage is its base name; a recorded lineage name wins") {
     const auto cert = record(3, {"*.wild.example.test", "wild.example.test"}, test::make_self_signed({"*.wild.example.test"}));
     CHECK(acme::certbot_lineage_name(cert) == "wild.example.test");
+    CHECK(acme::certbot_lineage_name(cert, "wild.example.test-0001") == "wild.example.test-0001");
+    CHECK(acme::certbot_live_dir("/etc/letsencrypt/", "custom-name") == fs::path("/etc/letsencrypt/live/custom-name"));
+    for (const char* bad : {"..", "a/b"}) CHECK_THROWS_AS(acme::certbot_lineage_name(cert, bad), acme::LocalFileError);
+    CHECK(acme::is_certbot_lineage_name("example.com-0001"));
+    CHECK_FALSE(acme::is_certbot_lineage_name(std::string("a\0b", 3)));
+}
+
+TEST_CASE("certbot layout: a recorded lineage continues after the highest version of any kind certbot left") {
+    test::TempDir dir;
+    const fs::path config = dir.path() / "le";
+    const fs::path archive = config / "archive" / "custom-name";
+    const auto ca = test::make_ca();
+    const auto issued = test::make_issued({"c.example.test"}, "ec256", ca);
+    // certbot's lineage custom-name: versions 1 and 2, and a privkey3.pem a crashed run left alone.
+    fs::create_directories(archive);
+    for (const char* kind : {"cert", "chain", "fullchain", "privkey"})
+        for (int n : {1, 2}) std::ofstream(archive / (std::string(kind) + std::to_string(n) + ".pem")) << kind << n << '\n';
+    std::ofstream(archive / "privkey3.pem") << "partial\n";
+    const auto written = acme::write_certbot_lineage(record(5, {"c.example.test"}, issued), config, "custom-name");
+    CHECK(written.version == 4);
+    CHECK(written.live_dir == config / "live" / "custom-name");
+    CHECK(fs::read_symlink(written.live_dir / "fullchain.pem") == fs::path("../../archive/custom-name/fullchain4.pem"));
+    CHECK(slurp(written.live_dir / "privkey.pem") == issued.key_pem);
+    CHECK(slurp(archive / "privkey3.pem") == "partial\n");
+    CHECK(slurp(archive / "cert2.pem") == "cert2\n");
+    CHECK_FALSE(fs::exists(config / "live" / "c.example.test"));  // not the primary name's lineage
 }
 
 TEST_CASE("certbot layout: a planted link in place of live/NAME is refused, nothing written through it") {

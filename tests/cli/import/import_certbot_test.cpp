@@ -1,13 +1,16 @@
 // `certa import certbot` with Debian's real certbot (2.1): certbot registers
 // and issues from a real Pebble (standalone and webroot http-01) into a temp
 // config dir; certa imports it and `certa renew --force` renews both lineages
-// against the same Pebble with certbot's account, into certbot's live/ files.
+// against the same Pebble with certbot's account, into certbot's own layout:
+// a new archive/NAME version after certbot's, live/NAME links re-pointed.
 #include "tests/cli/import/ImportFixture.hpp"
 
+#include "acme/issue/IssueSettings.hpp"
 #include "acme/protocol/Json.hpp"
 
 #include <csignal>
 #include <fstream>
+#include <map>
 #include <thread>
 
 using namespace certa;
@@ -17,6 +20,8 @@ using certa::test::cli::read_file;
 using certa::test::cli::write_file;
 
 namespace {
+
+constexpr const char* kKinds[] = {"cert", "chain", "fullchain", "privkey"};
 
 struct CertbotFixture : ImportFixture {
     std::string etc = dir.file("letsencrypt");
@@ -41,6 +46,34 @@ struct CertbotFixture : ImportFixture {
             std::this_thread::sleep_for(std::chrono::milliseconds(100));
         }
         return false;
+    }
+
+    // live/NAME/KIND.pem of every kind is a link to archive/NAME/KINDversion.pem.
+    void check_links(const std::string& lineage, int version) const {
+        for (const char* kind : kKinds) {
+            const std::filesystem::path link = etc + "/live/" + lineage + "/" + kind + ".pem";
+            INFO(link.string());
+            REQUIRE(std::filesystem::is_symlink(link));
+            CHECK(std::filesystem::read_symlink(link) ==
+                  std::filesystem::path("../../archive/" + lineage + "/" + kind + std::to_string(version) + ".pem"));
+        }
+    }
+
+    // Every archive/NAME file of `version`, by name.
+    std::map<std::string, std::string> archive(const std::string& lineage, int version) const {
+        std::map<std::string, std::string> out;
+        for (const char* kind : kKinds) {
+            const std::string file = etc + "/archive/" + lineage + "/" + kind + std::to_string(version) + ".pem";
+            out[file] = read_file(file);
+        }
+        return out;
+    }
+
+    bool unchanged(const std::map<std::string, std::string>& files) const {
+        for (const auto& [file, content] : files)
+            if (!std::filesystem::is_regular_file(std::filesystem::symlink_status(file)) || read_file(file) != content)
+                return false;
+        return true;
     }
 
     std::string account_uri() const {
@@ -70,6 +103,11 @@ TEST_CASE("certbot's accounts and lineages are imported once and renewed by cert
     REQUIRE_MESSAGE(cb.exit_code == 0, (cb.out + cb.err));
     const std::string live_a = f.etc + "/live/a.example.com", live_w = f.etc + "/live/w.example.com";
     const std::string serial_a = serial_of_file(live_a + "/cert.pem"), serial_w = serial_of_file(live_w + "/cert.pem");
+    // certbot's version 1 of each lineage, and its renewal conf: certa adds version 2 and touches neither.
+    f.check_links("a.example.com", 1);
+    f.check_links("w.example.com", 1);
+    const auto archive_a1 = f.archive("a.example.com", 1), archive_w1 = f.archive("w.example.com", 1);
+    const std::string conf_a = read_file(f.etc + "/renewal/a.example.com.conf");
     const std::string uri = f.account_uri();
     REQUIRE(!uri.empty());
     const std::vector<std::string> import{"import", "certbot", f.etc, "--ca-bundle", f.pebble.ca_bundle_path()};
@@ -108,6 +146,13 @@ TEST_CASE("certbot's accounts and lineages are imported once and renewed by cert
     REQUIRE(w);
     CHECK(w->serial_hex == serial_w);
     CHECK(contains(w->settings_json, "\"webroot\":\"" + f.www + "\""));
+    // Recorded as certbot's layout in its config dir, under the lineage's name; the hook as certbot ran it.
+    const auto sa = acme::IssueSettings::from_json(a->settings_json);
+    CHECK(sa.export_dirs.empty());
+    CHECK(sa.certbot_dirs == std::vector<std::string>{f.etc});
+    CHECK(sa.certbot_lineage == "a.example.com");
+    CHECK(sa.deploy_hook == hook);
+    CHECK(contains(r.out, "certbot layout " + live_a + ", deploy hook"));
 
     // 4. a second import changes nothing, and says so.
     r = f.certa(import);
@@ -135,11 +180,22 @@ TEST_CASE("certbot's accounts and lineages are imported once and renewed by cert
     CHECK(w2->serial_hex != serial_w);
     CHECK(a2->account_id == account.id);
     CHECK(w2->account_id == account.id);
-    // Where the recorded settings say: certbot's live/ files, and the deploy hook with certbot's variables.
+    // Where the recorded settings say: certbot's layout, as certbot would renew it: version 2 in
+    // archive/NAME (version 1 untouched), live/NAME links re-pointed to it (servers keep their paths),
+    // and the deploy hook with certbot's variables.
+    f.check_links("a.example.com", 2);
+    f.check_links("w.example.com", 2);
+    CHECK(f.unchanged(archive_a1));
+    CHECK(f.unchanged(archive_w1));
     CHECK(serial_of_file(live_a + "/cert.pem") == a2->serial_hex);
     CHECK(serial_of_file(live_a + "/fullchain.pem") == a2->serial_hex);
     CHECK(serial_of_file(live_w + "/fullchain.pem") == w2->serial_hex);
-    CHECK(certa::test::cli::file_mode(live_a + "/privkey.pem") == 0600);
+    CHECK(serial_of_file(f.etc + "/archive/a.example.com/cert2.pem") == a2->serial_hex);
+    CHECK(read_file(live_a + "/privkey.pem") == store->get_certificate(a2->id)->key_pem);
+    CHECK(certa::test::cli::file_mode(f.etc + "/archive/a.example.com/privkey2.pem") == 0600);
+    CHECK(certa::test::cli::file_mode(f.etc + "/archive/w.example.com/privkey2.pem") == 0600);
+    CHECK_FALSE(std::filesystem::exists(f.etc + "/archive/a.example.com/cert3.pem"));
+    CHECK(read_file(f.etc + "/renewal/a.example.com.conf") == conf_a);
     const std::string hooks = read_file(f.hook_log);
     CHECK(hooks == live_a + "|a.example.com b.example.com\n" + live_a + "|a.example.com b.example.com\n");
 
@@ -147,6 +203,75 @@ TEST_CASE("certbot's accounts and lineages are imported once and renewed by cert
     r = f.certa(import);
     REQUIRE_MESSAGE(r.exit_code == 0, r.err);
     CHECK(contains(r.out, "nothing to import"));
+}
+
+TEST_CASE("lineages named apart from their primary name (--cert-name, certbot's -0001) renew into their own live/NAME") {
+    CertbotFixture f;
+    const auto certbot = [&](std::vector<std::string> args) {
+        args.insert(args.begin(), {"--standalone", "--http-01-port", f.port(), "--http-01-address", "127.0.0.1"});
+        const auto cb = f.certbot(args);
+        REQUIRE_MESSAGE(cb.exit_code == 0, (cb.out + cb.err));
+    };
+    const std::string hook = "echo \"$RENEWED_LINEAGE|$RENEWED_DOMAINS\" >> " + f.hook_log;
+    certbot({"--cert-name", "custom-name", "-d", "c.example.com", "--deploy-hook", hook});
+    // Two lineages with the same primary name: d.example.com and certbot's d.example.com-0001.
+    certbot({"-d", "d.example.com"});
+    certbot({"-d", "d.example.com", "--duplicate"});
+    const std::string live_c = f.etc + "/live/custom-name";
+    std::map<std::string, std::string> certbot_serial;
+    for (const char* lineage : {"custom-name", "d.example.com", "d.example.com-0001"}) {
+        f.check_links(lineage, 1);
+        certbot_serial[lineage] = serial_of_file(f.etc + "/live/" + lineage + "/cert.pem");
+    }
+    REQUIRE(read_file(f.hook_log) == live_c + "|c.example.com\n");  // certbot ran the hook itself
+    const auto archive_c1 = f.archive("custom-name", 1);
+    const std::vector<std::string> import{"import", "certbot", f.etc, "--ca-bundle", f.pebble.ca_bundle_path()};
+
+    // --no-export (another store): certa renews and runs the hook, and leaves live/ and archive/ alone.
+    {
+        const std::string other = f.dir.file("other.db");
+        auto no_export = import;
+        no_export.insert(no_export.begin(), {"--store", other});
+        no_export.push_back("--no-export");
+        auto r = run_certa(no_export);
+        REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+        CHECK(contains(r.out, "custom-name: renew_hook = " + hook + ": deploy hook without RENEWED_LINEAGE"));
+        r = run_certa({"--store", other, "renew", "--force", "-d", "c.example.com"});
+        REQUIRE_MESSAGE(r.exit_code == 0, (r.out + r.err));
+        CHECK(contains(r.out, "c.example.com: renewed"));
+        f.check_links("custom-name", 1);
+        CHECK_FALSE(std::filesystem::exists(f.etc + "/archive/custom-name/cert2.pem"));
+        CHECK(f.unchanged(archive_c1));
+        CHECK(read_file(f.hook_log) == live_c + "|c.example.com\n|c.example.com\n");
+    }
+
+    auto r = f.certa(import);
+    REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+    CHECK(contains(r.out, "imported 1 account and 3 certificates"));
+    CHECK(contains(r.out, "certbot layout " + live_c + ", deploy hook"));
+    CHECK(contains(r.out, "certbot layout " + f.etc + "/live/d.example.com-0001"));
+    r = f.certa({"renew", "--force"});
+    REQUIRE_MESSAGE(r.exit_code == 0, (r.out + r.err));
+    auto store = f.store();
+    std::map<std::string, storage::CertificateRecord> by_lineage;
+    for (auto& cert : store->list_certificates(storage::CertificateFilter{}))
+        by_lineage[acme::IssueSettings::from_json(cert.settings_json).certbot_lineage] = cert;
+    REQUIRE(by_lineage.size() == 3);
+    for (const char* lineage : {"custom-name", "d.example.com", "d.example.com-0001"}) {
+        INFO(lineage);
+        REQUIRE(by_lineage.count(lineage));
+        const auto& renewed = by_lineage[lineage];
+        CHECK(renewed.serial_hex != certbot_serial[lineage]);  // renewed, not the imported row
+        f.check_links(lineage, 2);
+        CHECK(serial_of_file(f.etc + "/live/" + lineage + "/fullchain.pem") == renewed.serial_hex);
+        CHECK(certa::test::cli::file_mode(f.etc + "/archive/" + lineage + "/privkey2.pem") == 0600);
+    }
+    CHECK(by_lineage["custom-name"].names == std::vector<std::string>{"c.example.com"});
+    CHECK(f.unchanged(archive_c1));
+    // No lineage under a primary name certbot never used.
+    CHECK_FALSE(std::filesystem::exists(f.etc + "/live/c.example.com"));
+    CHECK_FALSE(std::filesystem::exists(f.etc + "/archive/c.example.com"));
+    CHECK(read_file(f.hook_log) == live_c + "|c.example.com\n|c.example.com\n" + live_c + "|c.example.com\n");
 }
 
 TEST_CASE("a certbot lineage whose key does not match its certificate is refused and the store is unchanged") {
