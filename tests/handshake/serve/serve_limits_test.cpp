@@ -175,8 +175,10 @@ TEST_CASE("--max-connections: one more is closed at once, the slot comes back") 
     auto leaf = put_test_cert(*f.store, {"app.test"});
     ServeProcess serve(f.store_path, {"--max-connections", "1"});
     {
-        // Sits in the ClientHello peek, holding the only slot (accepted first: the queue is FIFO).
+        // Sits in the ClientHello peek, holding the only slot. The io threads
+        // accept concurrently (a listener each), so wait until it is taken.
         TcpClient holder(serve.port());
+        REQUIRE(serve.wait_accepted(holder.fd()));
         TcpClient refused(serve.port());
         refused.send_all(make_client_hello({{0, sni_body("app.test")}}));
         bool closed = false;
