@@ -40,6 +40,8 @@ int report_error(std::exception_ptr error) {
         return to_int(ExitCode::Usage);
     } catch (const storage::StoreError& e) {
         print_error_line(e.what());
+        // A planted file beside the store is a local file problem, not the store's.
+        if (e.kind() == storage::StoreError::Kind::Untrusted) return to_int(ExitCode::LocalIo);
         return to_int(ExitCode::Store);
     } catch (const acme::LocalFileError& e) {
         print_error_line(e.what());

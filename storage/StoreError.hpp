@@ -1,4 +1,5 @@
-// Typed store failures. The CLI maps every kind to exit code 3.
+// Typed store failures. The CLI maps every kind to exit code 3, except
+// Untrusted (a file beside the store that another user planted), which is 5.
 #pragma once
 
 #include <stdexcept>
@@ -17,6 +18,7 @@ public:
         Invalid,      // the caller's data was refused (bad chain, key mismatch)
         Fenced,       // a write under a lease whose token is no longer current
         NotFound,     // a row the caller named does not exist
+        Untrusted,    // a -wal/-shm/-journal beside the store belongs to another user
     };
     StoreError(Kind kind, const std::string& message) : std::runtime_error(message), kind_(kind) {}
     Kind kind() const noexcept { return kind_; }

@@ -50,7 +50,9 @@ bool is_private_store(const std::string& location) {
     if (!ours(file) || (file.st_mode & (S_IWGRP | S_IWOTH)) != 0) return false;
     const std::filesystem::path parent = std::filesystem::absolute(location).parent_path();
     if (::stat(parent.c_str(), &dir) != 0 || !ours(dir)) return false;
-    return (dir.st_mode & (S_IWGRP | S_IWOTH)) == 0 || (dir.st_mode & S_ISVTX) != 0;
+    // A shared sticky directory (/tmp, /var/tmp, /dev/shm) is not private:
+    // others cannot swap the store there, but they can create its -wal first.
+    return (dir.st_mode & (S_IWGRP | S_IWOTH)) == 0;
 }
 
 std::string printable_location(const std::string& location) {

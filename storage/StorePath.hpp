@@ -15,7 +15,8 @@ std::string resolve_store_path(const std::string& flag);
 
 // True for a SQLite store only this user (or root) can write: the file is
 // theirs, writable by no one else, in a directory no other user can replace
-// it in (or a sticky one). Its recorded settings are then trusted like the
+// it in, nor plant a -wal beside it in (a shared sticky directory such as /tmp
+// does not count). Its recorded settings are then trusted like the
 // user's own files. False for PostgreSQL (a shared store) and anything else.
 bool is_private_store(const std::string& location);
 

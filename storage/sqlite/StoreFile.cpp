@@ -103,6 +103,28 @@ void tighten_mode(const std::string& path, bool must_exist, bool follow) {
     }
 }
 
+// SQLite replays a -wal (or a hot -journal) and maps a -shm beside the store
+// as if they were the store's own, so whoever owns them chooses the store's
+// contents: keys served, hooks run. One planted by another user (in a shared
+// directory, before this process's next open) is refused before SQLite opens
+// anything, and nothing is changed. Root, this process's user and the store
+// file's owner (who could write the store itself) may own them.
+void refuse_foreign_sidecars(const std::string& path, uid_t store_owner) {
+    for (const char* suffix : {"-wal", "-shm", "-journal"}) {
+        const std::string sidecar = path + suffix;
+        struct stat st {};
+        if (::lstat(sidecar.c_str(), &st) != 0) {
+            if (errno == ENOENT) continue;
+            throw io_error("cannot stat", sidecar, errno);
+        }
+        if (st.st_uid == 0 || st.st_uid == ::geteuid() || st.st_uid == store_owner) continue;
+        throw StoreError(Kind::Untrusted, "refusing store " + path + ": " + sidecar + " belongs to uid " +
+                                              std::to_string(st.st_uid) +
+                                              ", not to this user, root or the store's owner "
+                                              "(another user may have planted it; nothing was changed)");
+    }
+}
+
 }  // namespace
 
 StoreFileState prepare_store_file(const std::string& path, const OpenOptions& options) {
@@ -118,6 +140,7 @@ StoreFileState prepare_store_file(const std::string& path, const OpenOptions& op
     }
     if (!S_ISREG(st.st_mode))
         throw StoreError(Kind::NotAStore, path + " is not a certa store (not a regular file)");
+    refuse_foreign_sidecars(path, st.st_uid);
     check_sqlite_header(path);
     if (!options.read_only) {
         tighten_mode(path, true, true);

@@ -100,3 +100,17 @@ TEST_CASE("a local SQLite store of this user is private; PostgreSQL and loose fi
     CHECK_FALSE(storage::is_private_store(db));
     REQUIRE(::chmod(dir.path().c_str(), 0700) == 0);
 }
+
+TEST_CASE("a store in a shared sticky directory (/tmp) is not private: others can plant its -wal there") {
+    test::TempDir dir;
+    const std::string db = dir.file("certa.db");
+    { storage::open_store(db); }
+    REQUIRE(storage::is_private_store(db));
+    REQUIRE(::chmod(dir.path().c_str(), 01777) == 0);
+    CHECK_FALSE(storage::is_private_store(db));
+    REQUIRE(::chmod(dir.path().c_str(), 01770) == 0);  // a group shares it
+    CHECK_FALSE(storage::is_private_store(db));
+    REQUIRE(::chmod(dir.path().c_str(), 01700) == 0);  // sticky, but only ours
+    CHECK(storage::is_private_store(db));
+    REQUIRE(::chmod(dir.path().c_str(), 0700) == 0);
+}
