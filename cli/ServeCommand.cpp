@@ -143,6 +143,8 @@ int run_serve(const GlobalOptions& g, ServeArgs& args) {
     // Create (0600) or migrate the store first: serve is often started before
     // the first `certa issue` (tls-alpn-01 needs the responder up), and the
     // Agent only reads.
+    // --user: the store's descriptors outlive the drop, so the store must be the user's.
+    const bool store_for_user = !args.user.empty() && check_store_owner_for_drop(args.user, store_path(g));
     const std::string store_location = open_store(g)->location();  // never carries a password
 
     handshake::AgentOptions agent_options;
@@ -221,6 +223,8 @@ int run_serve(const GlobalOptions& g, ServeArgs& args) {
     }
     // Every socket is bound and the store open: give up root before the first connection.
     if (!args.user.empty()) {
+        // A store created above for the user, with the -wal and -shm every connection holds now.
+        if (store_for_user) give_store_to(args.user, store_path(g));
         drop_privileges(args.user);
         spdlog::info("serve: running as user {} (uid {}, gid {})", args.user, ::getuid(), ::getgid());
     }
@@ -245,7 +249,7 @@ void register_serve_command(CLI::App& app, GlobalOptions& g, CommandAction& acti
         "with the stored leaf, then close)");
     serve->add_option("--user", args->user,
                       "After binding its ports and opening the store, become this user (groups, gid, uid dropped); "
-                      "the store's directory should belong to it");
+                      "the store must belong to it (a new store is created for it)");
     serve->add_option("--listen", args->listen, "ADDR:PORT to listen on (repeatable; default :443; IPv6 as [::1]:443)");
     auto* passthrough = serve->add_option("--passthrough", args->passthrough,
                                           "Forward non-challenge connections unchanged (raw TCP) to HOST:PORT");

@@ -4,11 +4,17 @@
 // `serve --user` giving up root (uid, gid, groups in /proc/PID/status) while
 // still handling connections. The drop needs root (CI runs as root).
 #include "tests/handshake/ServeProcess.hpp"
+#include "tests/support/Subprocess.hpp"
 #include "tests/support/TempDir.hpp"
+#include "storage/StorePath.hpp"
 
 #include <doctest/doctest.h>
 
+#include <sys/stat.h>
 #include <unistd.h>
+
+#include <algorithm>
+#include <filesystem>
 
 #include <fstream>
 #include <iterator>
@@ -90,4 +96,44 @@ TEST_CASE("serve --user gives up root after binding and still handles connection
                               "no-such-user-certa"});
     CHECK(unknown.exit_code == 2);
     CHECK(unknown.err.find("no such user") != std::string::npos);
+}
+
+// Security round 2, finding 2: the descriptors serve holds on the store stay
+// writable after the drop, so a store root trusts (root's own, private) must
+// never be one the dropped process holds.
+TEST_CASE("serve --user refuses a store that belongs to root, and creates a new one for the user") {
+    REQUIRE_MESSAGE(::geteuid() == 0, "dropping privileges needs root");
+    TempDir dir;
+    const std::string roots = dir.file("root.db");
+    REQUIRE(run_certa({"--store", roots, "list"}).exit_code == 0);
+    REQUIRE(certa::storage::is_private_store(roots));
+    auto refused = run_certa({"--store", roots, "serve", "--listen", "127.0.0.1:0", "--user", "nobody"},
+                             RunOptions{.env = {}, .stdin_data = {}, .timeout = std::chrono::seconds(20)});
+    CHECK(refused.exit_code == 1);
+    CHECK(refused.err.find("belongs to uid 0, not to nobody") != std::string::npos);
+    CHECK(std::count(refused.err.begin(), refused.err.end(), '\n') == 1);
+
+    // A new store is created for the user: root no longer counts it as private,
+    // so a hook recorded in it runs only when the allow file names it.
+    const std::string fresh = dir.file("fresh.db");
+    ServeProcess serve(fresh, {"--user", "nobody"});
+    REQUIRE(serve.wait_for_log("serve: running as user nobody", std::chrono::seconds(5)));
+    struct stat st {};
+    REQUIRE(::stat(fresh.c_str(), &st) == 0);
+    CHECK(st.st_uid == 65534u);
+    CHECK_FALSE(certa::storage::is_private_store(fresh));
+    // Every descriptor the dropped process holds on a store file is on that user's file.
+    const std::string fd_dir = "/proc/" + std::to_string(serve.process().pid()) + "/fd";
+    int store_fds = 0;
+    for (const auto& entry : std::filesystem::directory_iterator(fd_dir)) {
+        std::error_code ec;
+        const auto target = std::filesystem::read_symlink(entry.path(), ec);
+        if (ec || target.string().rfind(fresh, 0) != 0) continue;
+        ++store_fds;
+        struct stat file {};
+        REQUIRE(::stat(target.c_str(), &file) == 0);
+        CAPTURE(target.string());
+        CHECK(file.st_uid != 0u);  // held by the dropped process, yet root's
+    }
+    CHECK(store_fds > 0);
 }
