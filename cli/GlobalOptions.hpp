@@ -14,6 +14,7 @@ struct GlobalOptions {
     std::string store;               // --store PATH (empty: $CERTA_STORE, then the default)
     std::string log_level = "info";  // --log-level trace|debug|info|warn|error|off
     bool json = false;               // --json: machine-readable output on stdout
+    std::string program = "certa";   // argv[0] as invoked, for hints the user can run as printed
 };
 
 // Adds --store, --log-level, --json and --version to the top-level app.

@@ -124,7 +124,8 @@ int run_issue(const GlobalOptions& g, IssueArgs args) {
     acme::Issuer issuer(*store, client, *solver, account);
     IssueReport report;
     report.store = store->location();
-    if (!g.store.empty()) report.store_flag = "--store " + storage::printable_location(g.store) + " ";
+    report.hint_command = {g.program};
+    if (!g.store.empty()) report.hint_command.insert(report.hint_command.end(), {"--store", storage::printable_location(g.store)});
     if (args.each) {
         for (auto& outcome : issuer.issue_each(ids, args.settings, args.parallel)) {
             if (outcome.record) report.issued.push_back(std::move(*outcome.record));

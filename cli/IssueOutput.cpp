@@ -4,6 +4,10 @@
 
 #include <cpprest/json.h>
 
+#include <algorithm>
+#include <cctype>
+#include <cstring>
+#include <initializer_list>
 #include <iostream>
 
 namespace certa::cli {
@@ -54,6 +58,26 @@ web::json::value to_json(const IssueReport& report) {
     return out;
 }
 
+// One word as /bin/sh reads it: left bare when it is plain (letters, digits,
+// and / . _ - : @ = + ,), else in single quotes ('*.example.com').
+std::string shell_word(const std::string& word) {
+    const bool plain = !word.empty() && std::all_of(word.begin(), word.end(), [](unsigned char c) {
+        return std::isalnum(c) || std::strchr("/._-:@=+,", c) != nullptr;
+    });
+    if (plain) return word;
+    std::string out = "'";
+    for (char c : word) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    return out + "'";
+}
+
+// A command line the user can paste: the hint command, then `args`.
+std::string hint(const IssueReport& report, std::initializer_list<std::string> args) {
+    std::string out;
+    for (const auto& word : report.hint_command) out += (out.empty() ? "" : " ") + shell_word(word);
+    for (const auto& word : args) out += " " + shell_word(word);
+    return out;
+}
+
 }  // namespace
 
 void print_issue_report(const IssueReport& report, bool json) {
@@ -67,8 +91,8 @@ void print_issue_report(const IssueReport& report, bool json) {
                   << "  Serial:     " << cert.serial_hex << '\n'
                   << "  Key type:   " << cert.key_type << '\n'
                   << "  Not after:  " << iso8601_utc(cert.not_after) << '\n'
-                  << "  Look at it: certa " << report.store_flag << "show " << cert.names.front() << '\n'
-                  << "  Export it:  certa " << report.store_flag << "export " << cert.names.front() << " --dir DIR\n";
+                  << "  Look at it: " << hint(report, {"show", cert.names.front()}) << '\n'
+                  << "  Export it:  " << hint(report, {"export", cert.names.front(), "--dir", "DIR"}) << '\n';
     }
     for (const auto& f : report.failed) std::cout << "FAILED " << f.name << ": " << f.error << '\n';
     // Issued and stored; `certa renew` retries the deploy.

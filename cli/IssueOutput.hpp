@@ -16,7 +16,9 @@ struct IssueFailure {
 
 struct IssueReport {
     std::string store;  // location of the store
-    std::string store_flag;  // "--store PATH " when the command was given one ("" otherwise), for the hints
+    // The hints' command: certa as invoked (./build/cli/certa, or certa from
+    // $PATH), with --store PATH when the command was given one.
+    std::vector<std::string> hint_command = {"certa"};
     std::vector<storage::CertificateRecord> issued;
     std::vector<IssueFailure> failed;
     std::vector<IssueFailure> deploy_failed;  // issued, but --deploy failed or is not live (still pending)

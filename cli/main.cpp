@@ -38,6 +38,7 @@ int main(int argc, char** argv) {
     disable_core_dumps();
     CLI::App app{"certa: ACME client (RFC 8555) and TLS-handshake certificate agent", "certa"};
     GlobalOptions g;
+    if (argc > 0 && argv[0] != nullptr && argv[0][0] != '\0') g.program = argv[0];
     CommandAction action;
     try {
         add_global_options(app, g);

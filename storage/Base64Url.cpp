@@ -66,21 +66,4 @@ std::string hex_encode(std::string_view bytes, bool upper) {
     return out;
 }
 
-std::optional<std::string> hex_decode(std::string_view hex) {
-    if (hex.size() % 2) return std::nullopt;
-    auto nibble = [](char c) -> int {
-        if (c >= '0' && c <= '9') return c - '0';
-        if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-        if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-        return -1;
-    };
-    std::string out;
-    for (size_t i = 0; i < hex.size(); i += 2) {
-        int hi = nibble(hex[i]), lo = nibble(hex[i + 1]);
-        if (hi < 0 || lo < 0) return std::nullopt;
-        out.push_back(static_cast<char>(hi << 4 | lo));
-    }
-    return out;
-}
-
 }  // namespace certa

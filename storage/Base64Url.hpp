@@ -12,6 +12,5 @@ std::string base64url_encode(std::string_view bytes);
 std::optional<std::string> base64url_decode(std::string_view text);
 // Lowercase/uppercase hex of bytes.
 std::string hex_encode(std::string_view bytes, bool upper = true);
-std::optional<std::string> hex_decode(std::string_view hex);
 
 }  // namespace certa

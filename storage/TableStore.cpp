@@ -28,7 +28,7 @@ std::string TableStore::integrity_check() {
 std::int64_t TableStore::next_generation() {
     static const sql::Query sqlite(sql::sqlite_dialect().bump_generation);
     static const sql::Query postgres(sql::postgres_dialect().bump_generation);
-    auto row = db_.rows(db_.dialect().kind == sql::DialectKind::Sqlite ? sqlite : postgres);
+    auto row = db_.rows(sql::pick(db_.dialect().kind, sqlite, postgres));
     if (!row.next()) throw StoreError(Kind::Corrupt, "store " + location() + " has no generation counter");
     return row.int64(0);
 }

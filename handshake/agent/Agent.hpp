@@ -10,8 +10,11 @@
 //   `default_name`. Among candidates: supported key type and currently valid,
 //   then supported but expired/not yet valid, then the first.
 //
-// The handshake path never touches the network or SQLite: a watcher thread
-// reads the store and swaps an immutable snapshot atomically.
+// The handshake path never touches the network. A watcher thread reads the
+// store and swaps an immutable snapshot of names and metadata atomically. The
+// first handshake for a certificate whose chain and key are not parsed yet
+// reads them by id from the store (one indexed read, through PemSource's own
+// connection) on the handshake's thread; later handshakes use the parsed copy.
 #pragma once
 
 #include <openssl/ssl.h>

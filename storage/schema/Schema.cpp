@@ -14,120 +14,177 @@ namespace {
 
 using T = ColumnType;
 
-std::vector<TableSchema> describe() {
+// Counters outside the data tables: generation, lease_token (SQLite).
+TableSchema meta_table() {
+    return {.name = "meta",
+            .since = 1,
+            .columns = {{.name = "key", .type = T::Text, .not_null = false, .constraint = "PRIMARY KEY"},
+                        {"value", T::Int64}},
+            .without_rowid = true};
+}
+
+TableSchema accounts_table() {
+    return {.name = "accounts",
+            .since = 1,
+            .columns = {{"id", T::Id},
+                        {"server", T::Text},
+                        {"key_type", T::Text},
+                        {"key_pem", T::Text},
+                        {.name = "url", .type = T::Text, .default_sql = "''"},
+                        {.name = "contact", .type = T::Text, .default_sql = "''"},
+                        {"status", T::Text},
+                        {"created", T::Int64}},
+            .indexes = {{"accounts_by_server", "server, id"}},
+            .copy_order = "id"};
+}
+
+TableSchema certificates_table() {
     // Version 7: what `certa renew` has to look at, found through an index.
     static const std::string attention_columns = std::string("status, (") + kRenewalAttentionAt + ")";
     return {
-        // Counters outside the data tables: generation, lease_token (SQLite).
-        {"meta", 1, {{"key", T::Text, 1, false, nullptr, "PRIMARY KEY"}, {"value", T::Int64}}, nullptr, {}, true},
-        {"accounts", 1,
-         {{"id", T::Id},
-          {"server", T::Text},
-          {"key_type", T::Text},
-          {"key_pem", T::Text},
-          {"url", T::Text, 1, true, "''"},
-          {"contact", T::Text, 1, true, "''"},
-          {"status", T::Text},
-          {"created", T::Int64}},
-         nullptr, {{"accounts_by_server", "server, id"}}, false, "id"},
-        {"certificates", 1,
-         {{"id", T::Id},
-          {"key_type", T::Text},
-          {"key_pem", T::Text},
-          {"chain_pem", T::Text},
-          {"server", T::Text, 1, true, "''"},
-          {"account_id", T::Int64, 1, false, nullptr, "REFERENCES accounts(id) ON DELETE SET NULL"},
-          {"profile", T::Text, 1, true, "''"},
-          {"settings_json", T::Text, 1, true, "''"},
-          {"not_before", T::Int64},
-          {"not_after", T::Int64},
-          {"serial_hex", T::Text},
-          {"aki_hex", T::Text, 1, true, "''"},
-          {"ari_cert_id", T::Text, 1, true, "''"},
-          {"status", T::Text, 1, true, nullptr, "CHECK (status IN ('active', 'replaced', 'revoked'))"},
-          // Points forward (at the newer row): the copy sets it in a second pass.
-          {"replaced_by", T::Int64, 1, false, nullptr, "REFERENCES certificates(id)"},
-          {"generation", T::Int64},
-          {"created", T::Int64},
-          {"updated", T::Int64},
-          // Version 2: renewal bookkeeping (ARI window, back-off).
-          {"ari_window_start", T::Int64, 2, true, "0"},
-          {"ari_window_end", T::Int64, 2, true, "0"},
-          {"ari_next_check", T::Int64, 2, true, "0"},
-          {"renew_at", T::Int64, 2, true, "0"},
-          {"next_attempt", T::Int64, 2, true, "0"},
-          {"failures", T::Int64, 2, true, "0"},
-          {"last_error", T::Text, 2, true, "''"},
-          // Version 6: a deploy hook still has to run (was a settings_json key).
-          {"deploy_pending", T::Bool, 6, true, "false"}},
-         nullptr,
-         {{"certificates_by_generation", "generation", 2},
-          {"certificates_by_attention", attention_columns.c_str(), 7},
-          // Version 8: covers the handshake index's first load (no PEM:
-          // Store::index_rows_changed_since without with_pem), which then
-          // reads this index alone instead of every row's chain and key.
-          {"certificates_for_index_load", "generation, id, status, key_type, not_before, not_after", 8}},
-         false, "id"},
-        // The names of each certificate in order; doubles as the SNI index.
-        {"certificate_names", 1,
-         {{"certificate_id", T::Int64, 1, true, nullptr, "REFERENCES certificates(id) ON DELETE CASCADE"},
-          {"position", T::Int64},
-          {"name", T::Text}},
-         "PRIMARY KEY (certificate_id, position), UNIQUE (certificate_id, name)",
-         {{"certificate_names_by_name", "name, certificate_id"}}, true, "certificate_id, position"},
-        {"challenges", 1,
-         {{"id", T::Id},
-          {"type", T::Text, 1, true, nullptr, "CHECK (type IN ('http-01', 'dns-01', 'tls-alpn-01'))"},
-          {"identifier", T::Text},
-          {"token", T::Text},
-          {"key_authorization", T::Text},
-          {"cert_pem", T::Text, 1, true, "''"},
-          {"key_pem", T::Text, 1, true, "''"},
-          {"expires", T::Int64}},
-         nullptr, {{"challenges_by_token", "token"}, {"challenges_by_identifier", "identifier, type"}}, false, "id"},
-        {"leases", 1,
-         {{"name", T::Text, 1, false, nullptr, "PRIMARY KEY"},
-          {"owner", T::Text},
-          {"token", T::Int64},
-          {"expires", T::Int64}},
-         nullptr, {}, true, "name"},
-        // Version 2: the audit trail.
-        {"events", 2,
-         {{"id", T::Id},
-          {"time", T::Int64},
-          {"kind", T::Text},
-          {"certificate_id", T::Int64, 1, true, "0"},
-          {"detail", T::Text, 1, true, "''"}},
-         nullptr, {{"events_by_certificate", "certificate_id, id"}}, false, "id"},
-        // Version 3: on-demand issuance requests, one row per name so that
-        // concurrent handshakes collapse into one order.
-        {"issuance_requests", 3,
-         {{"name", T::Text, 1, true, nullptr, "UNIQUE"},
-          {"reason", T::Text, 1, true, "'issue'"},
-          {"requested", T::Int64},
-          {"attempts", T::Int64, 1, true, "0"},
-          {"next_attempt", T::Int64, 1, true, "0"},
-          {"last_error", T::Text, 1, true, "''"}},
-         nullptr, {{"issuance_requests_by_time", "next_attempt, requested"}}, false, "name"},
-        // Version 4: the on-demand allow/deny list.
-        {"on_demand_rules", 4,
-         {{"pattern", T::Text, 1, false, nullptr, "PRIMARY KEY"},
-          {"action", T::Text, 1, true, nullptr, "CHECK (action IN ('allow', 'deny'))"},
-          {"created", T::Int64}},
-         nullptr, {}, false, "pattern"},
-        // Version 5: the `certa serve` processes and the generation each has
-        // loaded. Volatile liveness data: not copied (agents re-register).
-        {"serving_agents", 5,
-         {{"agent_id", T::Text, 1, false, nullptr, "PRIMARY KEY"},
-          {"loaded_generation", T::Int64},
-          {"seen_at", T::Int64}}},
-    };
+        .name = "certificates",
+        .since = 1,
+        .columns =
+            {{"id", T::Id},
+             {"key_type", T::Text},
+             {"key_pem", T::Text},
+             {"chain_pem", T::Text},
+             {.name = "server", .type = T::Text, .default_sql = "''"},
+             {.name = "account_id",
+              .type = T::Int64,
+              .not_null = false,
+              .constraint = "REFERENCES accounts(id) ON DELETE SET NULL"},
+             {.name = "profile", .type = T::Text, .default_sql = "''"},
+             {.name = "settings_json", .type = T::Text, .default_sql = "''"},
+             {"not_before", T::Int64},
+             {"not_after", T::Int64},
+             {"serial_hex", T::Text},
+             {.name = "aki_hex", .type = T::Text, .default_sql = "''"},
+             {.name = "ari_cert_id", .type = T::Text, .default_sql = "''"},
+             {.name = "status", .type = T::Text, .constraint = "CHECK (status IN ('active', 'replaced', 'revoked'))"},
+             // Points forward (at the newer row): the copy sets it in a second pass.
+             {.name = "replaced_by", .type = T::Int64, .not_null = false, .constraint = "REFERENCES certificates(id)"},
+             {"generation", T::Int64},
+             {"created", T::Int64},
+             {"updated", T::Int64},
+             // Version 2: renewal bookkeeping (ARI window, back-off).
+             {.name = "ari_window_start", .type = T::Int64, .since = 2, .default_sql = "0"},
+             {.name = "ari_window_end", .type = T::Int64, .since = 2, .default_sql = "0"},
+             {.name = "ari_next_check", .type = T::Int64, .since = 2, .default_sql = "0"},
+             {.name = "renew_at", .type = T::Int64, .since = 2, .default_sql = "0"},
+             {.name = "next_attempt", .type = T::Int64, .since = 2, .default_sql = "0"},
+             {.name = "failures", .type = T::Int64, .since = 2, .default_sql = "0"},
+             {.name = "last_error", .type = T::Text, .since = 2, .default_sql = "''"},
+             // Version 6: a deploy hook still has to run (was a settings_json key).
+             {.name = "deploy_pending", .type = T::Bool, .since = 6, .default_sql = "false"}},
+        .indexes = {{"certificates_by_generation", "generation", 2},
+                    {"certificates_by_attention", attention_columns.c_str(), 7},
+                    // Version 8: covers the handshake index's first load (no PEM:
+                    // Store::index_rows_changed_since without with_pem), which then
+                    // reads this index alone instead of every row's chain and key.
+                    {"certificates_for_index_load", "generation, id, status, key_type, not_before, not_after", 8}},
+        .copy_order = "id"};
+}
+
+// The names of each certificate in order; doubles as the SNI index.
+TableSchema certificate_names_table() {
+    return {.name = "certificate_names",
+            .since = 1,
+            .columns = {{.name = "certificate_id",
+                         .type = T::Int64,
+                         .constraint = "REFERENCES certificates(id) ON DELETE CASCADE"},
+                        {"position", T::Int64},
+                        {"name", T::Text}},
+            .table_constraints = "PRIMARY KEY (certificate_id, position), UNIQUE (certificate_id, name)",
+            .indexes = {{"certificate_names_by_name", "name, certificate_id"}},
+            .without_rowid = true,
+            .copy_order = "certificate_id, position"};
+}
+
+TableSchema challenges_table() {
+    return {.name = "challenges",
+            .since = 1,
+            .columns = {{"id", T::Id},
+                        {.name = "type",
+                         .type = T::Text,
+                         .constraint = "CHECK (type IN ('http-01', 'dns-01', 'tls-alpn-01'))"},
+                        {"identifier", T::Text},
+                        {"token", T::Text},
+                        {"key_authorization", T::Text},
+                        {.name = "cert_pem", .type = T::Text, .default_sql = "''"},
+                        {.name = "key_pem", .type = T::Text, .default_sql = "''"},
+                        {"expires", T::Int64}},
+            .indexes = {{"challenges_by_token", "token"}, {"challenges_by_identifier", "identifier, type"}},
+            .copy_order = "id"};
+}
+
+TableSchema leases_table() {
+    return {.name = "leases",
+            .since = 1,
+            .columns = {{.name = "name", .type = T::Text, .not_null = false, .constraint = "PRIMARY KEY"},
+                        {"owner", T::Text},
+                        {"token", T::Int64},
+                        {"expires", T::Int64}},
+            .without_rowid = true,
+            .copy_order = "name"};
+}
+
+// Version 2: the audit trail.
+TableSchema events_table() {
+    return {.name = "events",
+            .since = 2,
+            .columns = {{"id", T::Id},
+                        {"time", T::Int64},
+                        {"kind", T::Text},
+                        {.name = "certificate_id", .type = T::Int64, .default_sql = "0"},
+                        {.name = "detail", .type = T::Text, .default_sql = "''"}},
+            .indexes = {{"events_by_certificate", "certificate_id, id"}},
+            .copy_order = "id"};
+}
+
+// Version 3: on-demand issuance requests, one row per name so that
+// concurrent handshakes collapse into one order.
+TableSchema issuance_requests_table() {
+    return {.name = "issuance_requests",
+            .since = 3,
+            .columns = {{.name = "name", .type = T::Text, .constraint = "UNIQUE"},
+                        {.name = "reason", .type = T::Text, .default_sql = "'issue'"},
+                        {"requested", T::Int64},
+                        {.name = "attempts", .type = T::Int64, .default_sql = "0"},
+                        {.name = "next_attempt", .type = T::Int64, .default_sql = "0"},
+                        {.name = "last_error", .type = T::Text, .default_sql = "''"}},
+            .indexes = {{"issuance_requests_by_time", "next_attempt, requested"}},
+            .copy_order = "name"};
+}
+
+// Version 4: the on-demand allow/deny list.
+TableSchema on_demand_rules_table() {
+    return {.name = "on_demand_rules",
+            .since = 4,
+            .columns = {{.name = "pattern", .type = T::Text, .not_null = false, .constraint = "PRIMARY KEY"},
+                        {.name = "action", .type = T::Text, .constraint = "CHECK (action IN ('allow', 'deny'))"},
+                        {"created", T::Int64}},
+            .copy_order = "pattern"};
+}
+
+// Version 5: the `certa serve` processes and the generation each has
+// loaded. Volatile liveness data: not copied (no copy_order; agents re-register).
+TableSchema serving_agents_table() {
+    return {.name = "serving_agents",
+            .since = 5,
+            .columns = {{.name = "agent_id", .type = T::Text, .not_null = false, .constraint = "PRIMARY KEY"},
+                        {"loaded_generation", T::Int64},
+                        {"seen_at", T::Int64}}};
 }
 
 }  // namespace
 
 const std::vector<TableSchema>& tables() {
-    static const std::vector<TableSchema> all = describe();
+    static const std::vector<TableSchema> all = {
+        meta_table(),       accounts_table(), certificates_table(), certificate_names_table(),
+        challenges_table(), leases_table(),   events_table(),       issuance_requests_table(),
+        on_demand_rules_table(), serving_agents_table(),
+    };
     return all;
 }
 

@@ -28,7 +28,7 @@ DROP FUNCTION pg_temp.certa_jsonb_or_null(text);
 
 // Data moved by a version's migration (after its DDL); empty when none.
 std::string data_step(const sql::Dialect& dialect, int version) {
-    if (version == 6) return dialect.kind == sql::DialectKind::Sqlite ? kSqliteVersion6 : kPostgresVersion6;
+    if (version == 6) return sql::pick<const char*>(dialect.kind, kSqliteVersion6, kPostgresVersion6);
     return {};
 }
 
@@ -81,12 +81,6 @@ std::string migration_script(const sql::Dialect& dialect, int from, int to) {
                        dialect.translate(index.columns) + ");\n";
     if (from < 1 && to >= 1) out += std::string(dialect.bootstrap) + "\n";
     for (int version = from + 1; version <= to; ++version) out += data_step(dialect, version);
-    return out;
-}
-
-std::string column_list(const TableSchema& table, const char* prefix) {
-    std::string out;
-    for (const auto& column : table.columns) out += (out.empty() ? "" : ", ") + std::string(prefix) + column.name;
     return out;
 }
 

@@ -17,7 +17,5 @@ std::string create_table(const TableSchema& table, const sql::Dialect& dialect, 
 // rows, then each version's data steps. One script, run in the caller's
 // transaction.
 std::string migration_script(const sql::Dialect& dialect, int from, int to);
-// "a, b, c", each name after `prefix` (e.g. "c.").
-std::string column_list(const TableSchema& table, const char* prefix = "");
 
 }  // namespace certa::storage::schema

@@ -5,12 +5,27 @@
 // PostgreSQL, so they are no dialect difference.
 #pragma once
 
+#include <stdexcept>
 #include <string>
 #include <string_view>
 
 namespace certa::storage::sql {
 
 enum class DialectKind { Sqlite, Postgres };
+
+// The one place that turns a DialectKind into one of two per-backend values:
+// every kind is named, so a third backend fails to compile (-Wswitch) here
+// instead of silently taking PostgreSQL's branch everywhere.
+template <typename T>
+const T& pick(DialectKind kind, const T& sqlite, const T& postgres) {
+    switch (kind) {
+    case DialectKind::Sqlite:
+        return sqlite;
+    case DialectKind::Postgres:
+        return postgres;
+    }
+    throw std::logic_error("unknown SQL dialect");
+}
 
 struct Dialect {
     DialectKind kind;

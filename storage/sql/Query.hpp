@@ -14,7 +14,7 @@ namespace certa::storage::sql {
 class Query {
 public:
     explicit Query(std::string portable);
-    const std::string& text(DialectKind kind) const { return kind == DialectKind::Sqlite ? sqlite_ : postgres_; }
+    const std::string& text(DialectKind kind) const { return pick(kind, sqlite_, postgres_); }
     std::size_t id() const { return id_; }
 
 private:

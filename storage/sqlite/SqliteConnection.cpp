@@ -28,7 +28,6 @@ void SqliteConnection::exec(const char* sql) {
     if (rc != SQLITE_OK) fail(rc, "statement failed");
 }
 
-std::int64_t SqliteConnection::last_insert_rowid() const { return sqlite3_last_insert_rowid(db_.get()); }
 
 int SqliteConnection::changes() const { return sqlite3_changes(db_.get()); }
 

@@ -26,7 +26,6 @@ public:
 
     // Runs SQL without results (may hold several statements).
     void exec(const char* sql);
-    std::int64_t last_insert_rowid() const;
     int changes() const;
 
     // Throws the StoreError matching `rc`, with `what` naming the operation.

@@ -34,10 +34,6 @@ SqliteStatement& SqliteStatement::bind_null(int index) {
     return *this;
 }
 
-SqliteStatement& SqliteStatement::bind_id(int index, std::int64_t id) {
-    return id == 0 ? bind_null(index) : bind(index, id);
-}
-
 bool SqliteStatement::step() {
     int rc = sqlite3_step(stmt_.get());
     if (rc == SQLITE_ROW) return true;

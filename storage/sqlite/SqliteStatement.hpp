@@ -25,8 +25,6 @@ public:
     SqliteStatement& bind(int index, std::int64_t value);
     SqliteStatement& bind(int index, std::string_view text);
     SqliteStatement& bind_null(int index);
-    // Binds NULL for 0 (ids that refer to no row), else the id.
-    SqliteStatement& bind_id(int index, std::int64_t id);
 
     // Binds every argument in order starting at parameter 1.
     template <typename... Args>
