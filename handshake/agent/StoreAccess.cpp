@@ -63,13 +63,13 @@ std::string store_access_problem(const std::string& path, uid_t uid, gid_t gid) 
                             "directory (certa-nginx(8))";
     const std::filesystem::path absolute = std::filesystem::absolute(path);
     std::filesystem::path partial;
+    struct stat dir {};
     for (const auto& part : absolute.parent_path()) {
         partial /= part;
-        struct stat st {};
-        if (::stat(partial.c_str(), &st) != 0)
+        if (::stat(partial.c_str(), &dir) != 0)
             return "cannot access " + partial.string() + ": " + std::strerror(errno);
-        if (!allowed(st, w, S_IXUSR))
-            return w.name + " cannot enter the store's directory " + describe(partial.string(), st) + fix;
+        if (!allowed(dir, w, S_IXUSR))
+            return w.name + " cannot enter the store's directory " + describe(partial.string(), dir) + fix;
     }
     struct stat st {};
     if (::stat(path.c_str(), &st) != 0) return "cannot access store " + path + ": " + std::strerror(errno);
@@ -77,13 +77,17 @@ std::string store_access_problem(const std::string& path, uid_t uid, gid_t gid) 
     if ((st.st_mode & S_IROTH) != 0)
         return "store " + describe(path, st) + " is readable by every user; it holds private keys" + fix;
     if (!allowed(st, w, S_IRUSR)) return w.name + " cannot read the store " + describe(path, st) + fix;
+    // A user who may create files beside the store creates them itself.
+    const bool can_create = allowed(dir, w, S_IWUSR);
     for (const char* suffix : {"-wal", "-shm"}) {
         const std::string sidecar = path + suffix;
         struct stat side {};
-        if (::stat(sidecar.c_str(), &side) != 0)
+        if (::stat(sidecar.c_str(), &side) != 0) {
+            if (can_create) continue;
             return sidecar + " does not exist and " + w.name +
                    " cannot create it: open the store once as its owner (e.g. `certa store check`), "
-                   "which keeps the WAL files of a group-readable store";
+                   "which keeps the WAL files of a group-shared store";
+        }
         if (!allowed(side, w, S_IRUSR)) return w.name + " cannot read " + describe(sidecar, side) + fix;
     }
     return {};

@@ -224,6 +224,11 @@ ngx_http_certa_postconfiguration(ngx_conf_t *cf)
         return NGX_OK;
     }
 
+    /* "nginx -s stop|reload|..." parses the configuration too: it only signals */
+    if (ngx_process == NGX_PROCESS_SIGNALLER) {
+        return NGX_OK;
+    }
+
     store = ngx_pnalloc(cf->pool, mcf->store.len + 1);
     if (store == NULL) {
         return NGX_ERROR;

@@ -12,6 +12,7 @@
 #include <doctest/doctest.h>
 
 #include <sys/stat.h>
+#include <unistd.h>
 
 using namespace certa::test;
 
@@ -110,4 +111,19 @@ TEST_CASE("blocks without certa on need no store and are left alone") {
     NginxInstance nginx("", server_block(plain));
     auto r = nginx.test_config();
     CHECK_MESSAGE(r.exit_code == 0, describe(r));
+}
+
+TEST_CASE("a group-shared store without its -wal/-shm (www-data could not create them): one line with the fix") {
+    Fixture f;
+    f.shared.close();
+    REQUIRE(::unlink((f.shared.path() + "-wal").c_str()) == 0);
+    REQUIRE(::unlink((f.shared.path() + "-shm").c_str()) == 0);
+    NginxInstance nginx(f.shared.path(), server_block(f.block));
+    auto r = nginx.test_config();
+    CHECK(r.exit_code != 0);
+    CHECK_MESSAGE(r.err.find("-wal does not exist and www-data cannot create it") != std::string::npos, describe(r));
+    CHECK(count_lines_with(r.err, "[emerg]") == 1);
+    f.shared.reopen();  // certa (root) opening it creates them again, and keeps them
+    f.shared.close();
+    CHECK(nginx.test_config().exit_code == 0);
 }

@@ -31,10 +31,10 @@ TEST_CASE("Pebble issues through nginx's port with tls-alpn-01 (TLS 1.2, then TL
     block.fallback_key = shared.write_file("fallback.key", fallback.key_pem);
     shared.close();  // from here on only certa (another process) writes the store
 
-    for (const char* protocols : {"TLSv1.2", "TLSv1.3"}) {
+    for (const std::string protocols : {"TLSv1.2", "TLSv1.3"}) {
         CAPTURE(protocols);
         block.protocols = protocols;
-        const std::string name = std::string(protocols == std::string("TLSv1.2") ? "twelve" : "thirteen") +
+        const std::string name = std::string(protocols == "TLSv1.2" ? "twelve" : "thirteen") +
                                  ".alpn.example.test";
         NginxInstance nginx(shared.path(), server_block(block));
         REQUIRE_MESSAGE(nginx.start(port), nginx.error_log());
@@ -52,7 +52,8 @@ TEST_CASE("Pebble issues through nginx's port with tls-alpn-01 (TLS 1.2, then TL
             std::this_thread::sleep_for(std::chrono::milliseconds(20));
         }
         CHECK(served.names == std::vector<std::string>{name});
-        CHECK(nginx.signal("stop").exit_code == 0);
+        auto stop = nginx.signal("stop");
+        CHECK_MESSAGE(stop.exit_code == 0, stop.err << "\n" << nginx.error_log());
         CHECK(nginx.wait_exit(std::chrono::seconds(10)).exit_code == 0);
         CHECK(nginx.error_log().find("[alert]") == std::string::npos);
     }
