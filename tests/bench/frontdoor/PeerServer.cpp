@@ -70,33 +70,15 @@ std::vector<std::string> nginx_argv(const BenchCertSet& certs, const std::string
 std::vector<std::string> nginx_certa_argv(const BenchCertSet& certs, const std::string& work, std::uint16_t port) {
     const char* module = std::getenv("CERTA_NGINX_MODULE");
     std::ofstream conf(work + "/nginx.conf");
-    conf << "load_module " << (module ? module : "") << ";
-user root;
-"
-         << "worker_processes 2;
-daemon off;
-pid " << work << "/nginx.pid;
-error_log " << work
-         << "/error.log error;
-events { worker_connections 8192; }
-http {
-  access_log off;
-"
-         << "  ssl_protocols TLSv1.2 TLSv1.3;
-"
-         << "  client_body_temp_path " << work << "/body;
-  proxy_temp_path " << work << "/proxy;
-"
-         << "  fastcgi_temp_path " << work << "/fastcgi;
-  uwsgi_temp_path " << work << "/uwsgi;
-"
-         << "  scgi_temp_path " << work << "/scgi;
-  certa_store " << certs.store << ";
-"
+    conf << "load_module " << (module ? module : "") << ";\nuser root;\n"
+         << "worker_processes 2;\ndaemon off;\npid " << work << "/nginx.pid;\nerror_log " << work
+         << "/error.log error;\nevents { worker_connections 8192; }\nhttp {\n  access_log off;\n"
+         << "  ssl_protocols TLSv1.2 TLSv1.3;\n"
+         << "  client_body_temp_path " << work << "/body;\n  proxy_temp_path " << work << "/proxy;\n"
+         << "  fastcgi_temp_path " << work << "/fastcgi;\n  uwsgi_temp_path " << work << "/uwsgi;\n"
+         << "  scgi_temp_path " << work << "/scgi;\n  certa_store " << certs.store << ";\n"
          << "  server { listen 127.0.0.1:" << port << " ssl default_server; server_name _; ssl_certificate "
-         << certs.pem(0) << "; ssl_certificate_key " << certs.pem(0) << "; certa on; return 200; }
-}
-";
+         << certs.pem(0) << "; ssl_certificate_key " << certs.pem(0) << "; certa on; return 200; }\n}\n";
     conf.close();
     return {peer_binary("nginx"), "-p", work, "-e", work + "/error.log", "-c", work + "/nginx.conf"};
 }
