@@ -229,6 +229,13 @@ ngx_http_certa_postconfiguration(ngx_conf_t *cf)
         return NGX_OK;
     }
 
+    /* a relative path is relative to nginx's prefix (-p), as nginx's own */
+    if (ngx_strncmp(mcf->store.data, "postgres", 8) != 0
+        && ngx_conf_full_name(cf->cycle, &mcf->store, 0) != NGX_OK)
+    {
+        return NGX_ERROR;
+    }
+
     store = ngx_pnalloc(cf->pool, mcf->store.len + 1);
     if (store == NULL) {
         return NGX_ERROR;
