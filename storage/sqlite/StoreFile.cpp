@@ -112,7 +112,7 @@ bool is_group_shared_store(const std::string& path) {
     if (::stat(path.c_str(), &file) != 0 || !S_ISREG(file.st_mode) || (file.st_mode & 0777) != 0640) return false;
     const std::filesystem::path parent = std::filesystem::absolute(path).parent_path();
     if (::stat(parent.c_str(), &dir) != 0 || !S_ISDIR(dir.st_mode)) return false;
-    return dir.st_gid == file.st_gid && (dir.st_mode & 027) == 0;
+    return dir.st_gid == file.st_gid && (dir.st_mode & 0777) == 0750;
 }
 
 StoreFileState prepare_store_file(const std::string& path, const OpenOptions& options) {
