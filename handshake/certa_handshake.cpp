@@ -3,6 +3,7 @@
 #include "handshake/certa_handshake.h"
 
 #include "handshake/agent/Agent.hpp"
+#include "handshake/agent/StoreAccess.hpp"
 
 #include <exception>
 #include <memory>
@@ -23,6 +24,10 @@ void set_error(const char* what) { g_last_error = what ? what : "unknown error";
 extern "C" {
 
 certa_agent* certa_agent_open(const char* store_path, const char* default_name) {
+    return certa_agent_open_flags(store_path, default_name, 0);
+}
+
+certa_agent* certa_agent_open_flags(const char* store_path, const char* default_name, unsigned int flags) {
     g_last_error.clear();
     if (!store_path || !*store_path) {
         set_error("certa_agent_open: store_path is required");
@@ -31,6 +36,7 @@ certa_agent* certa_agent_open(const char* store_path, const char* default_name) 
     try {
         certa::handshake::AgentOptions options;
         if (default_name) options.default_name = default_name;
+        options.read_only = (flags & CERTA_OPEN_READ_ONLY) != 0;
         auto handle = std::make_unique<certa_agent>();
         handle->agent = certa::handshake::Agent::open(store_path, options);
         return handle.release();
@@ -74,6 +80,72 @@ int certa_agent_refresh(certa_agent* agent) {
         set_error(nullptr);
     }
     return -1;
+}
+
+int certa_store_check(const char* store_path, long uid, long gid, size_t* certificates) {
+    g_last_error.clear();
+    if (!store_path || !*store_path) {
+        set_error("no store given");
+        return -1;
+    }
+    try {
+        if (uid >= 0 && gid >= 0) {
+            const std::string problem = certa::handshake::store_access_problem(
+                store_path, static_cast<uid_t>(uid), static_cast<gid_t>(gid));
+            if (!problem.empty()) {
+                set_error(problem.c_str());
+                return -1;
+            }
+        }
+        certa::handshake::AgentOptions options;
+        options.read_only = true;
+        options.watch = false;
+        options.preparse = false;
+        auto agent = certa::handshake::Agent::open(store_path, options);
+        if (certificates) *certificates = agent->certificate_count();
+        return 0;
+    } catch (const std::exception& e) {
+        set_error(e.what());
+    } catch (...) {
+        set_error(nullptr);
+    }
+    return -1;
+}
+
+int certa_agent_record_client_hello(certa_agent* agent, SSL* ssl) {
+    if (!agent || !ssl) return -1;
+    try {
+        agent->agent->record_client_hello(ssl);
+    } catch (...) {
+        // Out of memory: the certificate callback rebuilds what it can from the SSL.
+    }
+    return 0;
+}
+
+int certa_agent_select_certificate(certa_agent* agent, SSL* ssl, const char* default_name) {
+    if (!agent || !ssl) return CERTA_SELECT_CONTEXT;
+    try {
+        using Choice = certa::handshake::Agent::HostChoice;
+        switch (agent->agent->select_for_host(ssl, default_name ? default_name : "")) {
+            case Choice::Leaf: return CERTA_SELECT_LEAF;
+            case Choice::Challenge: return CERTA_SELECT_CHALLENGE;
+            case Choice::Refused: return CERTA_SELECT_REFUSED;
+            case Choice::Context: return CERTA_SELECT_CONTEXT;
+        }
+    } catch (...) {
+        // Out of memory on the handshake path: the context's certificate stays.
+    }
+    return CERTA_SELECT_CONTEXT;
+}
+
+int certa_agent_select_alpn(certa_agent* agent, SSL* ssl, const unsigned char** out, unsigned char* outlen,
+                            const unsigned char* in, unsigned int inlen) {
+    if (!agent || !ssl || !out || !outlen || !in) return 0;
+    try {
+        return agent->agent->select_challenge_alpn(ssl, out, outlen, in, inlen) ? 1 : 0;
+    } catch (...) {
+        return 0;
+    }
 }
 
 size_t certa_agent_certificate_count(const certa_agent* agent) {

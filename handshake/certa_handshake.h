@@ -36,6 +36,63 @@ int certa_agent_refresh(certa_agent *agent);
 /* Number of active certificates currently served. */
 size_t certa_agent_certificate_count(const certa_agent *agent);
 
+/* Flags of certa_agent_open_flags(). */
+#define CERTA_OPEN_READ_ONLY 0x1u /* open the store read-only: no write, no chmod */
+
+/* certa_agent_open() with flags (0 or CERTA_OPEN_READ_ONLY). A server whose
+ * unprivileged workers may only read the store (nginx) passes
+ * CERTA_OPEN_READ_ONLY. Returns NULL on failure; see certa_last_error(). */
+certa_agent *certa_agent_open_flags(const char *store_path, const char *default_name,
+                                    unsigned int flags);
+
+/* Checks, without starting any thread, that an agent could serve from the
+ * store: when uid and gid are not -1, that this user (with its
+ * supplementary groups) can read the store, its -wal and -shm and enter its
+ * directories, and that the store is not readable by every user; then
+ * opens it read-only as the caller and loads its index. For a master process
+ * at configuration time (nginx -t). On success returns 0 and sets
+ * *certificates (may be NULL); on failure -1 and one line in
+ * certa_last_error(). A postgresql:// location skips the file checks. */
+int certa_store_check(const char *store_path, long uid, long gid, size_t *certificates);
+
+/* For servers that own SNI and ALPN themselves (nginx 1.22: its servername
+ * callback switches SSL_CTX, its ALPN callback selects the protocol), instead
+ * of certa_agent_attach(). Install a certificate callback and call
+ * certa_agent_select_certificate() from it; call
+ * certa_agent_select_alpn() first in your ALPN select callback; optionally
+ * call certa_agent_record_client_hello() from your ClientHello callback. */
+
+/* From a ClientHello callback: keeps the parsed ClientHello (SNI, ALPN
+ * offers, signature algorithms) on ssl. Without it, a TLS 1.2 client's
+ * acme-tls/1 offer is not seen before the certificate is chosen. Sets no
+ * certificate. Returns 0 (-1 if agent or ssl is NULL). */
+int certa_agent_record_client_hello(certa_agent *agent, SSL *ssl);
+
+/* Results of certa_agent_select_certificate(). */
+#define CERTA_SELECT_REFUSED (-1)  /* fail the handshake */
+#define CERTA_SELECT_CONTEXT 0     /* nothing for this name: ctx's own certificate stays */
+#define CERTA_SELECT_LEAF 1        /* a leaf from the store was set on ssl */
+#define CERTA_SELECT_CHALLENGE 2   /* the RFC 8737 challenge certificate was set */
+
+/* From a certificate callback (SSL_CTX_set_cert_cb), after any SNI switch:
+ * the leaf for the SNI (exact, then a one-label wildcard), the local IP for a
+ * client without SNI, then default_name (NULL or "": none); among a name's
+ * certificates, one whose key type the client's signature_algorithms accept.
+ * The challenge certificate instead when acme-tls/1 was negotiated or, under
+ * TLS 1.2, offered (recorded) with a challenge pending for the SNI.
+ * Returns one of CERTA_SELECT_*. The cert callback should return 1 unless
+ * the result is CERTA_SELECT_REFUSED (then 0). */
+int certa_agent_select_certificate(certa_agent *agent, SSL *ssl, const char *default_name);
+
+/* From an ALPN select callback, before your own selection: returns 1 with
+ * *out and *outlen pointing at "acme-tls/1" inside in when the client offers it
+ * and a tls-alpn-01 challenge is pending for the SNI (RFC 8737 §3; under TLS
+ * 1.2 only when certa_agent_select_certificate() served the challenge
+ * certificate); return SSL_TLSEXT_ERR_OK then. Returns 0 otherwise: select
+ * as usual. */
+int certa_agent_select_alpn(certa_agent *agent, SSL *ssl, const unsigned char **out,
+                            unsigned char *outlen, const unsigned char *in, unsigned int inlen);
+
 /* Stops the watcher and frees the agent. NULL is accepted. */
 void certa_agent_close(certa_agent *agent);
 

@@ -48,6 +48,13 @@ bool is_private_store(const std::string& location) {
     struct stat file {}, dir {};
     if (::stat(location.c_str(), &file) != 0 || !S_ISREG(file.st_mode)) return false;
     if (!ours(file) || (file.st_mode & (S_IWGRP | S_IWOTH)) != 0) return false;
+    // Its -wal and -shm decide what SQLite reads as much as the file does
+    // (a group-shared store's are 0640: certa-nginx(8)).
+    for (const char* suffix : {"-wal", "-shm"}) {
+        struct stat side {};
+        if (::lstat((location + suffix).c_str(), &side) != 0) continue;
+        if (!ours(side) || (side.st_mode & (S_IWGRP | S_IWOTH)) != 0) return false;
+    }
     const std::filesystem::path parent = std::filesystem::absolute(location).parent_path();
     if (::stat(parent.c_str(), &dir) != 0 || !ours(dir)) return false;
     // A shared sticky directory (/tmp, /var/tmp, /dev/shm) is not private:

@@ -61,6 +61,10 @@ struct AgentOptions {
     // When the name is unknown and there is no default_name, leave the context's
     // own certificate in place instead of failing the handshake.
     bool fallback_to_context_certificate = false;
+    // Open the store read-only (Agent::open by location, and the PEM
+    // connection): nothing is written, no file mode is changed. For a server
+    // whose workers may read but not write the store (nginx's www-data).
+    bool read_only = false;
     // Reports what this agent serves (`certa serve` writes its serving_agents
     // row: ServeDaemon::report_to_store). Called on the watcher thread, never
     // from a handshake (needs `watch`), with the agent's own store and the
@@ -153,6 +157,29 @@ public:
     // What the ClientHello callback selected on `ssl` (nullopt: the callback did
     // not run on it, e.g. the context is not attached).
     static std::optional<Selection> last_selection(const SSL* ssl);
+
+    // For a host server that owns SNI and ALPN itself (nginx 1.22: its
+    // servername callback switches SSL_CTX, its ALPN callback picks the
+    // protocol), instead of attach(). See HostSelection.hpp.
+    //
+    // From the host's ClientHello callback (optional): keeps the parsed
+    // ClientHello on `ssl` for the certificate callback (below TLS 1.3 it is
+    // the only way to learn that the client offers acme-tls/1).
+    virtual void record_client_hello(SSL* ssl) = 0;
+    enum class HostChoice {
+        Context,    // nothing for this name: the context's own certificate stays
+        Leaf,       // a leaf from the store (or default_name's) was set on `ssl`
+        Challenge,  // the RFC 8737 challenge certificate was set on `ssl`
+        Refused,    // fail the handshake (acme-tls/1 negotiated but no challenge, or a bad row)
+    };
+    // From the host's certificate callback (SSL_CTX_set_cert_cb), after its SNI
+    // switch. `default_name` ("" for none) is this server block's default.
+    virtual HostChoice select_for_host(SSL* ssl, const std::string& default_name) = 0;
+    // From the host's ALPN select callback: true (and *out set into `in`) when
+    // acme-tls/1 must be negotiated, i.e. a tls-alpn-01 challenge is pending
+    // for the SNI (RFC 8737 §3); false: let the host select as usual.
+    virtual bool select_challenge_alpn(SSL* ssl, const unsigned char** out, unsigned char* outlen,
+                                       const unsigned char* in, unsigned int inlen) = 0;
 
 protected:
     Agent() = default;

@@ -1,8 +1,10 @@
 #include "handshake/agent/AgentImpl.hpp"
 
 #include "handshake/agent/HeapTrim.hpp"
+#include "handshake/agent/HostSelection.hpp"
 #include "handshake/agent/NameNormalizer.hpp"
 
+#include "storage/Clock.hpp"
 #include "storage/Store.hpp"
 
 #include <openssl/crypto.h>
@@ -39,10 +41,10 @@ Selection* selection_of(SSL* ssl) {
 
 // A second connection on the same store for PEM fetched after open, or null
 // (then the first load reads all PEM itself).
-std::shared_ptr<PemSource> open_pem_source(const storage::Store* store) {
+std::shared_ptr<PemSource> open_pem_source(const storage::Store* store, bool read_only) {
     if (!store) return nullptr;
     try {
-        return std::make_shared<PemSource>(store->location());
+        return std::make_shared<PemSource>(store->location(), read_only);
     } catch (const std::exception&) {
         return nullptr;
     }
@@ -53,6 +55,7 @@ std::shared_ptr<PemSource> open_pem_source(const storage::Store* store) {
 std::unique_ptr<Agent> Agent::open(const std::string& store_location, AgentOptions options) {
     storage::OpenOptions open_options;
     open_options.create = false;
+    open_options.read_only = options.read_only;
     return open(storage::open_store(store_location, open_options), std::move(options));
 }
 
@@ -71,7 +74,7 @@ AgentImpl::AgentImpl(std::unique_ptr<storage::Store> store, AgentOptions options
       handler_(options_),
       budget_(std::make_shared<ParseBudget>(options_.max_parsed_certificates)),
       store_(store.get()),
-      pems_(open_pem_source(store.get())),
+      pems_(open_pem_source(store.get(), options_.read_only)),
       loader_(std::move(store), budget_, pems_) {
     if (options_.poll_interval.count() <= 0) options_.poll_interval = std::chrono::milliseconds(100);
     selection_slot();  // allocate the ex_data index before any handshake
@@ -280,19 +283,73 @@ int AgentImpl::on_client_hello(SSL* ssl, int* alert, void* arg) {
     auto snap = self->snapshot();
     int rc = self->handler_.handle(ssl, alert, *snap, out);
     if (rc != SSL_CLIENT_HELLO_SUCCESS) {
-        // The handler refuses a name it has nothing for with unrecognized_name.
-        if (*alert != SSL_AD_UNRECOGNIZED_NAME)
-            self->refused_other_.add();
-        else if (out.acme_tls_offered)
-            self->no_challenge_.add();
-        else
-            self->unknown_name_.add();
+        self->count_refusal(*alert, out);
     } else if (out.kind == Selection::Kind::Challenge) {
         self->challenges_.add();
     } else if (out.kind != Selection::Kind::None) {
         self->leaves_.add();
     }
     return rc;
+}
+
+void AgentImpl::count_refusal(int alert, const Selection& selection) {
+    // The handler refuses a name it has nothing for with unrecognized_name.
+    if (alert != SSL_AD_UNRECOGNIZED_NAME)
+        refused_other_.add();
+    else if (selection.acme_tls_offered)
+        no_challenge_.add();
+    else
+        unknown_name_.add();
+}
+
+void AgentImpl::record_client_hello(SSL* ssl) { handshake::record_client_hello(ssl); }
+
+Agent::HostChoice AgentImpl::select_for_host(SSL* ssl, const std::string& default_name) {
+    handshakes_.add();
+    Selection* selection = selection_of(ssl);  // also tells select_challenge_alpn that this ran
+    Selection scratch;
+    Selection& out = selection ? *selection : scratch;
+    out = Selection{};
+    const ClientHelloInfo hello = client_hello_in_cert_callback(ssl);
+    auto snap = snapshot();
+    // RFC 8737 §3: acme-tls/1 negotiated (TLS 1.3 runs ALPN first), or, before
+    // ALPN ran (TLS 1.2), offered with a challenge pending for the SNI.
+    const std::string_view alpn = negotiated_alpn(ssl);
+    bool challenge = alpn == kAcmeTlsProtocol;
+    if (alpn.empty() && hello.offers_acme_tls && hello.has_sni && !hello.sni_malformed)
+        challenge = snap->challenges->find(ClientHelloHandler::challenge_identifier(hello.sni),
+                                           storage::unix_now()) != nullptr;
+    out.acme_tls_offered = hello.offers_acme_tls || challenge;
+    int alert = SSL_AD_INTERNAL_ERROR;
+    std::string fallback_name;
+    if (!default_name.empty()) {
+        if (auto n = normalize_server_name(default_name)) fallback_name = n->name;
+    }
+    const int rc = challenge
+                       ? handler_.serve_challenge(ssl, &alert, *snap, hello.sni, hello.has_sni, out)
+                       : handler_.serve_leaf(ssl, &alert, hello, *snap, fallback_name, true, out);
+    if (rc != SSL_CLIENT_HELLO_SUCCESS) {
+        count_refusal(alert, out);
+        return HostChoice::Refused;
+    }
+    switch (out.kind) {
+        case Selection::Kind::Challenge: challenges_.add(); return HostChoice::Challenge;
+        case Selection::Kind::None: return HostChoice::Context;
+        default: leaves_.add(); return HostChoice::Leaf;
+    }
+}
+
+bool AgentImpl::select_challenge_alpn(SSL* ssl, const unsigned char** out, unsigned char* outlen,
+                                      const unsigned char* in, unsigned int inlen) {
+    if (!find_alpn_offer(in, inlen, kAcmeTlsProtocol, out, outlen)) return false;
+    // The certificate callback ran first (TLS 1.2): acme-tls/1 only with the
+    // challenge certificate it served.
+    if (auto* done = static_cast<const Selection*>(SSL_get_ex_data(ssl, selection_slot())))
+        return done->kind == Selection::Kind::Challenge;
+    const char* sni = SSL_get_servername(ssl, TLSEXT_NAMETYPE_host_name);
+    if (!sni) return false;
+    const std::string identifier = ClientHelloHandler::challenge_identifier(sni);
+    return !identifier.empty() && snapshot()->challenges->find(identifier, storage::unix_now()) != nullptr;
 }
 
 int AgentImpl::on_alpn(SSL* ssl, const unsigned char** out, unsigned char* outlen,

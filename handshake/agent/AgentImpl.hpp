@@ -33,6 +33,10 @@ public:
     AgentStats stats() const override;
     std::string last_reload_error() const override;
     std::optional<Validity> validity_for(const std::string& name) const override;
+    void record_client_hello(SSL* ssl) override;
+    HostChoice select_for_host(SSL* ssl, const std::string& default_name) override;
+    bool select_challenge_alpn(SSL* ssl, const unsigned char** out, unsigned char* outlen,
+                               const unsigned char* in, unsigned int inlen) override;
 
     // The OpenSSL callbacks (arg is the AgentImpl).
     static int on_client_hello(SSL* ssl, int* alert, void* arg);
@@ -48,6 +52,8 @@ private:
     void report_loaded();
     std::shared_ptr<const Snapshot> snapshot() const;
     void publish(std::shared_ptr<const Snapshot> next);
+    // Counts a refused ClientHello by its alert (on_client_hello, select_for_host).
+    void count_refusal(int alert, const Selection& selection);
 
     AgentOptions options_;
     ClientHelloHandler handler_;

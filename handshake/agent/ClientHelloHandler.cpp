@@ -58,6 +58,16 @@ ClientHelloHandler::ClientHelloHandler(const AgentOptions& options)
     });
 }
 
+std::string ClientHelloHandler::challenge_identifier(const std::string& sni) {
+    auto name = normalize_server_name(sni);
+    if (!name) return {};
+    // RFC 8738 §6: an IP identifier is validated with its reverse-DNS name as SNI.
+    if (name->kind == NormalizedName::Kind::Dns) {
+        if (auto ip = ip_from_reverse_name(name->name)) return *ip;
+    }
+    return name->name;
+}
+
 int ClientHelloHandler::serve_challenge(SSL* ssl, int* alert, const Snapshot& snapshot,
                                         const std::string& sni, bool sni_present,
                                         Selection& selection) const {
@@ -66,11 +76,7 @@ int ClientHelloHandler::serve_challenge(SSL* ssl, int* alert, const Snapshot& sn
     if (!sni_present) return SSL_CLIENT_HELLO_ERROR;
     auto name = normalize_server_name(sni);
     if (!name) return SSL_CLIENT_HELLO_ERROR;
-    std::string identifier = name->name;
-    // RFC 8738 §6: an IP identifier is validated with its reverse-DNS name as SNI.
-    if (name->kind == NormalizedName::Kind::Dns) {
-        if (auto ip = ip_from_reverse_name(identifier)) identifier = *ip;
-    }
+    const std::string identifier = challenge_identifier(sni);
     selection.server_name = name->name;
     const ChallengeCert* challenge = snapshot.challenges->find(identifier, storage::unix_now());
     if (!challenge) return SSL_CLIENT_HELLO_ERROR;
@@ -92,7 +98,12 @@ int ClientHelloHandler::handle(SSL* ssl, int* alert, const Snapshot& snapshot,
         return serve_challenge(ssl, alert, snapshot, hello.sni,
                                hello.has_sni && !hello.sni_malformed && !hello.alpn_malformed,
                                selection);
+    return serve_leaf(ssl, alert, hello, snapshot, default_name_, fallback_to_context_, selection);
+}
 
+int ClientHelloHandler::serve_leaf(SSL* ssl, int* alert, const ClientHelloInfo& hello,
+                                   const Snapshot& snapshot, const std::string& default_name,
+                                   bool fallback, Selection& selection) const {
     const storage::UnixTime now = storage::unix_now();
     std::optional<CertChoice> choice;
     bool is_default = false;
@@ -105,12 +116,12 @@ int ClientHelloHandler::handle(SSL* ssl, int* alert, const Snapshot& snapshot,
     } else if (auto ip = local_ip(ssl)) {
         choice = select_certificate(*snapshot.certs, *ip, false, hello, now);
     }
-    if (!choice && !default_name_.empty()) {
-        choice = select_certificate(*snapshot.certs, default_name_, true, hello, now);
+    if (!choice && !default_name.empty()) {
+        choice = select_certificate(*snapshot.certs, default_name, true, hello, now);
         is_default = true;
     }
     if (!choice) {
-        if (fallback_to_context_) return SSL_CLIENT_HELLO_SUCCESS;
+        if (fallback) return SSL_CLIENT_HELLO_SUCCESS;
         *alert = SSL_AD_UNRECOGNIZED_NAME;
         return SSL_CLIENT_HELLO_ERROR;
     }

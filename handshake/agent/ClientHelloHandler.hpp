@@ -5,6 +5,7 @@
 
 #include "handshake/agent/Agent.hpp"
 #include "handshake/agent/Snapshot.hpp"
+#include "handshake/hello/ClientHelloInfo.hpp"
 
 #include <openssl/ssl.h>
 
@@ -29,9 +30,22 @@ public:
     int select_alpn(const Selection* selection, const unsigned char** out, unsigned char* outlen,
                     const unsigned char* in, unsigned int inlen) const;
 
-private:
+    // The steps of handle(), also used by HostSelection (certificate callback
+    // of a host that owns SNI/ALPN). The RFC 8737 challenge certificate for
+    // `sni`, or SSL_CLIENT_HELLO_ERROR (unrecognized_name) when none is pending.
     int serve_challenge(SSL* ssl, int* alert, const Snapshot& snapshot, const std::string& sni,
                         bool sni_present, Selection& selection) const;
+    // The leaf for `hello` (exact, wildcard, local IP without SNI, then
+    // `default_name`, already normalized, "" for none). Nothing matched:
+    // SSL_CLIENT_HELLO_SUCCESS with selection.kind None and `ssl` untouched
+    // when `fallback`, else SSL_CLIENT_HELLO_ERROR (unrecognized_name).
+    int serve_leaf(SSL* ssl, int* alert, const ClientHelloInfo& hello, const Snapshot& snapshot,
+                   const std::string& default_name, bool fallback, Selection& selection) const;
+    // The normalized identifier a challenge for `sni` is stored under (RFC
+    // 8738 §6: a reverse-DNS name maps back to its IP), or "" when invalid.
+    static std::string challenge_identifier(const std::string& sni);
+
+private:
 
     std::string default_name_;  // normalized ("" when none)
     std::vector<std::string> alpn_;

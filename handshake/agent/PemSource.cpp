@@ -2,9 +2,10 @@
 
 namespace certa::handshake {
 
-PemSource::PemSource(const std::string& store_location) {
+PemSource::PemSource(const std::string& store_location, bool read_only) {
     storage::OpenOptions options;
     options.create = false;
+    options.read_only = read_only;
     store_ = storage::open_store(store_location, options);
 }
 

@@ -19,8 +19,9 @@ namespace certa::handshake {
 
 class PemSource {
 public:
-    // Opens the connection now; throws storage::StoreError when it cannot.
-    explicit PemSource(const std::string& store_location);
+    // Opens the connection now (read-only if asked); throws
+    // storage::StoreError when it cannot.
+    explicit PemSource(const std::string& store_location, bool read_only = false);
 
     struct Pem {
         std::string chain;

@@ -3,6 +3,8 @@
 #include "storage/sqlite/SqliteSchema.hpp"
 #include "storage/sqlite/StoreFile.hpp"
 
+#include <sqlite3.h>
+
 #include <chrono>
 #include <thread>
 
@@ -68,6 +70,11 @@ void SqliteBackend::set_up(const std::string& path, const OpenOptions& options) 
             throw StoreError(Kind::Io, "store " + path + ": cannot switch to WAL mode");
         wal.run();
         connection.exec("PRAGMA synchronous = NORMAL");
+        // A group-shared store's readers cannot create its -wal/-shm: keep them.
+        if (is_group_shared_store(path)) {
+            int keep = 1;
+            sqlite3_file_control(connection.get(), "main", SQLITE_FCNTL_PERSIST_WAL, &keep);
+        }
     }
     connection.exec("PRAGMA foreign_keys = ON");
     // Skipped when current, so opening never waits for another writer's lock.

@@ -86,7 +86,8 @@ void check_sqlite_header(const std::string& path) {
 // user made. No descriptor is opened: closing one would drop the POSIX locks
 // SQLite holds on these files in this process. fchmodat(AT_SYMLINK_NOFOLLOW)
 // fails on a link swapped in after the check.
-void tighten_mode(const std::string& path, bool must_exist, bool follow) {
+// `shared_gid` (a group-shared store's group, else -1): 0640 with that group is kept.
+void tighten_mode(const std::string& path, bool must_exist, bool follow, gid_t shared_gid) {
     const int flags = follow ? 0 : AT_SYMLINK_NOFOLLOW;
     struct stat st {};
     if (::fstatat(AT_FDCWD, path.c_str(), &st, flags) != 0) {
@@ -96,6 +97,7 @@ void tighten_mode(const std::string& path, bool must_exist, bool follow) {
     if (S_ISLNK(st.st_mode)) throw StoreError(Kind::Io, "refusing store file " + path + ": it is a symbolic link");
     if (!S_ISREG(st.st_mode)) throw StoreError(Kind::Io, "refusing store file " + path + ": not a regular file");
     if ((st.st_mode & 077) == 0) return;
+    if (shared_gid != static_cast<gid_t>(-1) && st.st_gid == shared_gid && (st.st_mode & 077) == 040) return;
     if (::fchmodat(AT_FDCWD, path.c_str(), 0600, flags) != 0) {
         if (errno == EOPNOTSUPP)
             throw StoreError(Kind::Io, "refusing store file " + path + ": it is a symbolic link");
@@ -127,6 +129,14 @@ void refuse_foreign_sidecars(const std::string& path, uid_t store_owner) {
 
 }  // namespace
 
+bool is_group_shared_store(const std::string& path) {
+    struct stat file {}, dir {};
+    if (::stat(path.c_str(), &file) != 0 || !S_ISREG(file.st_mode) || (file.st_mode & 0777) != 0640) return false;
+    const std::filesystem::path parent = std::filesystem::absolute(path).parent_path();
+    if (::stat(parent.c_str(), &dir) != 0 || !S_ISDIR(dir.st_mode)) return false;
+    return dir.st_gid == file.st_gid && (dir.st_mode & 0777) == 0750;
+}
+
 StoreFileState prepare_store_file(const std::string& path, const OpenOptions& options) {
     if (path.empty()) throw StoreError(Kind::Io, "no store path given");
     StoreFileState state;
@@ -143,9 +153,10 @@ StoreFileState prepare_store_file(const std::string& path, const OpenOptions& op
     refuse_foreign_sidecars(path, st.st_uid);
     check_sqlite_header(path);
     if (!options.read_only) {
-        tighten_mode(path, true, true);
-        tighten_mode(path + "-wal", false, false);
-        tighten_mode(path + "-shm", false, false);
+        const gid_t shared = is_group_shared_store(path) ? st.st_gid : static_cast<gid_t>(-1);
+        tighten_mode(path, true, true, shared);
+        tighten_mode(path + "-wal", false, false, shared);
+        tighten_mode(path + "-shm", false, false, shared);
     }
     return state;
 }

@@ -14,6 +14,15 @@ struct StoreFileState {
     bool created = false;  // this call created the (empty) file
 };
 
+// The one group-readable layout certa keeps (for a server's unprivileged
+// workers, e.g. nginx's www-data; certa-nginx(8)): the store is mode 0640 in
+// a directory of mode 0750 that has the store's group. Its -wal and -shm may
+// then be 0640 with that group too, and read-write connections keep them when
+// they close (SQLITE_FCNTL_PERSIST_WAL):
+// a reader that cannot create them could not open the store otherwise. Any
+// other group or other bit is still removed. The group can never write.
+bool is_group_shared_store(const std::string& path);
+
 // Throws StoreError: Io (missing and create=false, permission problems),
 // NotAStore (not a regular file, or a non-SQLite header), Untrusted (a
 // sidecar file owned by another user).

@@ -1,5 +1,6 @@
-// Front-door benchmark (issue 13): `certa serve` beside haproxy (crt-list),
-// nginx (one server block per certificate) and Caddy (load_files), all in the
+// Front-door benchmark (issue 13, 22): `certa serve` beside haproxy (crt-list),
+// nginx (one server block per certificate), nginx with ngx_http_certa_module
+// (one block, the store) and Caddy (load_files), all in the
 // same run, all on the same N certificates, on loopback. For each server:
 //   handshakes/s      full TLS 1.3 handshakes from an OpenSSL client pool,
 //                     random SNI, each served leaf checked against the SNI
@@ -12,8 +13,8 @@
 // load on the machine disturbs all of them alike. Each server has 2 threads
 // (certa's io threads, haproxy nbthread, nginx worker_processes, GOMAXPROCS).
 //
-//   front_door [--certs 10000,100000] [--peers certa,haproxy,nginx,caddy]
-//              [--large-peers certa,haproxy] [--large-from 50000]
+//   front_door [--certs 10000,100000] [--peers certa,haproxy,nginx,nginx-certa,caddy]
+//              [--large-peers certa,haproxy,nginx-certa] [--large-from 50000]
 //              [--slices 8] [--slice-ms 1500] [--threads 2] [--keys 1000]
 //              [--cache-dir DIR] [--work-dir DIR]
 // Needs CERTA_BIN (meson sets it). Exits 1 when a server served a wrong leaf
@@ -62,10 +63,10 @@ struct Tally {
 
 struct Options {
     std::vector<std::string> certs{"10000", "100000"};
-    std::vector<std::string> peers{"certa", "haproxy", "nginx", "caddy"};
+    std::vector<std::string> peers{"certa", "haproxy", "nginx", "nginx-certa", "caddy"};
     // Caddy's certificate cache holds 10,000 certificates by default
     // (certmagic), so at 100k most of its handshakes fail: left out there.
-    std::vector<std::string> large_peers{"certa", "haproxy"};
+    std::vector<std::string> large_peers{"certa", "haproxy", "nginx-certa"};
     std::size_t large_from = 50000;
     int slices = 8, slice_ms = 1500, threads = 2;
     std::size_t keys = 1000;
@@ -159,6 +160,13 @@ bool run_size(const Options& o, std::size_t n) {
         std::printf("certa CPU per handshake / haproxy's: %.2f (target <= 1.00)\n", cpu["certa"] / cpu["haproxy"]);
     if (cpu.count("certa") && cpu.count("nginx") && cpu["nginx"] > 0)
         std::printf("certa CPU per handshake / nginx's: %.2f\n", cpu["certa"] / cpu["nginx"]);
+    if (cpu.count("nginx-certa") && cpu.count("nginx") && cpu["nginx"] > 0)
+        std::printf("nginx-certa CPU per handshake / nginx's: %.2f (target <= 1.02)\n", cpu["nginx-certa"] / cpu["nginx"]);
+    if (ready.count("nginx-certa"))
+        std::printf("nginx-certa ready: %.3f s (target <= 1 s at 100k)\n", ready["nginx-certa"]);
+    if (pss.count("nginx-certa") && pss.count("nginx") && pss["nginx"] > 0)
+        std::printf("nginx-certa memory per certificate / nginx's: %.2f (target <= 0.20)\n",
+                    pss["nginx-certa"] / pss["nginx"]);
     if (ready.count("certa")) std::printf("certa ready: %.3f s (target <= 0.3 s at 100k)\n", ready["certa"]);
     if (pss.count("certa") && pss.count("caddy") && pss["caddy"] > 0)
         std::printf("certa memory per certificate / Caddy's: %.2f (target <= 0.60)\n", pss["certa"] / pss["caddy"]);

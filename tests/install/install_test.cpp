@@ -111,6 +111,11 @@ std::map<fs::path, int> expected_files(const Layout& l) {
         {l.unitdir / "certa-serve.service", 0644},
     };
     for (const auto& page : l.man_pages) files[man_path(l, page)] = 0644;
+    // -Dnginx: the module where Debian's nginx loads modules, and its snippet.
+    if (env("CERTA_NGINX_MODULE_BUILT") == "1") {
+        files["/usr/lib/nginx/modules/ngx_http_certa_module.so"] = 0755;
+        files["/usr/share/nginx/modules-available/mod-http-certa.conf"] = 0644;
+    }
     return files;
 }
 

@@ -167,6 +167,8 @@ bool Background::running() {
     pid_t got = waitpid(pid_, &status, WNOHANG);
     if (got == pid_) {
         pid_ = -1;
+        reaped_ = true;
+        reaped_status_ = status;
         return false;
     }
     return true;
@@ -174,7 +176,14 @@ bool Background::running() {
 
 RunResult Background::stop(int sig, std::chrono::milliseconds timeout) {
     RunResult r;
-    if (pid_ <= 0) return r;
+    if (pid_ <= 0) {
+        if (reaped_) {  // it exited by itself and running() reaped it
+            fill_status(r, reaped_status_);
+            r.out = out();
+            r.err = err();
+        }
+        return r;
+    }
     kill(pid_, sig);
     auto deadline = std::chrono::steady_clock::now() + timeout;
     int status = 0;

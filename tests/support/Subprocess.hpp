@@ -50,6 +50,8 @@ public:
 
 private:
     pid_t pid_ = -1;
+    bool reaped_ = false;   // running() collected its exit status (kept for stop())
+    int reaped_status_ = 0;
     std::string out_path_, err_path_;
 };
 

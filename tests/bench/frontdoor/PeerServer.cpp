@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <thread>
@@ -63,6 +64,25 @@ std::vector<std::string> nginx_argv(const BenchCertSet& certs, const std::string
     return {peer_binary("nginx"), "-p", work, "-e", work + "/error.log", "-c", work + "/nginx.conf"};
 }
 
+// nginx with ngx_http_certa_module: one catch-all block serving the store
+// ($CERTA_NGINX_MODULE). Workers as root here: the bench's store is root's
+// 0600 (certa-nginx(8) documents the group-shared layout for www-data).
+std::vector<std::string> nginx_certa_argv(const BenchCertSet& certs, const std::string& work, std::uint16_t port) {
+    const char* module = std::getenv("CERTA_NGINX_MODULE");
+    std::ofstream conf(work + "/nginx.conf");
+    conf << "load_module " << (module ? module : "") << ";\nuser root;\n"
+         << "worker_processes 2;\ndaemon off;\npid " << work << "/nginx.pid;\nerror_log " << work
+         << "/error.log error;\nevents { worker_connections 8192; }\nhttp {\n  access_log off;\n"
+         << "  ssl_protocols TLSv1.2 TLSv1.3;\n"
+         << "  client_body_temp_path " << work << "/body;\n  proxy_temp_path " << work << "/proxy;\n"
+         << "  fastcgi_temp_path " << work << "/fastcgi;\n  uwsgi_temp_path " << work << "/uwsgi;\n"
+         << "  scgi_temp_path " << work << "/scgi;\n  certa_store " << certs.store << ";\n"
+         << "  server { listen 127.0.0.1:" << port << " ssl default_server; server_name _; ssl_certificate "
+         << certs.pem(0) << "; ssl_certificate_key " << certs.pem(0) << "; certa on; return 200; }\n}\n";
+    conf.close();
+    return {peer_binary("nginx"), "-p", work, "-e", work + "/error.log", "-c", work + "/nginx.conf"};
+}
+
 std::vector<std::string> caddy_argv(const BenchCertSet& certs, const std::string& work, std::uint16_t port) {
     std::ofstream conf(work + "/caddy.json");
     conf << "{\"admin\":{\"disabled\":true},\"storage\":{\"module\":\"file_system\",\"root\":\"" << work
@@ -85,6 +105,11 @@ std::vector<std::string> certa_argv(const BenchCertSet& certs, std::uint16_t por
 
 std::string peer_binary(const std::string& kind) {
     if (kind == "certa") return test::certa_bin();
+    if (kind == "nginx-certa") {
+        const char* module = std::getenv("CERTA_NGINX_MODULE");
+        if (!module || ::access(module, R_OK) != 0) return {};
+        return peer_binary("nginx");
+    }
     for (const char* dir : {"/usr/sbin/", "/usr/bin/"}) {
         std::string path = dir + kind;
         if (::access(path.c_str(), X_OK) == 0) return path;
@@ -105,11 +130,13 @@ std::optional<PeerServer> start_peer(const std::string& kind, const BenchCertSet
     server.port = free_port();
     std::vector<std::string> argv = kind == "haproxy" ? haproxy_argv(certs, work, server.port)
                                     : kind == "nginx" ? nginx_argv(certs, work, server.port)
+                                    : kind == "nginx-certa" ? nginx_certa_argv(certs, work, server.port)
                                     : kind == "caddy" ? caddy_argv(certs, work, server.port)
                                                       : certa_argv(certs, server.port);
     test::RunOptions options;
     options.env = {{"HOME", work}, {"XDG_DATA_HOME", work + "/xdg"}, {"XDG_CONFIG_HOME", work + "/xdg"},
                    {"GOMAXPROCS", "2"}};
+    if (const char* lib = std::getenv("CERTA_HANDSHAKE_LIB_DIR")) options.env["LD_LIBRARY_PATH"] = lib;
     const auto spawned = Clock::now();
     server.process = std::make_unique<test::Background>(argv, options);
     const auto until = spawned + ready_timeout;

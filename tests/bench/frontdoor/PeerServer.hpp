@@ -3,6 +3,7 @@
 //   certa   `certa serve` on the set's store
 //   haproxy one `bind ... ssl crt-list` (Debian haproxy)
 //   nginx   one server block per certificate (Debian nginx-light)
+//   nginx-certa  one catch-all block with ngx_http_certa_module on the store
 //   caddy   tls.certificates.load_files (Debian caddy)
 // Each gets 2 threads/workers. Ready time runs from the spawn to the first
 // handshake that served the right leaf.
@@ -26,7 +27,7 @@ struct PeerServer {
     std::unique_ptr<test::Background> process;
 };
 
-// Known kinds: "certa", "haproxy", "nginx", "caddy". `work` is a scratch dir
+// Known kinds: "certa", "haproxy", "nginx", "nginx-certa", "caddy". `work` is a scratch dir
 // for configs and logs. Returns nothing (and prints why) when the server did
 // not come up within `ready_timeout`.
 std::optional<PeerServer> start_peer(const std::string& kind, const BenchCertSet& certs, const std::string& work,

@@ -1,8 +1,11 @@
 // The store file and its WAL companions are 0600 whatever the umask; missing
-// directories are created 0700; looser existing modes are tightened.
+// directories are created 0700; looser existing modes are tightened, except
+// the group-shared layout of certa-nginx(8) (0640 in a 0750 dir of its group).
 #include "StoreFixtures.hpp"
 #include "TempDir.hpp"
 #include "storage/Store.hpp"
+#include "storage/StorePath.hpp"
+#include "storage/sqlite/StoreFile.hpp"
 
 #include <doctest/doctest.h>
 #include <sys/stat.h>
@@ -159,4 +162,52 @@ TEST_CASE("processes racing to create the same new store all succeed") {
     CHECK(store->integrity_check() == "ok");
     for (int i = 0; i < kOpeners; ++i) CHECK_FALSE(store->acquire_lease("l" + std::to_string(i), "late", 60).acquired);
     CHECK(file_mode(path) == 0600);
+}
+
+// certa-nginx(8): the one group-readable layout kept, for a server's workers.
+TEST_CASE("a group-shared store (0640 in a 0750 dir of its group) keeps its mode and its WAL files") {
+    TempDir dir;
+    const std::string shared_dir = dir.file("shared");
+    REQUIRE(::mkdir(shared_dir.c_str(), 0750) == 0);
+    const std::string path = shared_dir + "/certa.db";
+    open_store(path);  // created 0600
+    REQUIRE(::chmod(path.c_str(), 0640) == 0);
+    CHECK(is_group_shared_store(path));
+    {
+        auto store = open_store(path);
+        store->put_certificate(certa::test::input_for(certa::test::make_self_signed({"shared.example"})));
+        CHECK(file_mode(path) == 0640);
+        CHECK(file_mode(path + "-wal") == 0640);
+        CHECK(file_mode(path + "-shm") == 0640);
+    }
+    // Kept after the last connection closed, for readers that cannot create them.
+    CHECK(file_exists(path + "-wal"));
+    CHECK(file_exists(path + "-shm"));
+    CHECK(file_mode(path) == 0640);
+    CHECK(is_private_store(path));  // the group can read, not write
+    // A directory the group may write, or others may enter: not shared; tightened.
+    REQUIRE(::chmod(shared_dir.c_str(), 0770) == 0);
+    CHECK_FALSE(is_group_shared_store(path));
+    {
+        auto tightened = open_store(path);
+        CHECK(file_mode(path) == 0600);
+        CHECK(file_mode(path + "-wal") == 0600);
+    }
+    REQUIRE(::chmod(shared_dir.c_str(), 0750) == 0);
+    // Any other group bit (g+w) is tightened too, and such a store is not private.
+    REQUIRE(::chmod(path.c_str(), 0660) == 0);
+    CHECK_FALSE(is_group_shared_store(path));
+    CHECK_FALSE(is_private_store(path));
+    open_store(path);
+    CHECK(file_mode(path) == 0600);
+}
+
+TEST_CASE("a group-writable -shm makes a store not private") {
+    TempDir dir;
+    const std::string path = dir.file("certa.db");
+    auto store = open_store(path);
+    store->put_certificate(certa::test::input_for(certa::test::make_self_signed({"w.example"})));
+    REQUIRE(is_private_store(path));
+    REQUIRE(::chmod((path + "-shm").c_str(), 0620) == 0);
+    CHECK_FALSE(is_private_store(path));
 }
