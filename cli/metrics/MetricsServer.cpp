@@ -51,6 +51,8 @@ void on_connection(void* cls, MHD_Connection* connection, void**, MHD_Connection
 }
 
 // A request finished: on a kept-alive connection, the next header is due.
+// (libmicrohttpd 0.9.75 answers "Connection: close" to every request this
+// server answers on the first call, so this only guards a later version.)
 void on_completed(void* cls, MHD_Connection* connection, void**, MHD_RequestTerminationCode code) {
     if (code != MHD_REQUEST_TERMINATED_COMPLETED_OK) return;  // the connection is closing
     if (const int fd = connection_fd(connection); fd >= 0)

@@ -30,16 +30,7 @@ namespace {
 class RawBackend {
 public:
     RawBackend() {
-        listen_fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-        REQUIRE(listen_fd_ >= 0);
-        sockaddr_in addr{};
-        addr.sin_family = AF_INET;
-        addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        REQUIRE(::bind(listen_fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
-        REQUIRE(::listen(listen_fd_, 4) == 0);
-        socklen_t len = sizeof addr;
-        REQUIRE(::getsockname(listen_fd_, reinterpret_cast<sockaddr*>(&addr), &len) == 0);
-        port_ = ntohs(addr.sin_port);
+        listen_fd_ = listen_on_loopback(port_);
         thread_ = std::thread([this] { serve_one(); });
     }
     ~RawBackend() {
