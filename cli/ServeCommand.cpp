@@ -267,7 +267,7 @@ void register_serve_command(CLI::App& app, GlobalOptions& g, CommandAction& acti
         ->check(CLI::Range(std::size_t{1}, std::size_t{1000000}));
     serve->add_option("--max-connections-per-client", args->max_connections_per_client,
                       "Open connections per client address (IPv4 address, IPv6 /64) at most, shrinking as the table "
-                      "fills (to N/8 at a full table); 0: no limit (default 128)")
+                      "fills (to N/8, at least 8, at a full table); 0: no limit (default 128)")
         ->check(CLI::Range(std::size_t{0}, std::size_t{1000000}));
     serve->add_option("--first-byte-timeout", args->first_byte_timeout_s,
                       "Seconds a new connection may stay silent before its first byte (default 5)")

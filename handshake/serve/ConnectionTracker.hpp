@@ -3,8 +3,9 @@
 // graceful shutdown can end early).
 //
 // The per-client share shrinks as the table fills: per_client while it is
-// empty, per_client * free / limit later, never below per_client / 8 (at
-// least 1). One host keeps a loaded table from filling, and with many hosts
+// empty, per_client * free / limit later, never below per_client / 8 nor
+// below 8 (per_client when that is smaller): a client that needs a few
+// connections at once (an ACME validator opens three) still gets them. One host keeps a loaded table from filling, and with many hosts
 // none holds more than its share of what is left (issue #21: eight addresses
 // holding 128 each took all 1,024 slots). When the table is full anyway, the
 // caller may make room (ServeDaemon evicts the oldest incomplete ClientHello,
@@ -65,7 +66,10 @@ public:
 
 private:
     ConnectionTracker(std::size_t limit, std::size_t per_client)
-        : limit_(limit), per_client_(per_client), min_share_(std::max<std::size_t>(1, per_client / 8)) {}
+        : limit_(limit),
+          per_client_(per_client),
+          min_share_(std::max(std::min<std::size_t>(per_client, kMinShare), per_client / 8)) {}
+    static constexpr std::size_t kMinShare = 8;
     void release_one(const std::string& client);
 
     const std::size_t limit_;

@@ -75,7 +75,7 @@ TEST_CASE("64 addresses hold stalled ClientHellos: a fresh address handshakes wi
                                         "--ca-bundle", pebble.ca_bundle_path(), "--agree-tos", "--challenge",
                                         "tls-alpn-01", "-d", "flooded.example.com"},
                                        run_options);
-    CHECK_MESSAGE(issued.exit_code == 0, describe(issued));
+    CHECK_MESSAGE(issued.exit_code == 0, describe(issued) << "\nserve: " << serve.logs());
     CHECK(store->find_active_certificate("flooded.example.com"));
     // The flood held all along: serve closed many (timeouts shortened under
     // pressure, evictions, refusals over the share) and they came back.

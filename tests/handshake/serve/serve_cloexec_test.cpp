@@ -93,7 +93,9 @@ TEST_CASE("listeners, accepted connections and the upstream connection are all c
     // 2 listeners, 2 accepted connections, 1 to the target.
     CHECK(sockets.size() >= 5);
     for (const auto& [fd, flags] : sockets) {
-        INFO("fd " << fd << " flags 0" << std::oct << flags);
+        std::ostringstream octal;
+        octal << std::oct << flags;
+        INFO("fd " << fd << " flags 0" << octal.str());
         CHECK((flags & O_CLOEXEC) != 0);
     }
     ::close(stalled);

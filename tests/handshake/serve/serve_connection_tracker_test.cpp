@@ -63,14 +63,15 @@ TEST_CASE("when_idle runs once the last connection closes, or at once") {
     CHECK(calls == 2);
 }
 
-TEST_CASE("the share per client shrinks as the table fills, never below an eighth of the cap") {
+TEST_CASE("the share per client shrinks as the table fills, never below an eighth of the cap, nor 8") {
     auto tracker = ConnectionTracker::create(1024, 128);
     CHECK(tracker->client_share(0) == 128);
     CHECK(tracker->client_share(512) == 64);
     CHECK(tracker->client_share(1000) == 16);  // 3 by the formula, 128 / 8 at least
     CHECK(tracker->client_share(1024) == 16);
     CHECK(tracker->client_share(5000) == 16);  // over the limit while evictions are under way
-    CHECK(ConnectionTracker::create(10, 2)->client_share(9) == 1);
+    CHECK(ConnectionTracker::create(10, 2)->client_share(9) == 2);     // a cap below 8 is its own floor
+    CHECK(ConnectionTracker::create(256, 16)->client_share(256) == 8);
     // One client alone cannot take the table: it stops where its share meets what it holds.
     std::vector<ConnectionTracker::Ticket> held;
     for (int i = 0; i < 200; ++i) {
