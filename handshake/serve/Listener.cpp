@@ -26,10 +26,14 @@ constexpr std::chrono::milliseconds kAcceptBackoff{100};
 
 using ReusePort = asio::detail::socket_option::boolean<SOL_SOCKET, SO_REUSEPORT>;
 
-void open_and_bind(tcp::acceptor& acceptor, const tcp::endpoint& endpoint, bool dual_stack, bool reuse_port) {
+void open_or_throw(tcp::acceptor& acceptor, const tcp& protocol) {
     error_code ec;
-    open_cloexec(acceptor, endpoint.protocol(), ec);
+    open_cloexec(acceptor, protocol, ec);
     if (ec) throw boost::system::system_error(ec);
+}
+
+void open_and_bind(tcp::acceptor& acceptor, const tcp::endpoint& endpoint, bool dual_stack, bool reuse_port) {
+    open_or_throw(acceptor, endpoint.protocol());
     acceptor.set_option(tcp::acceptor::reuse_address(true));
     if (reuse_port) acceptor.set_option(ReusePort(true));
     if (endpoint.protocol() == tcp::v6()) acceptor.set_option(asio::ip::v6_only(!dual_stack));
@@ -52,9 +56,7 @@ std::pair<tcp::endpoint, bool> resolve_free(asio::io_context& io, const HostPort
             if (address.port != 0) check_free(io, any6, true);
             else {
                 tcp::acceptor probe(io);   // is there IPv6 at all?
-                error_code ec;
-                open_cloexec(probe, tcp::v6(), ec);
-                if (ec) throw boost::system::system_error(ec);
+                open_or_throw(probe, tcp::v6());
             }
             return {any6, true};
         } catch (const boost::system::system_error& e) {
