@@ -38,9 +38,11 @@ StalledHelloFlood::StalledHelloFlood(StalledHelloOptions options) : options_(std
     const std::size_t pad = options_.hello_bytes > bare.size() + 4 ? options_.hello_bytes - bare.size() - 4 : 0;
     const std::string hello = make_client_hello({{0, sni_body("stalled.test")}, {21, std::string(pad, '\0')}});
     partial_ = hello.substr(0, hello.size() - 1);
+    // Bounded in time too: what is not open after 30 s is left to the keeper.
+    const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(30);
     for (std::size_t s = 0; s < options_.sources.size(); ++s)
         for (int i = 0; i < options_.per_source; ++i) {
-            const int fd = connect_one(s);
+            const int fd = std::chrono::steady_clock::now() < until ? connect_one(s) : -1;
             slots_.push_back({fd, s});
             if (fd >= 0) ++open_;
         }
