@@ -266,11 +266,12 @@ void register_serve_command(CLI::App& app, GlobalOptions& g, CommandAction& acti
     serve->add_option("--threads", args->threads,
                       "io threads, each with its own listening socket per address (default: one per CPU)")
         ->check(CLI::Range(1, 256));
-    serve->add_option("--max-connections", args->max_connections, "Open connections at most (default 1024)")
+    serve->add_option("--max-connections", args->max_connections, "Open connections at most (default 1024); when all are open, the oldest still waiting for its "
+                      "ClientHello is closed to admit a new one")
         ->check(CLI::Range(std::size_t{1}, std::size_t{1000000}));
     serve->add_option("--max-connections-per-client", args->max_connections_per_client,
-                      "Open connections per client address (IPv4 address, IPv6 /64) at most; 0: no limit "
-                      "(default 128)")
+                      "Open connections per client address (IPv4 address, IPv6 /64) at most, shrinking as the table "
+                      "fills (to N/8, at least 8, at a full table); 0: no limit (default 128)")
         ->check(CLI::Range(std::size_t{0}, std::size_t{1000000}));
     serve->add_option("--first-byte-timeout", args->first_byte_timeout_s,
                       "Seconds a new connection may stay silent before its first byte (default 5)")

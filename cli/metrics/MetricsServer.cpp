@@ -1,5 +1,6 @@
 #include "cli/metrics/MetricsServer.hpp"
 
+#include "cli/metrics/HeaderDeadline.hpp"
 #include "cli/metrics/PrometheusText.hpp"
 
 #include <arpa/inet.h>
@@ -13,10 +14,11 @@
 namespace certa::cli {
 
 struct MetricsServer::State {
-    explicit State(Render r) : render(std::move(r)) {}
+    State(Render r, std::chrono::milliseconds header_deadline) : render(std::move(r)), deadline(header_deadline) {}
     Render render;
+    HeaderDeadline deadline;
     // Declared last, so destroyed first: MHD_stop_daemon joins MHD's thread
-    // before `render` goes.
+    // (telling `deadline` of every close) before `render` and `deadline` go.
     std::unique_ptr<MHD_Daemon, decltype(&MHD_stop_daemon)> daemon{nullptr, &MHD_stop_daemon};
 };
 
@@ -34,9 +36,34 @@ MHD_Result answer(MHD_Connection* connection, unsigned status, const std::string
     return queued;
 }
 
+int connection_fd(MHD_Connection* connection) {
+    const MHD_ConnectionInfo* info = MHD_get_connection_info(connection, MHD_CONNECTION_INFO_CONNECTION_FD);
+    return info ? info->connect_fd : -1;
+}
+
+// A connection opened or closed (MHD calls CLOSED before it closes the descriptor).
+void on_connection(void* cls, MHD_Connection* connection, void**, MHD_ConnectionNotificationCode code) {
+    auto* state = static_cast<MetricsServer::State*>(cls);
+    const int fd = connection_fd(connection);
+    if (fd < 0) return;
+    if (code == MHD_CONNECTION_NOTIFY_STARTED) state->deadline.header_due(fd);
+    else state->deadline.closed(fd);
+}
+
+// A request finished: on a kept-alive connection, the next header is due.
+// (libmicrohttpd 0.9.75 answers "Connection: close" to every request this
+// server answers on the first call, so this only guards a later version.)
+void on_completed(void* cls, MHD_Connection* connection, void**, MHD_RequestTerminationCode code) {
+    if (code != MHD_REQUEST_TERMINATED_COMPLETED_OK) return;  // the connection is closing
+    if (const int fd = connection_fd(connection); fd >= 0)
+        static_cast<MetricsServer::State*>(cls)->deadline.header_due(fd);
+}
+
 MHD_Result on_request(void* cls, MHD_Connection* connection, const char* url, const char* method, const char*,
                       const char*, size_t*, void**) {
     auto* state = static_cast<MetricsServer::State*>(cls);
+    // Called once the whole header is in.
+    if (const int fd = connection_fd(connection); fd >= 0) state->deadline.header_received(fd);
     const bool get = std::strcmp(method, MHD_HTTP_METHOD_GET) == 0;
     const bool head = std::strcmp(method, MHD_HTTP_METHOD_HEAD) == 0;
     if (std::strcmp(url, "/metrics") != 0) return answer(connection, MHD_HTTP_NOT_FOUND, "not found\n", "text/plain");
@@ -70,25 +97,29 @@ sockaddr_storage socket_address(const handshake::HostPort& address, unsigned& fl
 }
 
 MHD_Daemon* start(unsigned flags, const handshake::HostPort& address, const sockaddr_storage* where,
-                  MetricsServer::State* state) {
+                  const MetricsServerLimits& limits, MetricsServer::State* state) {
     return MHD_start_daemon(flags, address.port, nullptr, nullptr, &on_request, state,
                             MHD_OPTION_CONNECTION_MEMORY_LIMIT, static_cast<size_t>(32 * 1024),
-                            MHD_OPTION_CONNECTION_LIMIT, 16u, MHD_OPTION_CONNECTION_TIMEOUT, 10u,
+                            MHD_OPTION_CONNECTION_LIMIT, limits.connections,
+                            MHD_OPTION_PER_IP_CONNECTION_LIMIT, limits.per_address,
+                            MHD_OPTION_CONNECTION_TIMEOUT, limits.idle_timeout_s,
+                            MHD_OPTION_NOTIFY_CONNECTION, &on_connection, state,
+                            MHD_OPTION_NOTIFY_COMPLETED, &on_completed, state,
                             MHD_OPTION_SOCK_ADDR, reinterpret_cast<const sockaddr*>(where), MHD_OPTION_END);
 }
 
 }  // namespace
 
-MetricsServer::MetricsServer(const handshake::HostPort& address, Render render)
-    : state_(std::make_unique<State>(std::move(render))) {
+MetricsServer::MetricsServer(const handshake::HostPort& address, Render render, const MetricsServerLimits& limits)
+    : state_(std::make_unique<State>(std::move(render), limits.header_deadline)) {
     unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_POLL;
     errno = 0;
     if (address.host.empty()) {
-        state_->daemon.reset(start(flags | MHD_USE_DUAL_STACK, address, nullptr, state_.get()));
-        if (!state_->daemon) state_->daemon.reset(start(flags, address, nullptr, state_.get()));  // no IPv6 here
+        state_->daemon.reset(start(flags | MHD_USE_DUAL_STACK, address, nullptr, limits, state_.get()));
+        if (!state_->daemon) state_->daemon.reset(start(flags, address, nullptr, limits, state_.get()));  // no IPv6 here
     } else {
         const sockaddr_storage where = socket_address(address, flags);
-        state_->daemon.reset(start(flags, address, &where, state_.get()));
+        state_->daemon.reset(start(flags, address, &where, limits, state_.get()));
     }
     if (!state_->daemon) {
         const int err = errno;

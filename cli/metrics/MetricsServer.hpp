@@ -1,11 +1,13 @@
 // The HTTP endpoint of `certa serve --metrics`: libmicrohttpd in its own
 // thread answering `GET /metrics` (and HEAD) with render()'s text in the
-// Prometheus format; 404 for other paths, 405 for other methods. Connections,
-// request size and idle time are bounded.
+// Prometheus format; 404 for other paths, 405 for other methods. Connections
+// (in all and per client address), request size, idle time and the time to
+// send a request header (HeaderDeadline) are bounded.
 #pragma once
 
 #include "handshake/serve/HostPort.hpp"
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -20,6 +22,13 @@ public:
     using std::runtime_error::runtime_error;
 };
 
+struct MetricsServerLimits {
+    unsigned connections = 16;                          // open at once, in all
+    unsigned per_address = 4;                           // open at once from one client address
+    std::chrono::milliseconds header_deadline{5000};    // to send a whole request header
+    unsigned idle_timeout_s = 10;                       // without any traffic
+};
+
 class MetricsServer {
 public:
     // Called for every scrape on the server's thread (one at a time); what it
@@ -29,7 +38,7 @@ public:
     // Listens on `address` (an IP literal; empty host: every address, IPv6
     // dual-stack when available; port 0: a free port, see port()). Throws
     // MetricsServerError when it cannot.
-    MetricsServer(const handshake::HostPort& address, Render render);
+    MetricsServer(const handshake::HostPort& address, Render render, const MetricsServerLimits& limits = {});
     ~MetricsServer();
     MetricsServer(const MetricsServer&) = delete;
     MetricsServer& operator=(const MetricsServer&) = delete;

@@ -30,9 +30,11 @@ void append_handshakes(PrometheusText& out, const handshake::AgentStats& agent,
     out.sample({{"outcome", "refused"}}, counters.on_demand_refused.load());
     out.family("certa_connections_closed_total", "counter",
                "Connections closed before a handshake: no_client_hello (none usable in time), over_limit "
-               "(--max-connections reached).");
+               "(--max-connections reached, or the client's share), evicted (the oldest incomplete "
+               "ClientHello, to admit a new connection to a full table).");
     out.sample({{"reason", "no_client_hello"}}, counters.dropped.load());
     out.sample({{"reason", "over_limit"}}, counters.over_limit.load());
+    out.sample({{"reason", "evicted"}}, counters.evicted.load());
 }
 
 // How long the served snapshot has been out of date: 0 while the agent serves

@@ -11,10 +11,11 @@
 
 namespace certa::handshake {
 
-// `canonical_ip` (canonical_ip() text) is not copied: it must outlive the
-// handshake, e.g. as a member of the connection object that owns `ssl`.
-void set_connection_local_ip(SSL* ssl, const std::string* canonical_ip);
-// Null when none was attached.
+// Attaches `canonical_ip` (canonical_ip() text) to `ssl`, which owns it from
+// then on: it lives as long as the SSL, wherever the SSL moves (serve hands
+// the SSL of a session to its relay once the handshake is done).
+void set_connection_local_ip(SSL* ssl, std::string canonical_ip);
+// Null when none was attached; valid while `ssl` lives and until the next set.
 const std::string* connection_local_ip(const SSL* ssl);
 
 }  // namespace certa::handshake

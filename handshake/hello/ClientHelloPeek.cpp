@@ -65,6 +65,7 @@ PeekedClientHello parse_client_hello(std::span<const std::uint8_t> bytes) {
     // records; reassemble the fragments (bounded by kMaxPeekBytes in total).
     std::vector<std::uint8_t> message;
     std::size_t pos = 0;
+    std::size_t record_end = 0;  // where the last record read ends (its header says)
     bool more_records = true;
     while (true) {
         if (message.size() >= 4) {
@@ -81,7 +82,9 @@ PeekedClientHello parse_client_hello(std::span<const std::uint8_t> bytes) {
         if (left > 1 && bytes[pos + 1] != 3) return invalid("bad record version");
         if (!more_records || left < kRecordHeader) {
             if (bytes.size() >= kMaxPeekBytes) return invalid("ClientHello too large");
-            return PeekedClientHello{};  // NeedMore
+            PeekedClientHello need_more;  // NeedMore
+            need_more.need = std::min(more_records ? pos + kRecordHeader : record_end, kMaxPeekBytes);
+            return need_more;
         }
         std::size_t len = (std::size_t{bytes[pos + 3]} << 8) | bytes[pos + 4];
         // RFC 8446 §5.1: zero-length handshake fragments MUST NOT be sent.
@@ -90,6 +93,7 @@ PeekedClientHello parse_client_hello(std::span<const std::uint8_t> bytes) {
         auto payload = bytes.subspan(pos + kRecordHeader, available);
         message.insert(message.end(), payload.begin(), payload.end());
         more_records = available == len;  // a partial record ends the input
+        record_end = pos + kRecordHeader + len;
         pos += kRecordHeader + available;
     }
 }

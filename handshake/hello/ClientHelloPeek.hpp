@@ -31,6 +31,11 @@ struct PeekedClientHello : ClientHelloInfo {
     };
     Status status = Status::NeedMore;
     std::string error;  // why it is Invalid (for debug logs; never secret)
+    // NeedMore: how many bytes (from the connection's start) must be there
+    // before parsing can get further: the end of the partial record, or of
+    // the next record header. Never above kMaxPeekBytes. A server can wait
+    // for that many (SO_RCVLOWAT) instead of re-reading at every segment.
+    std::size_t need = 0;
 };
 
 // Parses `bytes` (the start of the connection). Returns NeedMore while a

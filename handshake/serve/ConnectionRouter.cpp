@@ -6,8 +6,10 @@
 #include "handshake/serve/UpstreamSession.hpp"
 
 #include <poll.h>
+#include <boost/asio/post.hpp>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <array>
 #include <chrono>
 
@@ -17,19 +19,22 @@ namespace asio = boost::asio;
 using boost::system::error_code;
 
 namespace {
-// A ClientHello split over several TCP segments is re-peeked at this pace
-// (a readable socket with unchanged data would otherwise wake us at once).
-constexpr std::chrono::milliseconds kRepeekDelay{5};
+// Peeks one connection may take before its ClientHello is whole. The low
+// watermark wakes a connection twice per TLS record (its header, then the
+// record); real clients send one or two records, a hello dribbled in
+// hundreds of tiny records would otherwise cost a peek each.
+constexpr int kMaxWakes = 32;
 // How often a connection waiting for an on-demand certificate re-checks the
 // Agent's snapshot (an in-memory lookup).
 constexpr std::chrono::milliseconds kOnDemandRecheck{50};
 }  // namespace
 
 ConnectionRouter::ConnectionRouter(const ServeContext& context, Socket socket, ConnectionTracker::Ticket ticket,
-                                   std::string client)
+                                   std::string client, HelloTimeouts timeouts)
     : context_(context),
       socket_(std::move(socket)),
       ticket_(std::move(ticket)),
+      timeouts_(timeouts),
       deadline_(socket_.get_executor()),
       retry_(socket_.get_executor()),
       client_(std::move(client)) {}
@@ -37,9 +42,17 @@ ConnectionRouter::ConnectionRouter(const ServeContext& context, Socket socket, C
 // `client` is the TCP peer (serve accepts no inbound PROXY header; with
 // --proxy-protocol this same address is what the header towards the target carries).
 void ConnectionRouter::start(const ServeContext& context, Socket socket, ConnectionTracker::Ticket ticket,
-                             std::string client) {
+                             std::string client, HelloTimeouts timeouts) {
     std::shared_ptr<ConnectionRouter> self(
-        new ConnectionRouter(context, std::move(socket), std::move(ticket), std::move(client)));
+        new ConnectionRouter(context, std::move(socket), std::move(ticket), std::move(client), timeouts));
+    // Evicted from another thread (the one accepting when the table is
+    // full): the drop itself runs on this connection's thread.
+    self->waiting_ = context.hellos.enqueue(
+        [weak = std::weak_ptr<ConnectionRouter>(self), executor = self->socket_.get_executor()] {
+            asio::post(executor, [weak] {
+                if (auto router = weak.lock()) router->drop("evicted: the table is full, this ClientHello the oldest", true);
+            });
+        });
     error_code ec;
     if (spdlog::should_log(spdlog::level::debug)) {
         auto remote = self->socket_.remote_endpoint(ec);
@@ -51,7 +64,7 @@ void ConnectionRouter::start(const ServeContext& context, Socket socket, Connect
     // A short deadline for the first byte (silent sockets go quickly), then
     // the peek timeout for the whole ClientHello, counted from the accept.
     self->started_ = std::chrono::steady_clock::now();
-    self->deadline_.expires_after(std::min(context.options.first_byte_timeout, context.options.peek_timeout));
+    self->deadline_.expires_after(timeouts.first_byte);
     self->deadline_.async_wait([self](const error_code& wec) {
         if (!wec) self->drop("no ClientHello byte within the first-byte timeout");
     });
@@ -76,7 +89,7 @@ void ConnectionRouter::peek() {
     if (ec) return drop("peek: " + ec.message());
     if (!got_first_byte_ && n > 0) {
         got_first_byte_ = true;
-        deadline_.expires_at(started_ + context_.options.peek_timeout);  // cancels the first-byte wait
+        deadline_.expires_at(started_ + timeouts_.whole);  // cancels the first-byte wait
         deadline_.async_wait([self = shared_from_this()](const error_code& wec) {
             if (!wec) self->drop("no complete ClientHello within the peek timeout");
         });
@@ -88,11 +101,19 @@ void ConnectionRouter::peek() {
         case PeekedClientHello::Status::NeedMore: break;
     }
     if (peer_finished_sending()) return drop("connection closed inside the ClientHello");
-    retry_.expires_after(kRepeekDelay);
-    retry_.async_wait([self = shared_from_this()](const error_code& wec) {
-        if (wec || self->done_) return;
-        self->wait_readable();
-    });
+    if (++wakes_ > kMaxWakes) return drop("ClientHello in too many pieces");
+    // Sleep until the parser can get further: no wake per segment, none at
+    // all for a stalled hello (a readable socket would wake us at once).
+    set_low_watermark(hello.need);
+    wait_readable();
+}
+
+void ConnectionRouter::set_low_watermark(std::size_t bytes) {
+    bytes = std::max<std::size_t>(bytes, 1);
+    if (bytes == low_watermark_) return;
+    error_code ec;
+    socket_.set_option(asio::socket_base::receive_low_watermark(static_cast<int>(bytes)), ec);
+    if (!ec) low_watermark_ = bytes;
 }
 
 // The peer sent FIN (or the socket failed) while the ClientHello is partial:
@@ -104,9 +125,11 @@ bool ConnectionRouter::peer_finished_sending() {
 
 void ConnectionRouter::route(const ClientHelloInfo& hello) {
     done_ = true;
+    waiting_.leave();
     error_code ignored;
     deadline_.cancel(ignored);
     retry_.cancel(ignored);
+    set_low_watermark(1);  // the sessions read as usual
     sni_missing_ = hello.sni.empty();
     if (hello.offers_acme_tls) {
         return TlsSession::start(context_, std::move(socket_), std::move(ticket_), sni_missing_);
@@ -150,10 +173,11 @@ void ConnectionRouter::forward() {
     }
 }
 
-void ConnectionRouter::drop(const std::string& why) {
+void ConnectionRouter::drop(const std::string& why, bool evicted) {
     if (done_) return;
     done_ = true;
-    context_.counters.dropped.add();
+    waiting_.leave();
+    (evicted ? context_.counters.evicted : context_.counters.dropped).add();
     spdlog::debug("serve: dropping connection: {}", why);
     error_code ignored;
     deadline_.cancel(ignored);

@@ -19,19 +19,26 @@ std::shared_ptr<ConnectionTracker> ConnectionTracker::create(std::size_t limit, 
     return std::shared_ptr<ConnectionTracker>(new ConnectionTracker(limit, per_client));
 }
 
-std::optional<ConnectionTracker::Ticket> ConnectionTracker::try_acquire(const std::string& client) {
-    std::size_t current = active_.load();
-    do {
-        if (current >= limit_) return std::nullopt;
-    } while (!active_.compare_exchange_weak(current, current + 1));
-    if (per_client_ == 0 || client.empty()) return Ticket(shared_from_this(), {});
+std::size_t ConnectionTracker::client_share(std::size_t active) const {
+    if (per_client_ == 0) return limit_;
+    const std::size_t free = limit_ - std::min(active, limit_);
+    const std::size_t share = (per_client_ * free + limit_ - 1) / limit_;  // rounded up
+    return std::max(min_share_, share);
+}
+
+std::optional<ConnectionTracker::Ticket> ConnectionTracker::try_acquire(const std::string& client,
+                                                                        const std::function<bool()>& make_room) {
+    const bool per_client = per_client_ != 0 && !client.empty();
     std::lock_guard lock(mutex_);
-    std::size_t& held = by_client_[client];
-    if (held >= per_client_) {
-        active_.fetch_sub(1);  // never the last one: this client holds others
-        return std::nullopt;
+    const std::size_t active = active_.load();
+    if (per_client) {
+        auto it = by_client_.find(client);
+        if (it != by_client_.end() && it->second >= client_share(active)) return std::nullopt;
     }
-    ++held;
+    if (active >= limit_ && !(make_room && make_room())) return std::nullopt;
+    active_.fetch_add(1);
+    if (!per_client) return Ticket(shared_from_this(), {});
+    ++by_client_[client];
     return Ticket(shared_from_this(), client);
 }
 

@@ -1,5 +1,6 @@
 #include "handshake/serve/Listener.hpp"
 
+#include "handshake/serve/CloseOnExec.hpp"
 #include "handshake/serve/ServeError.hpp"
 
 #include <boost/asio/ip/v6_only.hpp>
@@ -19,13 +20,20 @@ using boost::system::error_code;
 namespace {
 
 constexpr int kBacklog = 1024;
-// After a failed accept (e.g. EMFILE), wait before trying again instead of spinning.
+// Connections taken per readiness wake before the loop serves others.
+constexpr int kAcceptBatch = 32;
 constexpr std::chrono::milliseconds kAcceptBackoff{100};
 
 using ReusePort = asio::detail::socket_option::boolean<SOL_SOCKET, SO_REUSEPORT>;
 
+void open_or_throw(tcp::acceptor& acceptor, const tcp& protocol) {
+    error_code ec;
+    open_cloexec(acceptor, protocol, ec);
+    if (ec) throw boost::system::system_error(ec);
+}
+
 void open_and_bind(tcp::acceptor& acceptor, const tcp::endpoint& endpoint, bool dual_stack, bool reuse_port) {
-    acceptor.open(endpoint.protocol());
+    open_or_throw(acceptor, endpoint.protocol());
     acceptor.set_option(tcp::acceptor::reuse_address(true));
     if (reuse_port) acceptor.set_option(ReusePort(true));
     if (endpoint.protocol() == tcp::v6()) acceptor.set_option(asio::ip::v6_only(!dual_stack));
@@ -46,7 +54,10 @@ std::pair<tcp::endpoint, bool> resolve_free(asio::io_context& io, const HostPort
         tcp::endpoint any6(tcp::v6(), address.port);
         try {
             if (address.port != 0) check_free(io, any6, true);
-            else tcp::acceptor(io).open(tcp::v6());   // is there IPv6 at all?
+            else {
+                tcp::acceptor probe(io);   // is there IPv6 at all?
+                open_or_throw(probe, tcp::v6());
+            }
             return {any6, true};
         } catch (const boost::system::system_error& e) {
             if (e.code() == asio::error::address_in_use) throw;
@@ -102,20 +113,30 @@ void Listener::stop() {
     });
 }
 
+// Waits until a connection is there, then takes it (and any others queued,
+// up to kAcceptBatch) with accept4: close-on-exec from the start.
 void Listener::accept() {
-    // The accepted socket takes the acceptor's executor: this io thread.
-    acceptor_.async_accept([this](const error_code& ec, tcp::socket socket) {
+    acceptor_.async_wait(tcp::acceptor::wait_read, [this](const error_code& ec) {
         if (ec == asio::error::operation_aborted || !acceptor_.is_open()) return;
-        if (ec) {
-            spdlog::debug("serve: accept failed: {}", ec.message());
-            backoff_.expires_after(kAcceptBackoff);
-            backoff_.async_wait([this](const error_code& wec) {
-                if (!wec && acceptor_.is_open()) accept();
-            });
-            return;
+        if (ec) return back_off(ec);
+        for (int i = 0; i < kAcceptBatch; ++i) {
+            error_code aec;
+            Socket socket = accept_cloexec(acceptor_, aec);
+            if (aec == asio::error::would_block) break;
+            if (aec == asio::error::connection_aborted) continue;  // gone before we took it
+            if (aec) return back_off(aec);
+            on_accept_(std::move(socket));
         }
-        on_accept_(std::move(socket));
         accept();
+    });
+}
+
+// After a failed accept (e.g. EMFILE), wait before trying again instead of spinning.
+void Listener::back_off(const error_code& ec) {
+    spdlog::debug("serve: accept failed: {}", ec.message());
+    backoff_.expires_after(kAcceptBackoff);
+    backoff_.async_wait([this](const error_code& wec) {
+        if (!wec && acceptor_.is_open()) accept();
     });
 }
 

@@ -7,6 +7,8 @@
 // over the threads. Before the group binds, a plain socket checks that no
 // other process listens there (two daemons of the same user would otherwise
 // share the port without a word).
+//
+// Listening and accepted sockets are close-on-exec (CloseOnExec).
 #pragma once
 
 #include "handshake/serve/HostPort.hpp"
@@ -42,6 +44,7 @@ public:
 
 private:
     void accept();
+    void back_off(const boost::system::error_code& ec);
 
     boost::asio::ip::tcp::acceptor acceptor_;
     boost::asio::steady_timer backoff_;

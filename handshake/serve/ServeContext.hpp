@@ -1,5 +1,6 @@
 // What every connection of the daemon shares: the options and the TLS context
-// with the Agent attached, the daemon's counters. Owned by ServeDaemon, which outlives all sessions.
+// with the Agent attached, the daemon's counters and its queue of incomplete
+// ClientHellos. Owned by ServeDaemon, which outlives all sessions.
 #pragma once
 
 #include "handshake/serve/ConnectionTracker.hpp"
@@ -11,10 +12,13 @@
 
 namespace certa::handshake {
 
+class HelloQueue;
+
 struct ServeContext {
     ServeOptions options;
     boost::asio::ssl::context& tls;
     ServeCounters& counters;
+    HelloQueue& hellos;  // the connections still waiting for their ClientHello
 };
 
 // A connection's socket: it lives on the io thread that accepted it (see

@@ -13,7 +13,8 @@ struct ServeCounters {
     RelaxedCounter on_demand_timed_out;  //   of those: the certificate did not arrive in time
     RelaxedCounter on_demand_refused;    // the gate refused the name (policy, rate limit, full queue)
     RelaxedCounter dropped;              // closed before routing: no usable ClientHello in time
-    RelaxedCounter over_limit;           // closed at once: --max-connections reached
+    RelaxedCounter over_limit;           // closed at once: --max-connections reached, or the client's share
+    RelaxedCounter evicted;              // closed in the ClientHello wait to admit a newer one (table full)
 };
 
 }  // namespace certa::handshake

@@ -3,6 +3,8 @@
 #include "handshake/serve/ConnectionRouter.hpp"
 #include "handshake/serve/ConnectionTracker.hpp"
 #include "handshake/serve/ClientGroup.hpp"
+#include "handshake/serve/HelloQueue.hpp"
+#include "handshake/serve/HelloTimeouts.hpp"
 #include "handshake/serve/Listener.hpp"
 #include "handshake/serve/ServeContext.hpp"
 #include "handshake/serve/ServeError.hpp"
@@ -81,7 +83,8 @@ struct ServeDaemon::Impl {
     Impl(ServeOptions options, std::unique_ptr<Agent> a)
         : agent(std::move(a)),
           tls(make_tls_context(*agent)),
-          context{std::move(options), tls, counters},
+          hellos(HelloQueue::create()),
+          context{std::move(options), tls, counters, *hellos},
           tracker(ConnectionTracker::create(context.options.max_connections,
                                             context.options.max_connections_per_client)),
           ios(make_io_contexts(context.options.threads)),
@@ -95,16 +98,20 @@ struct ServeDaemon::Impl {
         error_code ec;
         const auto remote = socket.remote_endpoint(ec);
         std::string address = ec ? std::string() : remote.address().to_string();
-        auto ticket = tracker->try_acquire(address.empty() ? address : client_group(address));
+        // A full table makes room by evicting the oldest incomplete ClientHello.
+        auto ticket = tracker->try_acquire(address.empty() ? address : client_group(address),
+                                           [this] { return hellos->evict_oldest(); });
+        const std::size_t active = tracker->active();
         if (!ticket) {
             context.counters.over_limit.add();
-            spdlog::debug("serve: connection limit reached ({} in all, {} per client), refusing {}",
-                          context.options.max_connections, context.options.max_connections_per_client, address);
+            spdlog::debug("serve: connection limit reached ({} of {} open, {} per client now), refusing {}", active,
+                          tracker->limit(), tracker->client_share(active), address);
             error_code ignored;
             socket.close(ignored);
             return;
         }
-        ConnectionRouter::start(context, std::move(socket), std::move(*ticket), std::move(address));
+        ConnectionRouter::start(context, std::move(socket), std::move(*ticket), std::move(address),
+                                hello_timeouts(context.options, active, tracker->limit()));
     }
 
     // Runs on `control`.
@@ -130,6 +137,7 @@ struct ServeDaemon::Impl {
     std::unique_ptr<Agent> agent;
     asio::ssl::context tls;
     ServeCounters counters;
+    std::shared_ptr<HelloQueue> hellos;
     ServeContext context;
     std::shared_ptr<ConnectionTracker> tracker;
     std::vector<std::unique_ptr<asio::io_context>> ios;

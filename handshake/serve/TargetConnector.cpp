@@ -1,8 +1,8 @@
 #include "handshake/serve/TargetConnector.hpp"
 
+#include "handshake/serve/CloseOnExec.hpp"
 #include "handshake/serve/ProxyProtocol.hpp"
 
-#include <boost/asio/connect.hpp>
 #include <boost/asio/write.hpp>
 
 namespace certa::handshake {
@@ -45,8 +45,21 @@ void TargetConnector::resolve() {
 }
 
 void TargetConnector::connect(const asio::ip::tcp::resolver::results_type& results) {
-    asio::async_connect(socket_, results, [self = shared_from_this()](const error_code& ec, const auto&) {
-        if (ec) return self->finish(ec);
+    endpoints_ = results;
+    next_ = endpoints_.begin();
+    try_next(asio::error::host_not_found);
+}
+
+// Each resolved address in turn (as asio::async_connect would), on a socket
+// opened close-on-exec: asio's own connect opens without SOCK_CLOEXEC.
+void TargetConnector::try_next(const error_code& last) {
+    if (timed_out_ || next_ == endpoints_.end()) return finish(last);
+    const asio::ip::tcp::endpoint endpoint = *next_++;
+    error_code ec;
+    open_cloexec(socket_, endpoint.protocol(), ec);
+    if (ec) return try_next(ec);
+    socket_.async_connect(endpoint, [self = shared_from_this()](const error_code& cec) {
+        if (cec) return self->try_next(cec);
         error_code ignored;
         self->socket_.set_option(asio::ip::tcp::no_delay(true), ignored);
         self->send_proxy_header();

@@ -1,6 +1,6 @@
 // Opens the daemon's connection to the forwarding target (--passthrough or
 // --upstream): resolve, connect, then the PROXY v2 header when configured, all
-// within options.connect_timeout.
+// within options.connect_timeout. The socket is close-on-exec.
 #pragma once
 
 #include "handshake/serve/ServeContext.hpp"
@@ -26,11 +26,14 @@ private:
     TargetConnector(const ServeContext& context, Socket& client, Handler handler);
     void resolve();
     void connect(const boost::asio::ip::tcp::resolver::results_type& results);
+    void try_next(const boost::system::error_code& last);
     void send_proxy_header();
     void finish(const boost::system::error_code& error);
 
     const ServeContext& context_;
     boost::asio::ip::tcp::resolver resolver_;
+    boost::asio::ip::tcp::resolver::results_type endpoints_;
+    boost::asio::ip::tcp::resolver::results_type::const_iterator next_;
     Socket socket_;
     boost::asio::steady_timer deadline_;
     std::string proxy_header_;

@@ -65,9 +65,11 @@ TlsSession::TlsSession(const ServeContext& context, Socket socket, ConnectionTra
       stream_(std::move(socket), context.tls.native_handle()),
       ticket_(std::move(ticket)),
       deadline_(stream_.get_executor()),
-      peer_(spdlog::should_log(spdlog::level::debug) ? endpoint_text(stream_.next_layer()) : std::string()),
-      local_ip_(sni_missing ? local_ip_text(stream_.next_layer()) : std::string()) {
-    if (!local_ip_.empty() && stream_.native_handle()) set_connection_local_ip(stream_.native_handle(), &local_ip_);
+      peer_(spdlog::should_log(spdlog::level::debug) ? endpoint_text(stream_.next_layer()) : std::string()) {
+    if (!sni_missing || !stream_.native_handle()) return;
+    // The SSL keeps its own copy: it outlives this session when a Relay takes the stream.
+    if (std::string local_ip = local_ip_text(stream_.next_layer()); !local_ip.empty())
+        set_connection_local_ip(stream_.native_handle(), std::move(local_ip));
 }
 
 void TlsSession::start(const ServeContext& context, Socket socket, ConnectionTracker::Ticket ticket,

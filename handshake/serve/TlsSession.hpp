@@ -21,7 +21,8 @@ public:
     using TlsStream = TlsSocketStream;
 
     // `sni_missing`: the peeked ClientHello had no server_name, so the Agent
-    // picks by the local address (read from the socket only then).
+    // picks by the local address (read from the socket only then, and
+    // attached to the SSL, which owns it: see ConnectionAddress).
     static void start(const ServeContext& context, Socket socket, ConnectionTracker::Ticket ticket,
                       bool sni_missing);
     virtual ~TlsSession() = default;
@@ -40,7 +41,6 @@ protected:
     ConnectionTracker::Ticket ticket_;
     boost::asio::steady_timer deadline_;
     std::string peer_;      // "ADDR:PORT" of the client, for debug logs (only made when they are on)
-    std::string local_ip_;  // where it connected to (canonical), for SNI-less clients: see ConnectionAddress
 };
 
 }  // namespace certa::handshake

@@ -14,4 +14,8 @@ int connect_from(const char* source, std::uint16_t port);
 // True when the server closed `fd` (EOF or reset) within the receive timeout.
 bool closed_by_server(int fd);
 
+// A listening socket on 127.0.0.1 and a free port (set in `port`); FAILs the
+// test when it cannot. The caller closes it.
+int listen_on_loopback(std::uint16_t& port, int backlog = 4);
+
 }  // namespace certa::test

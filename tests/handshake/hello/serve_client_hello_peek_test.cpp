@@ -106,6 +106,31 @@ TEST_CASE("a ClientHello fragmented over several records is reassembled") {
     for (std::size_t n = 0; n < hello.size(); n += 7) CHECK(parse(hello.substr(0, n)).status == Status::NeedMore);
 }
 
+TEST_CASE("NeedMore says how many bytes to wait for: one wake per record header and per record") {
+    // One record: the header first, then the whole record at once.
+    auto single = openssl_client_hello("need.example", {"acme-tls/1"});
+    for (std::size_t n = 0; n < single.size(); ++n) {
+        INFO("prefix length " << n);
+        CHECK(parse(single.substr(0, n)).need == (n < 5 ? 5 : single.size()));
+    }
+    // Several records: each `need` lies beyond the prefix and within the hello,
+    // and a prefix of exactly `need` bytes gets further (complete, or a larger need).
+    auto fragmented = refragment(openssl_client_hello("frag.example", {"acme-tls/1"}), 37);
+    int wakes = 0;
+    for (std::size_t n = 0; n < fragmented.size(); ++wakes) {
+        auto info = parse(fragmented.substr(0, n));
+        REQUIRE(info.status == Status::NeedMore);
+        REQUIRE(info.need > n);
+        REQUIRE(info.need <= fragmented.size());
+        n = info.need;
+    }
+    CHECK(parse(fragmented).status == Status::Complete);
+    int records = 0;
+    for (std::size_t pos = 0; pos + 5 <= fragmented.size(); ++records)
+        pos += 5 + ((static_cast<unsigned char>(fragmented[pos + 3]) << 8) | static_cast<unsigned char>(fragmented[pos + 4]));
+    CHECK(wakes == 2 * records);
+}
+
 TEST_CASE("bytes after the ClientHello do not matter") {
     auto hello = openssl_client_hello("x.example", {}) + std::string("\x17\x03\x03\x00\x05hello", 10);
     CHECK(parse(hello).status == Status::Complete);

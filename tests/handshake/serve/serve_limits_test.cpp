@@ -30,16 +30,7 @@ namespace {
 class RawBackend {
 public:
     RawBackend() {
-        listen_fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-        REQUIRE(listen_fd_ >= 0);
-        sockaddr_in addr{};
-        addr.sin_family = AF_INET;
-        addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        REQUIRE(::bind(listen_fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
-        REQUIRE(::listen(listen_fd_, 4) == 0);
-        socklen_t len = sizeof addr;
-        REQUIRE(::getsockname(listen_fd_, reinterpret_cast<sockaddr*>(&addr), &len) == 0);
-        port_ = ntohs(addr.sin_port);
+        listen_fd_ = listen_on_loopback(port_);
         thread_ = std::thread([this] { serve_one(); });
     }
     ~RawBackend() {
@@ -48,6 +39,14 @@ public:
         ::close(listen_fd_);
     }
     std::uint16_t port() const { return port_; }
+    // Waits (bounded) until `n` bytes arrived.
+    bool wait_for_bytes(std::size_t n, std::chrono::milliseconds timeout) const {
+        for (auto until = std::chrono::steady_clock::now() + timeout; std::chrono::steady_clock::now() < until;) {
+            if (received_.load() >= n) return true;
+            std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        }
+        return false;
+    }
     // Waits for the connection to end; returns what arrived.
     std::string finish(bool* eof) {
         if (thread_.joinable()) thread_.join();
@@ -67,6 +66,7 @@ private:
             if (n == 0) eof_ = true;
             if (n <= 0) break;
             bytes_.append(buf, static_cast<std::size_t>(n));
+            received_ += static_cast<std::size_t>(n);
         }
         ::close(fd);
     }
@@ -75,6 +75,7 @@ private:
     std::thread thread_;
     std::string bytes_;
     std::atomic<bool> eof_{false};
+    std::atomic<std::size_t> received_{0};
 };
 
 std::uint16_t local_port(int fd) {
@@ -170,28 +171,42 @@ TEST_CASE("--handshake-timeout drops a client that never sends a ClientHello") {
     CHECK(serve.logs().find("no ClientHello byte within the first-byte timeout") != std::string::npos);
 }
 
-TEST_CASE("--max-connections: one more is closed at once, the slot comes back") {
+TEST_CASE("--max-connections: a full table evicts the oldest connection still waiting for its ClientHello") {
     Fixture f;
     auto leaf = put_test_cert(*f.store, {"app.test"});
     ServeProcess serve(f.store_path, {"--max-connections", "1"});
-    {
-        // Sits in the ClientHello peek, holding the only slot. The io threads
-        // accept concurrently (a listener each), so wait until it is taken.
-        TcpClient holder(serve.port());
-        REQUIRE(serve.wait_accepted(holder.fd()));
-        TcpClient refused(serve.port());
-        refused.send_all(make_client_hello({{0, sni_body("app.test")}}));
-        bool closed = false;
-        CHECK(refused.read_to_end(&closed).empty());
-        CHECK(closed);
-        CHECK(serve.logs().find("connection limit reached") != std::string::npos);
-    }
-    bool served = false;
-    for (int i = 0; i < 50 && !served; ++i) {  // bounded: the holder's close is seen asynchronously
-        served = first_pem(s_client(serve.port(), "app.test").out) == leaf.cert.cert_pem;
-        if (!served) std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
-    CHECK(served);
+    // Sits in the ClientHello peek, holding the only slot. The io threads
+    // accept concurrently (a listener each), so wait until it is taken.
+    TcpClient holder(serve.port());
+    REQUIRE(serve.wait_accepted(holder.fd()));
+    // The next connection is admitted: the holder makes room.
+    CHECK(first_pem(s_client(serve.port(), "app.test").out) == leaf.cert.cert_pem);
+    bool closed = false;
+    CHECK(holder.read_to_end(&closed).empty());
+    CHECK(closed);
+    CHECK(serve.logs().find("evicted: the table is full") != std::string::npos);
+    CHECK(serve.logs().find("connection limit reached") == std::string::npos);
+}
+
+TEST_CASE("--max-connections: with every slot past its ClientHello, one more is closed at once") {
+    Fixture f;
+    RawBackend backend;
+    ServeProcess serve(f.store_path, {"--passthrough", "127.0.0.1:" + std::to_string(backend.port()),
+                                      "--max-connections", "1"});
+    TcpClient relayed(serve.port());  // routed to the backend: never evicted
+    const std::string hello = make_client_hello({{0, sni_body("relayed.test")}});
+    REQUIRE(relayed.send_all(hello));
+    REQUIRE(backend.wait_for_bytes(hello.size(), std::chrono::seconds(10)));
+    TcpClient refused(serve.port());
+    refused.send_all(make_client_hello({{0, sni_body("refused.test")}}));
+    bool closed = false;
+    CHECK(refused.read_to_end(&closed).empty());
+    CHECK(closed);
+    CHECK(serve.wait_for_log("connection limit reached", std::chrono::seconds(5)));
+    relayed.shutdown_write();
+    bool eof = false;
+    CHECK(backend.finish(&eof).size() > 0);
+    CHECK(eof);
 }
 
 TEST_CASE("one client's silent sockets: capped per address, closed after the first-byte timeout; others served") {
