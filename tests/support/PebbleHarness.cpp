@@ -12,6 +12,7 @@
 #include <regex>
 #include <set>
 #include <stdexcept>
+#include <random>
 #include <thread>
 
 namespace certa::test {
@@ -58,15 +59,23 @@ bool curl_ok(const std::vector<std::string>& args) {
 
 }  // namespace
 
+// A port below Linux's ephemeral range (32768-60999 by default), so that no
+// outgoing connection of a test running beside this one (the flood tests open
+// thousands) takes it between choosing it and the server binding it.
+int candidate_port() {
+    static thread_local std::mt19937 random(std::random_device{}());
+    return std::uniform_int_distribution<int>(20000, 32000)(random);
+}
+
 int free_tcp_port() {
-    for (int i = 0; i < 50; ++i)
-        if (int p = bind_port(SOCK_STREAM, 0)) return p;
+    for (int i = 0; i < 200; ++i)
+        if (int p = bind_port(SOCK_STREAM, candidate_port())) return p;
     throw std::runtime_error("no free TCP port on 127.0.0.1");
 }
 
 int free_tcp_udp_port() {
-    for (int i = 0; i < 50; ++i) {
-        int p = bind_port(SOCK_STREAM, 0);
+    for (int i = 0; i < 200; ++i) {
+        int p = bind_port(SOCK_STREAM, candidate_port());
         if (p && bind_port(SOCK_DGRAM, p) == p) return p;
     }
     throw std::runtime_error("no free TCP+UDP port on 127.0.0.1");
