@@ -7,12 +7,10 @@
 
 namespace certa::cli {
 
-// Identifier as the store indexes it: lowercase, trimmed, trailing dot dropped.
-std::string normalize_name(const std::string& name);
-
 // The active certificate for `name`; when there is none, the newest inactive
 // (replaced or revoked) one. Throws CliError(NotFound) when the store has no
-// certificate under that name. `columns`: leave the key unread unless the
+// certificate under that name. `name` is looked up in its canonical form
+// (storage/names/NameNormalizer, as `certa issue` and `certa import` store it). `columns`: leave the key unread unless the
 // caller uses it.
 storage::CertificateRecord find_certificate(storage::Store& store, const std::string& name,
                                             storage::CertificateColumns columns = storage::CertificateColumns::All);

@@ -7,10 +7,11 @@
 #include "cli/OpenStore.hpp"
 #include "cli/TextTable.hpp"
 #include "cli/TimeFormat.hpp"
-#include "handshake/agent/NameNormalizer.hpp"
+#include "storage/names/NameNormalizer.hpp"
 
 #include <cpprest/json.h>
 
+#include <algorithm>
 #include <iostream>
 #include <memory>
 
@@ -21,13 +22,16 @@ namespace {
 enum class RuleAction { Allow, Deny, Remove };
 
 // A DNS name or "*.example.com", normalized as the handshake index does
-// (lowercase, no trailing dot). IP addresses never trigger on-demand issuance.
+// (lowercase, no trailing dot). A pattern is not a certificate name, so
+// "*.example" (every name under a test TLD) is a pattern too. IP addresses
+// never trigger on-demand issuance.
 std::string normalized_pattern(const std::string& text) {
-    auto name = handshake::normalize_index_name(text);
-    auto plain = handshake::normalize_server_name(name ? (name->rfind("*.", 0) == 0 ? name->substr(2) : *name) : "");
-    if (!name || !plain || plain->kind != handshake::NormalizedName::Kind::Dns)
-        throw CliError(ExitCode::Usage, "'" + text + "' is not a DNS name or *.example.com pattern");
-    return *name;
+    const std::size_t start = std::min(text.find_first_not_of(" \t"), text.size());
+    const bool wildcard = text.compare(start, 2, "*.") == 0;
+    auto plain = storage::normalize_server_name(wildcard ? text.substr(start + 2) : text);
+    if (!plain || plain->kind != storage::NormalizedName::Kind::Dns)
+        throw CliError(ExitCode::Usage, "'" + storage::printable_name(text) + "' is not a DNS name or *.example.com pattern");
+    return wildcard ? "*." + plain->name : plain->name;
 }
 
 int run_change(const GlobalOptions& g, RuleAction action, const std::string& text) {

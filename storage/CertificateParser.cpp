@@ -2,6 +2,7 @@
 
 #include "storage/Base64Url.hpp"
 #include "storage/StoreError.hpp"
+#include "storage/names/NameNormalizer.hpp"
 
 #include <arpa/inet.h>
 
@@ -62,6 +63,8 @@ std::vector<std::string> san_names(X509* leaf) {
     ossl::GeneralNamesPtr sans(
         static_cast<GENERAL_NAMES*>(X509_get_ext_d2i(leaf, NID_subject_alt_name, nullptr, nullptr)));
     if (!sans) return names;
+    const NameRules exact{.allow_wildcard = true, .spaces = NameRules::Spaces::Exact};
+    NormalizedName canonical;
     for (int i = 0; i < sk_GENERAL_NAME_num(sans.get()); ++i) {
         const GENERAL_NAME* name = sk_GENERAL_NAME_value(sans.get(), i);
         std::string text;
@@ -71,7 +74,9 @@ std::vector<std::string> san_names(X509* leaf) {
         } else if (name->type == GEN_IPADD) {
             text = ip_text(name->d.iPAddress);
         }
-        if (!text.empty()) names.push_back(lowercase(text));
+        if (text.empty()) continue;
+        if (normalize_name(text, exact, canonical) == NameProblem::None) names.push_back(canonical.name);
+        else names.push_back(lowercase(text));
     }
     return names;
 }
@@ -83,15 +88,6 @@ std::string lowercase(std::string_view text) {
     for (char& c : out)
         if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
     return out;
-}
-
-std::string canonical_identifier(std::string_view name) {
-    std::string text(name);
-    unsigned char ip[16];
-    char buf[INET6_ADDRSTRLEN] = {};
-    if (inet_pton(AF_INET, text.c_str(), ip) == 1) return inet_ntop(AF_INET, ip, buf, sizeof buf);
-    if (inet_pton(AF_INET6, text.c_str(), ip) == 1) return inet_ntop(AF_INET6, ip, buf, sizeof buf);
-    return lowercase(text);
 }
 
 std::string ari_cert_id(std::string_view aki_bytes, std::string_view serial_der_content) {

@@ -17,7 +17,9 @@ struct ChainInfo {
     std::string serial_hex;            // uppercase hex of the DER INTEGER content
     std::string aki_hex;               // uppercase hex of the AKI keyIdentifier ("" when absent)
     std::string ari_cert_id;           // "" when the leaf has no AKI
-    std::vector<std::string> names;    // SAN dNSName and iPAddress entries, lowercase, in order
+    // SAN dNSName and iPAddress entries in order: canonical (NameNormalizer,
+    // exact: no trimming) when valid, else as written but lowercase.
+    std::vector<std::string> names;
     std::vector<ossl::X509Ptr> chain;  // leaf first
 };
 
@@ -34,9 +36,5 @@ std::string serial_hex(X509* leaf);
 
 // Lowercase ASCII (identifiers are stored and compared lowercase).
 std::string lowercase(std::string_view text);
-
-// The stored form of an identifier: IP addresses in inet_ntop form
-// (RFC 5952 for IPv6), everything else lowercase.
-std::string canonical_identifier(std::string_view name);
 
 }  // namespace certa::storage

@@ -1,18 +1,17 @@
 // An ACME identifier: a DNS name (RFC 8555 §9.7.7, possibly a wildcard) or an
 // IP address (RFC 8738). Parsing normalizes so that the same name always has
-// the same spelling in orders, the store and challenge rows.
+// the same spelling in orders, the store and challenge rows: the rules are
+// storage/names/NameNormalizer's, shared with import, lookups and the agent.
 #pragma once
 
-#include <stdexcept>
+#include "storage/names/NameError.hpp"
+
 #include <string>
 #include <vector>
 
 namespace certa::acme {
 
-class IdentifierError : public std::invalid_argument {
-public:
-    using std::invalid_argument::invalid_argument;
-};
+using IdentifierError = storage::NameError;
 
 struct Identifier {
     enum class Kind { Dns, Ip };

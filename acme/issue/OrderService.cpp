@@ -67,19 +67,6 @@ std::string new_order_payload(const OrderRequest& request) {
     return json::serialize(payload);
 }
 
-void check_profile(const Directory& directory, const std::string& profile) {
-    if (profile.empty()) return;
-    const auto& profiles = directory.profiles;
-    if (profiles.empty()) {
-        spdlog::warn("the CA lists no profiles; sending profile '{}' anyway", profile);
-        return;
-    }
-    if (profiles.count(profile)) return;
-    std::string names;
-    for (const auto& [name, description] : profiles) names += (names.empty() ? "" : ", ") + name;
-    throw OrderError("the CA has no profile '" + profile + "' (it offers: " + names + ")");
-}
-
 OrderResult OrderService::run(const OrderRequest& request) {
     if (request.identifiers.empty()) throw OrderError("no names to order");
     if (!request.certificate_key) throw OrderError("no certificate key");

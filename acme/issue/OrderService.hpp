@@ -8,6 +8,7 @@
 #include "acme/protocol/AcmeClient.hpp"
 #include "acme/challenge/ChallengeSolver.hpp"
 #include "acme/issue/Identifier.hpp"
+#include "acme/issue/ProfileCheck.hpp"
 
 #include <openssl/evp.h>
 
@@ -33,18 +34,9 @@ struct OrderResult {
     std::string chain_pem;  // leaf first
 };
 
-// A request certa refuses before talking to the CA (e.g. an unknown profile).
-class OrderError : public std::runtime_error {
-public:
-    using std::runtime_error::runtime_error;
-};
-
 // The newOrder payload (RFC 8555 §7.4): identifiers with their type ("dns" or
 // "ip", RFC 8738), plus "profile" and RFC 9773 §5 "replaces" when set.
 std::string new_order_payload(const OrderRequest& request);
-// Throws OrderError when the CA lists profiles (directory meta.profiles) and
-// `profile` is not one of them. An empty profile, or a CA that lists none, passes.
-void check_profile(const Directory& directory, const std::string& profile);
 
 class OrderService {
 public:

@@ -2,6 +2,8 @@
 
 #include "acme/migrate/ImportError.hpp"
 
+#include <algorithm>
+
 namespace certa::acme {
 
 namespace {
@@ -93,6 +95,10 @@ CertbotRenewalConf CertbotRenewalConf::parse(std::string_view text, const std::s
         ++number;
         const std::string where = file + ":" + std::to_string(number);
         if (line.empty() || line.front() == '#') continue;
+        // certbot writes none; a key or section name holding one would reach
+        // certa's one-line output (import notes) as it is.
+        if (std::any_of(line.begin(), line.end(), [](char c) { return (c >= 0 && c < 0x20 && c != '\t') || c == 0x7f; }))
+            throw ImportError(where + ": a control character");
         if (line.front() == '[') {
             const auto depth = line.find_first_not_of('[');
             const auto close = line.find(']');
@@ -116,6 +122,7 @@ CertbotRenewalConf CertbotRenewalConf::parse(std::string_view text, const std::s
         if (entry.key.size() >= 2 && (entry.key.front() == '"' || entry.key.front() == '\'') &&
             entry.key.back() == entry.key.front())
             entry.key = entry.key.substr(1, entry.key.size() - 2);
+        if (entry.key.empty()) throw ImportError(where + ": expected 'key = value'");
         entry.line = number;
         switch (section) {
             case Section::Top: conf.top.push_back(std::move(entry)); break;

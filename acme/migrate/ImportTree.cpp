@@ -1,7 +1,11 @@
+// See ImportTree.hpp for the rules. Every path is resolved with
+// fs::canonical (the kernel's own link limit ends a long chain with ELOOP)
+// and checked against the root before anything is read or listed.
 #include "acme/migrate/ImportTree.hpp"
 
 #include "acme/migrate/ImportError.hpp"
 #include "acme/renew/LocalFileError.hpp"
+#include "acme/renew/PathWithin.hpp"
 #include "storage/UniqueFd.hpp"
 
 #include <fcntl.h>
@@ -38,6 +42,16 @@ void check_directory(const fs::path& dir, bool allow_sticky = false) {
         refuse(dir, "group or others can write it (keys or hooks could have been planted)");
 }
 
+// Every directory below `root` down to `dir` (a path under root).
+void check_directories_below(const fs::path& root, const fs::path& dir) {
+    fs::path at = root;
+    for (const auto& part : dir.lexically_relative(root)) {
+        if (part == ".") continue;
+        at /= part;
+        check_directory(at);
+    }
+}
+
 // Reads an already resolved path under the file rules.
 std::string read_checked(const fs::path& real, bool allow_sticky) {
     check_directory(real.parent_path(), allow_sticky);
@@ -69,13 +83,6 @@ fs::path resolve(const fs::path& path) {
     return real;
 }
 
-bool inside(const fs::path& root, const fs::path& path) {
-    auto r = root.begin(), p = path.begin();
-    for (; r != root.end(); ++r, ++p)
-        if (p == path.end() || *r != *p) return false;
-    return true;
-}
-
 }  // namespace
 
 ImportTree ImportTree::open(const fs::path& dir) {
@@ -84,29 +91,61 @@ ImportTree ImportTree::open(const fs::path& dir) {
     return ImportTree(std::move(root));
 }
 
-bool ImportTree::exists(const fs::path& relative) const {
+std::optional<fs::path> ImportTree::resolve_inside(const fs::path& relative) const {
+    const fs::path named = root_ / relative;
+    if (relative.is_absolute()) refuse(named, "it leads out of " + root_.string());
+    std::size_t depth = 0;
+    for (const auto& part : relative) {
+        if (part == "..") refuse(named, "it leads out of " + root_.string());
+        ++depth;
+    }
+    if (depth > kMaxDepth) refuse(named, "deeper than " + std::to_string(kMaxDepth) + " directories");
     std::error_code ec;
-    return fs::exists(root_ / relative, ec);
+    fs::path real = fs::canonical(named, ec);
+    if (ec == std::errc::too_many_symbolic_link_levels) refuse(named, "its symbolic links loop");
+    if (ec == std::errc::no_such_file_or_directory || ec == std::errc::not_a_directory) return std::nullopt;
+    if (ec) throw LocalFileError("cannot access " + named.string() + ": " + ec.message());
+    if (!path_within(root_, real)) refuse(named, "it leads out of " + root_.string());
+    return real;
 }
 
+bool ImportTree::exists(const fs::path& relative) const { return resolve_inside(relative).has_value(); }
+
 bool ImportTree::is_directory(const fs::path& relative) const {
+    const auto real = resolve_inside(relative);
     std::error_code ec;
-    return fs::is_directory(root_ / relative, ec);
+    if (!real || !fs::is_directory(*real, ec)) return false;
+    // A link to the directory holding it, or to one above (`x -> .`,
+    // `x -> ../..`), would make a walk go round forever.
+    const auto parent = resolve_inside(relative.parent_path());
+    if (parent && path_within(*real, *parent))
+        refuse(root_ / relative, "a symbolic link loop (it leads back to " + real->string() + ")");
+    return true;
 }
 
 std::vector<std::string> ImportTree::list(const fs::path& relative) const {
     std::vector<std::string> names;
+    const auto real = resolve_inside(relative);
+    if (!real) return names;
     std::error_code ec;
-    fs::directory_iterator it(root_ / relative, ec), end;
-    for (; !ec && it != end; it.increment(ec)) names.push_back(it->path().filename().string());
+    fs::directory_iterator it(*real, ec), end;
+    for (; !ec && it != end; it.increment(ec)) {
+        if (++entries_listed_ > kMaxEntries)
+            refuse(root_, "more than " + std::to_string(kMaxEntries) + " directory entries (not a certbot or lego tree)");
+        names.push_back(it->path().filename().string());
+    }
     std::sort(names.begin(), names.end());
     return names;
 }
 
 std::string ImportTree::read(const fs::path& relative) const {
-    const fs::path real = resolve(root_ / relative);
-    if (!inside(root_, real)) refuse(root_ / relative, "it leads out of " + root_.string());
-    return read_checked(real, false);
+    const fs::path named = root_ / relative;
+    const auto real = resolve_inside(relative);
+    if (!real) throw LocalFileError("cannot access " + named.string() + ": " + std::strerror(ENOENT));
+    // Both the directories as named (where links sit) and those on the real path.
+    check_directories_below(root_, root_ / relative.parent_path());
+    check_directories_below(root_, real->parent_path());
+    return read_checked(*real, false);
 }
 
 std::string read_import_file(const fs::path& path) { return read_checked(resolve(path), true); }

@@ -1,6 +1,7 @@
 #include "acme/migrate/ImportedCertificate.hpp"
 
 #include "acme/migrate/ImportError.hpp"
+#include "acme/migrate/KeySizeLimit.hpp"
 #include "storage/CertificateValidation.hpp"
 #include "storage/StoreError.hpp"
 
@@ -34,6 +35,7 @@ ImportedCertificate make_imported_certificate(const std::string& label, const st
         ossl::last_error();
         throw ImportError(label + ": the private key is not a PEM private key");
     }
+    check_import_key_size(key.get(), label);
     c.input.key_type = key_type_of(key.get());
     if (c.input.key_type.empty()) throw ImportError(label + ": the private key is neither EC nor RSA");
     c.input.key_pem = key_pem;

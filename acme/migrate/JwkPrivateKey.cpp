@@ -1,8 +1,10 @@
 #include "acme/migrate/JwkPrivateKey.hpp"
 
 #include "acme/migrate/ImportError.hpp"
+#include "acme/migrate/KeySizeLimit.hpp"
 #include "acme/protocol/Json.hpp"
 #include "storage/Base64Url.hpp"
+#include "storage/names/NameNormalizer.hpp"
 
 #include <openssl/core_names.h>
 #include <openssl/param_build.h>
@@ -19,6 +21,9 @@ using ParamBldPtr = std::unique_ptr<OSSL_PARAM_BLD, ossl::Deleter<OSSL_PARAM_BLD
 using ParamsPtr = std::unique_ptr<OSSL_PARAM, ossl::Deleter<OSSL_PARAM, OSSL_PARAM_free>>;
 
 [[noreturn]] void bad(const std::string& why) { throw ImportError("account key (JWK): " + why); }
+
+// A type or curve name from the file, as a message may show it: short, one line.
+std::string shown(const std::string& value) { return storage::printable_name(value.substr(0, 32)); }
 
 // The base64url member `name`, decoded; `size` > 0 requires exactly that many bytes.
 std::string member(const json::Value& jwk, const char* name, std::size_t size = 0) {
@@ -59,7 +64,7 @@ ossl::PKeyPtr ec_key(const json::Value& jwk) {
     const char* group = nullptr;
     if (crv == "P-256") size = 32, group = "P-256";
     else if (crv == "P-384") size = 48, group = "P-384";
-    else bad("curve '" + crv + "' is not supported (P-256, P-384)");
+    else bad("curve '" + shown(crv) + "' is not supported (P-256, P-384)");
     const std::string point = std::string(1, '\x04') + member(jwk, "x", size) + member(jwk, "y", size);
     const auto d = bignum(member(jwk, "d", size));
     ParamBldPtr bld(OSSL_PARAM_BLD_new());
@@ -84,6 +89,11 @@ ossl::PKeyPtr rsa_key(const json::Value& jwk) {
     numbers.push_back(bignum(member(jwk, "d")));
     if (present)
         for (const char* m : crt) numbers.push_back(bignum(member(jwk, m)));
+    // Before any operation on the key: a huge modulus makes each one take minutes.
+    for (const auto& n : numbers)
+        if (BN_num_bits(n.get()) > kMaxImportRsaBits)
+            bad("an RSA key over " + std::to_string(kMaxImportRsaBits) + " bits; certa imports at most " +
+                std::to_string(kMaxImportRsaBits));
     ParamBldPtr bld(OSSL_PARAM_BLD_new());
     if (!bld) bad("cannot build the key");
     const std::array<const char*, 3> main{OSSL_PKEY_PARAM_RSA_N, OSSL_PKEY_PARAM_RSA_E, OSSL_PKEY_PARAM_RSA_D};
@@ -126,7 +136,7 @@ ossl::PKeyPtr jwk_private_key(std::string_view jwk_json) {
     ossl::PKeyPtr key;
     if (kty == "EC") key = ec_key(jwk);
     else if (kty == "RSA") key = rsa_key(jwk);
-    else bad(kty.empty() ? "member 'kty' is missing" : "key type '" + kty + "' is not supported (EC, RSA)");
+    else bad(kty.empty() ? "member 'kty' is missing" : "key type '" + shown(kty) + "' is not supported (EC, RSA)");
     if (!halves_match(key.get())) {
         ossl::last_error();
         bad("its private and public members do not belong together");

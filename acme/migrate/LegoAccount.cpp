@@ -2,6 +2,7 @@
 
 #include "acme/migrate/AccountImport.hpp"
 #include "acme/migrate/ImportError.hpp"
+#include "acme/migrate/KeySizeLimit.hpp"
 #include "acme/protocol/Json.hpp"
 
 namespace certa::acme {
@@ -33,6 +34,7 @@ LegoAccount read_lego_account(const ImportTree& tree, const std::string& host_di
         ossl::last_error();
         throw ImportError((tree.root() / key_file).string() + ": not a PEM private key");
     }
+    check_import_key_size(key.get(), (tree.root() / key_file).string());
     LegoAccount out;
     out.host_dir = host_dir;
     out.email = email;

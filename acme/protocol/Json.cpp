@@ -30,6 +30,52 @@ void check_depth(std::string_view text) {
     }
 }
 
+int hex_value(char c) {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+}
+
+// The code unit of the "\uXXXX" escape whose 'u' is at text[at], or -1.
+int escape_unit(std::string_view text, std::size_t at) {
+    if (at + 4 >= text.size()) return -1;
+    int unit = 0;
+    for (std::size_t i = 1; i <= 4; ++i) {
+        const int v = hex_value(text[at + i]);
+        if (v < 0) return -1;
+        unit = unit * 16 + v;
+    }
+    return unit;
+}
+
+// RFC 8259 §7 spells a character outside the BMP as a surrogate pair. cpprest
+// turns a lone one ("\udc00", or "\ud800" not followed by a low surrogate)
+// into bytes that are not UTF-8 instead of failing: refuse it here.
+void check_surrogates(std::string_view text) {
+    bool in_string = false;
+    bool want_low = false;  // the previous character was a high-surrogate escape
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const char c = text[i];
+        if (!in_string) {
+            in_string = c == '"';
+            continue;
+        }
+        int unit = -1;
+        if (c == '\\' && i + 1 < text.size()) {
+            ++i;
+            if (text[i] == 'u') unit = escape_unit(text, i);
+        } else if (c == '"') {
+            in_string = false;
+        }
+        const bool high = unit >= 0xD800 && unit <= 0xDBFF;
+        const bool low = unit >= 0xDC00 && unit <= 0xDFFF;
+        if (want_low != low) throw JsonError("malformed JSON: invalid \\u escape (unpaired UTF-16 surrogate)");
+        want_low = high;
+        if (unit >= 0) i += 4;
+    }
+}
+
 // Rejects what cpprest silently accepts: duplicate keys and non-finite numbers.
 void validate(const Value& v, int depth) {
     if (depth > kMaxDepth) throw JsonError("JSON nesting too deep");
@@ -54,6 +100,7 @@ Value parse(std::string_view text, std::size_t max_bytes) {
     if (text.size() > max_bytes)
         throw JsonError("JSON document larger than " + std::to_string(max_bytes) + " bytes");
     check_depth(text);
+    check_surrogates(text);
     std::error_code ec;
     Value v;
     try {

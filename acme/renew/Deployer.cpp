@@ -140,7 +140,7 @@ std::string Deployer::deploy_targets(const storage::CertificateRecord& renewed, 
         try {
             const DeployTarget target = DeployTarget::parse(spec);
             if (target.kind == DeployTarget::Kind::Haproxy) {
-                const std::string crt = deploy_to_haproxy(target, renewed);
+                const std::string crt = deploy_to_haproxy(target, renewed, options_.policy);
                 done.push_back("haproxy " + target.socket + " " + crt);
             } else {
                 // The reload command sees the deploy hook's environment.

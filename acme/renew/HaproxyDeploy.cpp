@@ -3,6 +3,7 @@
 #include "acme/renew/AtomicFile.hpp"
 #include "acme/renew/CertbotLayout.hpp"
 #include "acme/renew/CertificateExport.hpp"
+#include "acme/renew/HaproxyCrtPath.hpp"
 #include "acme/renew/HaproxyRuntimeApi.hpp"
 #include "acme/renew/LocalFileError.hpp"
 
@@ -43,11 +44,17 @@ void write_crt_file(const std::string& crt_path, const std::string& pem) {
 
 }  // namespace
 
-std::string deploy_to_haproxy(const DeployTarget& target, const storage::CertificateRecord& cert) {
+std::string deploy_to_haproxy(const DeployTarget& target, const storage::CertificateRecord& cert,
+                              const LocalPolicy& policy) {
     const HaproxyRuntimeApi api(target.socket);
     const PemFiles files = split_chain(cert);
     const std::string pem = without_blank_lines(files.fullchain + cert.key_pem);
-    const std::string crt_path = target.crt_path.empty() ? find_crt_path(api.certificates(), cert) : target.crt_path;
+    std::string crt_path = target.crt_path;
+    if (crt_path.empty()) {
+        // HAProxy's answer names the file root writes: checked like input.
+        crt_path = find_crt_path(api.certificates(), cert);
+        check_discovered_crt_path(crt_path, api.crt_lists(), policy);
+    }
     // The file first: a reload from here on loads the new certificate too.
     write_crt_file(crt_path, pem);
     try {

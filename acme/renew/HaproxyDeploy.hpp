@@ -5,11 +5,14 @@
 //   new to HAProxy (set answers "not referenced by the configuration"):
 //                      new ssl cert, set, commit, add ssl crt-list LIST CRT-PATH
 // So a CRT-PATH HAProxy has not loaded is taken as a new certificate.
-// A failed set or commit aborts the transaction. Errors: HaproxyError (from
+// Without CRT-PATH the path HAProxy names is checked first
+// (HaproxyCrtPath.hpp: within its crt-lists' directories, allowed by
+// `policy`). A failed set or commit aborts the transaction. Errors: HaproxyError (from
 // HAProxy, one line) or LocalFileError (the file).
 #pragma once
 
 #include "acme/renew/DeployTarget.hpp"
+#include "acme/renew/LocalPolicy.hpp"
 #include "storage/StoreTypes.hpp"
 
 #include <string>
@@ -17,6 +20,7 @@
 namespace certa::acme {
 
 // Returns the CRT-PATH used (the target's, or the loaded NAME.pem).
-std::string deploy_to_haproxy(const DeployTarget& target, const storage::CertificateRecord& cert);
+std::string deploy_to_haproxy(const DeployTarget& target, const storage::CertificateRecord& cert,
+                              const LocalPolicy& policy);
 
 }  // namespace certa::acme

@@ -1,15 +1,16 @@
 #include "acme/renew/HaproxyRuntimeApi.hpp"
 
+#include "acme/renew/HaproxyAnswer.hpp"
 #include "storage/UniqueFd.hpp"
 
 #include <poll.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
-#include <sstream>
 
 namespace certa::acme {
 
@@ -35,27 +36,19 @@ bool wait_for(int fd, short events, Clock::time_point deadline) {
     }
 }
 
-// The answer on one line: HAProxy's lines joined with "; ".
-std::string one_line(const std::string& answer) {
-    std::istringstream in(answer);
-    std::string out;
-    for (std::string line; std::getline(in, line);) {
-        if (!line.empty() && line.back() == '\r') line.pop_back();
-        if (line.empty()) continue;
-        out += (out.empty() ? "" : "; ") + line;
-    }
-    if (out.size() > 300) out = out.substr(0, 300) + "...";
-    return out.empty() ? "(no answer)" : out;
-}
-
-std::vector<std::string> lines_of(const std::string& answer) {
-    std::vector<std::string> lines;
-    std::istringstream in(answer);
-    for (std::string line; std::getline(in, line);) {
-        if (!line.empty() && line.back() == '\r') line.pop_back();
-        if (!line.empty()) lines.push_back(line);
-    }
-    return lines;
+// management.txt §9.3 gives the stats socket to whoever may reach it; certa
+// also wants the process answering to be root or the socket file's owner
+// (HAProxy itself), not whoever replaced the file meanwhile.
+void check_peer(int fd, const std::string& socket_path, const std::string& where) {
+    ucred peer{};
+    socklen_t len = sizeof peer;
+    if (::getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &peer, &len) != 0)
+        throw HaproxyError(where + ": cannot read the peer's credentials: " + std::strerror(errno));
+    struct stat st {};
+    if (::lstat(socket_path.c_str(), &st) != 0) throw HaproxyError(where + ": " + std::strerror(errno));
+    if (peer.uid != 0 && peer.uid != st.st_uid)
+        throw HaproxyError(where + ": the process answering (uid " + std::to_string(peer.uid) +
+                           ") is neither root nor the socket's owner (uid " + std::to_string(st.st_uid) + ")");
 }
 
 }  // namespace
@@ -97,6 +90,7 @@ std::string HaproxyRuntimeApi::command(const std::string& line, std::string_view
         ::getsockopt(fd.get(), SOL_SOCKET, SO_ERROR, &err, &len);
         if (err != 0) throw HaproxyError(where + ": " + std::strerror(err));
     }
+    check_peer(fd.get(), socket_path_, where);
     // management.txt §9.3: a payload follows "<<" and ends with an empty line.
     std::string request = line;
     if (!payload.empty()) {
@@ -133,45 +127,29 @@ std::string HaproxyRuntimeApi::command(const std::string& line, std::string_view
 void HaproxyRuntimeApi::expect(const std::string& line, std::string_view payload, std::string_view success) const {
     const std::string answer = command(line, payload);
     if (answer.find(success) == std::string::npos)
-        throw HaproxyError("haproxy refused '" + line + "': " + one_line(answer));
+        throw HaproxyError("haproxy refused '" + line + "': " + answer_one_line(answer));
 }
 
 std::vector<std::string> HaproxyRuntimeApi::certificates() const {
     const std::string answer = command("show ssl cert");
-    std::vector<std::string> files;
-    for (const auto& l : lines_of(answer)) {
-        if (l.front() == '#' || l.front() == '*') continue;  // headers, open transactions
-        if (l.find(' ') != std::string::npos) throw HaproxyError("haproxy refused 'show ssl cert': " + one_line(answer));
-        files.push_back(l);
-    }
-    return files;
+    auto files = parse_path_listing(answer);
+    if (!files) throw HaproxyError("haproxy refused 'show ssl cert': " + answer_one_line(answer));
+    return std::move(*files);
 }
 
 std::string HaproxyRuntimeApi::certificate_status(const std::string& file) const {
-    for (const auto& l : lines_of(command("show ssl cert " + file)))
-        if (l.rfind("Status: ", 0) == 0) return l.substr(8);
-    return {};
+    return parse_certificate_status(command("show ssl cert " + file));
 }
 
 std::vector<std::string> HaproxyRuntimeApi::crt_lists() const {
     const std::string answer = command("show ssl crt-list");
-    std::vector<std::string> lists;
-    for (const auto& l : lines_of(answer)) {
-        if (l.front() == '#') continue;
-        if (l.find(' ') != std::string::npos)
-            throw HaproxyError("haproxy refused 'show ssl crt-list': " + one_line(answer));
-        lists.push_back(l);
-    }
-    return lists;
+    auto lists = parse_path_listing(answer);
+    if (!lists) throw HaproxyError("haproxy refused 'show ssl crt-list': " + answer_one_line(answer));
+    return std::move(*lists);
 }
 
 std::vector<std::string> HaproxyRuntimeApi::crt_list_entries(const std::string& crt_list) const {
-    std::vector<std::string> files;
-    for (const auto& l : lines_of(command("show ssl crt-list " + crt_list))) {
-        if (l.front() == '#') continue;
-        files.push_back(l.substr(0, l.find(' ')));
-    }
-    return files;
+    return parse_crt_list_entries(command("show ssl crt-list " + crt_list));
 }
 
 void HaproxyRuntimeApi::new_certificate(const std::string& file) const {
@@ -185,7 +163,7 @@ bool HaproxyRuntimeApi::set_certificate(const std::string& file, std::string_vie
         answer.find("Transaction updated for") != std::string::npos)
         return true;
     if (answer.find("not referenced by the configuration") != std::string::npos) return false;
-    throw HaproxyError("haproxy refused '" + line + "': " + one_line(answer));
+    throw HaproxyError("haproxy refused '" + line + "': " + answer_one_line(answer));
 }
 
 void HaproxyRuntimeApi::commit_certificate(const std::string& file) const {

@@ -16,7 +16,8 @@ namespace certa::acme {
 
 namespace {
 
-constexpr std::array<const char*, 6> kKinds{"deploy-hook", "dns-hook", "export-dir", "webroot", "ca-bundle", "deploy"};
+constexpr std::array<const char*, 8> kKinds{"deploy-hook", "dns-hook",  "export-dir",      "webroot",
+                                            "ca-bundle",   "deploy",    "certbot-lineage", "haproxy-crt"};
 
 std::string read_trusted_file(const std::string& path, bool& missing) {
     UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
@@ -71,7 +72,7 @@ LocalPolicy LocalPolicy::from_file(const std::string& path) {
         if (!known || space == std::string::npos || space + 1 >= line.size())
             throw LocalFileError("allow file " + path + " line " + std::to_string(number) +
                                  ": expected 'KIND VALUE' with KIND one of deploy-hook, dns-hook, export-dir, "
-                                 "webroot, ca-bundle, deploy");
+                                 "webroot, ca-bundle, deploy, certbot-lineage, haproxy-crt");
         policy.allowed_.emplace(kind, line.substr(space + 1));
     }
     return policy;
@@ -79,6 +80,10 @@ LocalPolicy LocalPolicy::from_file(const std::string& path) {
 
 bool LocalPolicy::allowed(const std::string& kind, const std::string& value) const {
     return trust_all_ || value.empty() || allowed_.count({kind, value}) > 0;
+}
+
+bool LocalPolicy::allows_haproxy_crt(const std::string& path) const {
+    return trust_all_ || allowed_.count({"haproxy-crt", path}) > 0;
 }
 
 std::string LocalPolicy::refusal(const IssueSettings& s) const {
@@ -94,6 +99,9 @@ std::string LocalPolicy::refusal(const IssueSettings& s) const {
         if (!allowed("export-dir", dir)) return refuse("export directory " + dir, "export-dir");
     for (const auto& dir : s.certbot_dirs)
         if (!allowed("export-dir", dir)) return refuse("export directory " + dir + " (certbot layout)", "export-dir");
+    // The lineage picks which live/NAME and archive/NAME renewals rewrite.
+    if (!s.certbot_dirs.empty() && !allowed("certbot-lineage", s.certbot_lineage))
+        return refuse("certbot lineage " + s.certbot_lineage, "certbot-lineage");
     // Never named: a deploy target may carry a command.
     for (const auto& target : s.deploy_targets)
         if (!allowed("deploy", target)) return refuse("--deploy target", "deploy");

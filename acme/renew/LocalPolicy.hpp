@@ -13,9 +13,14 @@
 //   webroot /var/www/html
 //   ca-bundle /etc/ssl/private-ca.pem
 //   deploy haproxy:/run/haproxy/admin.sock:/etc/haproxy/certs/www.pem
+//   certbot-lineage www.example.com
+//   haproxy-crt /etc/haproxy/certs/www.example.com.pem
 //
 // export-dir also covers a certbot layout's config dir (/etc/letsencrypt);
-// deploy covers a `--deploy` target, spelled as recorded.
+// certbot-lineage the lineage name renewals write under it (live/NAME,
+// archive/NAME); deploy covers a `--deploy` target, spelled as recorded;
+// haproxy-crt a certificate file HAProxy named itself (a `--deploy
+// haproxy:SOCKET` target without CRT-PATH).
 // The value is compared as written (after the keyword and one space).
 // Blank lines and lines starting with '#' are ignored. The file must belong
 // to root or the user and be writable by no one else.
@@ -44,6 +49,9 @@ public:
     // setting that is not allowed (never its value: a hook may carry a token).
     std::string refusal(const IssueSettings& settings) const;
     const std::string& source() const { return source_; }
+    // Whether root may write the HAProxy certificate file `path` that HAProxy
+    // itself named (it comes from neither the store nor the command line).
+    bool allows_haproxy_crt(const std::string& path) const;
 
 private:
     bool allowed(const std::string& kind, const std::string& value) const;

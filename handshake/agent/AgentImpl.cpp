@@ -2,7 +2,7 @@
 
 #include "handshake/agent/HeapTrim.hpp"
 #include "handshake/agent/HostSelection.hpp"
-#include "handshake/agent/NameNormalizer.hpp"
+#include "storage/names/NameNormalizer.hpp"
 
 #include "storage/Clock.hpp"
 #include "storage/Store.hpp"
@@ -236,7 +236,7 @@ std::int64_t AgentImpl::generation() const { return snapshot()->generation; }
 std::optional<Agent::Validity> AgentImpl::validity_for(const std::string& name) const {
     auto snap = snapshot();
     std::optional<Validity> best;
-    for (const std::string& key : {name, covering_wildcard(name)}) {
+    for (const std::string& key : {name, storage::covering_wildcard(name)}) {
         if (key.empty()) continue;
         if (const auto* candidates = snap->certs->find(key)) {
             for (const auto& entry : *candidates)

@@ -2,7 +2,7 @@
 
 #include "handshake/agent/KeyDecoder.hpp"
 #include "handshake/agent/LeafDecoder.hpp"
-#include "handshake/agent/NameNormalizer.hpp"
+#include "storage/names/NameNormalizer.hpp"
 #include "handshake/agent/PemDer.hpp"
 
 #include <openssl/crypto.h>
@@ -79,7 +79,7 @@ CertEntry::CertEntry(const storage::IndexRow& record, std::shared_ptr<ParseBudge
       not_after_(record.not_after),
       budget_(std::move(budget)) {
     for (const auto& raw : record.names) {
-        if (auto name = normalize_index_name(raw)) names_.push_back(std::move(*name));
+        if (auto name = storage::normalize_index_name(raw)) names_.push_back(std::move(*name));
     }
     if (!batch) batch = std::make_shared<PemBatch>(record.chain_pem.size() + record.key_pem.size());
     chain_pem_ = batch->append(record.chain_pem);

@@ -1,6 +1,6 @@
 #include "handshake/agent/CertSelector.hpp"
 
-#include "handshake/agent/NameNormalizer.hpp"
+#include "storage/names/NameNormalizer.hpp"
 
 #include <array>
 
@@ -41,7 +41,7 @@ std::optional<CertChoice> select_certificate(const CertIndex& index, const std::
     std::array<Source, 2> sources;
     sources[0] = {index.find(name), name};
     if (is_dns) {
-        std::string wildcard = covering_wildcard(name);
+        std::string wildcard = storage::covering_wildcard(name);
         if (!wildcard.empty()) sources[1] = {index.find(wildcard), wildcard};
     }
     if (!sources[0].list && !sources[1].list) return std::nullopt;

@@ -1,6 +1,6 @@
 #include "handshake/agent/ChallengeIndex.hpp"
 
-#include "handshake/agent/NameNormalizer.hpp"
+#include "storage/names/NameNormalizer.hpp"
 
 #include <openssl/err.h>
 
@@ -9,7 +9,7 @@ namespace certa::handshake {
 ChallengeIndex::ChallengeIndex(const std::vector<storage::Challenge>& rows) {
     for (const auto& row : rows) {
         if (row.type != storage::ChallengeType::TlsAlpn01) continue;
-        auto identifier = normalize_index_name(row.identifier);
+        auto identifier = storage::normalize_index_name(row.identifier);
         auto chain = ossl::parse_chain_pem(row.cert_pem);
         auto key = ossl::parse_key_pem(row.key_pem);
         if (!identifier || identifier->starts_with("*") || chain.empty() || !key ||

@@ -3,7 +3,8 @@
 #include "handshake/agent/CertSelector.hpp"
 #include "handshake/agent/ConnectionAddress.hpp"
 #include "handshake/hello/ClientHelloReader.hpp"
-#include "handshake/agent/NameNormalizer.hpp"
+#include "storage/names/NameNormalizer.hpp"
+#include "storage/names/ReverseDnsName.hpp"
 #include "storage/Clock.hpp"
 
 #include <arpa/inet.h>
@@ -36,7 +37,7 @@ std::optional<std::string> local_ip(SSL* ssl) {
     else
         return std::nullopt;
     if (!inet_ntop(addr.ss_family, raw, buf.data(), buf.size())) return std::nullopt;
-    return canonical_ip(buf.data());
+    return storage::canonical_ip(buf.data());
 }
 
 bool use(SSL* ssl, X509* leaf, EVP_PKEY* key, STACK_OF(X509) * chain) {
@@ -51,7 +52,7 @@ bool use(SSL* ssl, X509* leaf, EVP_PKEY* key, STACK_OF(X509) * chain) {
 ClientHelloHandler::ClientHelloHandler(const AgentOptions& options)
     : alpn_(options.alpn), fallback_to_context_(options.fallback_to_context_certificate) {
     if (!options.default_name.empty()) {
-        if (auto n = normalize_server_name(options.default_name)) default_name_ = n->name;
+        if (auto n = storage::normalize_server_name(options.default_name)) default_name_ = n->name;
     }
     std::erase_if(alpn_, [](const std::string& p) {
         return p.empty() || p.size() > 255 || p == kAcmeTlsProtocol;
@@ -59,11 +60,11 @@ ClientHelloHandler::ClientHelloHandler(const AgentOptions& options)
 }
 
 std::string ClientHelloHandler::challenge_identifier(const std::string& sni) {
-    auto name = normalize_server_name(sni);
+    auto name = storage::normalize_server_name(sni);
     if (!name) return {};
     // RFC 8738 §6: an IP identifier is validated with its reverse-DNS name as SNI.
-    if (name->kind == NormalizedName::Kind::Dns) {
-        if (auto ip = ip_from_reverse_name(name->name)) return *ip;
+    if (name->kind == storage::NormalizedName::Kind::Dns) {
+        if (auto ip = storage::ip_from_reverse_name(name->name)) return *ip;
     }
     return name->name;
 }
@@ -74,7 +75,7 @@ int ClientHelloHandler::serve_challenge(SSL* ssl, int* alert, const Snapshot& sn
     // RFC 8737 §3: the challenge certificate, or nothing. Never a leaf.
     *alert = SSL_AD_UNRECOGNIZED_NAME;
     if (!sni_present) return SSL_CLIENT_HELLO_ERROR;
-    auto name = normalize_server_name(sni);
+    auto name = storage::normalize_server_name(sni);
     if (!name) return SSL_CLIENT_HELLO_ERROR;
     const std::string identifier = challenge_identifier(sni);
     selection.server_name = name->name;
@@ -108,10 +109,10 @@ int ClientHelloHandler::serve_leaf(SSL* ssl, int* alert, const ClientHelloInfo& 
     std::optional<CertChoice> choice;
     bool is_default = false;
     if (hello.has_sni) {
-        if (auto name = (hello.sni_malformed ? std::nullopt : normalize_server_name(hello.sni))) {
+        if (auto name = (hello.sni_malformed ? std::nullopt : storage::normalize_server_name(hello.sni))) {
             selection.server_name = name->name;
             choice = select_certificate(*snapshot.certs, name->name,
-                                        name->kind == NormalizedName::Kind::Dns, hello, now);
+                                        name->kind == storage::NormalizedName::Kind::Dns, hello, now);
         }
     } else if (auto ip = local_ip(ssl)) {
         choice = select_certificate(*snapshot.certs, *ip, false, hello, now);

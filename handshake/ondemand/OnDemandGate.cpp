@@ -2,7 +2,7 @@
 
 #include "handshake/serve/ClientGroup.hpp"
 
-#include "handshake/agent/NameNormalizer.hpp"
+#include "storage/names/NameNormalizer.hpp"
 #include "storage/RenewalWindow.hpp"
 
 #include <spdlog/spdlog.h>
@@ -80,8 +80,8 @@ bool OnDemandGate::enqueue_ask(Job job) {
 }
 
 OnDemandGate::Decision OnDemandGate::check(const std::string& sni, const std::string& client) {
-    auto normalized = normalize_server_name(sni);
-    if (!normalized || normalized->kind != NormalizedName::Kind::Dns) return Decision::Serve;
+    auto normalized = storage::normalize_server_name(sni);
+    if (!normalized || normalized->kind != storage::NormalizedName::Kind::Dns) return Decision::Serve;
     const std::string& name = normalized->name;
     const auto now_unix = options_.clock->now();
     const auto now = options_.monotonic();
@@ -156,7 +156,7 @@ OnDemandGate::Decision OnDemandGate::ask(const std::string& name, const std::str
 }
 
 void OnDemandGate::gave_up(const std::string& sni) {
-    auto normalized = normalize_server_name(sni);
+    auto normalized = storage::normalize_server_name(sni);
     if (!normalized) return;
     const auto now = options_.monotonic();
     policy_.remember(normalized->name, false, now);

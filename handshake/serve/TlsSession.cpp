@@ -2,7 +2,7 @@
 
 #include "handshake/agent/Agent.hpp"
 #include "handshake/agent/ConnectionAddress.hpp"
-#include "handshake/agent/NameNormalizer.hpp"
+#include "storage/names/NameNormalizer.hpp"
 
 #include <boost/asio/ssl/error.hpp>
 #include <spdlog/spdlog.h>
@@ -45,7 +45,7 @@ std::string local_ip_text(const Socket& socket) {
     auto address = local.address();
     if (address.is_v6() && address.to_v6().is_v4_mapped())
         address = boost::asio::ip::make_address_v4(boost::asio::ip::v4_mapped, address.to_v6());
-    return canonical_ip(address.to_string()).value_or("");
+    return storage::canonical_ip(address.to_string()).value_or("");
 }
 
 // True when the handshake negotiated ALPN acme-tls/1 (RFC 8737 §6.2).

@@ -1,6 +1,7 @@
 #include "storage/tables/CertificateTable.hpp"
 
 #include "storage/StoreError.hpp"
+#include "storage/names/NameNormalizer.hpp"
 #include "storage/schema/RenewalAttention.hpp"
 #include "storage/schema/RowMap.hpp"
 

@@ -1,6 +1,6 @@
 #include "storage/tables/ChallengeTable.hpp"
 
-#include "storage/CertificateParser.hpp"
+#include "storage/names/NameNormalizer.hpp"
 #include "storage/schema/RowMap.hpp"
 
 namespace certa::storage {

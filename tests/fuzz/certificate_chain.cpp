@@ -7,6 +7,7 @@
 #include "storage/CertificateValidation.hpp"
 #include "storage/OpenSsl.hpp"
 #include "storage/StoreError.hpp"
+#include "storage/names/NameNormalizer.hpp"
 
 #include "FuzzCheck.hpp"
 

@@ -3,6 +3,7 @@
 #include "storage/Base64Url.hpp"
 #include "storage/CertificateParser.hpp"
 #include "storage/StoreError.hpp"
+#include "storage/names/NameNormalizer.hpp"
 
 #include <doctest/doctest.h>
 
@@ -88,7 +89,7 @@ TEST_CASE("canonical identifiers: lowercase names, RFC 5952 IPv6, plain IPv4") {
     CHECK(canonical_identifier("WWW.Example.COM") == "www.example.com");
     CHECK(canonical_identifier("*.Example.com") == "*.example.com");
     CHECK(canonical_identifier("2001:0DB8:0000:0000:0000:0000:0000:0001") == "2001:db8::1");
-    CHECK(canonical_identifier("::FFFF:192.0.2.1") == "::ffff:192.0.2.1");
+    CHECK(canonical_identifier("::FFFF:192.0.2.1") == "192.0.2.1");  // IPv4-mapped folds
     CHECK(canonical_identifier("192.0.2.1") == "192.0.2.1");
     CHECK(canonical_identifier("") == "");
 }

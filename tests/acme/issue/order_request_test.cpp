@@ -46,3 +46,10 @@ TEST_CASE("profiles are checked against meta.profiles when the CA lists them") {
     Directory without;
     CHECK_NOTHROW(check_profile(without, "anything"));
 }
+
+TEST_CASE("a CA's profile names are quoted on one printable line (issue 21)") {
+    Directory hostile;
+    hostile.profiles = {{"bad\nname", "x"}, {"caf\xc3\xa9", "y"}};
+    CHECK_THROWS_WITH_AS(check_profile(hostile, "x\ny"),
+                         "the CA has no profile 'x\\x0ay' (it offers: bad\\x0aname, caf\\xc3\\xa9)", OrderError);
+}

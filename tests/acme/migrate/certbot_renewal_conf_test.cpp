@@ -151,3 +151,14 @@ TEST_CASE("a conf naming another config dir's paths (a copied /etc/letsencrypt) 
     CHECK(said("cert = /etc/letsencrypt/live/a.example/cert.pem",
                "certa renews into /srv/le-copy/live/a.example (the directory imported)"));
 }
+
+TEST_CASE("a line with a control character, or an empty quoted key, is refused (issue 21, fuzzing)") {
+    CHECK_THROWS_WITH_AS(CertbotRenewalConf::parse("[renewalparams]\nser\x1b[2Jver = x\n", "a.conf"),
+                         "a.conf:2: a control character", ImportError);
+    CHECK_THROWS_WITH_AS(CertbotRenewalConf::parse("[other\x07]\n", "a.conf"), "a.conf:1: a control character",
+                         ImportError);
+    CHECK_THROWS_WITH_AS(CertbotRenewalConf::parse("\"\" = x\n", "a.conf"), "a.conf:1: expected 'key = value'",
+                         ImportError);
+    CHECK(CertbotRenewalConf::parse("[renewalparams]\nwebroot_path =\t/var/www,\n", "a.conf").param("webroot_path") ==
+          "/var/www");
+}

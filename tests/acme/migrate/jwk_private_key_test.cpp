@@ -11,6 +11,8 @@
 
 #include <openssl/core_names.h>
 
+#include <chrono>
+
 using namespace certa;
 using namespace certa::acme;
 
@@ -93,4 +95,23 @@ TEST_CASE("malformed JWKs are refused naming the member, not its value") {
     CHECK_THROWS_WITH_AS(jwk_private_key("{not json"), "account key (JWK): not a JSON object", ImportError);
     CHECK_THROWS_WITH_AS(jwk_private_key(R"({"kty":"oct","k":"AAAA"})"),
                          "account key (JWK): key type 'oct' is not supported (EC, RSA)", ImportError);
+}
+
+TEST_CASE("an RSA JWK over 8192 bits is refused before any operation on it (issue 21)") {
+    // certbot's 64 KiB limit holds a 188,000-bit modulus: checking that key took ~20 minutes.
+    const ossl::PKeyPtr rsa = ossl::generate_key("rsa2048");
+    json::Value huge = private_jwk(rsa.get());
+    huge.erase("p"), huge.erase("q"), huge.erase("dp"), huge.erase("dq"), huge.erase("qi");
+    huge["n"] = json::string_value(base64url_encode(std::string(23500, '\xff')));
+    huge["d"] = json::string_value(base64url_encode(std::string(23400, '\x7f')));
+    const auto started = std::chrono::steady_clock::now();
+    CHECK_THROWS_WITH_AS(jwk_private_key(json::serialize(huge)),
+                         "account key (JWK): an RSA key over 8192 bits; certa imports at most 8192", ImportError);
+    CHECK(std::chrono::steady_clock::now() - started < std::chrono::seconds(2));
+    huge["n"] = json::string_value(base64url_encode(std::string(1025, '\xff')));  // 8200 bits
+    CHECK_THROWS_AS(jwk_private_key(json::serialize(huge)), ImportError);
+
+    // A type or curve name from the file is shown on one line, cut short.
+    CHECK_THROWS_WITH_AS(jwk_private_key(R"({"kty":"a\nb"})"),
+                         "account key (JWK): key type 'a\\x0ab' is not supported (EC, RSA)", ImportError);
 }

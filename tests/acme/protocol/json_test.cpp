@@ -83,6 +83,19 @@ TEST_CASE("an unpaired UTF-16 surrogate escape is a JsonError, not cpprest's std
     CHECK(json::string_field(json::parse_object(R"({"s":"\ud83d\ude00"})"), "s") == "\xF0\x9F\x98\x80");
 }
 
+TEST_CASE("a lone low or high surrogate is refused, wherever it stands (issue 21)") {
+    // cpprest took these without a word and produced bytes that are not UTF-8.
+    for (const char* bad : {R"(["\udc00"])", R"({"s":"a\udfffb"})", R"({"\udc00":1})", R"(["\ud800x"])",
+                            R"(["\ud800\n"])", R"(["\ud800\\udc00"])", R"(["\udbff"])", R"(["x\uDC00"])"}) {
+        INFO(bad);
+        CHECK_THROWS_WITH_AS(json::parse(bad), "malformed JSON: invalid \\u escape (unpaired UTF-16 surrogate)",
+                             json::JsonError);
+    }
+    // Escaped backslashes before a 'u' are not escapes; pairs and BMP escapes are fine.
+    CHECK(json::string_field(json::parse_object(R"({"s":"\\udc00"})"), "s") == "\\udc00");
+    CHECK(json::string_field(json::parse_object(R"({"s":"\u00e9\uD83D\uDE00"})"), "s") == "\xC3\xA9\xF0\x9F\x98\x80");
+}
+
 TEST_CASE("builders serialize compactly") {
     json::Value v = json::Value::object();
     v[U("contact")] = json::string_array({"mailto:a@example.com"});

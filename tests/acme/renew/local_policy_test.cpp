@@ -114,3 +114,23 @@ TEST_CASE("a store in a shared sticky directory (/tmp) is not private: others ca
     CHECK(storage::is_private_store(db));
     REQUIRE(::chmod(dir.path().c_str(), 0700) == 0);
 }
+
+TEST_CASE("a recorded certbot lineage and a HAProxy-named certificate file need their own lines") {
+    test::TempDir dir;
+    const std::string path = dir.file("allow");
+    std::ofstream(path) << "export-dir /etc/letsencrypt\ncertbot-lineage www.example.com\n"
+                           "haproxy-crt /etc/haproxy/certs/www.example.com.pem\n";
+    const auto policy = LocalPolicy::from_file(path);
+    IssueSettings s;
+    s.certbot_dirs = {"/etc/letsencrypt"};
+    s.certbot_lineage = "www.example.com";
+    CHECK(policy.refusal(s).empty());
+    s.certbot_lineage = "other.example.com";  // a shared store's writer picks another lineage to overwrite
+    CHECK(policy.refusal(s).find("certbot lineage other.example.com") != std::string::npos);
+    CHECK(LocalPolicy::trust_store().refusal(s).empty());
+
+    CHECK(policy.allows_haproxy_crt("/etc/haproxy/certs/www.example.com.pem"));
+    CHECK_FALSE(policy.allows_haproxy_crt("/etc/haproxy/certs/other.pem"));
+    CHECK_FALSE(LocalPolicy().allows_haproxy_crt("/etc/haproxy/certs/www.example.com.pem"));
+    CHECK(LocalPolicy::trust_store().allows_haproxy_crt("/anything.pem"));
+}
