@@ -323,7 +323,7 @@ Agent::HostChoice AgentImpl::select_for_host(SSL* ssl, const std::string& defaul
     int alert = SSL_AD_INTERNAL_ERROR;
     std::string fallback_name;
     if (!default_name.empty()) {
-        if (auto n = normalize_server_name(default_name)) fallback_name = n->name;
+        if (auto n = storage::normalize_server_name(default_name)) fallback_name = n->name;
     }
     const int rc = challenge
                        ? handler_.serve_challenge(ssl, &alert, *snap, hello.sni, hello.has_sni, out)
