@@ -15,6 +15,8 @@
 #include "handshake/ondemand/AskUrl.hpp"
 #include "handshake/ondemand/OnDemandGate.hpp"
 #include "handshake/serve/ServeDaemon.hpp"
+#include "storage/ChallengeType.hpp"
+#include "storage/KeyType.hpp"
 
 #include <spdlog/spdlog.h>
 #include <unistd.h>
@@ -305,9 +307,10 @@ void register_serve_command(CLI::App& app, GlobalOptions& g, CommandAction& acti
     serve->add_option("--ca-bundle", args->settings.ca_bundle, "On-demand: extra trust anchors for the CA's HTTPS");
     serve->add_option("--challenge", args->settings.challenge,
                       "On-demand: tls-alpn-01 (default; answered by this daemon) or http-01 (needs --http)")
-        ->check(CLI::IsMember({"http-01", "tls-alpn-01"}));
-    serve->add_option("--key-type", args->settings.key_type, "On-demand: certificate key type (default ec256)")
-        ->check(CLI::IsMember({"ec256", "ec384", "rsa2048", "rsa3072", "rsa4096"}));
+        ->check(CLI::IsMember(storage::challenge_type_names(true)));  // dns-01 needs a hook serve has not
+    serve->add_option("--key-type", args->settings.key_type,
+                      "On-demand: certificate key type (default " + std::string(storage::kDefaultKeyType) + ")")
+        ->check(CLI::IsMember(storage::key_type_names()));
     serve->add_option("--email", args->email, "On-demand: account contact address; repeatable");
     serve->add_flag("--agree-tos", args->agree_tos, "On-demand: agree to the CA's terms of service");
     add_eab_flags(serve, args->eab, "On-demand: ");

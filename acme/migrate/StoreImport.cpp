@@ -1,6 +1,7 @@
 #include "acme/migrate/StoreImport.hpp"
 
 #include "acme/migrate/ImportError.hpp"
+#include "storage/StoreTypes.hpp"
 
 #include <map>
 #include <stdexcept>
@@ -24,22 +25,6 @@ int ImportReport::to_import() const {
     for (const auto& c : certificates) n += c.action == ImportAction::Import;
     return n;
 }
-
-namespace {
-
-std::vector<std::string> split_contact(const std::string& contact) {
-    std::vector<std::string> out;
-    std::size_t start = 0;
-    while (start < contact.size()) {
-        const auto comma = contact.find(',', start);
-        const auto end = comma == std::string::npos ? contact.size() : comma;
-        if (end > start) out.push_back(contact.substr(start, end - start));
-        start = end + 1;
-    }
-    return out;
-}
-
-}  // namespace
 
 ImportReport import_plan(storage::Store* store, const ImportPlan& plan, bool dry_run) {
     if (!store && !dry_run) throw std::invalid_argument("import_plan: no store");
@@ -101,7 +86,7 @@ ImportReport import_plan(storage::Store* store, const ImportPlan& plan, bool dry
         if (cert.account >= 0) {
             const auto a = static_cast<std::size_t>(cert.account);
             r.account_url = plan.accounts[a].row.url;
-            if (r.settings.contact.empty()) r.settings.contact = split_contact(plan.accounts[a].row.contact);
+            if (r.settings.contact.empty()) r.settings.contact = storage::decode_contact(plan.accounts[a].row.contact);
             if (batch_index[a] >= 0) c.account_index = batch_index[a];
             else c.input.account_id = report.accounts[a].id;
         } else if (cert.input.account_id != 0) {
