@@ -12,6 +12,7 @@
 #include "cli/Commands.hpp"
 #include "cli/ImportOutput.hpp"
 #include "cli/OpenStore.hpp"
+#include "storage/ChallengeType.hpp"
 #include "storage/pg/ConnectionString.hpp"
 
 #include <sys/stat.h>
@@ -128,8 +129,8 @@ void register_import_command(CLI::App& app, GlobalOptions& g, CommandAction& act
     cmd->add_option("--email", a.email, "lego: import only this account");
     a.given["--server"] = cmd->add_option("--server", a.server, "lego, --cert: the CA's ACME directory URL");
     a.given["--ca-bundle"] = cmd->add_option("--ca-bundle", a.ca_bundle, "PEM trust anchors for the CA's HTTPS (e.g. Pebble)");
-    a.given["--challenge"] = cmd->add_option("--challenge", a.challenge, "Renew with http-01, dns-01 or tls-alpn-01")
-                                 ->check(CLI::IsMember({"http-01", "dns-01", "tls-alpn-01"}));
+    a.given["--challenge"] = cmd->add_option("--challenge", a.challenge, "Renew with " + storage::challenge_type_help())
+                                 ->check(CLI::IsMember(storage::challenge_type_names()));
     a.given["--http-port"] = cmd->add_option("--http-port", a.http_port, "Renew: standalone http-01 port");
     a.given["--http-address"] = cmd->add_option("--http-address", a.http_address, "Renew: address the responders bind");
     a.given["--webroot"] = cmd->add_option("--webroot", a.webroot, "Renew: http-01 files under DIR/.well-known/acme-challenge/");

@@ -14,6 +14,8 @@
 #include "cli/OpenStore.hpp"
 #include "cli/TemporaryTlsResponder.hpp"
 #include "handshake/serve/ServeError.hpp"
+#include "storage/ChallengeType.hpp"
+#include "storage/KeyType.hpp"
 #include "storage/StorePath.hpp"
 
 #include <spdlog/spdlog.h>
@@ -152,10 +154,11 @@ void register_issue_command(CLI::App& app, GlobalOptions& g, CommandAction& acti
     CLI::App* cmd = app.add_subcommand("issue", "Obtain a certificate from an ACME CA and store it");
     cmd->add_option("-d,--domain", args->names, "Name (DNS, *.wildcard or IP address) to certify; repeatable");
     cmd->add_option("--names-file", args->names_file, "File with one name per line (# comments)");
-    cmd->add_option("--challenge", s.challenge, "http-01 (default), dns-01 or tls-alpn-01")
-        ->check(CLI::IsMember({"http-01", "dns-01", "tls-alpn-01"}));
-    cmd->add_option("--key-type", s.key_type, "Certificate key: ec256 (default), ec384, rsa2048, rsa3072, rsa4096")
-        ->check(CLI::IsMember({"ec256", "ec384", "rsa2048", "rsa3072", "rsa4096"}));
+    cmd->add_option("--challenge", s.challenge,
+                    storage::challenge_type_help(storage::challenge_type_from(acme::IssueSettings{}.challenge)))
+        ->check(CLI::IsMember(storage::challenge_type_names()));
+    cmd->add_option("--key-type", s.key_type, "Certificate key: " + storage::key_type_help())
+        ->check(CLI::IsMember(storage::key_type_names()));
     cmd->add_option("--server", s.server, "ACME directory URL")->required();
     cmd->add_option("--email", args->email, "Account contact address; repeatable");
     cmd->add_flag("--agree-tos", args->agree_tos, "Agree to the CA's terms of service");

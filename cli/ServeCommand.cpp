@@ -15,6 +15,8 @@
 #include "handshake/ondemand/AskUrl.hpp"
 #include "handshake/ondemand/OnDemandGate.hpp"
 #include "handshake/serve/ServeDaemon.hpp"
+#include "storage/ChallengeType.hpp"
+#include "storage/KeyType.hpp"
 
 #include <spdlog/spdlog.h>
 #include <unistd.h>
@@ -133,20 +135,38 @@ handshake::ServeOptions to_options(const ServeArgs& args) {
     return options;
 }
 
-int run_serve(const GlobalOptions& g, ServeArgs& args) {
-    handshake::ServeOptions options = to_options(args);
-    std::optional<handshake::HostPort> metrics_address;
-    if (!args.metrics.empty()) metrics_address = parse_address("--metrics", args.metrics);
-    // Peers that vanish must not kill the daemon; write errors are handled per connection.
-    std::signal(SIGPIPE, SIG_IGN);
+// What `certa serve` runs. Members are destroyed in reverse order of
+// declaration, and that order IS the teardown order:
+//   1. worker: the on-demand worker refreshes the Agent; it stops (and joins) first;
+//   2. metrics_server, then metrics: the endpoint reads the daemon's counters,
+//      the Agent and the gate, so it stops before any of them goes;
+//   3. daemon: stops its io threads, then destroys the Agent it owns;
+//   4. gate: shared with the daemon's options, released after it;
+//   5. http, then http_store: the http-01 responder, before the store it reads.
+// Keep new members in this order: declare a part after everything it uses.
+struct ServeRuntime {
+    std::unique_ptr<storage::Store> http_store;
+    std::unique_ptr<acme::Http01Responder> http;
+    std::shared_ptr<handshake::OnDemandGate> gate;
+    std::unique_ptr<handshake::ServeDaemon> daemon;
+    handshake::Agent* agent = nullptr;  // owned by daemon
+    std::unique_ptr<ServeMetrics> metrics;
+    std::unique_ptr<MetricsServer> metrics_server;
+    std::unique_ptr<acme::OnDemandWorker> worker;
+};
 
-    // Create (0600) or migrate the store first: serve is often started before
-    // the first `certa issue` (tls-alpn-01 needs the responder up), and the
-    // Agent only reads.
-    // --user: the store's descriptors outlive the drop, so the store must be the user's.
+// Creates (0600) or migrates the store: serve is often started before the
+// first `certa issue` (tls-alpn-01 needs the responder up), and the Agent
+// only reads. Returns whether a store created now must go to --user (the
+// store's descriptors outlive the drop, so the store must be the user's).
+bool prepare_store(const GlobalOptions& g, const ServeArgs& args, std::string& location) {
     const bool store_for_user = !args.user.empty() && check_store_owner_for_drop(args.user, store_path(g));
-    const std::string store_location = open_store(g)->location();  // never carries a password
+    location = open_store(g)->location();  // never carries a password
+    return store_for_user;
+}
 
+std::unique_ptr<handshake::Agent> open_agent(const GlobalOptions& g, const handshake::ServeOptions& options,
+                                             const std::string& store_location) {
     handshake::AgentOptions agent_options;
     agent_options.default_name = options.default_name;
     agent_options.poll_interval = options.poll_interval;
@@ -155,86 +175,101 @@ int run_serve(const GlobalOptions& g, ServeArgs& args) {
     spdlog::info("serve: store {}: {} certificate(s), {} pending tls-alpn-01 challenge(s)", store_location,
                  agent->certificate_count(), agent->challenge_count());
     spdlog::info("serve: reporting the loaded generation to the store as agent {}", agent_id);
+    return agent;
+}
 
-    // --http: the http-01 responder reads challenges through its own store connection.
-    std::unique_ptr<storage::Store> http_store;
-    std::unique_ptr<acme::Http01Responder> http;
-    if (!args.http.empty()) {
-        auto address = parse_address("--http", args.http);
-        http_store = open_store(g);
-        acme::Http01ResponderOptions http_options;
-        http_options.address = address.host;
-        http_options.port = address.port;
-        http = std::make_unique<acme::Http01Responder>(*http_store, http_options);
-        spdlog::info("serve: http-01 responder listening on {}",
-                     handshake::HostPort{address.host, http->port()}.to_string());
+// --http: the http-01 responder reads challenges through its own store connection.
+void start_http(const GlobalOptions& g, const ServeArgs& args, ServeRuntime& rt) {
+    if (args.http.empty()) return;
+    auto address = parse_address("--http", args.http);
+    rt.http_store = open_store(g);
+    acme::Http01ResponderOptions http_options;
+    http_options.address = address.host;
+    http_options.port = address.port;
+    rt.http = std::make_unique<acme::Http01Responder>(*rt.http_store, http_options);
+    spdlog::info("serve: http-01 responder listening on {}",
+                 handshake::HostPort{address.host, rt.http->port()}.to_string());
+}
+
+// --on-demand: the gate (handshake/) records requests in the store; the
+// worker (acme/) fulfils them. They share nothing but the store. Returns the
+// worker's options when this daemon fulfils requests (--server).
+std::optional<acme::OnDemandWorkerOptions> start_on_demand(const GlobalOptions& g, ServeArgs& args,
+                                                           handshake::Agent& agent, ServeRuntime& rt) {
+    if (!args.on_demand) return std::nullopt;
+    if (args.allow.empty() && args.ask.empty())
+        spdlog::info("serve: on-demand names come only from the store's list (certa ondemand allow)");
+    handshake::OnDemandOptions gate_options;
+    gate_options.allow = args.allow;
+    gate_options.ask = make_ask(args.ask, args.ask_timeout_ms);
+    gate_options.asks_per_client_per_minute = args.ask_rate_per_client;
+    if (!args.ask.empty())
+        spdlog::info("serve: on-demand asks {} (at most {} per client address and minute)",
+                     handshake::redact_ask_url(args.ask), args.ask_rate_per_client);
+    gate_options.limits = args.limits;
+    gate_options.limits.negative_ttl = std::chrono::seconds(args.negative_ttl_s);
+    gate_options.wait = std::chrono::seconds(args.on_demand_wait_s);
+    rt.gate = std::make_shared<handshake::OnDemandGate>(gate_options, agent, open_store(g));
+    if (args.settings.server.empty()) {
+        spdlog::info("serve: on-demand requests go to the store; another certa serve --server fulfils them");
+        return std::nullopt;
     }
-
-    // --on-demand: the gate (handshake/) records requests in the store; the
-    // worker (acme/) fulfils them. They share nothing but the store.
     acme::OnDemandWorkerOptions worker_options;
-    bool run_worker = false;
-    if (args.on_demand) {
-        if (args.allow.empty() && args.ask.empty())
-            spdlog::info("serve: on-demand names come only from the store's list (certa ondemand allow)");
-        handshake::OnDemandOptions gate_options;
-        gate_options.allow = args.allow;
-        gate_options.ask = make_ask(args.ask, args.ask_timeout_ms);
-        gate_options.asks_per_client_per_minute = args.ask_rate_per_client;
-        if (!args.ask.empty())
-            spdlog::info("serve: on-demand asks {} (at most {} per client address and minute)",
-                         handshake::redact_ask_url(args.ask), args.ask_rate_per_client);
-        gate_options.limits = args.limits;
-        gate_options.limits.negative_ttl = std::chrono::seconds(args.negative_ttl_s);
-        gate_options.wait = std::chrono::seconds(args.on_demand_wait_s);
-        options.on_demand = std::make_shared<handshake::OnDemandGate>(gate_options, *agent, open_store(g));
-        if (!args.settings.server.empty()) {
-            worker_options.store_location = store_path(g);
-            worker_options.settings = args.settings;
-            worker_options.account = make_register_options(args.email, args.agree_tos, args.eab);
-            worker_options.settings.contact = worker_options.account.contact;
-            if (std::string problem = acme::validate(worker_options.settings); !problem.empty())
-                throw CliError(ExitCode::Usage, problem);
-            run_worker = true;
-            spdlog::info("serve: on-demand issuance from {} ({})", args.settings.server, args.settings.challenge);
-        } else {
-            spdlog::info("serve: on-demand requests go to the store; another certa serve --server fulfils them");
-        }
-    }
+    worker_options.store_location = store_path(g);
+    worker_options.settings = args.settings;
+    worker_options.account = make_register_options(args.email, args.agree_tos, args.eab);
+    worker_options.settings.contact = worker_options.account.contact;
+    if (std::string problem = acme::validate(worker_options.settings); !problem.empty())
+        throw CliError(ExitCode::Usage, problem);
+    spdlog::info("serve: on-demand issuance from {} ({})", args.settings.server, args.settings.challenge);
+    return worker_options;
+}
 
-    handshake::Agent& served = *agent;
-    const std::shared_ptr<handshake::OnDemandGate> gate = options.on_demand;
-    handshake::ServeDaemon daemon(std::move(options), std::move(agent));
-    // --metrics: declared after the daemon, so that the endpoint stops before
-    // the counters and the Agent it reads go.
-    std::unique_ptr<ServeMetrics> metrics;
-    std::unique_ptr<MetricsServer> metrics_server;
-    if (metrics_address) {
-        const handshake::HostPort& address = *metrics_address;
-        metrics = std::make_unique<ServeMetrics>(ServeMetricsSources{served, daemon.counters(), gate.get()},
-                                                 open_store(g));
-        try {
-            metrics_server = std::make_unique<MetricsServer>(address, [m = metrics.get()] { return m->render(); });
-        } catch (const MetricsServerError& e) {
-            throw CliError(ExitCode::Failure, std::string("--metrics: ") + e.what());
-        }
-        spdlog::info("serve: metrics on http://{}/metrics",
-                     handshake::HostPort{address.host, metrics_server->port()}.to_string());
+// --metrics: after the daemon, whose counters it reads.
+void start_metrics(const GlobalOptions& g, const handshake::HostPort& address, ServeRuntime& rt) {
+    rt.metrics = std::make_unique<ServeMetrics>(ServeMetricsSources{*rt.agent, rt.daemon->counters(), rt.gate.get()},
+                                                open_store(g));
+    try {
+        rt.metrics_server = std::make_unique<MetricsServer>(address, [m = rt.metrics.get()] { return m->render(); });
+    } catch (const MetricsServerError& e) {
+        throw CliError(ExitCode::Failure, std::string("--metrics: ") + e.what());
     }
-    // Every socket is bound and the store open: give up root before the first connection.
-    if (!args.user.empty()) {
-        // A store created above for the user, with the -wal and -shm every connection holds now.
-        if (store_for_user) give_store_to(args.user, store_path(g));
-        drop_privileges(args.user);
-        spdlog::info("serve: running as user {} (uid {}, gid {})", args.user, ::getuid(), ::getgid());
+    spdlog::info("serve: metrics on http://{}/metrics",
+                 handshake::HostPort{address.host, rt.metrics_server->port()}.to_string());
+}
+
+// Every socket is bound and the store open: give up root before the first connection.
+void drop_to_user(const GlobalOptions& g, const ServeArgs& args, bool store_for_user) {
+    if (args.user.empty()) return;
+    // A store created above for the user, with the -wal and -shm every connection holds now.
+    if (store_for_user) give_store_to(args.user, store_path(g));
+    drop_privileges(args.user);
+    spdlog::info("serve: running as user {} (uid {}, gid {})", args.user, ::getuid(), ::getgid());
+}
+
+int run_serve(const GlobalOptions& g, ServeArgs& args) {
+    handshake::ServeOptions options = to_options(args);
+    std::optional<handshake::HostPort> metrics_address;
+    if (!args.metrics.empty()) metrics_address = parse_address("--metrics", args.metrics);
+    // Peers that vanish must not kill the daemon; write errors are handled per connection.
+    std::signal(SIGPIPE, SIG_IGN);
+
+    std::string store_location;
+    const bool store_for_user = prepare_store(g, args, store_location);
+    auto agent = open_agent(g, options, store_location);
+    ServeRuntime rt;  // its members' order is the teardown order
+    start_http(g, args, rt);
+    auto worker_options = start_on_demand(g, args, *agent, rt);
+    options.on_demand = rt.gate;
+    rt.agent = agent.get();
+    rt.daemon = std::make_unique<handshake::ServeDaemon>(std::move(options), std::move(agent));
+    if (metrics_address) start_metrics(g, *metrics_address, rt);
+    drop_to_user(g, args, store_for_user);
+    if (worker_options) {
+        worker_options->after_present = [served = rt.agent] { served->refresh(); };
+        rt.worker = std::make_unique<acme::OnDemandWorker>(*worker_options);
     }
-    // Declared after the daemon so that it stops (and joins) before the Agent goes.
-    std::unique_ptr<acme::OnDemandWorker> worker;
-    if (run_worker) {
-        worker_options.after_present = [&served] { served.refresh(); };
-        worker = std::make_unique<acme::OnDemandWorker>(worker_options);
-    }
-    daemon.run();
+    rt.daemon->run();
     return to_int(ExitCode::Ok);
 }
 
@@ -306,9 +341,10 @@ void register_serve_command(CLI::App& app, GlobalOptions& g, CommandAction& acti
     serve->add_option("--ca-bundle", args->settings.ca_bundle, "On-demand: extra trust anchors for the CA's HTTPS");
     serve->add_option("--challenge", args->settings.challenge,
                       "On-demand: tls-alpn-01 (default; answered by this daemon) or http-01 (needs --http)")
-        ->check(CLI::IsMember({"http-01", "tls-alpn-01"}));
-    serve->add_option("--key-type", args->settings.key_type, "On-demand: certificate key type (default ec256)")
-        ->check(CLI::IsMember({"ec256", "ec384", "rsa2048", "rsa3072", "rsa4096"}));
+        ->check(CLI::IsMember(storage::challenge_type_names(true)));  // dns-01 needs a hook serve has not
+    serve->add_option("--key-type", args->settings.key_type,
+                      "On-demand: certificate key type (default " + std::string(storage::kDefaultKeyType) + ")")
+        ->check(CLI::IsMember(storage::key_type_names()));
     serve->add_option("--email", args->email, "On-demand: account contact address; repeatable");
     serve->add_flag("--agree-tos", args->agree_tos, "On-demand: agree to the CA's terms of service");
     add_eab_flags(serve, args->eab, "On-demand: ");

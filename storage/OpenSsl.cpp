@@ -1,5 +1,7 @@
 #include "storage/OpenSsl.hpp"
 
+#include "storage/KeyType.hpp"
+
 #include <openssl/err.h>
 #include <openssl/objects.h>
 #include <openssl/pem.h>
@@ -97,13 +99,10 @@ bool key_matches(X509* cert, EVP_PKEY* key) {
 }
 
 PKeyPtr generate_key(const std::string& key_type) {
-    EVP_PKEY* raw = nullptr;
-    if (key_type == "ec256") raw = EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256");
-    else if (key_type == "ec384") raw = EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-384");
-    else if (key_type == "rsa2048") raw = EVP_PKEY_Q_keygen(nullptr, nullptr, "RSA", size_t{2048});
-    else if (key_type == "rsa3072") raw = EVP_PKEY_Q_keygen(nullptr, nullptr, "RSA", size_t{3072});
-    else if (key_type == "rsa4096") raw = EVP_PKEY_Q_keygen(nullptr, nullptr, "RSA", size_t{4096});
-    else throw std::invalid_argument("unknown key type '" + key_type + "' (ec256, ec384, rsa2048, rsa3072, rsa4096)");
+    const storage::KeyType* type = storage::find_key_type(key_type);
+    if (!type) throw std::invalid_argument(storage::unknown_key_type(key_type));
+    EVP_PKEY* raw = type->curve ? EVP_PKEY_Q_keygen(nullptr, nullptr, type->algorithm, type->curve)
+                                : EVP_PKEY_Q_keygen(nullptr, nullptr, type->algorithm, type->bits);
     if (!raw) throw std::runtime_error("key generation failed: " + last_error());
     return PKeyPtr(raw);
 }

@@ -20,24 +20,28 @@ CertificateStatus certificate_status_from(const std::string& text) {
     throw std::invalid_argument("unknown certificate status '" + text + "' (active, replaced, revoked)");
 }
 
-RenewalState renewal_state_of(const CertificateRecord& c) {
-    return {c.ari_window_start, c.ari_window_end, c.ari_next_check, c.renew_at, c.next_attempt, c.failures, c.last_error};
+std::string encode_contact(const std::vector<std::string>& contact) {
+    std::string out;
+    for (const auto& url : contact)
+        if (!url.empty()) out += (out.empty() ? "" : ",") + url;
+    return out;
 }
 
-const char* to_string(ChallengeType type) {
-    switch (type) {
-    case ChallengeType::Http01: return "http-01";
-    case ChallengeType::Dns01: return "dns-01";
-    case ChallengeType::TlsAlpn01: return "tls-alpn-01";
+std::vector<std::string> decode_contact(std::string_view column) {
+    std::vector<std::string> out;
+    std::size_t start = 0;
+    while (start < column.size()) {
+        const auto comma = column.find(',', start);
+        const auto end = comma == std::string_view::npos ? column.size() : comma;
+        if (end > start) out.emplace_back(column.substr(start, end - start));
+        start = end + 1;
     }
-    return "http-01";
+    return out;
 }
 
-ChallengeType challenge_type_from(const std::string& text) {
-    if (text == "http-01") return ChallengeType::Http01;
-    if (text == "dns-01") return ChallengeType::Dns01;
-    if (text == "tls-alpn-01") return ChallengeType::TlsAlpn01;
-    throw std::invalid_argument("unknown challenge type '" + text + "' (http-01, dns-01, tls-alpn-01)");
+RenewalState renewal_state_of(const CertificateRecord& c) {
+    return {c.ari_window_start, c.ari_window_end, c.ari_next_check, c.renew_at,
+            c.next_attempt,     c.failures,       c.last_error,     c.last_error_class};
 }
 
 }  // namespace certa::storage

@@ -1,11 +1,13 @@
 // Plain rows exchanged through the Store interface. All times are Unix seconds.
 #pragma once
 
+#include "storage/ChallengeType.hpp"
 #include "storage/Clock.hpp"
 
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace certa::storage {
@@ -28,10 +30,15 @@ struct Account {
     std::string key_type;     // ES256, ES384, RS256
     std::string key_pem;      // secret: never logged
     std::string url;          // the account URL (JWS kid); empty until the CA answered
-    std::string contact;      // comma-separated, e.g. "mailto:a@example.com"
+    std::string contact;      // encode_contact's text, e.g. "mailto:a@example.com,mailto:b@example.com"
     std::string status;       // "new" (key stored, not yet registered), "valid", "deactivated"
     UnixTime created = 0;
 };
+
+// The accounts.contact column: the contact URLs joined with ',' (empty ones
+// left out). decode_contact(encode_contact(v)) == v for URLs without a ','.
+std::string encode_contact(const std::vector<std::string>& contact);
+std::vector<std::string> decode_contact(std::string_view column);
 
 enum class CertificateStatus { Active, Replaced, Revoked };
 const char* to_string(CertificateStatus status);
@@ -104,6 +111,7 @@ struct CertificateRecord {
     UnixTime next_attempt = 0;       // back-off after failures
     int failures = 0;
     std::string last_error;
+    std::string last_error_class;    // storage/RenewalErrorClass.hpp; "" when last_error is
 };
 
 // The slice of a certificate row the handshake index needs
@@ -143,13 +151,10 @@ struct RenewalState {
     UnixTime next_attempt = 0;
     int failures = 0;
     std::string last_error;
+    std::string last_error_class;    // set with last_error (storage/RenewalErrorClass.hpp)
 };
 // The renewal bookkeeping columns of a row.
 RenewalState renewal_state_of(const CertificateRecord& cert);
-
-enum class ChallengeType { Http01, Dns01, TlsAlpn01 };
-const char* to_string(ChallengeType type);
-ChallengeType challenge_type_from(const std::string& text);
 
 struct Challenge {
     std::int64_t id = 0;

@@ -3,6 +3,7 @@
 #include "acme/challenge/Dns01Solver.hpp"
 #include "acme/challenge/Http01Solver.hpp"
 #include "acme/challenge/TlsAlpn01Solver.hpp"
+#include "storage/ChallengeType.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -11,10 +12,13 @@
 namespace certa::acme {
 
 std::unique_ptr<ChallengeSolver> make_solver(const IssueSettings& settings, storage::Store& store) {
-    if (settings.challenge == "http-01") return std::make_unique<Http01Solver>(store, Http01Options{settings.webroot});
-    if (settings.challenge == "dns-01") return std::make_unique<Dns01Solver>(dns01_options(settings));
-    if (settings.challenge == "tls-alpn-01") return std::make_unique<TlsAlpn01Solver>(store);
-    throw std::invalid_argument("unknown challenge type '" + settings.challenge + "'");
+    switch (storage::challenge_type_from(settings.challenge)) {  // throws std::invalid_argument
+        case storage::ChallengeType::Http01:
+            return std::make_unique<Http01Solver>(store, Http01Options{settings.webroot});
+        case storage::ChallengeType::Dns01: return std::make_unique<Dns01Solver>(dns01_options(settings));
+        case storage::ChallengeType::TlsAlpn01: return std::make_unique<TlsAlpn01Solver>(store);
+    }
+    throw std::invalid_argument(storage::unknown_challenge_type(settings.challenge));
 }
 
 std::unique_ptr<Http01Responder> start_http_responder(const IssueSettings& settings, storage::Store& store) {

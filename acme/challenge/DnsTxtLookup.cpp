@@ -1,5 +1,7 @@
 #include "acme/challenge/DnsTxtLookup.hpp"
 
+#include "storage/net/HostPort.hpp"
+
 #include <ares.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -7,7 +9,6 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <charconv>
 #include <cstring>
 #include <mutex>
 #include <type_traits>
@@ -49,14 +50,6 @@ ChannelPtr make_channel() {
     ChannelPtr channel(raw);
     if (status != ARES_SUCCESS) throw DnsLookupError(std::string("c-ares: ") + ares_strerror(status));
     return channel;
-}
-
-bool parse_port(std::string_view text, std::uint16_t& port) {
-    unsigned value = 0;
-    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-    if (ec != std::errc() || end != text.data() + text.size() || value == 0 || value > 65535) return false;
-    port = static_cast<std::uint16_t>(value);
-    return true;
 }
 
 bool is_ip(const std::string& address, int family) {
@@ -101,37 +94,23 @@ struct DnsTxtLookup::Channel {
     ChannelPtr handle;
 };
 
-std::string DnsResolver::to_string() const {
-    const bool v6 = address.find(':') != std::string::npos;
-    return (v6 ? "[" + address + "]" : address) + ":" + std::to_string(port);
-}
+std::string DnsResolver::to_string() const { return storage::net::HostPort{address, port}.to_string(); }
 
 DnsResolver parse_dns_resolver(std::string_view text) {
     const auto bad = [&] {
         return std::invalid_argument("--dns-resolver '" + std::string(text) +
                                      "': expected an IP address with an optional port (1.2.3.4, 1.2.3.4:53, [::1]:53)");
     };
-    DnsResolver r;
-    if (!text.empty() && text.front() == '[') {
-        const size_t close = text.find(']');
-        if (close == std::string_view::npos) throw bad();
-        r.address = std::string(text.substr(1, close - 1));
-        std::string_view rest = text.substr(close + 1);
-        if (!rest.empty() && (rest.front() != ':' || !parse_port(rest.substr(1), r.port))) throw bad();
-        if (!is_ip(r.address, AF_INET6)) throw bad();
-        return r;
+    storage::net::HostPort parsed;
+    try {
+        parsed = storage::net::HostPort::parse(text, 53);
+    } catch (const std::invalid_argument&) {
+        throw bad();
     }
-    const size_t colons = static_cast<size_t>(std::count(text.begin(), text.end(), ':'));
-    if (colons > 1) {  // a bare IPv6 literal
-        r.address = std::string(text);
-        if (!is_ip(r.address, AF_INET6)) throw bad();
-        return r;
-    }
-    const size_t colon = text.find(':');
-    r.address = std::string(text.substr(0, colon));
-    if (colon != std::string_view::npos && !parse_port(text.substr(colon + 1), r.port)) throw bad();
-    if (!is_ip(r.address, AF_INET)) throw bad();
-    return r;
+    // An IP literal (IPv6 exactly when it has a ':'), and a real port.
+    if (parsed.port == 0 || !is_ip(parsed.host, parsed.host.find(':') != std::string::npos ? AF_INET6 : AF_INET))
+        throw bad();
+    return DnsResolver{parsed.host, parsed.port};
 }
 
 std::vector<DnsResolver> system_dns_resolvers() {

@@ -4,21 +4,14 @@
 #include "acme/protocol/Json.hpp"
 #include "acme/renew/CertbotLayout.hpp"
 #include "acme/renew/DeployTarget.hpp"
+#include "storage/ChallengeType.hpp"
+#include "storage/KeyType.hpp"
 
 #include <algorithm>
-#include <array>
 #include <cctype>
 
 namespace certa::acme {
 namespace {
-
-constexpr std::array kChallenges{"http-01", "dns-01", "tls-alpn-01"};
-constexpr std::array kKeyTypes{"ec256", "ec384", "rsa2048", "rsa3072", "rsa4096"};
-
-template <typename List>
-bool one_of(const List& list, const std::string& value) {
-    return std::any_of(list.begin(), list.end(), [&](const char* s) { return value == s; });
-}
 
 std::uint16_t port_field(const json::Value& object, std::string_view name, std::uint16_t fallback) {
     auto v = json::int_field(object, name);
@@ -95,10 +88,10 @@ std::string validate(const IssueSettings& s) {
     if (s.server.size() < 8 || !std::equal(s.server.begin(), s.server.begin() + 8, "https://",
                                            [](char a, char b) { return std::tolower(static_cast<unsigned char>(a)) == b; }))
         return "--server must be an https:// URL (ACME runs over HTTPS only): " + s.server;
-    if (!one_of(kChallenges, s.challenge)) return "unknown challenge type '" + s.challenge + "' (http-01, dns-01, tls-alpn-01)";
-    if (!one_of(kKeyTypes, s.key_type))
-        return "unknown key type '" + s.key_type + "' (ec256, ec384, rsa2048, rsa3072, rsa4096)";
-    if (s.challenge == "dns-01" && s.dns_hook.empty()) return "dns-01 needs --dns-hook CMD";
+    if (!storage::is_challenge_type(s.challenge)) return storage::unknown_challenge_type(s.challenge);
+    if (!storage::is_key_type(s.key_type)) return storage::unknown_key_type(s.key_type);
+    if (storage::parse_challenge_type(s.challenge) == storage::ChallengeType::Dns01 && s.dns_hook.empty())
+        return "dns-01 needs --dns-hook CMD";
     if (s.dns_propagation_timeout < 0 || s.dns_propagation_timeout > kMaxDnsPropagationTimeout)
         return "--dns-propagation-timeout must be between 0 and " + std::to_string(kMaxDnsPropagationTimeout) + " seconds";
     if (!s.certbot_lineage.empty() && !is_certbot_lineage_name(s.certbot_lineage))

@@ -3,6 +3,9 @@
 // CA, challenge, key type, profile and hooks. Carries no secrets (no EAB key).
 #pragma once
 
+#include "storage/ChallengeType.hpp"
+#include "storage/KeyType.hpp"
+
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -14,8 +17,8 @@ inline constexpr int kMaxDnsPropagationTimeout = 86400;  // seconds
 struct IssueSettings {
     std::string server;                 // ACME directory URL
     std::string ca_bundle;              // extra trust anchors for the CA's HTTPS
-    std::string challenge = "http-01";  // http-01, dns-01, tls-alpn-01
-    std::string key_type = "ec256";     // ec256, ec384, rsa2048, rsa3072, rsa4096
+    std::string challenge{storage::to_string(storage::ChallengeType::Http01)};  // one of storage::kChallengeTypes
+    std::string key_type{storage::kDefaultKeyType};  // one of storage::kKeyTypes (storage/KeyType.hpp)
     std::string profile;
     std::string preferred_chain;
     std::vector<std::string> contact;   // account contact ("mailto:...")

@@ -2,6 +2,7 @@
 
 #include "acme/migrate/ImportError.hpp"
 #include "acme/protocol/AccountKey.hpp"
+#include "storage/StoreTypes.hpp"
 
 namespace certa::acme {
 
@@ -27,9 +28,7 @@ ImportedAccount imported_account(const std::string& where, const std::string& se
     out.row.key_type = account_key->alg_name();
     out.row.key_pem = account_key->to_pem();
     out.row.url = doc.url;
-    std::string contact;
-    for (const auto& c : doc.contact) contact += (contact.empty() ? "" : ",") + c;
-    out.row.contact = contact;
+    out.row.contact = storage::encode_contact(doc.contact);
     out.row.status = doc.status.empty() ? "valid" : doc.status;
     return out;
 }

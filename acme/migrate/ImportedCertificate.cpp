@@ -3,9 +3,8 @@
 #include "acme/migrate/ImportError.hpp"
 #include "acme/migrate/KeySizeLimit.hpp"
 #include "storage/CertificateValidation.hpp"
+#include "storage/KeyType.hpp"
 #include "storage/StoreError.hpp"
-
-#include <array>
 
 namespace certa::acme {
 
@@ -17,12 +16,7 @@ std::string key_type_of(EVP_PKEY* key) {
     return "";
 }
 
-bool renewable_key_type(const std::string& key_type) {
-    constexpr std::array kTypes{"ec256", "ec384", "rsa2048", "rsa3072", "rsa4096"};
-    for (const char* t : kTypes)
-        if (key_type == t) return true;
-    return false;
-}
+bool renewable_key_type(const std::string& key_type) { return storage::is_key_type(key_type); }
 
 ImportedCertificate make_imported_certificate(const std::string& label, const std::string& source,
                                               const std::string& chain_pem, const std::string& key_pem,

@@ -14,7 +14,7 @@ namespace certa::acme {
 // certa's key type of a certificate key: "ec256", "ec384", "rsa2048",
 // "rsa3072", "rsa4096", or "ec<bits>" / "rsa<bits>" / "" for others.
 std::string key_type_of(EVP_PKEY* key);
-// True for the key types `certa issue --key-type` takes.
+// True for the key types `certa issue --key-type` takes (storage::kKeyTypes).
 bool renewable_key_type(const std::string& key_type);
 
 // Throws ImportError naming `label` (never key material). `names` empty: the SAN.

@@ -1,6 +1,7 @@
 #include "acme/migrate/StoreImport.hpp"
 
 #include "acme/migrate/ImportError.hpp"
+#include "storage/StoreTypes.hpp"
 
 #include <map>
 #include <stdexcept>
@@ -27,57 +28,65 @@ int ImportReport::to_import() const {
 
 namespace {
 
-std::vector<std::string> split_contact(const std::string& contact) {
-    std::vector<std::string> out;
-    std::size_t start = 0;
-    while (start < contact.size()) {
-        const auto comma = contact.find(',', start);
-        const auto end = comma == std::string::npos ? contact.size() : comma;
-        if (end > start) out.push_back(contact.substr(start, end - start));
-        start = end + 1;
-    }
-    return out;
-}
-
-}  // namespace
-
-ImportReport import_plan(storage::Store* store, const ImportPlan& plan, bool dry_run) {
-    if (!store && !dry_run) throw std::invalid_argument("import_plan: no store");
+// What import_plan builds up: the report, and the one batch it writes.
+struct Import {
     ImportReport report;
-    report.kind = plan.kind;
-    report.source = plan.source;
-    report.store = store ? store->location() : "";
-    report.dry_run = dry_run;
-    report.notes = plan.notes;
-
-    // Accounts: the same CA and account URL is the same account.
-    const auto stored_accounts = store ? store->list_accounts() : std::vector<storage::Account>{};
     storage::ImportBatch batch;
-    std::vector<int> batch_index(plan.accounts.size(), -1);  // plan account → batch account
+    std::vector<int> batch_index;         // plan account → batch account (-1: already stored)
+    std::vector<std::size_t> new_rows;    // report index of each batch certificate
+};
+
+// Accounts: the same CA and account URL is the same account.
+void plan_accounts(storage::Store* store, const ImportPlan& plan, Import& in) {
+    const auto stored_accounts = store ? store->list_accounts() : std::vector<storage::Account>{};
+    in.batch_index.assign(plan.accounts.size(), -1);
     for (std::size_t i = 0; i < plan.accounts.size(); ++i) {
         const auto& row = plan.accounts[i].row;
         AccountResult r{row.server, row.url, row.key_type, plan.accounts[i].source, ImportAction::Import, 0};
         for (const auto& s : stored_accounts)
             if (s.server == row.server && s.url == row.url) r.action = ImportAction::Present, r.id = s.id;
         for (std::size_t j = 0; j < i && r.action == ImportAction::Import; ++j)
-            if (report.accounts[j].server == row.server && report.accounts[j].url == row.url)
+            if (in.report.accounts[j].server == row.server && in.report.accounts[j].url == row.url)
                 throw ImportError(plan.accounts[i].source + " and " + plan.accounts[j].source + " are the same account");
         if (r.action == ImportAction::Import) {
-            batch_index[i] = static_cast<int>(batch.accounts.size());
-            batch.accounts.push_back(row);
+            in.batch_index[i] = static_cast<int>(in.batch.accounts.size());
+            in.batch.accounts.push_back(row);
         }
-        report.accounts.push_back(std::move(r));
+        in.report.accounts.push_back(std::move(r));
     }
+}
 
-    // Certificates: the same serial from the same issuer key is the same certificate.
+// Every certificate in the store (any status), by serial and issuer key id.
+std::map<std::string, storage::CertificateRecord> stored_certificates(storage::Store* store) {
     storage::CertificateFilter all;
     all.include_inactive = true;
     all.columns = storage::CertificateColumns::Summary;
     std::map<std::string, storage::CertificateRecord> stored;
     for (auto& row : store ? store->list_certificates(all) : std::vector<storage::CertificateRecord>{})
         stored.emplace(row.serial_hex + '/' + row.aki_hex, std::move(row));
+    return stored;
+}
+
+// The certificate's account: one of the plan's (new in the batch, or found
+// stored), or a row given by id; its contact goes into the renewal settings.
+void link_account(storage::Store* store, const ImportPlan& plan, const ImportedCertificate& cert, const Import& in,
+                  CertificateResult& r, storage::ImportCertificate& c) {
+    c.account_index = -1;
+    if (cert.account >= 0) {
+        const auto a = static_cast<std::size_t>(cert.account);
+        r.account_url = plan.accounts[a].row.url;
+        if (r.settings.contact.empty()) r.settings.contact = storage::decode_contact(plan.accounts[a].row.contact);
+        if (in.batch_index[a] >= 0) c.account_index = in.batch_index[a];
+        else c.input.account_id = in.report.accounts[a].id;
+    } else if (cert.input.account_id != 0) {
+        if (auto row = store ? store->get_account(cert.input.account_id) : std::nullopt) r.account_url = row->url;
+    }
+}
+
+// Certificates: the same serial from the same issuer key is the same certificate.
+void plan_certificates(storage::Store* store, const ImportPlan& plan, Import& in) {
+    const auto stored = stored_certificates(store);
     std::map<std::string, std::size_t> in_plan;
-    std::vector<std::size_t> new_rows;  // report index of each batch certificate
     for (const auto& cert : plan.certificates) {
         CertificateResult r;
         r.label = cert.label;
@@ -94,34 +103,43 @@ ImportReport import_plan(storage::Store* store, const ImportPlan& plan, bool dry
         } else if (in_plan.count(key)) {
             continue;  // the same certificate twice in one source (e.g. two lego names): once is enough
         }
-        in_plan.emplace(key, report.certificates.size());
+        in_plan.emplace(key, in.report.certificates.size());
         storage::ImportCertificate c;
         c.input = cert.input;
-        c.account_index = -1;
-        if (cert.account >= 0) {
-            const auto a = static_cast<std::size_t>(cert.account);
-            r.account_url = plan.accounts[a].row.url;
-            if (r.settings.contact.empty()) r.settings.contact = split_contact(plan.accounts[a].row.contact);
-            if (batch_index[a] >= 0) c.account_index = batch_index[a];
-            else c.input.account_id = report.accounts[a].id;
-        } else if (cert.input.account_id != 0) {
-            if (auto row = store ? store->get_account(cert.input.account_id) : std::nullopt) r.account_url = row->url;
-        }
+        link_account(store, plan, cert, in, r, c);
         c.input.settings_json = r.settings.to_json();
         c.event_detail = "from " + plan.kind + " " + cert.source;
         if (r.action == ImportAction::Import) {
-            new_rows.push_back(report.certificates.size());
-            batch.certificates.push_back(std::move(c));
+            in.new_rows.push_back(in.report.certificates.size());
+            in.batch.certificates.push_back(std::move(c));
         }
-        report.certificates.push_back(std::move(r));
+        in.report.certificates.push_back(std::move(r));
     }
-    if (dry_run || (batch.accounts.empty() && batch.certificates.empty())) return report;
+}
 
-    const storage::ImportIds ids = store->import_batch(batch);
-    for (std::size_t i = 0, b = 0; i < plan.accounts.size(); ++i)
-        if (batch_index[i] >= 0) report.accounts[i].id = ids.accounts[b++];
-    for (std::size_t i = 0; i < new_rows.size(); ++i) report.certificates[new_rows[i]].id = ids.certificates[i];
-    return report;
+// One transaction; the new rows' ids go into the report.
+void write_batch(storage::Store& store, Import& in) {
+    const storage::ImportIds ids = store.import_batch(in.batch);
+    for (std::size_t i = 0, b = 0; i < in.batch_index.size(); ++i)
+        if (in.batch_index[i] >= 0) in.report.accounts[i].id = ids.accounts[b++];
+    for (std::size_t i = 0; i < in.new_rows.size(); ++i)
+        in.report.certificates[in.new_rows[i]].id = ids.certificates[i];
+}
+
+}  // namespace
+
+ImportReport import_plan(storage::Store* store, const ImportPlan& plan, bool dry_run) {
+    if (!store && !dry_run) throw std::invalid_argument("import_plan: no store");
+    Import in;
+    in.report.kind = plan.kind;
+    in.report.source = plan.source;
+    in.report.store = store ? store->location() : "";
+    in.report.dry_run = dry_run;
+    in.report.notes = plan.notes;
+    plan_accounts(store, plan, in);
+    plan_certificates(store, plan, in);
+    if (!dry_run && (!in.batch.accounts.empty() || !in.batch.certificates.empty())) write_batch(*store, in);
+    return std::move(in.report);
 }
 
 }  // namespace certa::acme

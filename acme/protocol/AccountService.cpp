@@ -16,12 +16,6 @@ constexpr const char* kRollover = "rollover";      // new key stored, keyChange 
 constexpr const char* kReplaced = "replaced";      // key superseded by a rollover
 constexpr const char* kDeactivated = "deactivated";
 
-std::string join(const std::vector<std::string>& items) {
-    std::string out;
-    for (const auto& item : items) out += (out.empty() ? "" : ",") + item;
-    return out;
-}
-
 std::vector<std::string> normalized(const std::vector<std::string>& contact) {
     std::vector<std::string> out;
     for (const auto& c : contact)
@@ -91,7 +85,7 @@ static storage::Account complete_registration(storage::Store& store, AcmeClient&
     AccountInfo info = parse_account(r, *location);
     row.url = *location;
     row.status = info.status.empty() ? kValid : info.status;
-    if (!info.contact.empty() || !contact.empty()) row.contact = join(info.contact.empty() ? contact : info.contact);
+    if (!info.contact.empty() || !contact.empty()) row.contact = storage::encode_contact(info.contact.empty() ? contact : info.contact);
     store.update_account(row);
     client.set_account(key, row.url);
     return row;
@@ -107,7 +101,7 @@ storage::Account AccountService::register_account(const RegisterOptions& options
     row.server = client_.directory_url();
     row.key_type = key.alg_name();
     row.key_pem = key.to_pem();
-    row.contact = join(normalized(options.contact));
+    row.contact = storage::encode_contact(normalized(options.contact));
     row.status = kNew;
     row.created = storage::unix_now();
     // Stored BEFORE the CA sees the key: a crash now leaves a resumable row, never a lost key.
@@ -132,7 +126,7 @@ storage::Account AccountService::update_contact(const storage::Account& account,
     // RFC 8555 §7.3.2: POST the fields to change to the account URL.
     AccountInfo info = parse_account(client_.post(account.url, contact_payload(wanted)), account.url);
     storage::Account updated = account;
-    updated.contact = join(info.contact.empty() ? wanted : info.contact);
+    updated.contact = storage::encode_contact(info.contact.empty() ? wanted : info.contact);
     store_.update_account(updated);
     return updated;
 }

@@ -1,5 +1,7 @@
 #include "acme/renew/DeployTarget.hpp"
 
+#include "storage/net/HostPort.hpp"
+
 #include <stdexcept>
 #include <vector>
 
@@ -52,36 +54,19 @@ DeployTarget DeployTarget::parse(const std::string& spec) {
                                 spec);
 }
 
-std::string CheckAddress::text() const {
-    const bool v6 = host.find(':') != std::string::npos;
-    return (v6 ? "[" + host + "]" : host) + ":" + std::to_string(port);
-}
+std::string CheckAddress::text() const { return storage::net::HostPort{host, port}.to_string(); }
 
 CheckAddress CheckAddress::parse(const std::string& spec) {
-    CheckAddress address;
-    std::string port;
-    if (!spec.empty() && spec.front() == '[') {
-        const auto close = spec.find(']');
-        if (close == std::string::npos || close + 1 >= spec.size() || spec[close + 1] != ':')
-            throw std::invalid_argument("--deploy-check: expected [IPv6]:PORT, not " + spec);
-        address.host = spec.substr(1, close - 1);
-        port = spec.substr(close + 2);
-    } else {
-        const auto colon = spec.rfind(':');
-        if (colon == std::string::npos || spec.find(':') != colon)
-            throw std::invalid_argument("--deploy-check: expected HOST:PORT, not " + spec);
-        address.host = spec.substr(0, colon);
-        port = spec.substr(colon + 1);
+    storage::net::HostPort parsed;
+    try {
+        parsed = storage::net::HostPort::parse(spec);
+    } catch (const std::invalid_argument& e) {
+        throw std::invalid_argument(std::string("--deploy-check: ") + e.what());
     }
-    if (address.host.empty()) throw std::invalid_argument("--deploy-check: no HOST in " + spec);
-    int value = 0;
-    for (char c : port) {
-        if (c < '0' || c > '9' || value > 65535) throw std::invalid_argument("--deploy-check: bad port in " + spec);
-        value = value * 10 + (c - '0');
-    }
-    if (port.empty() || value < 1 || value > 65535) throw std::invalid_argument("--deploy-check: bad port in " + spec);
-    address.port = static_cast<std::uint16_t>(value);
-    return address;
+    // A server to connect to: a host and a real port.
+    if (parsed.host.empty()) throw std::invalid_argument("--deploy-check: no HOST in " + spec);
+    if (parsed.port == 0) throw std::invalid_argument("--deploy-check: bad port in " + spec);
+    return CheckAddress{parsed.host, parsed.port};
 }
 
 std::string deploy_target_problem(const std::string& spec) {

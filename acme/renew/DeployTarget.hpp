@@ -32,7 +32,8 @@ struct CheckAddress {
     std::string host;  // a name or an IP address (IPv6 without brackets)
     std::uint16_t port = 443;
     std::string text() const;  // HOST:PORT ([v6]:PORT)
-    // "HOST:PORT", "[::1]:PORT"; throws std::invalid_argument.
+    // "HOST:PORT", "[::1]:PORT" (storage::net::HostPort, with a host and a
+    // port above 0); throws std::invalid_argument.
     static CheckAddress parse(const std::string& spec);
 };
 

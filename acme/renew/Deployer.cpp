@@ -7,6 +7,7 @@
 #include "acme/renew/HaproxyDeploy.hpp"
 #include "acme/renew/LeaseKeeper.hpp"
 #include "acme/renew/LiveCheck.hpp"
+#include "storage/RenewalErrorClass.hpp"
 
 #include <algorithm>
 
@@ -126,6 +127,7 @@ Deployer::Result Deployer::deploy(const storage::CertificateRecord& renewed, con
         // The schedule stays; only the error is added (shown by `certa list`).
         storage::RenewalState state = storage::renewal_state_of(renewed);
         state.last_error = error;
+        state.last_error_class = storage::error_class::kDeploy;
         store_.update_renewal_state(renewed.id, state);
     }
     return result;

@@ -17,7 +17,8 @@ constexpr UnixTime kAriErrorRetry = 3600;  // a failed renewalInfo poll is retri
 bool same(const storage::RenewalState& a, const storage::RenewalState& b) {
     return a.ari_window_start == b.ari_window_start && a.ari_window_end == b.ari_window_end &&
            a.ari_next_check == b.ari_next_check && a.renew_at == b.renew_at && a.next_attempt == b.next_attempt &&
-           a.failures == b.failures && a.last_error == b.last_error;
+           a.failures == b.failures && a.last_error == b.last_error &&
+           a.last_error_class == b.last_error_class;
 }
 
 // Polls renewalInfo (or learns that the CA has none) and updates `state`.

@@ -5,6 +5,7 @@
 #include "acme/issue/IssueSettings.hpp"
 #include "acme/issue/Issuer.hpp"
 #include "acme/renew/LeaseKeeper.hpp"
+#include "acme/renew/RenewalFailureClass.hpp"
 #include "acme/renew/RenewalPolicy.hpp"
 #include "acme/renew/RenewalSchedule.hpp"
 #include "storage/RenewalWindow.hpp"
@@ -259,7 +260,7 @@ RenewOutcome Renewer::renew_leased(const CertificateRecord& cert, const storage:
         out.error = one_line(e.what());
         // A store that cannot take writes would wait and fail the same way again.
         out.store_unusable = storage::store_unusable(e);
-        if (!out.store_unusable) record_failure(cert, out.error);
+        if (!out.store_unusable) record_failure(cert, out.error, renewal_failure_class(e));
     }
     return out;
 }
@@ -288,11 +289,12 @@ RenewOutcome Renewer::finish_pending_deploy(const CertificateRecord& cert) {
     return out;
 }
 
-void Renewer::record_failure(const CertificateRecord& cert, const std::string& error) {
+void Renewer::record_failure(const CertificateRecord& cert, const std::string& error, const std::string& error_class) {
     storage::RenewalState state = storage::renewal_state_of(cert);
     state.failures = cert.failures + 1;
     state.next_attempt = options_.clock->now() + backoff_delay(state.failures).count();
     state.last_error = error;
+    state.last_error_class = error_class;
     try {
         store_.update_renewal_state(cert.id, state);
     } catch (const std::exception& e) {

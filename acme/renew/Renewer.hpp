@@ -83,7 +83,8 @@ private:
     // local policy refuses one of them.
     IssueSettings local_settings(const storage::CertificateRecord& cert) const;
     bool scheduled_run() const { return options_.names.empty() && !options_.force && !options_.days; }
-    void record_failure(const storage::CertificateRecord& cert, const std::string& error);
+    // error_class: renewal_failure_class of the failure (storage/RenewalErrorClass.hpp).
+    void record_failure(const storage::CertificateRecord& cert, const std::string& error, const std::string& error_class);
     std::vector<storage::CertificateRecord> candidates(std::vector<RenewOutcome>& missing);
 
     storage::Store& store_;

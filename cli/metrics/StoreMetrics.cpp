@@ -1,6 +1,6 @@
 #include "cli/metrics/StoreMetrics.hpp"
 
-#include "cli/metrics/RenewalErrorClass.hpp"
+#include "storage/RenewalErrorClass.hpp"
 #include "storage/RenewalWindow.hpp"
 
 #include <algorithm>
@@ -17,7 +17,7 @@ CertificateGauges gauges_of(const storage::CertificateRecord& cert) {
     g.not_after = cert.not_after;
     g.renew_at = cert.renew_at != 0 ? cert.renew_at : storage::fallback_renew_at(cert);
     g.failures = cert.failures;
-    g.error_class = renewal_error_class(cert.last_error);
+    g.error_class = storage::renewal_error_class(cert);
     g.deploy_pending = cert.deploy_pending;
     return g;
 }

@@ -21,7 +21,7 @@ struct CertificateGauges {
     // (storage::fallback_renew_at): always set.
     storage::UnixTime renew_at = 0;
     int failures = 0;                  // failed renewal attempts since the last success
-    std::string error_class;           // renewal_error_class(last_error)
+    std::string error_class;           // storage::renewal_error_class: the stored class, not the text
     bool deploy_pending = false;
 };
 

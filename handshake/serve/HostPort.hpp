@@ -1,20 +1,13 @@
-// A "HOST:PORT" pair from the command line (listen addresses, forwarding targets).
+// A "HOST:PORT" pair from the command line (listen addresses, forwarding
+// targets): the one parser in storage/net/HostPort.hpp. Listeners take an
+// empty host (every address) and port 0 (any free port); forwarding targets
+// may name a host.
 #pragma once
 
-#include <cstdint>
-#include <string>
+#include "storage/net/HostPort.hpp"
 
 namespace certa::handshake {
 
-// "HOST:PORT", ":PORT" (every address) or "[V6]:PORT". Host may be a name for
-// forwarding targets; listeners need an address literal (or empty).
-struct HostPort {
-    std::string host;   // empty: every local address (listeners only)
-    std::uint16_t port = 0;
-
-    // Throws std::invalid_argument with a one-line reason.
-    static HostPort parse(const std::string& text);
-    std::string to_string() const;   // brackets IPv6 literals again
-};
+using HostPort = storage::net::HostPort;
 
 }  // namespace certa::handshake

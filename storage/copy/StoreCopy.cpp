@@ -25,7 +25,7 @@ std::string certificate_hash(const CertificateRecord& c) {
     field(s, c.id);
     for (const auto& name : c.names) field(s, name);
     for (const auto* text : {&c.key_type, &c.key_pem, &c.chain_pem, &c.server, &c.profile, &c.settings_json,
-                             &c.serial_hex, &c.aki_hex, &c.ari_cert_id, &c.last_error})
+                             &c.serial_hex, &c.aki_hex, &c.ari_cert_id, &c.last_error, &c.last_error_class})
         field(s, *text);
     field(s, to_string(c.status));
     field(s, std::int64_t{c.deploy_pending ? 1 : 0});

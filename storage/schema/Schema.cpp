@@ -1,6 +1,7 @@
 // The store's tables. Columns are listed in storage order: a column added by
 // a later version comes after the older ones, where ALTER TABLE ADD COLUMN
 // puts it, so a migrated store and a fresh one have the same shape.
+#include "storage/ChallengeType.hpp"
 #include "storage/StoreError.hpp"
 #include "storage/schema/RenewalAttention.hpp"
 #include "storage/schema/TableSchema.hpp"
@@ -76,7 +77,10 @@ TableSchema certificates_table() {
              {.name = "failures", .type = T::Int64, .since = 2, .default_sql = "0"},
              {.name = "last_error", .type = T::Text, .since = 2, .default_sql = "''"},
              // Version 6: a deploy hook still has to run (was a settings_json key).
-             {.name = "deploy_pending", .type = T::Bool, .since = 6, .default_sql = "false"}},
+             {.name = "deploy_pending", .type = T::Bool, .since = 6, .default_sql = "false"},
+             // Version 9: the class of last_error (storage/RenewalErrorClass.hpp), set
+             // from the failure's type so that no reader parses the text.
+             {.name = "last_error_class", .type = T::Text, .since = 9, .default_sql = "''"}},
         .indexes = {{"certificates_by_generation", "generation", 2},
                     {"certificates_by_attention", attention_columns.c_str(), 7},
                     // Version 8: covers the handshake index's first load (no PEM:
@@ -102,12 +106,13 @@ TableSchema certificate_names_table() {
 }
 
 TableSchema challenges_table() {
+    static const std::string type_check = challenge_type_check("type");
     return {.name = "challenges",
             .since = 1,
             .columns = {{"id", T::Id},
                         {.name = "type",
                          .type = T::Text,
-                         .constraint = "CHECK (type IN ('http-01', 'dns-01', 'tls-alpn-01'))"},
+                         .constraint = type_check.c_str()},
                         {"identifier", T::Text},
                         {"token", T::Text},
                         {"key_authorization", T::Text},

@@ -31,7 +31,8 @@ std::vector<schema::RowMap<R>::Field> all_fields() {
             field<&R::ari_window_start>("ari_window_start"), field<&R::ari_window_end>("ari_window_end"),
             field<&R::ari_next_check>("ari_next_check"), field<&R::renew_at>("renew_at"),
             field<&R::next_attempt>("next_attempt"), field<&R::failures>("failures"),
-            field<&R::last_error>("last_error"), field<&R::deploy_pending>("deploy_pending")};
+            field<&R::last_error>("last_error"), field<&R::deploy_pending>("deploy_pending"),
+            field<&R::last_error_class>("last_error_class")};
 }
 
 const schema::RowMap<R>& rows() {
@@ -108,7 +109,7 @@ void require_changed(std::int64_t changed, std::int64_t id) {
 const sql::Query& renewal_update() {
     static const sql::Query q("UPDATE certificates SET ari_window_start = ?2, ari_window_end = ?3, ari_next_check = ?4,"
                               " renew_at = ?5, next_attempt = ?6, failures = ?7, last_error = ?8, generation = ?9,"
-                              " updated = ?10 WHERE id = ?1");
+                              " updated = ?10, last_error_class = ?11 WHERE id = ?1");
     return q;
 }
 
@@ -249,21 +250,22 @@ void CertificateTable::set_status(sql::Connection& db, std::int64_t id, Certific
 void CertificateTable::set_renewal_state(sql::Connection& db, std::int64_t id, const RenewalState& s,
                                          std::int64_t generation, UnixTime now) {
     require_changed(db.run(renewal_update(), id, s.ari_window_start, s.ari_window_end, s.ari_next_check, s.renew_at,
-                           s.next_attempt, s.failures, s.last_error, generation, now),
+                           s.next_attempt, s.failures, s.last_error, generation, now, s.last_error_class),
                     id);
 }
 
 void CertificateTable::set_renewal_states(sql::Connection& db,
                                           const std::vector<std::pair<std::int64_t, RenewalState>>& states,
                                           std::int64_t generation, UnixTime now) {
-    constexpr std::size_t kWidth = 10;
+    constexpr std::size_t kWidth = 11;
     std::vector<sql::Value> params;
     params.reserve(states.size() * kWidth);
     for (const auto& [id, s] : states)
         params.insert(params.end(), {sql::Value(id), sql::Value(s.ari_window_start), sql::Value(s.ari_window_end),
                                      sql::Value(s.ari_next_check), sql::Value(s.renew_at), sql::Value(s.next_attempt),
                                      sql::Value(std::int64_t{s.failures}), sql::Value(std::string_view(s.last_error)),
-                                     sql::Value(generation), sql::Value(now)});
+                                     sql::Value(generation), sql::Value(now),
+                                     sql::Value(std::string_view(s.last_error_class))});
     db.exec_batch(renewal_update(), params, kWidth);
 }
 

@@ -28,12 +28,14 @@ struct Fixture {
     std::int64_t put(const std::string& name, long not_before_offset_s, long validity_s) {
         return put_test_cert(*store, {name, "www." + name}, "ec256", {}, not_before_offset_s, validity_s).id;
     }
-    // A renewal that failed `failures` times, due since an hour.
-    void fail_renewal(std::int64_t id, int failures, const std::string& error) {
+    // A renewal that failed `failures` times, due since an hour, recorded
+    // as acme/renew records one: the text and the class of the failure.
+    void fail_renewal(std::int64_t id, int failures, const std::string& error, const std::string& error_class) {
         storage::RenewalState state;
         state.renew_at = std::time(nullptr) - 3600;
         state.failures = failures;
         state.last_error = error;
+        state.last_error_class = error_class;
         store->update_renewal_state(id, state);
     }
     RunResult certa(std::vector<std::string> args) { return certa_in(dir, std::move(args)); }
@@ -45,7 +47,8 @@ TEST_CASE("certa metrics: the store's gauges, accepted by promtool, no secret") 
     Fixture f;
     const auto ok = f.put("ok.example", -kDay, 90 * kDay);
     const auto failing = f.put("fail.example", -60 * kDay, 90 * kDay);
-    f.fail_renewal(failing, 2, "newOrder: urn:ietf:params:acme:error:rateLimited: too many certificates \"x\"");
+    f.fail_renewal(failing, 2, "newOrder: urn:ietf:params:acme:error:rateLimited: too many certificates \"x\"",
+                   "rateLimited");
     f.store->set_deploy_pending(ok, true);
     f.store->request_issuance("new.example", "issue");
     const auto cert = *f.store->get_certificate(ok);
@@ -70,6 +73,25 @@ TEST_CASE("certa metrics: the store's gauges, accepted by promtool, no secret") 
     CHECK(r.out.find("too many certificates") == std::string::npos);  // the error text stays out
     CHECK(r.out.find("PRIVATE KEY") == std::string::npos);
     CHECK(r.out.find("certa_handshakes_total") == std::string::npos);  // serve only
+}
+
+TEST_CASE("certa metrics: the class label is the stored class; rewording the error text cannot change it") {
+    Fixture f;
+    const auto id = f.put("reworded.example", -60 * kDay, 90 * kDay);
+    const std::string labels = "certa_certificate_renewal_error{id=\"" + std::to_string(id) +
+                               "\",name=\"reworded.example\",class=\"";
+    // The same class under texts that once meant other classes, or nothing.
+    for (const char* text : {"cannot reach CA at https://ca.test/dir: refused", "deploy hook failed: exit 1",
+                             "urn:ietf:params:acme:error:dns", "the CA is down (reworded)"}) {
+        INFO(text);
+        f.fail_renewal(id, 1, text, "rateLimited");
+        auto r = f.certa({"metrics"});
+        REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+        CHECK(sample_value(r.out, labels + "rateLimited\"}") == 1);
+        CHECK(r.out.find(text) == std::string::npos);
+    }
+    f.fail_renewal(id, 1, "rateLimited", "network");
+    CHECK(sample_value(f.certa({"metrics"}).out, labels + "network\"}") == 1);
 }
 
 TEST_CASE("certa metrics --textfile: atomic replace, mode 0644, same text as stdout") {
@@ -154,7 +176,7 @@ TEST_CASE("certa check: OK, WARNING, CRITICAL, UNKNOWN and their exit codes") {
     }
     SUBCASE("CRITICAL: past the renewal time with failures recorded") {
         const auto id = f.put("fail.example", -50 * kDay, 90 * kDay);
-        f.fail_renewal(id, 4, "cannot reach CA at https://127.0.0.1:1/dir: Couldn't connect to server");
+        f.fail_renewal(id, 4, "cannot reach CA at https://127.0.0.1:1/dir: Couldn't connect to server", "network");
         auto r = f.certa({"check"});
         CHECK(r.exit_code == 2);
         CHECK(r.out.rfind("CERTA CRITICAL - fail.example renewal overdue, 4 failed attempts (network)", 0) == 0);

@@ -46,7 +46,7 @@ TEST_CASE("ARI: future window not due, Retry-After respected, past window renews
     CHECK(f.all().size() == 1);
 
     // Once the next check is due (time moved on), the past window renews now.
-    auto state = certa::storage::RenewalState{row->ari_window_start, row->ari_window_end, 0, row->renew_at, 0, 0, ""};
+    auto state = certa::storage::RenewalState{row->ari_window_start, row->ari_window_end, 0, row->renew_at, 0, 0, "", ""};
     f.store->update_renewal_state(old.id, state);
     r = f.renew();
     CHECK_MESSAGE(r.exit_code == 0, (r.out + r.err));
@@ -74,7 +74,7 @@ TEST_CASE("ARI: a tiny Retry-After is clamped to a minute; without ARI the fallb
 
     // The CA stops answering renewalInfo (404): certa falls back to its own schedule.
     ari.clear_window();
-    f.store->update_renewal_state(cert.id, {0, 0, 0, 0, 0, 0, ""});
+    f.store->update_renewal_state(cert.id, {0, 0, 0, 0, 0, 0, "", ""});
     auto r = f.renew();
     CHECK(r.exit_code == 0);
     CHECK(r.out.find("not due until") != std::string::npos);

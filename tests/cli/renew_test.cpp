@@ -115,6 +115,7 @@ TEST_CASE("export dirs are rewritten and the deploy hook sees the certificate") 
     CHECK(fourth.id != third.id);
     CHECK(f.events(fourth.id, "deploy-failed") == 1);
     CHECK(fourth.last_error.find("deploy hook failed") != std::string::npos);
+    CHECK(fourth.last_error_class == "deploy");
 }
 
 TEST_CASE("a failure backs off, does not stop the others, and --force retries") {
@@ -139,6 +140,7 @@ TEST_CASE("a failure backs off, does not stop the others, and --force retries") 
     CHECK(row->failures == 1);
     CHECK(row->next_attempt > now_s() + 200);
     CHECK_FALSE(row->last_error.empty());
+    CHECK(row->last_error_class == "network");
     auto listed = f.certa({"list"});
     CHECK(listed.out.find(row->last_error.substr(0, 20)) != std::string::npos);
 

@@ -1,5 +1,5 @@
 // Fuzz target: the addresses `certa serve` reads and writes.
-//  - handshake/serve/HostPort.*: "HOST:PORT" from the command line; bad text
+//  - storage/net/HostPort.* (handshake::HostPort): "HOST:PORT" from the command line; bad text
 //    must end in std::invalid_argument, and what parses must print
 //    (to_string) as text that parses back to the same host and port.
 //  - handshake/serve/ProxyProtocol.*: certa only writes PROXY v2 headers

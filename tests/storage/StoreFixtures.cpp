@@ -1,5 +1,7 @@
 #include "StoreFixtures.hpp"
 
+#include "storage/RenewalErrorClass.hpp"
+
 #include <signal.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -43,6 +45,21 @@ int file_mode(const std::string& path) {
 }
 
 bool file_exists(const std::string& path) { return file_mode(path) >= 0; }
+
+FailureClassAfterV9 failure_class_after_v9(storage::Store& store) {
+    FailureClassAfterV9 out;
+    const auto old = store.get_certificate(1);
+    if (!old) throw std::runtime_error("no row 1");
+    out.old_class = old->last_error_class;
+    out.old_label = storage::renewal_error_class(*old);
+    storage::RenewalState state = storage::renewal_state_of(*old);
+    state.last_error_class = "network";
+    store.update_renewal_state(1, state);
+    const auto now = store.get_certificate(1);
+    out.new_class = now->last_error_class;
+    out.new_label = storage::renewal_error_class(*now);
+    return out;
+}
 
 int wait_child(pid_t pid, int timeout_ms) {
     auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);

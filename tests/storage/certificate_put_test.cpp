@@ -181,7 +181,7 @@ TEST_CASE("status changes and renewal state are stored and bump the generation")
     std::int64_t id = store->put_certificate(input_for(certa::test::make_self_signed({"state.example"})));
     std::int64_t g = store->current_generation();
 
-    RenewalState state{100, 200, 150, 180, 190, 3, "rateLimited"};
+    RenewalState state{100, 200, 150, 180, 190, 3, "rateLimited", "rateLimited"};
     store->update_renewal_state(id, state);
     auto record = store->get_certificate(id);
     CHECK(record->ari_window_start == 100);
@@ -191,6 +191,7 @@ TEST_CASE("status changes and renewal state are stored and bump the generation")
     CHECK(record->next_attempt == 190);
     CHECK(record->failures == 3);
     CHECK(record->last_error == "rateLimited");
+    CHECK(record->last_error_class == "rateLimited");
     CHECK(store->current_generation() == g + 1);
 
     store->set_certificate_status(id, CertificateStatus::Revoked);
@@ -217,9 +218,9 @@ TEST_CASE("update_renewal_states writes a batch with one generation; unknown ids
 
     // Quotes, backslashes, commas and braces survive the PostgreSQL array path.
     const std::string odd = "say \"no\", {twice} \\ done";
-    store->update_renewal_states({{a, RenewalState{1, 2, 3, 4, 5, 6, odd}},
-                                  {777, RenewalState{9, 9, 9, 9, 9, 9, "none"}},
-                                  {b, RenewalState{10, 20, 30, 40, 50, 0, ""}}});
+    store->update_renewal_states({{a, RenewalState{1, 2, 3, 4, 5, 6, odd, "other"}},
+                                  {777, RenewalState{9, 9, 9, 9, 9, 9, "none", "none"}},
+                                  {b, RenewalState{10, 20, 30, 40, 50, 0, "", ""}}});
     CHECK(store->current_generation() == g + 1);
     auto ra = store->get_certificate(a);
     auto rb = store->get_certificate(b);
@@ -232,10 +233,12 @@ TEST_CASE("update_renewal_states writes a batch with one generation; unknown ids
     CHECK(ra->next_attempt == 5);
     CHECK(ra->failures == 6);
     CHECK(ra->last_error == odd);
+    CHECK(ra->last_error_class == "other");
     CHECK(ra->generation == g + 1);
     CHECK(rb->renew_at == 40);
     CHECK(rb->ari_next_check == 30);
     CHECK(rb->last_error.empty());
+    CHECK(rb->last_error_class.empty());
     CHECK(rb->generation == g + 1);
     CHECK_FALSE(store->get_certificate(777));
 }

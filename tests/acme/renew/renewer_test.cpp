@@ -144,6 +144,7 @@ TEST_CASE("a failed renewal backs off from the injected clock's now") {
     CHECK(after->failures == 1);
     CHECK(after->next_attempt == clock.now() + 300);  // 5 minutes after the first failure
     CHECK_FALSE(after->last_error.empty());
+    CHECK(after->last_error_class == "network");  // from the HttpError, not its text
 
     // Without --force the back-off holds until the clock passes it.
     outcomes = Renewer(*f.store, f.options(false)).run();

@@ -43,6 +43,7 @@ Seeded seed(Store& store) {
     state.renew_at = 1900000000;
     state.failures = 2;
     state.last_error = "urn:ietf:params:acme:error:rateLimited";
+    state.last_error_class = "rateLimited";
     store.update_renewal_state(s.renewal, state);
     Challenge challenge;
     challenge.type = ChallengeType::Http01;
@@ -82,6 +83,7 @@ void check_seeded(Store& store, const Seeded& s) {
     CHECK(active->names == std::vector<std::string>{"www.example", "example"});
     CHECK(active->renew_at == 1900000000);
     CHECK(active->failures == 2);
+    CHECK(active->last_error_class == "rateLimited");
     CHECK(store.get_certificate(s.other)->status == CertificateStatus::Revoked);
     CHECK(store.get_certificate(s.other)->deploy_pending);
     CHECK_FALSE(first->deploy_pending);

@@ -261,3 +261,19 @@ TEST_CASE("version 6 moves deploy_pending out of settings_json, also where setti
     CHECK(store->get_certificate(4)->settings_json == "not json {deploy_pending");
     CHECK_FALSE(store->get_certificate(4)->deploy_pending);
 }
+
+TEST_CASE("version 9 adds last_error_class: a failure recorded before reads as other, a new one keeps its class") {
+    std::string url = server().create_database();
+    {
+        pg::PgConnection raw(url);
+        pg::migrate_pg_schema(raw, 8);
+        raw.exec(certa::test::kFailureBeforeV9);
+    }
+    auto store = open_store(url);
+    CHECK(store->schema_version() == pg::kPgLatestSchemaVersion);
+    CHECK(store->schema_version() == 9);
+    const auto classes = certa::test::failure_class_after_v9(*store);
+    CHECK(classes.old_class.empty());
+    CHECK(classes.old_label == "other");  // the text is not parsed
+    CHECK(classes.new_class == "network");
+}

@@ -152,6 +152,27 @@ TEST_CASE("version 6 moves deploy_pending out of settings_json into its column")
     CHECK(store->get_certificate(4)->settings_json == "not json {");
 }
 
+TEST_CASE("version 9 adds last_error_class: a failure recorded before reads as other, a new one keeps its class") {
+    TempDir dir;
+    std::string path = dir.file("certa.db");
+    certa::test::write_file(path, "");
+    {
+        SqliteConnection db(path, false, 1000);
+        migrate_schema(db, 8);
+        db.exec(certa::test::kFailureBeforeV9);
+    }
+    CHECK(pragma(path, "SELECT count(*) FROM pragma_table_info('certificates') WHERE name = 'last_error_class'") == 0);
+    auto store = open_store(path);
+    CHECK(store->schema_version() == kLatestSchemaVersion);
+    CHECK(pragma(path, "PRAGMA user_version") == 9);
+    CHECK(store->get_certificate(1)->last_error == "cannot reach CA at https://ca.test/dir: refused");
+    const auto classes = certa::test::failure_class_after_v9(*store);
+    CHECK(classes.old_class.empty());
+    CHECK(classes.old_label == "other");  // the text is not parsed
+    CHECK(classes.new_class == "network");
+    CHECK(classes.new_label == "network");
+}
+
 namespace {
 
 // Version 1 exactly as certa shipped it (before the schema was derived from
@@ -273,5 +294,6 @@ TEST_CASE("a store created by the shipped version 1 migrates to the same schema 
     CHECK(pragma(old, "PRAGMA user_version") == kLatestSchemaVersion);
     std::string expected = schema_shape(fresh);
     CHECK(expected.find("deploy_pending INTEGER 1 false 0") != std::string::npos);
+    CHECK(expected.find("last_error_class TEXT 1 '' 0") != std::string::npos);
     CHECK(schema_shape(old) == expected);
 }

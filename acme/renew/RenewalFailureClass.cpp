@@ -1,0 +1,21 @@
+// A failed renewal's class from its exception type (RenewalFailureClass.hpp).
+#include "acme/renew/RenewalFailureClass.hpp"
+
+#include "acme/protocol/HttpClient.hpp"
+#include "acme/protocol/Problem.hpp"
+#include "storage/RenewalErrorClass.hpp"
+
+namespace certa::acme {
+
+std::string renewal_failure_class(const std::exception& failure) {
+    namespace cls = storage::error_class;
+    if (const auto* acme = dynamic_cast<const AcmeError*>(&failure)) {
+        const std::string_view type = acme->problem().type;
+        if (type.starts_with(kAcmeErrorPrefix)) return storage::error_class_label(type.substr(kAcmeErrorPrefix.size()));
+        return std::string(cls::kOther);
+    }
+    if (dynamic_cast<const HttpError*>(&failure)) return std::string(cls::kNetwork);
+    return std::string(cls::kOther);
+}
+
+}  // namespace certa::acme

@@ -1,0 +1,35 @@
+// storage/KeyType: the one list of key types, and what is derived from it.
+#include "storage/KeyType.hpp"
+#include "storage/OpenSsl.hpp"
+
+#include <doctest/doctest.h>
+
+#include <openssl/evp.h>
+
+#include <stdexcept>
+
+using namespace certa;
+
+TEST_CASE("the key type list, its help text and its refusal") {
+    CHECK(storage::key_type_names() == std::vector<std::string>{"ec256", "ec384", "rsa2048", "rsa3072", "rsa4096"});
+    CHECK(storage::key_type_help() == "ec256 (default), ec384, rsa2048, rsa3072, rsa4096");
+    CHECK(storage::unknown_key_type("ec521") == "unknown key type 'ec521' (ec256, ec384, rsa2048, rsa3072, rsa4096)");
+    CHECK(storage::is_key_type(storage::kDefaultKeyType));
+    for (const char* bad : {"", "EC256", "ec521", "rsa1024", "ed25519"}) {
+        INFO(bad);
+        CHECK_FALSE(storage::is_key_type(bad));
+        CHECK_THROWS_AS(ossl::generate_key(bad), std::invalid_argument);
+    }
+}
+
+TEST_CASE("generate_key makes every listed type") {
+    for (const auto& type : storage::kKeyTypes) {
+        if (type.bits > 2048) continue;  // large RSA keys are slow; their path is rsa2048's
+        INFO(type.name);
+        const ossl::PKeyPtr key = ossl::generate_key(std::string(type.name));
+        REQUIRE(key);
+        CHECK(EVP_PKEY_is_a(key.get(), type.algorithm) == 1);
+        const int bits = type.bits ? static_cast<int>(type.bits) : type.name == "ec256" ? 256 : 384;
+        CHECK(EVP_PKEY_get_bits(key.get()) == bits);
+    }
+}
