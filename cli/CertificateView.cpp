@@ -1,8 +1,8 @@
 #include "cli/CertificateView.hpp"
 
 #include "cli/TimeFormat.hpp"
-#include "storage/Clock.hpp"
-#include "storage/OpenSsl.hpp"
+#include "storage/base/Clock.hpp"
+#include "storage/base/OpenSsl.hpp"
 
 #include <openssl/objects.h>
 

@@ -1,6 +1,6 @@
 #include "cli/ErrorReport.hpp"
 
-#include "acme/migrate/ImportError.hpp"
+#include "acme/import/ImportError.hpp"
 #include "acme/renew/LocalFileError.hpp"
 #include "cli/CliError.hpp"
 #include "cli/ExitCode.hpp"

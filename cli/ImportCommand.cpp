@@ -2,12 +2,12 @@
 // --cert FULLCHAIN --key KEY`: brings another client's accounts (same key,
 // same account URL: nothing is registered), certificates and renewal
 // settings into the store in one transaction, so that `certa renew`
-// continues where that client stopped. Readers live in acme/migrate/.
-#include "acme/migrate/CertbotImport.hpp"
-#include "acme/migrate/FileImport.hpp"
-#include "acme/migrate/ImportOverrides.hpp"
-#include "acme/migrate/LegoImport.hpp"
-#include "acme/migrate/StoreImport.hpp"
+// continues where that client stopped. Readers live in acme/import/.
+#include "acme/import/CertbotImport.hpp"
+#include "acme/import/FileImport.hpp"
+#include "acme/import/ImportOverrides.hpp"
+#include "acme/import/LegoImport.hpp"
+#include "acme/import/StoreImport.hpp"
 #include "cli/CliError.hpp"
 #include "cli/Commands.hpp"
 #include "cli/ImportOutput.hpp"

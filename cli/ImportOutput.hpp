@@ -3,7 +3,7 @@
 // setting that was not carried over, and a closing count. Never a key.
 #pragma once
 
-#include "acme/migrate/StoreImport.hpp"
+#include "acme/import/StoreImport.hpp"
 
 namespace certa::cli {
 

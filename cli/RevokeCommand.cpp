@@ -10,7 +10,7 @@
 #include "cli/Commands.hpp"
 #include "cli/OpenStore.hpp"
 #include "storage/CertificateParser.hpp"
-#include "storage/OpenSsl.hpp"
+#include "storage/base/OpenSsl.hpp"
 
 #include <fstream>
 #include <iostream>

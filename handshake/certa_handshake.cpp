@@ -19,6 +19,20 @@ thread_local std::string g_last_error;
 
 void set_error(const char* what) { g_last_error = what ? what : "unknown error"; }
 
+// Runs `body` with every exception turned into certa_last_error() and
+// `failed`: the one place where the C boundary catches.
+template <typename Result, typename Body>
+Result guarded(Result failed, Body&& body) {
+    try {
+        return body();
+    } catch (const std::exception& e) {
+        set_error(e.what());
+    } catch (...) {
+        set_error(nullptr);
+    }
+    return failed;
+}
+
 }  // namespace
 
 extern "C" {
@@ -33,19 +47,14 @@ certa_agent* certa_agent_open_flags(const char* store_path, const char* default_
         set_error("certa_agent_open: store_path is required");
         return nullptr;
     }
-    try {
+    return guarded(static_cast<certa_agent*>(nullptr), [&] {
         certa::handshake::AgentOptions options;
         if (default_name) options.default_name = default_name;
         options.read_only = (flags & CERTA_OPEN_READ_ONLY) != 0;
         auto handle = std::make_unique<certa_agent>();
         handle->agent = certa::handshake::Agent::open(store_path, options);
         return handle.release();
-    } catch (const std::exception& e) {
-        set_error(e.what());
-    } catch (...) {
-        set_error(nullptr);
-    }
-    return nullptr;
+    });
 }
 
 int certa_agent_attach(certa_agent* agent, SSL_CTX* ctx) {
@@ -54,15 +63,10 @@ int certa_agent_attach(certa_agent* agent, SSL_CTX* ctx) {
         set_error("certa_agent_attach: agent and ctx are required");
         return -1;
     }
-    try {
+    return guarded(-1, [&] {
         agent->agent->attach(ctx);
         return 0;
-    } catch (const std::exception& e) {
-        set_error(e.what());
-    } catch (...) {
-        set_error(nullptr);
-    }
-    return -1;
+    });
 }
 
 int certa_agent_refresh(certa_agent* agent) {
@@ -71,15 +75,10 @@ int certa_agent_refresh(certa_agent* agent) {
         set_error("certa_agent_refresh: agent is required");
         return -1;
     }
-    try {
+    return guarded(-1, [&] {
         agent->agent->refresh();
         return 0;
-    } catch (const std::exception& e) {
-        set_error(e.what());
-    } catch (...) {
-        set_error(nullptr);
-    }
-    return -1;
+    });
 }
 
 int certa_store_check(const char* store_path, long uid, long gid, size_t* certificates) {
@@ -88,7 +87,7 @@ int certa_store_check(const char* store_path, long uid, long gid, size_t* certif
         set_error("no store given");
         return -1;
     }
-    try {
+    return guarded(-1, [&] {
         if (uid >= 0 && gid >= 0) {
             const std::string problem = certa::handshake::store_access_problem(
                 store_path, static_cast<uid_t>(uid), static_cast<gid_t>(gid));
@@ -104,12 +103,7 @@ int certa_store_check(const char* store_path, long uid, long gid, size_t* certif
         auto agent = certa::handshake::Agent::open(store_path, options);
         if (certificates) *certificates = agent->certificate_count();
         return 0;
-    } catch (const std::exception& e) {
-        set_error(e.what());
-    } catch (...) {
-        set_error(nullptr);
-    }
-    return -1;
+    });
 }
 
 int certa_agent_record_client_hello(certa_agent* agent, SSL* ssl) {

@@ -1,6 +1,6 @@
 #include "storage/CertificateParser.hpp"
 
-#include "storage/Base64Url.hpp"
+#include "storage/base/Base64Url.hpp"
 #include "storage/StoreError.hpp"
 #include "storage/names/NameNormalizer.hpp"
 
@@ -82,13 +82,6 @@ std::vector<std::string> san_names(X509* leaf) {
 }
 
 }  // namespace
-
-std::string lowercase(std::string_view text) {
-    std::string out(text);
-    for (char& c : out)
-        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    return out;
-}
 
 std::string ari_cert_id(std::string_view aki_bytes, std::string_view serial_der_content) {
     return base64url_encode(aki_bytes) + "." + base64url_encode(serial_der_content);

@@ -2,7 +2,9 @@
 // AKI, RFC 9773 ARI certID and SAN names.
 #pragma once
 
-#include "storage/OpenSsl.hpp"
+#include "storage/base/Text.hpp"
+
+#include "storage/base/OpenSsl.hpp"
 #include "storage/StoreTypes.hpp"
 
 #include <string>
@@ -34,7 +36,5 @@ std::string ari_cert_id(std::string_view aki_bytes, std::string_view serial_der_
 // keeps DER's leading 00. Compare serials only in this form.
 std::string serial_hex(X509* leaf);
 
-// Lowercase ASCII (identifiers are stored and compared lowercase).
-std::string lowercase(std::string_view text);
 
 }  // namespace certa::storage

@@ -4,7 +4,7 @@
 // fulfils them.
 #pragma once
 
-#include "storage/Clock.hpp"
+#include "storage/base/Clock.hpp"
 #include "storage/StoreTypes.hpp"
 
 namespace certa::storage {

@@ -2,7 +2,7 @@
 #pragma once
 
 #include "storage/ChallengeType.hpp"
-#include "storage/Clock.hpp"
+#include "storage/base/Clock.hpp"
 
 #include <cstdint>
 #include <optional>

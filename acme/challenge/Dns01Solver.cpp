@@ -1,8 +1,8 @@
 #include "acme/challenge/Dns01Solver.hpp"
 
 #include "acme/challenge/HookProcess.hpp"
-#include "storage/Base64Url.hpp"
-#include "storage/OpenSsl.hpp"
+#include "storage/base/Base64Url.hpp"
+#include "storage/base/OpenSsl.hpp"
 
 #include <spdlog/spdlog.h>
 

@@ -1,6 +1,6 @@
 #include "acme/challenge/HookProcess.hpp"
 
-#include "storage/UniqueFd.hpp"
+#include "storage/base/UniqueFd.hpp"
 
 #include <fcntl.h>
 #include <poll.h>

@@ -1,6 +1,6 @@
 #include "acme/challenge/StoredChallenges.hpp"
 
-#include "storage/Clock.hpp"
+#include "storage/base/Clock.hpp"
 
 
 namespace certa::acme {

@@ -1,7 +1,7 @@
 #include "acme/challenge/TlsAlpn01Solver.hpp"
 
 #include "acme/challenge/TlsAlpnChallengeCertificate.hpp"
-#include "storage/Clock.hpp"
+#include "storage/base/Clock.hpp"
 
 #include <spdlog/spdlog.h>
 

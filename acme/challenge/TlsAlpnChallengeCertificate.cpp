@@ -1,8 +1,8 @@
 #include "acme/challenge/TlsAlpnChallengeCertificate.hpp"
 
 #include "acme/issue/SubjectAltNames.hpp"
-#include "storage/Clock.hpp"
-#include "storage/OpenSsl.hpp"
+#include "storage/base/Clock.hpp"
+#include "storage/base/OpenSsl.hpp"
 
 #include <openssl/rand.h>
 

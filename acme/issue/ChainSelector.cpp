@@ -1,6 +1,6 @@
 #include "acme/issue/ChainSelector.hpp"
 
-#include "storage/OpenSsl.hpp"
+#include "storage/base/OpenSsl.hpp"
 
 namespace certa::acme {
 

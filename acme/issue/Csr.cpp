@@ -1,7 +1,7 @@
 #include "acme/issue/Csr.hpp"
 
 #include "acme/issue/SubjectAltNames.hpp"
-#include "storage/OpenSsl.hpp"
+#include "storage/base/OpenSsl.hpp"
 
 #include <stdexcept>
 

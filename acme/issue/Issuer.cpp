@@ -1,7 +1,7 @@
 #include "acme/issue/Issuer.hpp"
 
 #include "acme/issue/OrderService.hpp"
-#include "storage/OpenSsl.hpp"
+#include "storage/base/OpenSsl.hpp"
 
 #include <spdlog/spdlog.h>
 

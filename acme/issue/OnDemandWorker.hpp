@@ -11,7 +11,7 @@
 
 #include "acme/protocol/AccountService.hpp"
 #include "acme/issue/IssueSettings.hpp"
-#include "storage/Clock.hpp"
+#include "storage/base/Clock.hpp"
 
 #include <atomic>
 #include <chrono>

@@ -9,7 +9,7 @@
 #include "acme/issue/OrderDocument.hpp"
 #include "acme/protocol/Json.hpp"
 #include "acme/protocol/PollSchedule.hpp"
-#include "storage/Base64Url.hpp"
+#include "storage/base/Base64Url.hpp"
 
 namespace certa::acme {
 namespace {

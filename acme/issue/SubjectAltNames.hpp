@@ -4,7 +4,7 @@
 #pragma once
 
 #include "acme/issue/Identifier.hpp"
-#include "storage/OpenSsl.hpp"
+#include "storage/base/OpenSsl.hpp"
 
 #include <vector>
 

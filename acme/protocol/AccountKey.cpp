@@ -1,6 +1,6 @@
 #include "acme/protocol/AccountKey.hpp"
 
-#include "storage/Base64Url.hpp"
+#include "storage/base/Base64Url.hpp"
 
 #include <openssl/core_names.h>
 #include <openssl/ec.h>

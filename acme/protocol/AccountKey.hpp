@@ -2,7 +2,7 @@
 // (RSA 2048). The private key is a secret: it never reaches a log or an error.
 #pragma once
 
-#include "storage/OpenSsl.hpp"
+#include "storage/base/OpenSsl.hpp"
 
 #include <optional>
 #include <stdexcept>

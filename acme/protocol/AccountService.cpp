@@ -2,7 +2,7 @@
 
 #include "acme/protocol/Json.hpp"
 #include "acme/protocol/Jws.hpp"
-#include "storage/Clock.hpp"
+#include "storage/base/Clock.hpp"
 
 
 namespace certa::acme {

@@ -1,6 +1,7 @@
 #include "acme/protocol/HttpClient.hpp"
 
-#include "storage/Clock.hpp"
+#include "storage/base/Clock.hpp"
+#include "storage/base/Text.hpp"
 
 #include <curl/curl.h>
 
@@ -27,12 +28,7 @@ void global_init() {
     std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
 }
 
-std::string lower(std::string s) {
-    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return s;
-}
-
-bool is_https(const std::string& url) { return lower(url.substr(0, 8)) == "https://"; }
+bool is_https(const std::string& url) { return storage::lowercase(url.substr(0, 8)) == "https://"; }
 
 std::string trim(const std::string& s) {
     auto b = s.find_first_not_of(" \t\r\n");
@@ -71,7 +67,7 @@ size_t on_header(char* data, size_t size, size_t count, void* user) {
     }
     auto colon = line.find(':');
     if (colon == std::string::npos) return n;
-    std::string name = lower(trim(line.substr(0, colon)));
+    std::string name = storage::lowercase(trim(line.substr(0, colon)));
     std::string value = trim(line.substr(colon + 1));
     if (name == "link") t->response->links.push_back(value);
     t->response->headers[name] = value;
@@ -105,7 +101,7 @@ std::vector<std::string> HttpResponse::links_with_rel(const std::string& rel) co
             if (close == std::string::npos) break;
             std::string target = value.substr(open + 1, close - open - 1);
             auto next = value.find('<', close);
-            std::string params = lower(value.substr(close + 1, next == std::string::npos ? std::string::npos : next - close - 1));
+            std::string params = storage::lowercase(value.substr(close + 1, next == std::string::npos ? std::string::npos : next - close - 1));
             auto r = params.find("rel=");
             if (r != std::string::npos) {
                 std::string v = params.substr(r + 4);
@@ -116,7 +112,7 @@ std::vector<std::string> HttpResponse::links_with_rel(const std::string& rel) co
                 size_t s = 0;
                 while (s <= v.size()) {
                     auto sp = v.find(' ', s);
-                    if (v.substr(s, sp == std::string::npos ? std::string::npos : sp - s) == lower(rel)) {
+                    if (v.substr(s, sp == std::string::npos ? std::string::npos : sp - s) == storage::lowercase(rel)) {
                         out.push_back(target);
                         break;
                     }

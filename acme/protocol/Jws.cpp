@@ -1,7 +1,7 @@
 #include "acme/protocol/Jws.hpp"
 
 #include "acme/protocol/Json.hpp"
-#include "storage/Base64Url.hpp"
+#include "storage/base/Base64Url.hpp"
 
 namespace certa::acme {
 

@@ -1,7 +1,7 @@
 #include "acme/renew/AtomicFile.hpp"
 
 #include "acme/renew/LocalFileError.hpp"
-#include "storage/UniqueFd.hpp"
+#include "storage/base/UniqueFd.hpp"
 
 #include <openssl/rand.h>
 

@@ -2,7 +2,7 @@
 
 #include "acme/renew/AtomicFile.hpp"
 #include "acme/issue/IssueSettings.hpp"
-#include "storage/OpenSsl.hpp"
+#include "storage/base/OpenSsl.hpp"
 
 #include <algorithm>
 #include <stdexcept>

@@ -8,17 +8,14 @@
 #include "acme/renew/LeaseKeeper.hpp"
 #include "acme/renew/LiveCheck.hpp"
 #include "storage/RenewalErrorClass.hpp"
+#include "storage/base/Text.hpp"
 
 #include <algorithm>
 
 namespace certa::acme {
 namespace {
 
-std::string one_line(std::string text) {
-    std::replace(text.begin(), text.end(), '\n', ' ');
-    std::replace(text.begin(), text.end(), '\r', ' ');
-    return text;
-}
+using storage::one_line;
 
 std::string joined(const std::vector<std::string>& items) {
     std::string out;

@@ -1,7 +1,7 @@
 #include "acme/renew/HaproxyRuntimeApi.hpp"
 
 #include "acme/renew/HaproxyAnswer.hpp"
-#include "storage/UniqueFd.hpp"
+#include "storage/base/UniqueFd.hpp"
 
 #include <poll.h>
 #include <sys/socket.h>

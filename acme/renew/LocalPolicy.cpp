@@ -1,7 +1,7 @@
 #include "acme/renew/LocalPolicy.hpp"
 
 #include "acme/renew/LocalFileError.hpp"
-#include "storage/UniqueFd.hpp"
+#include "storage/base/UniqueFd.hpp"
 
 #include <fcntl.h>
 #include <sys/stat.h>

@@ -10,6 +10,7 @@
 #include "acme/renew/RenewalSchedule.hpp"
 #include "storage/RenewalWindow.hpp"
 #include "storage/StoreError.hpp"
+#include "storage/base/Text.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -27,11 +28,7 @@ using storage::UnixTime;
 
 namespace {
 
-std::string one_line(std::string text) {
-    std::replace(text.begin(), text.end(), '\n', ' ');
-    std::replace(text.begin(), text.end(), '\r', ' ');
-    return text;
-}
+using storage::one_line;
 
 std::string primary_name(const CertificateRecord& cert) { return cert.names.empty() ? "#" + std::to_string(cert.id) : cert.names.front(); }
 

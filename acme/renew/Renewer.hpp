@@ -13,7 +13,7 @@
 
 #include "acme/renew/Deployer.hpp"
 #include "acme/renew/LocalPolicy.hpp"
-#include "storage/Clock.hpp"
+#include "storage/base/Clock.hpp"
 #include "storage/Store.hpp"
 
 #include <chrono>

@@ -13,7 +13,7 @@
 //     owned by root or the user (not one an attacker made there).
 #pragma once
 
-#include "storage/UniqueFd.hpp"
+#include "storage/base/UniqueFd.hpp"
 
 #include <sys/types.h>
 

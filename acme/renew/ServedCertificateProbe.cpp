@@ -1,8 +1,8 @@
 #include "acme/renew/ServedCertificateProbe.hpp"
 
 #include "storage/CertificateParser.hpp"
-#include "storage/OpenSsl.hpp"
-#include "storage/UniqueFd.hpp"
+#include "storage/base/OpenSsl.hpp"
+#include "storage/base/UniqueFd.hpp"
 
 #include <fcntl.h>
 #include <netdb.h>

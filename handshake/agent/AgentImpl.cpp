@@ -4,7 +4,7 @@
 #include "handshake/agent/HostSelection.hpp"
 #include "storage/names/NameNormalizer.hpp"
 
-#include "storage/Clock.hpp"
+#include "storage/base/Clock.hpp"
 #include "storage/Store.hpp"
 
 #include <openssl/crypto.h>

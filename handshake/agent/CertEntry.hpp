@@ -15,7 +15,7 @@
 #include "handshake/agent/ParseBudget.hpp"
 #include "handshake/agent/PemBatch.hpp"
 #include "handshake/agent/PemSource.hpp"
-#include "storage/OpenSsl.hpp"
+#include "storage/base/OpenSsl.hpp"
 #include "storage/StoreTypes.hpp"
 
 #include <atomic>

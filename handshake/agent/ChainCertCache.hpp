@@ -7,7 +7,7 @@
 // the handshake path.
 #pragma once
 
-#include "storage/OpenSsl.hpp"
+#include "storage/base/OpenSsl.hpp"
 
 #include <cstddef>
 #include <memory>

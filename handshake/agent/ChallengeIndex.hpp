@@ -4,7 +4,7 @@
 // serves a challenge whose row has expired since the last reload.
 #pragma once
 
-#include "storage/OpenSsl.hpp"
+#include "storage/base/OpenSsl.hpp"
 #include "storage/StoreTypes.hpp"
 
 #include <cstdint>

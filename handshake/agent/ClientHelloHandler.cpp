@@ -5,7 +5,7 @@
 #include "handshake/hello/ClientHelloReader.hpp"
 #include "storage/names/NameNormalizer.hpp"
 #include "storage/names/ReverseDnsName.hpp"
-#include "storage/Clock.hpp"
+#include "storage/base/Clock.hpp"
 
 #include <arpa/inet.h>
 #include <openssl/err.h>

@@ -7,7 +7,7 @@
 // encodings fall back to the generic path.
 #pragma once
 
-#include "storage/OpenSsl.hpp"
+#include "storage/base/OpenSsl.hpp"
 
 #include <string_view>
 

@@ -12,7 +12,7 @@
 // SubjectPublicKeyInfo, so a key that does not match is refused.
 #pragma once
 
-#include "storage/OpenSsl.hpp"
+#include "storage/base/OpenSsl.hpp"
 
 #include <string_view>
 

@@ -1,6 +1,6 @@
 #include "handshake/agent/PemDer.hpp"
 
-#include "storage/OpenSsl.hpp"
+#include "storage/base/OpenSsl.hpp"
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>

@@ -32,7 +32,7 @@
 #include "handshake/ondemand/DeadlineTable.hpp"
 #include "handshake/ondemand/OnDemandPolicy.hpp"
 #include "handshake/ondemand/RefusalLog.hpp"
-#include "storage/Clock.hpp"
+#include "storage/base/Clock.hpp"
 #include "storage/Store.hpp"
 
 #include <chrono>

@@ -1,4 +1,5 @@
 #include "handshake/ondemand/OnDemandPolicy.hpp"
+#include "storage/base/Text.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -8,10 +9,6 @@ namespace certa::handshake {
 namespace {
 constexpr std::chrono::minutes kWindow{1};
 
-std::string lower(std::string s) {
-    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return s;
-}
 }  // namespace
 
 OnDemandPolicy::OnDemandPolicy(std::vector<std::string> patterns, OnDemandLimits limits, bool has_external_check)
@@ -20,7 +17,7 @@ OnDemandPolicy::OnDemandPolicy(std::vector<std::string> patterns, OnDemandLimits
       allowed_answers_(limits.max_tracked),
       refused_answers_(limits.max_tracked) {
     for (auto& p : patterns) {
-        std::string norm = lower(std::move(p));
+        std::string norm = storage::lowercase(std::move(p));
         while (!norm.empty() && norm.back() == '.') norm.pop_back();
         if (!norm.empty()) patterns_.push_back(std::move(norm));
     }

@@ -8,7 +8,7 @@
 #include "handshake/serve/Listener.hpp"
 #include "handshake/serve/ServeContext.hpp"
 #include "handshake/serve/ServeError.hpp"
-#include "storage/Clock.hpp"
+#include "storage/base/Clock.hpp"
 
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>

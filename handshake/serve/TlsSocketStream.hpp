@@ -11,7 +11,7 @@
 #pragma once
 
 #include "handshake/serve/ServeContext.hpp"
-#include "storage/OpenSsl.hpp"
+#include "storage/base/OpenSsl.hpp"
 
 #include <boost/asio/buffer.hpp>
 #include <boost/asio/post.hpp>

@@ -1,7 +1,7 @@
 #include "storage/copy/StoreCopy.hpp"
 
-#include "storage/Base64Url.hpp"
-#include "storage/OpenSsl.hpp"
+#include "storage/base/Base64Url.hpp"
+#include "storage/base/OpenSsl.hpp"
 #include "storage/Store.hpp"
 #include "storage/OpenBackend.hpp"
 #include "storage/copy/TableCopy.hpp"

@@ -1,7 +1,7 @@
 #include "storage/sqlite/StoreFile.hpp"
 
 #include "storage/StoreError.hpp"
-#include "storage/UniqueFd.hpp"
+#include "storage/base/UniqueFd.hpp"
 
 #include <fcntl.h>
 #include <sqlite3.h>

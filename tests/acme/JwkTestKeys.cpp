@@ -1,7 +1,7 @@
 #include "JwkTestKeys.hpp"
 
 #include "acme/protocol/Json.hpp"
-#include "storage/Base64Url.hpp"
+#include "storage/base/Base64Url.hpp"
 
 #include <openssl/core_names.h>
 #include <openssl/ec.h>

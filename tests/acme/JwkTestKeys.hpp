@@ -2,7 +2,7 @@
 // and verifies flattened JWS signatures with it, independently of AccountKey.
 #pragma once
 
-#include "storage/OpenSsl.hpp"
+#include "storage/base/OpenSsl.hpp"
 
 #include <string>
 

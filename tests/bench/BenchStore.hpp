@@ -3,7 +3,7 @@
 // K distinct P-256 keys, put into a real store through the Store API.
 #pragma once
 
-#include "storage/OpenSsl.hpp"
+#include "storage/base/OpenSsl.hpp"
 #include "storage/Store.hpp"
 
 #include <cstddef>

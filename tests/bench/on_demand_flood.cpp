@@ -4,7 +4,7 @@
 // 0 issuance requests and 0 orders; reports handshake p50/p99 latency.
 #include "ServeProcess.hpp"
 #include "tests/support/TempDir.hpp"
-#include "storage/OpenSsl.hpp"
+#include "storage/base/OpenSsl.hpp"
 #include "storage/Store.hpp"
 
 #include <arpa/inet.h>

@@ -1,6 +1,8 @@
 // Small helpers shared by the tests/cli integration tests.
 #pragma once
 
+#include "TestFiles.hpp"
+
 #include "storage/Store.hpp"
 #include "tests/support/Subprocess.hpp"
 #include "tests/support/TempDir.hpp"
@@ -31,12 +33,6 @@ inline void write_file(const std::string& path, const std::string& content) {
 }
 
 // Permission bits of `path`, or -1 when it does not exist.
-inline int file_mode(const std::string& path) {
-    struct stat st {};
-    if (::stat(path.c_str(), &st) != 0) return -1;
-    return static_cast<int>(st.st_mode & 07777);
-}
-
 // `certa --store <dir>/certa.db args...`
 inline RunResult certa_in(const TempDir& dir, std::vector<std::string> args) {
     args.insert(args.begin(), {"--store", dir.file("certa.db")});

@@ -42,7 +42,7 @@ TEST_CASE("haproxy: issue, renew and a new name go live without a reload; a refu
     const std::string file = cli::read_file(hx.crt("a.haproxy.test"));
     CHECK(file.find(first.key_pem.substr(0, 40)) != std::string::npos);
     CHECK(file.find("\n\n") == std::string::npos);
-    CHECK(cli::file_mode(hx.crt("a.haproxy.test")) == 0600);
+    CHECK(certa::test::file_mode(hx.crt("a.haproxy.test")) == 0600);
     const auto pid_before = hx.process->pid();
 
     // A forced renewal: the recorded target and check are used again.

@@ -45,10 +45,10 @@ TEST_CASE("certbot layout + nginx: versions, modes, links, and the renewed certi
     const fs::path archive = le / "archive" / "n.nginx.test";
     CHECK(fs::read_symlink(live / "fullchain.pem") == fs::path("../../archive/n.nginx.test/fullchain1.pem"));
     CHECK_FALSE(fs::exists(archive / "cert2.pem"));
-    CHECK(cli::file_mode((le / "live").string()) == 0700);
-    CHECK(cli::file_mode((le / "archive").string()) == 0700);
-    CHECK(cli::file_mode((archive / "privkey1.pem").string()) == 0600);
-    CHECK(cli::file_mode((archive / "fullchain1.pem").string()) == 0644);
+    CHECK(certa::test::file_mode((le / "live").string()) == 0700);
+    CHECK(certa::test::file_mode((le / "archive").string()) == 0700);
+    CHECK(certa::test::file_mode((archive / "privkey1.pem").string()) == 0600);
+    CHECK(certa::test::file_mode((archive / "fullchain1.pem").string()) == 0644);
     CHECK(fs::exists(live / "README"));
 
     NginxServer nginx(f.dir.path(), (live / "fullchain.pem").string(), (live / "privkey.pem").string());

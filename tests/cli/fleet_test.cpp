@@ -5,7 +5,7 @@
 // No renew process can bind those ports, so every challenge a renewer writes
 // is answered from the store by a serve process that did not write it.
 // Orders are counted in Pebble's own log ("Added order"), not in the store.
-#include "storage/OpenSsl.hpp"
+#include "storage/base/OpenSsl.hpp"
 #include "storage/Store.hpp"
 #include "tests/handshake/ServeProcess.hpp"
 #include "tests/support/PebbleHarness.hpp"

@@ -98,7 +98,7 @@ TEST_CASE("export dirs are rewritten and the deploy hook sees the certificate") 
     // The export dir holds the new certificate and key (rewritten before the hook ran).
     CHECK(cli::read_file(exported + "/cert.pem") == leaf_pem_of(fresh));
     CHECK(cli::read_file(exported + "/privkey.pem") == fresh.key_pem);
-    CHECK(cli::file_mode(exported + "/privkey.pem") == 0600);
+    CHECK(certa::test::file_mode(exported + "/privkey.pem") == 0600);
     CHECK(f.events(fresh.id, "deployed") == 1);
 
     // The hook was recorded: the next renewal runs it without --deploy-hook.

@@ -1,4 +1,4 @@
-// Fuzz target: certbot's renewal/NAME.conf reader (acme/migrate/
+// Fuzz target: certbot's renewal/NAME.conf reader (acme/import/
 // CertbotRenewalConf.*, the ConfigObj subset certbot writes), which
 // `certa import certbot` runs on files another program wrote.
 // Properties: bad input ends in ImportError with a one-line message that
@@ -6,8 +6,8 @@
 // numbers in order and within the text, no control characters in keys,
 // items or section names (they reach certa's one-line output), and
 // param()/param_entry() agree.
-#include "acme/migrate/CertbotRenewalConf.hpp"
-#include "acme/migrate/ImportError.hpp"
+#include "acme/import/CertbotRenewalConf.hpp"
+#include "acme/import/ImportError.hpp"
 
 #include "FuzzCheck.hpp"
 

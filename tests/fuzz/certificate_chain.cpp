@@ -5,7 +5,7 @@
 // in StoreError (kind Invalid) or a null/empty result, never anything else.
 #include "storage/CertificateParser.hpp"
 #include "storage/CertificateValidation.hpp"
-#include "storage/OpenSsl.hpp"
+#include "storage/base/OpenSsl.hpp"
 #include "storage/StoreError.hpp"
 #include "storage/names/NameNormalizer.hpp"
 

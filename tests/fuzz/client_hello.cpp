@@ -10,7 +10,7 @@
 // (DESIGN: a name is judged the same way on both paths).
 #include "handshake/hello/ClientHelloPeek.hpp"
 #include "handshake/hello/ClientHelloReader.hpp"
-#include "storage/OpenSsl.hpp"
+#include "storage/base/OpenSsl.hpp"
 
 #include "FuzzCheck.hpp"
 

@@ -1,12 +1,12 @@
-// Fuzz target: JWK private keys (acme/migrate/JwkPrivateKey.*), certbot's
+// Fuzz target: JWK private keys (acme/import/JwkPrivateKey.*), certbot's
 // accounts/.../private_key.json as `certa import certbot` reads it.
 // Properties: bad input ends in ImportError, one line, never quoting a
 // member's value; a key that comes back is EC (P-256/P-384) or RSA of at
 // most 8192 bits (a bigger modulus is refused before any operation on it,
 // so no input takes long: libFuzzer's -timeout catches a regression).
-#include "acme/migrate/ImportError.hpp"
-#include "acme/migrate/JwkPrivateKey.hpp"
-#include "acme/migrate/KeySizeLimit.hpp"
+#include "acme/import/ImportError.hpp"
+#include "acme/import/JwkPrivateKey.hpp"
+#include "acme/import/KeySizeLimit.hpp"
 
 #include "FuzzCheck.hpp"
 

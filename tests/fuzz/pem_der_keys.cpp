@@ -7,7 +7,7 @@
 #include "handshake/agent/KeyDecoder.hpp"
 #include "handshake/agent/LeafDecoder.hpp"
 #include "handshake/agent/PemDer.hpp"
-#include "storage/OpenSsl.hpp"
+#include "storage/base/OpenSsl.hpp"
 
 #include "FuzzCheck.hpp"
 

@@ -1,6 +1,6 @@
 #include "StoreFiller.hpp"
 
-#include "storage/OpenSsl.hpp"
+#include "storage/base/OpenSsl.hpp"
 
 #include <stdexcept>
 

@@ -4,7 +4,7 @@
 // certificates and hand-crafted ClientHellos.
 #pragma once
 
-#include "storage/OpenSsl.hpp"
+#include "storage/base/OpenSsl.hpp"
 #include "storage/StoreTypes.hpp"
 
 #include <cstdint>

@@ -6,6 +6,7 @@
 // the build tree).
 #include "tests/support/Subprocess.hpp"
 #include "tests/support/TempDir.hpp"
+#include "tests/support/TestFiles.hpp"
 
 #include <doctest/doctest.h>
 
@@ -66,12 +67,6 @@ fs::path man_path(const Layout& l, const std::string& page) {
     return l.mandir / ("man" + page.substr(page.rfind('.') + 1)) / page;
 }
 
-int mode_of(const fs::path& p) {
-    struct stat st {};
-    if (::lstat(p.c_str(), &st) != 0) return -1;
-    return static_cast<int>(st.st_mode & 07777);
-}
-
 std::string read_file(const fs::path& p) {
     std::ifstream in(p);
     std::stringstream ss;
@@ -128,7 +123,7 @@ TEST_CASE("meson install puts every file in place with sane modes, and nothing e
     for (const auto& [path, mode] : expected) {
         const fs::path p = under(destdir, path);
         CHECK_MESSAGE(fs::is_regular_file(fs::symlink_status(p)), p);
-        CHECK_MESSAGE(mode_of(p) == mode, p << " has mode " << std::oct << mode_of(p));
+        CHECK_MESSAGE(file_mode(p, Links::NoFollow) == mode, p << " has mode " << std::oct << file_mode(p, Links::NoFollow));
     }
     // The library's development and soname links lead to the one file.
     const std::string version = env("CERTA_VERSION");
@@ -143,7 +138,7 @@ TEST_CASE("meson install puts every file in place with sane modes, and nothing e
     std::set<fs::path> unexpected;
     for (const auto& entry : fs::recursive_directory_iterator(destdir)) {
         if (!entry.is_symlink() && entry.is_directory()) {
-            CHECK_MESSAGE((mode_of(entry.path()) & 022) == 0, entry.path() << " is group/other writable");
+            CHECK_MESSAGE((file_mode(entry.path(), Links::NoFollow) & 022) == 0, entry.path() << " is group/other writable");
             continue;
         }
         const fs::path installed = fs::path("/") / fs::relative(entry.path(), destdir);
@@ -183,7 +178,7 @@ TEST_CASE("the installed certa runs and prints its version") {
     o.env["CERTA_STORE"] = work.file("certa.db");
     auto check = run({certa, "store", "check"}, o);
     CHECK_MESSAGE(check.exit_code == 0, check.err);
-    CHECK(mode_of(work.file("certa.db")) == 0600);
+    CHECK(file_mode(work.file("certa.db"), Links::NoFollow) == 0600);
     // meson dropped the build tree's RUNPATH on install.
     auto elf = run({"readelf", "-d", certa});
     REQUIRE(elf.exit_code == 0);

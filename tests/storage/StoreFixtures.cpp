@@ -38,12 +38,6 @@ void write_file(const std::string& path, const std::string& bytes) {
     if (!out) throw std::runtime_error("cannot write " + path);
 }
 
-int file_mode(const std::string& path) {
-    struct stat st {};
-    if (::stat(path.c_str(), &st) != 0) return -1;
-    return static_cast<int>(st.st_mode & 0777);
-}
-
 bool file_exists(const std::string& path) { return file_mode(path) >= 0; }
 
 FailureClassAfterV9 failure_class_after_v9(storage::Store& store) {

@@ -2,6 +2,8 @@
 // test certificates, raw file access, and a child-process exit helper.
 #pragma once
 
+#include "TestFiles.hpp"
+
 #include "TestCertificates.hpp"
 #include "storage/Store.hpp"
 #include "storage/StoreTypes.hpp"
@@ -18,7 +20,6 @@ storage::CertificateInput input_for(const TestCert& cert, const std::string& key
 std::string read_file(const std::string& path);
 void write_file(const std::string& path, const std::string& bytes);
 // Permission bits (st_mode & 0777); -1 when the file does not exist.
-int file_mode(const std::string& path);
 bool file_exists(const std::string& path);
 
 // Schema version 9 (certificates.last_error_class): kFailureBeforeV9 is

@@ -1,6 +1,6 @@
 // CertificateParser: validity, serial, AKI, ARI certID and SAN names of the leaf.
 #include "StoreFixtures.hpp"
-#include "storage/Base64Url.hpp"
+#include "storage/base/Base64Url.hpp"
 #include "storage/CertificateParser.hpp"
 #include "storage/StoreError.hpp"
 #include "storage/names/NameNormalizer.hpp"

@@ -4,7 +4,7 @@
 // exactly one active certificate.
 #include "StoreBackend.hpp"
 #include "StoreFixtures.hpp"
-#include "storage/OpenSsl.hpp"
+#include "storage/base/OpenSsl.hpp"
 #include "storage/Store.hpp"
 
 #include <doctest/doctest.h>

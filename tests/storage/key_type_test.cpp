@@ -1,6 +1,6 @@
 // storage/KeyType: the one list of key types, and what is derived from it.
 #include "storage/KeyType.hpp"
-#include "storage/OpenSsl.hpp"
+#include "storage/base/OpenSsl.hpp"
 
 #include <doctest/doctest.h>
 

@@ -2,7 +2,7 @@
 // certificates it makes verify, carry the requested names and validity, and
 // CA-issued leaves point at their CA.
 #include "TestCertificates.hpp"
-#include "storage/OpenSsl.hpp"
+#include "storage/base/OpenSsl.hpp"
 
 #include <doctest/doctest.h>
 

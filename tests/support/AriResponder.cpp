@@ -1,7 +1,7 @@
 #include "AriResponder.hpp"
 
 #include "TestCertificates.hpp"
-#include "storage/Base64Url.hpp"
+#include "storage/base/Base64Url.hpp"
 
 #include <arpa/inet.h>
 #include <curl/curl.h>

@@ -1,5 +1,7 @@
 #include "Subprocess.hpp"
 
+#include "TestFiles.hpp"
+
 #include <cerrno>
 #include <csignal>
 #include <cstdlib>
@@ -60,13 +62,6 @@ pid_t spawn(const std::vector<std::string>& argv, const RunOptions& options, int
         _exit(127);
     }
     return pid;
-}
-
-std::string slurp(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
 }
 
 }  // namespace

@@ -1,6 +1,6 @@
 #include "TestCertificates.hpp"
 
-#include "storage/OpenSsl.hpp"
+#include "storage/base/OpenSsl.hpp"
 
 #include <arpa/inet.h>
 #include <openssl/rand.h>

@@ -3,7 +3,9 @@
 #include "TempDir.hpp"
 #include "acme/challenge/Dns01Solver.hpp"
 #include "acme/challenge/HookProcess.hpp"
-#include "storage/Base64Url.hpp"
+#include "storage/base/Base64Url.hpp"
+
+#include "TestFiles.hpp"
 
 #include <doctest/doctest.h>
 
@@ -14,6 +16,8 @@
 #include <sys/stat.h>
 
 using namespace certa;
+
+using certa::test::slurp;
 
 namespace {
 
@@ -29,11 +33,6 @@ acme::Dns01Options hook_only(std::string hook) {
     acme::Dns01Options options;
     options.hook = std::move(hook);
     return options;
-}
-
-std::string slurp(const std::string& path) {
-    std::ifstream in(path);
-    return std::string((std::istreambuf_iterator<char>(in)), {});
 }
 
 }  // namespace

@@ -3,6 +3,8 @@
 // pebble-challtestsrv, and hooks that set the record late or never.
 #include "IssueFixture.hpp"
 
+#include "TestFiles.hpp"
+
 #include <doctest/doctest.h>
 
 #include <fstream>
@@ -13,14 +15,9 @@ using namespace certa;
 using certa::test::describe;
 using certa::test::IssueFixture;
 
-namespace {
+using certa::test::slurp;
 
-std::string slurp(const std::string& path) {
-    std::ifstream in(path);
-    std::ostringstream out;
-    out << in.rdbuf();
-    return out.str();
-}
+namespace {
 
 // A hook whose `add` returns at once and sets the record DELAY seconds later
 // in the background (as a slow DNS provider would); `remove` clears it. Every

@@ -2,6 +2,8 @@
 // (tests/acme/dns_hook.sh) that sets TXT records in pebble-challtestsrv.
 #include "IssueFixture.hpp"
 
+#include "TestFiles.hpp"
+
 #include <doctest/doctest.h>
 
 #include <cstdlib>
@@ -12,19 +14,14 @@ using namespace certa;
 using certa::test::describe;
 using certa::test::IssueFixture;
 
+using certa::test::slurp;
+
 namespace {
 
 std::string hook_path() {
     const char* dir = std::getenv("CERTA_TEST_SOURCE_DIR");
     REQUIRE(dir != nullptr);
     return std::string(dir) + "/acme/dns_hook.sh";
-}
-
-std::string slurp(const std::string& path) {
-    std::ifstream in(path);
-    std::ostringstream out;
-    out << in.rdbuf();
-    return out.str();
 }
 
 test::RunOptions hook_env(const IssueFixture& f, const std::string& log) {

@@ -1,5 +1,5 @@
 #include "acme/challenge/TlsAlpnChallengeCertificate.hpp"
-#include "storage/OpenSsl.hpp"
+#include "storage/base/OpenSsl.hpp"
 
 #include <doctest/doctest.h>
 

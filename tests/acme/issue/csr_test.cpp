@@ -1,5 +1,5 @@
 #include "acme/issue/Csr.hpp"
-#include "storage/OpenSsl.hpp"
+#include "storage/base/OpenSsl.hpp"
 
 #include <doctest/doctest.h>
 

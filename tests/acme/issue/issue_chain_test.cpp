@@ -3,7 +3,7 @@
 // stored when its top certificate's issuer CN matches.
 #include "IssueFixture.hpp"
 #include "acme/issue/ChainSelector.hpp"
-#include "storage/OpenSsl.hpp"
+#include "storage/base/OpenSsl.hpp"
 
 #include <doctest/doctest.h>
 

@@ -2,7 +2,7 @@
 // on Pebble's http-01 port, several names, an IP identifier, every key type,
 // --each, a failed challenge and a CA that is down.
 #include "IssueFixture.hpp"
-#include "storage/OpenSsl.hpp"
+#include "storage/base/OpenSsl.hpp"
 
 #include <doctest/doctest.h>
 

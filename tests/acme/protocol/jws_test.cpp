@@ -5,7 +5,7 @@
 #include "acme/protocol/Json.hpp"
 #include "acme/protocol/Jws.hpp"
 #include "acme/protocol/KeyAuthorization.hpp"
-#include "storage/Base64Url.hpp"
+#include "storage/base/Base64Url.hpp"
 
 #include <doctest/doctest.h>
 #include <openssl/hmac.h>

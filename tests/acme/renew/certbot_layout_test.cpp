@@ -7,6 +7,8 @@
 #include "TempDir.hpp"
 #include "TestCertificates.hpp"
 
+#include "TestFiles.hpp"
+
 #include <doctest/doctest.h>
 
 #include <sys/stat.h>
@@ -19,18 +21,9 @@
 using namespace certa;
 namespace fs = std::filesystem;
 
+using certa::test::slurp;
+
 namespace {
-
-std::string slurp(const fs::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-}
-
-int mode_of(const fs::path& path) {
-    struct stat st {};
-    REQUIRE(::lstat(path.c_str(), &st) == 0);
-    return static_cast<int>(st.st_mode & 07777);
-}
 
 storage::CertificateRecord record(std::int64_t id, std::vector<std::string> names, const test::TestCert& issued) {
     storage::CertificateRecord cert;
@@ -66,12 +59,12 @@ TEST_CASE("certbot layout: relative links into version 1, certbot's modes, READM
     CHECK(slurp(live / "chain.pem") == ca.cert_pem);
     CHECK(slurp(live / "fullchain.pem") == leaf + ca.cert_pem);
     CHECK(slurp(live / "privkey.pem") == issued.key_pem);
-    CHECK(mode_of(config / "live") == 0700);
-    CHECK(mode_of(config / "archive") == 0700);
-    CHECK(mode_of(live) == 0755);
-    CHECK(mode_of(archive) == 0755);
-    CHECK(mode_of(archive / "privkey1.pem") == 0600);
-    for (const char* f : {"cert1.pem", "chain1.pem", "fullchain1.pem"}) CHECK(mode_of(archive / f) == 0644);
+    CHECK(test::file_mode(config / "live", test::Links::NoFollow) == 0700);
+    CHECK(test::file_mode(config / "archive", test::Links::NoFollow) == 0700);
+    CHECK(test::file_mode(live, test::Links::NoFollow) == 0755);
+    CHECK(test::file_mode(archive, test::Links::NoFollow) == 0755);
+    CHECK(test::file_mode(archive / "privkey1.pem", test::Links::NoFollow) == 0600);
+    for (const char* f : {"cert1.pem", "chain1.pem", "fullchain1.pem"}) CHECK(test::file_mode(archive / f, test::Links::NoFollow) == 0644);
     CHECK(slurp(live / "README").find("`privkey.pem`  : the private key for your certificate.") != std::string::npos);
     CHECK(slurp(config / "live" / "README").find("`[cert name]/privkey.pem`") != std::string::npos);
 }

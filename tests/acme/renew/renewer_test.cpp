@@ -7,7 +7,9 @@
 #include "DirectIssue.hpp"
 #include "PebbleHarness.hpp"
 #include "TempDir.hpp"
-#include "storage/OpenSsl.hpp"
+#include "storage/base/OpenSsl.hpp"
+
+#include "TestFiles.hpp"
 
 #include <doctest/doctest.h>
 
@@ -18,14 +20,9 @@
 using namespace certa;
 using namespace certa::acme;
 
-namespace {
+using certa::test::slurp;
 
-std::string slurp(const std::string& path) {
-    std::ifstream in(path);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-}
+namespace {
 
 std::string serial_of_pem(const std::string& pem) {
     auto chain = ossl::parse_chain_pem(pem);

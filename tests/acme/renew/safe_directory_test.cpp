@@ -9,6 +9,8 @@
 
 #include "TempDir.hpp"
 
+#include "TestFiles.hpp"
+
 #include <doctest/doctest.h>
 
 #include <sys/stat.h>
@@ -21,12 +23,9 @@
 using namespace certa;
 namespace fs = std::filesystem;
 
-namespace {
+using certa::test::slurp;
 
-std::string slurp(const fs::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-}
+namespace {
 
 // A directory anyone may write, like /tmp (sticky, so entries stay their owner's).
 fs::path shared_dir(const test::TempDir& dir) {

@@ -192,8 +192,8 @@ TEST_CASE("certbot's accounts and lineages are imported once and renewed by cert
     CHECK(serial_of_file(live_w + "/fullchain.pem") == w2->serial_hex);
     CHECK(serial_of_file(f.etc + "/archive/a.example.com/cert2.pem") == a2->serial_hex);
     CHECK(read_file(live_a + "/privkey.pem") == store->get_certificate(a2->id)->key_pem);
-    CHECK(certa::test::cli::file_mode(f.etc + "/archive/a.example.com/privkey2.pem") == 0600);
-    CHECK(certa::test::cli::file_mode(f.etc + "/archive/w.example.com/privkey2.pem") == 0600);
+    CHECK(certa::test::file_mode(f.etc + "/archive/a.example.com/privkey2.pem") == 0600);
+    CHECK(certa::test::file_mode(f.etc + "/archive/w.example.com/privkey2.pem") == 0600);
     CHECK_FALSE(std::filesystem::exists(f.etc + "/archive/a.example.com/cert3.pem"));
     CHECK(read_file(f.etc + "/renewal/a.example.com.conf") == conf_a);
     const std::string hooks = read_file(f.hook_log);
@@ -264,7 +264,7 @@ TEST_CASE("lineages named apart from their primary name (--cert-name, certbot's 
         CHECK(renewed.serial_hex != certbot_serial[lineage]);  // renewed, not the imported row
         f.check_links(lineage, 2);
         CHECK(serial_of_file(f.etc + "/live/" + lineage + "/fullchain.pem") == renewed.serial_hex);
-        CHECK(certa::test::cli::file_mode(f.etc + "/archive/" + lineage + "/privkey2.pem") == 0600);
+        CHECK(certa::test::file_mode(f.etc + "/archive/" + lineage + "/privkey2.pem") == 0600);
     }
     CHECK(by_lineage["custom-name"].names == std::vector<std::string>{"c.example.com"});
     CHECK(f.unchanged(archive_c1));

@@ -8,8 +8,8 @@
 //  - `certa import --cert` of a certificate whose SAN holds a newline (it
 //    would split `certa check`'s one-line output): refused like `certa
 //    issue` refuses the name, exit 6, nothing stored.
-#include "storage/Base64Url.hpp"
-#include "storage/OpenSsl.hpp"
+#include "storage/base/Base64Url.hpp"
+#include "storage/base/OpenSsl.hpp"
 #include "tests/cli/CliTestUtil.hpp"
 #include "tests/support/Subprocess.hpp"
 #include "tests/support/TempDir.hpp"

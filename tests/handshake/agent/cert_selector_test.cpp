@@ -2,7 +2,7 @@
 #include "handshake/agent/CertIndex.hpp"
 #include "handshake/agent/CertSelector.hpp"
 #include "handshake/agent/ChainCertCache.hpp"
-#include "storage/OpenSsl.hpp"
+#include "storage/base/OpenSsl.hpp"
 #include "tests/support/TestCertificates.hpp"
 
 #include <doctest/doctest.h>

@@ -5,7 +5,7 @@
 #include "handshake/agent/ConnectionAddress.hpp"
 
 #include "TlsTestPeer.hpp"
-#include "storage/OpenSsl.hpp"
+#include "storage/base/OpenSsl.hpp"
 
 #include <doctest/doctest.h>
 

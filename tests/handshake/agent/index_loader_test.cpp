@@ -7,7 +7,7 @@
 #include "Subprocess.hpp"
 #include "TempDir.hpp"
 #include "TestCertificates.hpp"
-#include "storage/Clock.hpp"
+#include "storage/base/Clock.hpp"
 
 #include <doctest/doctest.h>
 #include <openssl/x509v3.h>

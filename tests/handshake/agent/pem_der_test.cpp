@@ -2,7 +2,7 @@
 // (KeyDecoder): same results as OpenSSL's own PEM readers, odd input refused.
 #include "handshake/agent/KeyDecoder.hpp"
 #include "handshake/agent/PemDer.hpp"
-#include "storage/OpenSsl.hpp"
+#include "storage/base/OpenSsl.hpp"
 #include "tests/support/TestCertificates.hpp"
 
 #include <doctest/doctest.h>

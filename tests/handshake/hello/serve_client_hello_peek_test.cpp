@@ -3,7 +3,7 @@
 #include "handshake/hello/ClientHelloPeek.hpp"
 
 #include "TlsTestPeer.hpp"
-#include "storage/OpenSsl.hpp"
+#include "storage/base/OpenSsl.hpp"
 
 #include <doctest/doctest.h>
 #include <openssl/ssl.h>

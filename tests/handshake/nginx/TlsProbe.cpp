@@ -1,6 +1,6 @@
 #include "TlsProbe.hpp"
 
-#include "storage/OpenSsl.hpp"
+#include "storage/base/OpenSsl.hpp"
 #include "tests/handshake/TlsTestPeer.hpp"
 
 #include <arpa/inet.h>

@@ -5,7 +5,7 @@
 #include "TlsTestPeer.hpp"
 #include "tests/support/PebbleHarness.hpp"
 #include "tests/support/TempDir.hpp"
-#include "storage/OpenSsl.hpp"
+#include "storage/base/OpenSsl.hpp"
 #include "storage/Store.hpp"
 
 #include <doctest/doctest.h>

@@ -6,7 +6,7 @@
 #include "ServeProcess.hpp"
 #include "StoreFiller.hpp"
 #include "TlsTestPeer.hpp"
-#include "storage/OpenSsl.hpp"
+#include "storage/base/OpenSsl.hpp"
 #include "storage/Store.hpp"
 #include "tests/support/LoopbackSocket.hpp"
 #include "tests/support/TempDir.hpp"

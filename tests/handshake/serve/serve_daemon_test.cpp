@@ -4,7 +4,7 @@
 #include "ServeProcess.hpp"
 #include "StoreFiller.hpp"
 #include "TlsTestPeer.hpp"
-#include "storage/OpenSsl.hpp"
+#include "storage/base/OpenSsl.hpp"
 #include "storage/Store.hpp"
 #include "tests/support/Subprocess.hpp"
 #include "tests/support/TempDir.hpp"
