@@ -5,6 +5,7 @@
 
 #include <arpa/inet.h>
 
+#include <algorithm>
 #include <thread>
 
 namespace certa::acme {
@@ -21,13 +22,16 @@ std::string check_one(const CheckAddress& address, const std::string& sni, const
                       const LiveCheckOptions& options) {
     const auto deadline = std::chrono::steady_clock::now() + options.window;
     ProbeResult last;
+    int in_a_row = 0;
     for (int attempt = 0; attempt < options.max_attempts; ++attempt) {
         if (attempt > 0) {
-            if (std::chrono::steady_clock::now() + options.interval > deadline) break;
-            std::this_thread::sleep_for(options.interval);
+            const auto pause = in_a_row > 0 ? options.confirm_interval : options.interval;
+            if (std::chrono::steady_clock::now() + pause > deadline) break;
+            std::this_thread::sleep_for(pause);
         }
         last = probe_served_certificate(address, sni, options.per_probe);
-        if (last.serial_hex == expected) return {};
+        in_a_row = last.serial_hex == expected ? in_a_row + 1 : 0;
+        if (in_a_row >= std::max(1, options.confirmations)) return {};
     }
     const std::string who = (sni.empty() ? "(no SNI)" : sni) + " at " + address.text();
     if (!last.error.empty()) return who + ": " + last.error;
