@@ -4,6 +4,7 @@
 
 #include <dirent.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <csignal>
@@ -43,6 +44,9 @@ NginxInstance::NginxInstance(const std::string& store, const std::string& http_b
     std::ofstream out(conf_);
     out << "load_module " << nginx_module_path() << ";\n"
         << "user www-data;\n"
+        // A binary upgrade (USR2) execs nginx with only the env nginx keeps:
+        // the test's libcerta_handshake is found through LD_LIBRARY_PATH.
+        << "env LD_LIBRARY_PATH;\n"
         << "worker_processes " << workers << ";\n"
         << "error_log " << prefix_ << "/error.log info;\n"
         << "pid " << prefix_ << "/nginx.pid;\n"
@@ -59,6 +63,11 @@ NginxInstance::~NginxInstance() {
     if (master_ && master_->running()) {
         (void)signal("stop");
         (void)master_->stop(SIGKILL, std::chrono::seconds(5));
+    }
+    if (daemon_master_ > 0 && ::kill(daemon_master_, 0) == 0) {
+        ::kill(daemon_master_, SIGTERM);
+        (void)wait_exit(std::chrono::seconds(5));
+        ::kill(daemon_master_, SIGKILL);
     }
 }
 
@@ -77,10 +86,18 @@ RunOptions NginxInstance::options() const {
 
 RunResult NginxInstance::test_config() const { return run(argv({"-t"}), options()); }
 
-bool NginxInstance::start(int port) {
-    master_ = std::make_unique<Background>(argv({"-g", "daemon off;"}), options());
+bool NginxInstance::start(int port, bool daemon) {
+    if (daemon) {
+        if (run(argv({}), options()).exit_code != 0) return false;
+        std::ifstream pid_file(prefix_ + "/nginx.pid");
+        long pid = 0;
+        if (!(pid_file >> pid) || pid <= 0) return false;
+        daemon_master_ = static_cast<pid_t>(pid);
+    } else {
+        master_ = std::make_unique<Background>(argv({"-g", "daemon off;"}), options());
+    }
     for (int i = 0; i < 300; ++i) {  // 15 s at most
-        if (!master_->running()) return false;
+        if (master_ ? !master_->running() : ::kill(daemon_master_, 0) != 0) return false;
         if (tcp_accepts(port) && worker_pids().size() > 0) return true;
         std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
@@ -91,14 +108,33 @@ RunResult NginxInstance::signal(const std::string& name) const { return run(argv
 
 RunResult NginxInstance::wait_exit(std::chrono::milliseconds timeout) {
     const auto deadline = std::chrono::steady_clock::now() + timeout;
+    if (!master_) {  // a daemon: reaped here when this process is its subreaper
+        RunResult r;
+        r.exit_code = -1;
+        while (std::chrono::steady_clock::now() < deadline) {
+            int status = 0;
+            if (::waitpid(daemon_master_, &status, WNOHANG) == daemon_master_) {
+                r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+                return r;
+            }
+            if (::kill(daemon_master_, 0) != 0) {
+                r.exit_code = 0;
+                return r;
+            }
+            std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        }
+        return r;
+    }
     while (master_->running() && std::chrono::steady_clock::now() < deadline)
         std::this_thread::sleep_for(std::chrono::milliseconds(20));
     return master_->stop(SIGKILL, std::chrono::seconds(5));  // reaps it; kills only if still running
 }
 
-pid_t NginxInstance::master_pid() const { return master_ ? master_->pid() : -1; }
+pid_t NginxInstance::master_pid() const { return master_ ? master_->pid() : daemon_master_; }
 
-std::vector<pid_t> NginxInstance::worker_pids() const {
+std::vector<pid_t> NginxInstance::worker_pids() const { return workers_of(master_pid()); }
+
+std::vector<pid_t> NginxInstance::workers_of(pid_t master) {
     std::vector<pid_t> pids;
     DIR* proc = ::opendir("/proc");
     if (!proc) return pids;
@@ -112,7 +148,7 @@ std::vector<pid_t> NginxInstance::worker_pids() const {
         std::string state;
         pid_t ppid = 0;
         rest >> state >> ppid;
-        if (ppid == master_pid() && state != "Z" &&
+        if (ppid == master && state != "Z" &&
             read_file("/proc/" + std::to_string(pid) + "/cmdline").find("worker process") != std::string::npos)
             pids.push_back(pid);
     }

@@ -29,14 +29,21 @@ public:
     // `nginx -t` on this configuration.
     RunResult test_config() const;
     // Starts the master and waits (bounded) until `port` on 127.0.0.1 accepts.
-    bool start(int port);
+    // In the foreground (`daemon off`, the master is this process's child)
+    // or, with `daemon`, as systemd's Type=forking runs it: nginx forks and
+    // its first process exits (a binary upgrade works only then: a master
+    // whose parent never changed ignores USR2).
+    bool start(int port, bool daemon = false);
     // `nginx -s SIGNAL` (reload, stop, quit) through the pid file.
     RunResult signal(const std::string& name) const;
-    // Waits (bounded) for the master to exit; its status.
+    // Waits (bounded) for the master to exit; its status (a daemon's: 0 once gone).
     RunResult wait_exit(std::chrono::milliseconds timeout);
     pid_t master_pid() const;
     // The master's children (workers), and the uid each runs as.
     std::vector<pid_t> worker_pids() const;
+    // The worker processes whose parent is `master` (any nginx master: after
+    // a binary upgrade, the new one).
+    static std::vector<pid_t> workers_of(pid_t master);
     static uid_t uid_of(pid_t pid);
     std::string error_log() const;
 
@@ -48,6 +55,7 @@ private:
     std::string prefix_;
     std::string conf_;
     std::unique_ptr<Background> master_;
+    pid_t daemon_master_ = -1;  // start(port, true): from the pid file
 };
 
 // The path of the built module ($CERTA_NGINX_MODULE).

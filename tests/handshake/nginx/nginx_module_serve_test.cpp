@@ -5,7 +5,7 @@
 // the store does not hold, blocks without certa untouched), verified with
 // openssl s_client and curl; a renewal written by another process served
 // without reload; tls-alpn-01 challenges on nginx's port under TLS 1.2 and
-// 1.3 (RFC 8737 §3); nginx -s reload and -s stop.
+// 1.3 (RFC 8737 §3); nginx -s reload and -s stop; a binary upgrade (USR2).
 #include "GroupSharedStore.hpp"
 #include "NginxConf.hpp"
 #include "NginxInstance.hpp"
@@ -19,9 +19,14 @@
 #include <openssl/ssl.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
+#include <csignal>
+#include <fstream>
 
+#include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <thread>
 
 using namespace certa::test;
@@ -39,7 +44,7 @@ struct Served {
     std::int64_t a_id = 0;
     std::unique_ptr<NginxInstance> nginx;
 
-    Served() {
+    explicit Served(bool daemon = false) {
         a_id = shared.put({"a.example.test"});
         shared.put({"*.wild.example.test"});
         shared.put({"dual.example.test"}, "ec256");
@@ -64,7 +69,7 @@ struct Served {
         plain.fallback_key = shared.write_file("static.key", fixed.key_pem);
         nginx = std::make_unique<NginxInstance>(shared.path(),
                                                 server_block(one) + server_block(two) + server_block(plain));
-        REQUIRE_MESSAGE(nginx->start(port1), nginx->error_log());
+        REQUIRE_MESSAGE(nginx->start(port1, daemon), nginx->error_log());
         REQUIRE(tcp_accepts(port2));
     }
 
@@ -216,5 +221,100 @@ TEST_CASE("workers run as www-data; nginx -s reload and nginx -s stop are clean"
     CHECK(exit.exit_code == 0);
     const std::string log = s.nginx->error_log();
     for (const char* bad : {"[alert]", "[crit]", "exited on signal"})
+        CHECK_MESSAGE(log.find(bad) == std::string::npos, log);
+}
+
+namespace {
+
+pid_t pid_in(const std::string& file) {
+    std::ifstream in(file);
+    long pid = 0;
+    return (in >> pid) ? static_cast<pid_t>(pid) : -1;
+}
+
+bool alive(pid_t pid) { return pid > 0 && ::kill(pid, 0) == 0; }
+
+}  // namespace
+
+TEST_CASE("binary upgrade (USR2, WINCH, QUIT): the new master's workers serve from the store, no handshake fails") {
+    // nginx runs as a daemon, as under systemd (a foreground master ignores
+    // USR2). Its masters are re-parented to this process, which reaps them.
+    REQUIRE(::prctl(PR_SET_CHILD_SUBREAPER, 1) == 0);
+    Served s(true);
+    const pid_t old_master = s.nginx->master_pid();
+    REQUIRE(!s.nginx->worker_pids().empty());
+
+    // Handshakes all along, in the background (bounded: 6,000, about 60 s).
+    struct Prober {
+        std::atomic<bool> stop{false};
+        std::atomic<int> probes{0}, failures{0};
+        std::string last_failure;
+        std::thread thread;
+        ~Prober() {
+            stop = true;
+            if (thread.joinable()) thread.join();
+        }
+    } prober;
+    prober.thread = std::thread([&] {
+        for (int i = 0; i < 6000 && !prober.stop; ++i) {
+            auto r = tls_probe(s.port1, probe("a.example.test"));
+            ++prober.probes;
+            if (!r.ok || r.names != Names{"a.example.test"}) {
+                ++prober.failures;
+                prober.last_failure = r.error;
+            }
+            std::this_thread::sleep_for(std::chrono::milliseconds(5));
+        }
+    });
+
+    REQUIRE(::kill(old_master, SIGUSR2) == 0);
+    pid_t new_master = -1;
+    std::vector<pid_t> new_workers;
+    for (int i = 0; i < 300 && new_workers.empty(); ++i) {  // 15 s at most
+        new_master = pid_in(s.nginx->prefix() + "/nginx.pid");
+        if (new_master > 0 && new_master != old_master) new_workers = NginxInstance::workers_of(new_master);
+        if (new_workers.empty()) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    // Whatever happens next, the new master does not outlive the test.
+    struct Reaper {
+        pid_t pid;
+        ~Reaper() {
+            if (pid > 0 && alive(pid)) ::kill(pid, SIGKILL), ::waitpid(pid, nullptr, 0);
+        }
+    } reaper{new_master != old_master ? new_master : -1};
+    CHECK(pid_in(s.nginx->prefix() + "/nginx.pid.oldbin") == old_master);
+    REQUIRE_MESSAGE(!new_workers.empty(), s.nginx->error_log());
+    for (pid_t w : new_workers) CHECK(NginxInstance::uid_of(w) == GroupSharedStore::www_data_uid());
+
+    // The old workers finish (WINCH), then the old master leaves (QUIT).
+    REQUIRE(::kill(old_master, SIGWINCH) == 0);
+    for (int i = 0; i < 200 && !s.nginx->worker_pids().empty(); ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    CHECK(s.nginx->worker_pids().empty());
+    // Only the new workers answer now: still from the store.
+    for (int i = 0; i < 10; ++i) CHECK(tls_probe(s.port1, probe("a.example.test")).names == Names{"a.example.test"});
+    REQUIRE(::kill(old_master, SIGQUIT) == 0);
+    CHECK(s.nginx->wait_exit(std::chrono::seconds(10)).exit_code == 0);
+    CHECK(alive(new_master));
+    CHECK(tls_probe(s.port1, probe("x.wild.example.test")).names == Names{"*.wild.example.test"});
+
+    prober.stop = true;
+    prober.thread.join();
+    MESSAGE("handshakes during the upgrade: " << prober.probes.load() << ", failed: " << prober.failures.load());
+    CHECK(prober.probes.load() > 10);
+    CHECK_MESSAGE(prober.failures.load() == 0, prober.last_failure);
+
+    // The new master stops cleanly; it is this process's child now.
+    REQUIRE(::kill(new_master, SIGQUIT) == 0);
+    int status = -1;
+    for (int i = 0; i < 200; ++i) {  // 10 s at most
+        if (::waitpid(new_master, &status, WNOHANG) == new_master) break;
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    reaper.pid = -1;
+    CHECK(WIFEXITED(status));
+    CHECK(WEXITSTATUS(status) == 0);
+    const std::string log = s.nginx->error_log();
+    for (const char* bad : {"[alert]", "[crit]", "[emerg]", "exited on signal"})
         CHECK_MESSAGE(log.find(bad) == std::string::npos, log);
 }
