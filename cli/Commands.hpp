@@ -39,6 +39,7 @@ void register_ondemand_command(CLI::App& app, GlobalOptions& g, CommandAction& a
 void register_metrics_command(CLI::App& app, GlobalOptions& g, CommandAction& action);
 void register_check_command(CLI::App& app, GlobalOptions& g, CommandAction& action);
 void register_import_command(CLI::App& app, GlobalOptions& g, CommandAction& action);
+void register_worker_command(CLI::App& app, GlobalOptions& g, CommandAction& action);
 
 // True when `certa check` was given: it exits with the monitoring-plugin
 // codes, so a command line it cannot parse exits 3 (UNKNOWN), not 2.

@@ -3,11 +3,12 @@
 // and cli/metrics/ for --metrics.
 #include "acme/challenge/Http01Responder.hpp"
 #include "acme/protocol/HttpClient.hpp"
-#include "cli/AccountOptions.hpp"
+#include "cli/AddressFlag.hpp"
 #include "cli/PrivilegeDrop.hpp"
 #include "acme/issue/OnDemandWorker.hpp"
 #include "cli/CliError.hpp"
 #include "cli/Commands.hpp"
+#include "cli/OnDemandIssueFlags.hpp"
 #include "cli/OpenStore.hpp"
 #include "cli/metrics/MetricsServer.hpp"
 #include "cli/metrics/ServeMetrics.hpp"
@@ -15,8 +16,6 @@
 #include "handshake/ondemand/AskUrl.hpp"
 #include "handshake/ondemand/OnDemandGate.hpp"
 #include "handshake/serve/ServeDaemon.hpp"
-#include "storage/ChallengeType.hpp"
-#include "storage/KeyType.hpp"
 
 #include <spdlog/spdlog.h>
 #include <unistd.h>
@@ -57,14 +56,7 @@ struct ServeArgs {
     int ask_rate_per_client = 20;
     handshake::OnDemandLimits limits;
     int negative_ttl_s = 300;
-    acme::IssueSettings settings = [] {
-        acme::IssueSettings s;
-        s.challenge = "tls-alpn-01";  // answered by this very daemon (tls_port 0)
-        return s;
-    }();
-    std::vector<std::string> email;
-    bool agree_tos = false;
-    EabFlags eab;
+    OnDemandIssueFlags issue;  // tls-alpn-01 by default: answered by this very daemon
     std::string user;  // --user: drop to this user after binding
 };
 
@@ -90,14 +82,6 @@ std::function<bool(const std::string&)> make_ask(const std::string& url, int tim
             throw handshake::AskError(handshake::redact_ask_secrets(e.what(), url));
         }
     };
-}
-
-handshake::HostPort parse_address(const std::string& flag, const std::string& text) {
-    try {
-        return handshake::HostPort::parse(text);
-    } catch (const std::invalid_argument& e) {
-        throw CliError(ExitCode::Usage, flag + ": " + e.what());
-    }
 }
 
 handshake::ServeOptions to_options(const ServeArgs& args) {
@@ -210,18 +194,12 @@ std::optional<acme::OnDemandWorkerOptions> start_on_demand(const GlobalOptions& 
     gate_options.limits.negative_ttl = std::chrono::seconds(args.negative_ttl_s);
     gate_options.wait = std::chrono::seconds(args.on_demand_wait_s);
     rt.gate = std::make_shared<handshake::OnDemandGate>(gate_options, agent, open_store(g));
-    if (args.settings.server.empty()) {
-        spdlog::info("serve: on-demand requests go to the store; another certa serve --server fulfils them");
+    if (args.issue.settings.server.empty()) {
+        spdlog::info("serve: on-demand requests go to the store; certa worker (or certa serve --server) fulfils them");
         return std::nullopt;
     }
-    acme::OnDemandWorkerOptions worker_options;
-    worker_options.store_location = store_path(g);
-    worker_options.settings = args.settings;
-    worker_options.account = make_register_options(args.email, args.agree_tos, args.eab);
-    worker_options.settings.contact = worker_options.account.contact;
-    if (std::string problem = acme::validate(worker_options.settings); !problem.empty())
-        throw CliError(ExitCode::Usage, problem);
-    spdlog::info("serve: on-demand issuance from {} ({})", args.settings.server, args.settings.challenge);
+    auto worker_options = make_on_demand_worker_options(store_path(g), args.issue);
+    spdlog::info("serve: on-demand issuance from {} ({})", args.issue.settings.server, args.issue.settings.challenge);
     return worker_options;
 }
 
@@ -337,17 +315,8 @@ void register_serve_command(CLI::App& app, GlobalOptions& g, CommandAction& acti
                       "On-demand: requests per registered domain (approximated as the last two labels) per minute (default 10)");
     serve->add_option("--rate-global", args->limits.global_per_minute, "On-demand: requests per minute in all (default 60)");
     serve->add_option("--negative-ttl", args->negative_ttl_s, "On-demand: seconds a refused name stays refused (default 300)");
-    serve->add_option("--server", args->settings.server, "On-demand: ACME directory URL (without it: only record requests)");
-    serve->add_option("--ca-bundle", args->settings.ca_bundle, "On-demand: extra trust anchors for the CA's HTTPS");
-    serve->add_option("--challenge", args->settings.challenge,
-                      "On-demand: tls-alpn-01 (default; answered by this daemon) or http-01 (needs --http)")
-        ->check(CLI::IsMember(storage::challenge_type_names(true)));  // dns-01 needs a hook serve has not
-    serve->add_option("--key-type", args->settings.key_type,
-                      "On-demand: certificate key type (default " + std::string(storage::kDefaultKeyType) + ")")
-        ->check(CLI::IsMember(storage::key_type_names()));
-    serve->add_option("--email", args->email, "On-demand: account contact address; repeatable");
-    serve->add_flag("--agree-tos", args->agree_tos, "On-demand: agree to the CA's terms of service");
-    add_eab_flags(serve, args->eab, "On-demand: ");
+    add_on_demand_issue_flags(serve, args->issue, "On-demand: ", "only record requests",
+                              "tls-alpn-01 (default; answered by this daemon) or http-01 (needs --http)");
     set_action(serve, action, [&g, args] { return run_serve(g, *args); });
 }
 

@@ -30,6 +30,7 @@ void register_all(CLI::App& app, GlobalOptions& g, CommandAction& action) {
     register_metrics_command(app, g, action);
     register_check_command(app, g, action);
     register_import_command(app, g, action);
+    register_worker_command(app, g, action);
 }
 
 }  // namespace

@@ -32,6 +32,12 @@ public:
     void cleanup(const Identifier& id, const std::string& token, const std::string& keyauth) noexcept override {
         inner_->cleanup(id, token, keyauth);
     }
+    // The inner solver's wait, hook or not: the hook refreshes this process's
+    // agent, but the CA may reach any server sharing the store (another
+    // `certa serve`, nginx's workers under `certa worker`), and tls-alpn-01
+    // waits until every live agent has loaded the challenge.
+    std::chrono::milliseconds settle_time() const override { return inner_->settle_time(); }
+    void settle() override { inner_->settle(); }
 
 private:
     std::unique_ptr<ChallengeSolver> inner_;

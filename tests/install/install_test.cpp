@@ -104,6 +104,7 @@ std::map<fs::path, int> expected_files(const Layout& l) {
         {l.unitdir / "certa-renew.service", 0644},
         {l.unitdir / "certa-renew.timer", 0644},
         {l.unitdir / "certa-serve.service", 0644},
+        {l.unitdir / "certa-worker.service", 0644},
     };
     for (const auto& page : l.man_pages) files[man_path(l, page)] = 0644;
     // -Dnginx: the module where Debian's nginx loads modules, and its snippet.
@@ -273,7 +274,7 @@ TEST_CASE("the systemd units start the installed certa") {
     const Layout l = layout();
     const fs::path& destdir = installed_tree();
     const fs::path certa = l.bindir / "certa";
-    for (const std::string unit : {"certa-renew.service", "certa-serve.service"}) {
+    for (const std::string unit : {"certa-renew.service", "certa-serve.service", "certa-worker.service"}) {
         CAPTURE(unit);
         std::istringstream text(read_file(under(destdir, l.unitdir / unit)));
         int exec_lines = 0;
@@ -301,7 +302,8 @@ TEST_CASE("the systemd units start the installed certa") {
     }
     TempDir copies;
     std::vector<std::string> argv = {"systemd-analyze", "verify", "--man=no"};
-    for (const std::string unit : {"certa-renew.service", "certa-renew.timer", "certa-serve.service"}) {
+    for (const std::string unit :
+         {"certa-renew.service", "certa-renew.timer", "certa-serve.service", "certa-worker.service"}) {
         std::string text = read_file(under(destdir, l.unitdir / unit));
         const std::string from = "\nExecStart=" + certa.string() + " ";
         const std::string to = "\nExecStart=" + under(destdir, certa).string() + " ";

@@ -1,0 +1,36 @@
+#include "cli/OnDemandIssueFlags.hpp"
+
+#include "cli/CliError.hpp"
+#include "storage/ChallengeType.hpp"
+#include "storage/KeyType.hpp"
+
+namespace certa::cli {
+
+void add_on_demand_issue_flags(CLI::App* cmd, OnDemandIssueFlags& flags, const std::string& prefix,
+                               const std::string& without_server, const std::string& challenge_help) {
+    cmd->add_option("--server", flags.settings.server,
+                    prefix + "ACME directory URL (without it: " + without_server + ")");
+    cmd->add_option("--ca-bundle", flags.settings.ca_bundle, prefix + "extra trust anchors for the CA's HTTPS");
+    cmd->add_option("--challenge", flags.settings.challenge, prefix + challenge_help)
+        ->check(CLI::IsMember(storage::challenge_type_names(true)));  // dns-01 needs a hook these daemons have not
+    cmd->add_option("--key-type", flags.settings.key_type,
+                    prefix + "certificate key type (default " + std::string(storage::kDefaultKeyType) + ")")
+        ->check(CLI::IsMember(storage::key_type_names()));
+    cmd->add_option("--email", flags.email, prefix + "account contact address; repeatable");
+    cmd->add_flag("--agree-tos", flags.agree_tos, prefix + "agree to the CA's terms of service");
+    add_eab_flags(cmd, flags.eab, prefix);
+}
+
+acme::OnDemandWorkerOptions make_on_demand_worker_options(const std::string& store_location,
+                                                          OnDemandIssueFlags& flags) {
+    acme::OnDemandWorkerOptions options;
+    options.store_location = store_location;
+    options.settings = flags.settings;
+    options.account = make_register_options(flags.email, flags.agree_tos, flags.eab);
+    options.settings.contact = options.account.contact;
+    if (std::string problem = acme::validate(options.settings); !problem.empty())
+        throw CliError(ExitCode::Usage, problem);
+    return options;
+}
+
+}  // namespace certa::cli

@@ -1,0 +1,41 @@
+// The flags with which a daemon fulfils on-demand issuance requests (`certa
+// serve --on-demand --server URL` and `certa worker`): the CA, its trust
+// anchors, the challenge, the key type and the account; and the
+// acme::OnDemandWorkerOptions they make.
+#pragma once
+
+#include "acme/issue/IssueSettings.hpp"
+#include "acme/issue/OnDemandWorker.hpp"
+#include "cli/AccountOptions.hpp"
+
+#include <CLI/CLI.hpp>
+
+#include <string>
+#include <vector>
+
+namespace certa::cli {
+
+struct OnDemandIssueFlags {
+    acme::IssueSettings settings = [] {
+        acme::IssueSettings s;
+        s.challenge = "tls-alpn-01";  // answered from the store by certa serve or nginx's module
+        return s;
+    }();
+    std::vector<std::string> email;
+    bool agree_tos = false;
+    EabFlags eab;
+};
+
+// Adds --server, --ca-bundle, --challenge, --key-type, --email, --agree-tos and
+// the EAB flags. `prefix` starts each help text; `without_server` says what
+// the command does without --server; `challenge_help` says who answers each
+// challenge type for this command.
+void add_on_demand_issue_flags(CLI::App* cmd, OnDemandIssueFlags& flags, const std::string& prefix,
+                               const std::string& without_server, const std::string& challenge_help);
+
+// The worker's options for the store at `store_location`. Throws CliError
+// (usage) when the settings are incomplete; wipes the EAB key from `flags`.
+acme::OnDemandWorkerOptions make_on_demand_worker_options(const std::string& store_location,
+                                                          OnDemandIssueFlags& flags);
+
+}  // namespace certa::cli
