@@ -62,9 +62,14 @@ bool BindHarness::start_once(const std::vector<BindZone>& zones) {
     const std::string dir = dir_.path().string();
     std::string conf = "options {\n  directory \"" + dir + "\";\n  listen-on port " + std::to_string(port_) +
                        " { 127.0.0.1; };\n  listen-on-v6 { none; };\n  pid-file \"" + dir + "/named.pid\";\n" +
-                       "  session-keyfile \"" + dir + "/session.key\";\n  recursion no;\n  dnssec-validation no;\n" +
+                       "  session-keyfile \"" + dir + "/session.key\";\n  recursion yes;\n  allow-recursion { 127.0.0.1; };\n" +
+                       "  dnssec-validation no;\n" +
                        "  allow-transfer { 127.0.0.1; };\n  notify no;\n};\ncontrols { };\n" +
                        key_statement(key_name_, secret_);
+    // The root zone, local: recursion never asks anyone else.
+    write_text(dir + "/root.zone", "$TTL 60\n@ IN SOA ns.root. hostmaster.root. 1 3600 600 86400 60\n@ IN NS ns.root.\n"
+                                   "ns.root. IN A 127.0.0.1\n", 0644);
+    conf += "zone \".\" { type primary; file \"" + dir + "/root.zone\"; };\n";
     for (const auto& zone : zones) {
         const std::string file = dir + "/" + zone.name + ".zone";
         write_text(file, "$TTL 60\n@ IN SOA ns." + zone.name + ". hostmaster." + zone.name +

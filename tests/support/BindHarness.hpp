@@ -2,6 +2,10 @@
 // the dns-01 RFC 2136 tests: its config, zone files and TSIG key are written
 // by the harness into a temp dir (the key's secret is random per harness).
 // Zones marked updatable carry `update-policy { grant KEY zonesub TXT; }`.
+// It also answers as the resolver of loopback clients (Pebble's VA is a Go
+// stub resolver that does not chase CNAMEs itself): recursion is on, and a
+// local root zone makes it authoritative for every name, so an answer
+// follows CNAMEs across its zones and nothing ever leaves loopback.
 // named runs as the current user (root in CI: no -u needed, -g keeps it in
 // the foreground) and is killed with the harness. Startup waits until the
 // first zone's SOA answers (bounded: 10 s).

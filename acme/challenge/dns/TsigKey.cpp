@@ -119,7 +119,11 @@ TsigKeyFile parse_bind(const std::string& text, const std::string& path) {
         return t[i++];
     };
     auto expect = [&](const char* token) {
-        if (next(token) != token) fail(path, std::string("expected '") + token + "' at token " + std::to_string(i));
+        if (i >= t.size() || t[i] != token)
+            fail(path, std::string("expected '") + token + "'" +
+                           (i >= t.size() ? std::string(" at the end") : " at token " + std::to_string(i + 1)) +
+                           " (key \"NAME\" { algorithm ALG; secret \"BASE64\"; };)");
+        ++i;
     };
     expect("key");
     std::string name = next("a key name");

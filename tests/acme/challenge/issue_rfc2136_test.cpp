@@ -7,6 +7,7 @@
 #include "BindHarness.hpp"
 #include "IssueFixture.hpp"
 #include "TestFiles.hpp"
+#include "acme/issue/IssueSettings.hpp"
 
 #include <doctest/doctest.h>
 
@@ -35,7 +36,7 @@ std::string plain_records() {
 }
 
 struct Rfc2136Fixture {
-    BindHarness bind{{{"zone.test", ""}, {"plain.test", plain_records(), false}}};
+    BindHarness bind{std::vector<test::BindZone>{{"zone.test", ""}, {"plain.test", plain_records(), false}}};
     IssueFixture f{pebble_options()};
 
     test::PebbleOptions pebble_options() const {

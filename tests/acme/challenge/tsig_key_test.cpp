@@ -51,7 +51,7 @@ TEST_CASE("tsig-keygen's output is read as written") {
 
 TEST_CASE("a malformed key file is one error naming the file and the problem, never the secret") {
     const std::string body = "algorithm hmac-sha256; secret \"" + kSecret + "\";";
-    CHECK(error_of("").find("expected key") != std::string::npos);
+    CHECK(error_of("").find("expected 'key'") != std::string::npos);
     CHECK(error_of("key \"k\" { " + body + " }").find("expected ';'") != std::string::npos);
     CHECK(error_of("key \"k\" { algorithm hmac-md5; secret \"" + kSecret + "\"; };").find("hmac-md5") !=
           std::string::npos);
