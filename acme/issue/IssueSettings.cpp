@@ -1,12 +1,12 @@
 #include "acme/issue/IssueSettings.hpp"
 
-#include "acme/challenge/Dns01Solver.hpp"
 #include "acme/challenge/DnsTxtLookup.hpp"
 #include "acme/protocol/Json.hpp"
 #include "acme/renew/CertbotLayout.hpp"
 #include "acme/renew/DeployTarget.hpp"
 #include "storage/ChallengeType.hpp"
 #include "storage/KeyType.hpp"
+#include "storage/net/HostPort.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -101,10 +101,11 @@ std::string validate(const IssueSettings& s) {
         s.dns_update.empty())
         return "dns-01 needs --dns-hook CMD, or --dns-update HOST --tsig-key-file FILE";
     if (!s.dns_update.empty()) {
+        // The form only: the host name is resolved when the update is sent (Dns01Solver).
         try {
-            parse_dns_update_server(s.dns_update);
+            if (storage::net::HostPort::parse(s.dns_update, 53).port == 0) return "--dns-update '" + s.dns_update + "': port 0";
         } catch (const std::invalid_argument& e) {
-            return e.what();
+            return "--dns-update '" + s.dns_update + "': " + e.what();
         }
     }
     if (s.dns_propagation_timeout < 0 || s.dns_propagation_timeout > kMaxDnsPropagationTimeout)
