@@ -2,7 +2,8 @@
 // against a real Pebble whose VA asks a real BIND9 (both on loopback): a
 // wildcard with its apex, nothing left in the zone, a wrong key refused in
 // one line, `certa renew --force` with the recorded settings, CNAME
-// delegation (RFC 2136 and the hook), CNAME loops and long chains, and the
+// delegation (RFC 2136 and the hook), CNAME loops and long chains, the allow
+// file for a shared store's recorded update server and key file, and the
 // secret never in the store or the output.
 #include "BindHarness.hpp"
 #include "IssueFixture.hpp"
@@ -12,6 +13,7 @@
 #include <doctest/doctest.h>
 
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <fstream>
 
@@ -173,4 +175,29 @@ TEST_CASE("--dns-update and --tsig-key-file go together, and not with --dns-hook
                    "u.zone.test"});
     CHECK_MESSAGE(r.exit_code == 2, describe(r));
     CHECK(r.err.find("--dns-update '[::1'") != std::string::npos);
+}
+
+TEST_CASE("rfc2136: a shared store's recorded update server and key file need the local allow file") {
+    REQUIRE_MESSAGE(::geteuid() == 0, "handing the store to another user needs root");
+    Rfc2136Fixture x;
+    auto r = x.issue({"shared.zone.test"}, x.bind.key_file());
+    REQUIRE_MESSAGE(r.exit_code == 0, describe(r));
+    REQUIRE(::chown(x.f.store_path().c_str(), 65534, 65534) == 0);  // someone else can now write the store
+    const std::string allow = x.f.dir.file("allow");
+    auto refused = x.f.certa({"renew", "--force", "--allow-file", allow});
+    CHECK(refused.exit_code == 1);
+    CHECK_MESSAGE(refused.out.find("shared.zone.test: failed: the dns update server recorded in the store is not "
+                                   "allowed on this host") != std::string::npos,
+                  describe(refused));
+    std::ofstream(allow) << "dns-update " << x.bind.address() << "\nca-bundle " << x.f.pebble.ca_bundle_path() << "\n";
+    refused = x.f.certa({"renew", "--force", "--allow-file", allow});
+    CHECK(refused.exit_code == 1);
+    CHECK_MESSAGE(refused.out.find("the TSIG key file recorded in the store is not allowed") != std::string::npos,
+                  describe(refused));
+    CHECK((refused.out + refused.err).find(x.bind.key_file()) == std::string::npos);  // never echoed
+    std::ofstream(allow, std::ios::app) << "tsig-key-file " << x.bind.key_file() << "\n";
+    auto allowed = x.f.certa({"renew", "--force", "--allow-file", allow});
+    CHECK_MESSAGE(allowed.exit_code == 0, describe(allowed));
+    CHECK(x.certificates() == 2);
+    CHECK(x.bind.records_named("zone.test", "_acme-challenge").empty());
 }
