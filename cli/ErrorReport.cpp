@@ -1,5 +1,6 @@
 #include "cli/ErrorReport.hpp"
 
+#include "acme/challenge/dns/Rfc2136Error.hpp"
 #include "acme/import/ImportError.hpp"
 #include "acme/renew/LocalFileError.hpp"
 #include "cli/CliError.hpp"
@@ -46,6 +47,9 @@ int report_error(std::exception_ptr error) {
     } catch (const acme::LocalFileError& e) {
         print_error_line(e.what());
         return to_int(ExitCode::LocalIo);
+    } catch (const acme::Rfc2136Error& e) {
+        print_error_line(e.what());
+        return to_int(ExitCode::DnsUpdate);
     } catch (const acme::ImportError& e) {
         print_error_line(e.what() + std::string(" (nothing was imported)"));
         return to_int(ExitCode::ImportInvalid);

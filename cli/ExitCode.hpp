@@ -12,6 +12,7 @@ enum class ExitCode : int {
     NotFound = 4,  // the named certificate / account does not exist in the store
     LocalIo = 5,   // a local file outside the store could not be read or written (export dir, key file)
     ImportInvalid = 6,  // `certa import`: the input is malformed or inconsistent (nothing was written)
+    DnsUpdate = 7,  // dns-01: the DNS server refused the RFC 2136 update (NOTAUTH, BADSIG, BADKEY, REFUSED, ...)
     Renewed = 10,  // `certa renew --exit-code-on-renewal`: something was renewed and nothing failed
 };
 

@@ -173,6 +173,10 @@ void register_issue_command(CLI::App& app, GlobalOptions& g, CommandAction& acti
         ->check(CLI::Range(0, acme::kMaxDnsPropagationTimeout));
     cmd->add_option("--dns-resolver", s.dns_resolvers,
                     "dns-01: resolver ADDR[:PORT] ([::1]:53) to check the TXT record at; repeatable (default: /etc/resolv.conf)");
+    cmd->add_option("--dns-update", s.dns_update,
+                    "dns-01 by RFC 2136 DNS UPDATE to the zone's primary HOST[:PORT] (default port 53), instead of a hook");
+    cmd->add_option("--tsig-key-file", s.tsig_key_file,
+                    "With --dns-update: TSIG key file (tsig-keygen's format or certbot's dns-rfc2136 credentials; mode 0600)");
     cmd->add_option("--tls-port", s.tls_port, "Answer tls-alpn-01 on this port while issuing (default: rely on certa serve)");
     cmd->add_option("--profile", s.profile, "Certificate profile offered by the CA");
     cmd->add_option("--preferred-chain", s.preferred_chain, "Prefer the chain whose top certificate's issuer has this CN");

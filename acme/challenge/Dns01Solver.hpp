@@ -1,4 +1,19 @@
-// dns-01 (RFC 8555 §8.4) through a user hook: `HOOK add FQDN VALUE` before
+// dns-01 (RFC 8555 §8.4) through a user hook, or built in by RFC 2136 DNS
+// UPDATE signed with TSIG (--dns-update HOST[:PORT] --tsig-key-file FILE).
+//
+// When `_acme-challenge.NAME` is a CNAME (a chain of at most 8), the record
+// is written at the chain's end, as validators follow it: FQDN below is then
+// that target. The chain is looked up at the first --dns-resolver (else the
+// system's resolver); for a hook, a failed lookup only warns and keeps
+// `_acme-challenge.NAME`; a loop or a longer chain is a DnsCnameError.
+//
+// RFC 2136: the zone is found by an SOA lookup of FQDN, the record added at
+// the update server, and the propagation check asks the zone's
+// authoritative servers (its NS addresses, on the update server's port, plus
+// the update server itself, plus any --dns-resolver). The record is removed
+// again after success or failure. A refused update is an Rfc2136Error.
+//
+// The hook: `HOOK add FQDN VALUE` before
 // validation and `HOOK remove FQDN VALUE` after, where FQDN is
 // "_acme-challenge.<name>." (a wildcard's base name) and VALUE is
 // base64url(SHA-256(key authorization)). The hook also gets CERTA_DNS_ACTION,
@@ -17,6 +32,9 @@
 #include "acme/issue/IssueSettings.hpp"
 
 #include <chrono>
+#include <map>
+#include <memory>
+#include <mutex>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -30,10 +48,16 @@ struct Dns01Options {
     std::chrono::milliseconds propagation_timeout{0};
     std::vector<DnsResolver> resolvers;           // empty = the system's resolvers
     std::chrono::milliseconds poll_interval{1500};  // between two rounds of lookups
+    // RFC 2136 instead of the hook (both set, or neither).
+    std::string dns_update;     // "HOST[:PORT]"
+    std::string tsig_key_file;  // read at construction; its secret stays in memory only
+    // Follow a CNAME at _acme-challenge.NAME (dns01_options sets it; off for a bare hook).
+    bool follow_cname = false;
 };
 
-// The options that `certa issue` / `certa renew` recorded (hook, propagation
-// timeout, resolvers). Throws std::invalid_argument on a bad resolver.
+// The options that `certa issue` / `certa renew` recorded (hook or update
+// server and key file, propagation timeout, resolvers). Throws
+// std::invalid_argument on a bad resolver.
 Dns01Options dns01_options(const IssueSettings& settings);
 
 // The TXT record did not show at every resolver within the propagation
@@ -49,18 +73,37 @@ private:
     std::vector<DnsResolver> missing_;
 };
 
+// --dns-update HOST[:PORT]: an IP literal or a host name (resolved now),
+// port 53 unless given. Throws std::invalid_argument with one line.
+DnsResolver parse_dns_update_server(const std::string& text);
+
+class Rfc2136Client;
+
 class Dns01Solver : public ChallengeSolver {
 public:
+    // Throws LocalFileError when the TSIG key file cannot be used.
     explicit Dns01Solver(Dns01Options options);
+    ~Dns01Solver() override;
     const char* type() const override { return "dns-01"; }
     void present(const Identifier& identifier, const std::string& token, const std::string& key_authorization) override;
     void cleanup(const Identifier& identifier, const std::string& token,
                  const std::string& key_authorization) noexcept override;
 
 private:
-    void run(const char* action, const Identifier& identifier, const std::string& key_authorization);
-    void wait_until_visible(const std::string& fqdn, const std::string& value) const;
+    // Where the record goes: the zone ("" for a hook) and the owner name.
+    struct Target {
+        std::string zone, fqdn;
+        std::vector<DnsResolver> authoritative;  // RFC 2136: where to check it
+    };
+    Target target_of(const Identifier& identifier) const;
+    DnsResolver lookup_resolver() const;
+    void run(const char* action, const Identifier& identifier, const std::string& fqdn, const std::string& value);
+    void wait_until_visible(const std::string& fqdn, const std::string& value,
+                            std::vector<DnsResolver> resolvers) const;
     Dns01Options options_;
+    std::unique_ptr<Rfc2136Client> update_;
+    std::mutex mutex_;
+    std::map<std::pair<std::string, std::string>, Target> presented_;  // (identifier, value) → where it went
 };
 
 // "_acme-challenge.example.com." for example.com and *.example.com.

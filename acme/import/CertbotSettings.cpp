@@ -1,6 +1,9 @@
 #include "acme/import/CertbotSettings.hpp"
 
+#include "acme/challenge/dns/TsigKey.hpp"
 #include "acme/import/ImportError.hpp"
+#include "acme/renew/LocalFileError.hpp"
+#include "storage/net/HostPort.hpp"
 #include "acme/import/ImportedCertificate.hpp"
 #include "storage/base/Text.hpp"
 
@@ -19,7 +22,8 @@ const std::set<std::string> kMapped = {
     "account", "server", "authenticator", "installer", "http01_port", "http01_address", "webroot_path",
     "key_type", "rsa_key_size", "elliptic_curve", "renew_hook", "pre_hook", "post_hook", "preferred_chain",
     "preferred_profile", "required_profile", "pref_challs", "must_staple", "reuse_key", "allow_subset_of_names",
-    "autorenew", "no_verify_ssl", "manual_auth_hook", "manual_cleanup_hook"};
+    "autorenew", "no_verify_ssl", "manual_auth_hook", "manual_cleanup_hook", "dns_rfc2136_credentials",
+    "dns_rfc2136_propagation_seconds"};
 // certbot's own bookkeeping: where it keeps its files, how it logs. Nothing of a renewal.
 const std::set<std::string> kCertbotOnly = {"config_dir", "work_dir", "logs_dir", "strict_permissions",
                                             "manual_public_ip_logging_ok", "user_agent", "user_agent_comment"};
@@ -104,6 +108,8 @@ struct Mapper {
         s.http_address = get("http01_address").value_or("");
         if (auth == "webroot") {
             webroot(names);
+        } else if (auth == "dns-rfc2136") {
+            rfc2136();
         } else if (auth != "standalone") {
             out.needs_challenge = true;
             s.renew_skip_reason = "certbot authenticator '" + auth +
@@ -123,6 +129,31 @@ struct Mapper {
             for (const auto& c : e->items)
                 if (!c.empty() && storage::lowercase(c) != "http-01" && storage::lowercase(c) != "http")
                     note(Kind::Unsupported, "pref_challs = " + e->text(), "certa renews with " + s.challenge);
+    }
+
+    // certbot-dns-rfc2136: its credentials file names the server, port and
+    // TSIG key. certa records the server and the file's path (the key-file
+    // reader takes certbot's format), never the secret.
+    void rfc2136() {
+        auto& s = out.settings;
+        const std::string path = get("dns_rfc2136_credentials").value_or("");
+        if (path.empty() || path.front() != '/')
+            throw ImportError(lineage + ": authenticator dns-rfc2136 without an absolute dns_rfc2136_credentials path");
+        TsigKeyFile file;
+        try {
+            file = read_tsig_key_file(path);
+        } catch (const LocalFileError& e) {
+            throw ImportError(lineage + ": " + e.what());
+        }
+        if (!file.server || file.server->empty())
+            throw ImportError(lineage + ": " + path + " has no dns_rfc2136_server");
+        s.challenge = "dns-01";
+        s.dns_update = storage::net::HostPort{*file.server, file.port}.to_string();
+        s.tsig_key_file = path;
+        if (auto wait = get("dns_rfc2136_propagation_seconds"))
+            note(Kind::Note, shown("dns_rfc2136_propagation_seconds"),
+                 "certa does not sleep: it checks the record at the zone's authoritative servers (up to "
+                 "--dns-propagation-timeout, 120 s)");
     }
 
     // certbot's deploy hook, as written: certa's DeployHook sets the

@@ -4,6 +4,9 @@
 //   authenticator standalone → http-01, standalone responder on http01_port
 //                              (default 80) and http01_address;
 //   authenticator webroot    → http-01 --webroot (webroot_map, else webroot_path);
+//   authenticator dns-rfc2136 → dns-01 --dns-update SERVER:PORT from its
+//                              dns_rfc2136_credentials file, and that file's
+//                              path as --tsig-key-file (the secret stays there);
 //   other authenticators     → not renewed by certa (renew_skip_reason);
 //   key_type/rsa_key_size/elliptic_curve → key type; renew_hook (certbot's
 //   deploy hook) → deploy hook, unchanged (DeployHook sets RENEWED_LINEAGE

@@ -21,7 +21,11 @@ void apply_overrides(ImportPlan& plan, const ImportOverrides& o) {
         if (o.http_port) s.http_port = *o.http_port;
         if (o.http_address) s.http_address = *o.http_address;
         if (o.webroot) s.webroot = *o.webroot;
-        if (o.dns_hook) s.dns_hook = *o.dns_hook;
+        if (o.dns_hook) {
+            s.dns_hook = *o.dns_hook;  // replaces a recorded RFC 2136 update (certbot's dns-rfc2136)
+            s.dns_update.clear();
+            s.tsig_key_file.clear();
+        }
         if (o.tls_port) s.tls_port = *o.tls_port;
         if (o.deploy_hook) s.deploy_hook = *o.deploy_hook;
         if (o.preferred_chain) s.preferred_chain = *o.preferred_chain;

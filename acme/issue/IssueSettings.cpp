@@ -6,6 +6,7 @@
 #include "acme/renew/DeployTarget.hpp"
 #include "storage/ChallengeType.hpp"
 #include "storage/KeyType.hpp"
+#include "storage/net/HostPort.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -47,6 +48,8 @@ std::string IssueSettings::to_json() const {
     if (!certbot_lineage.empty()) v["certbot_lineage"] = json::string_value(certbot_lineage);
     if (!deploy_targets.empty()) v["deploy_targets"] = json::string_array(deploy_targets);
     if (!deploy_checks.empty()) v["deploy_checks"] = json::string_array(deploy_checks);
+    if (!dns_update.empty()) v["dns_update"] = json::string_value(dns_update);
+    if (!tsig_key_file.empty()) v["tsig_key_file"] = json::string_value(tsig_key_file);
     return json::serialize(v);
 }
 
@@ -79,6 +82,8 @@ IssueSettings IssueSettings::from_json(const std::string& text) {
     s.certbot_lineage = json::string_field(v, "certbot_lineage").value_or("");
     s.deploy_targets = json::string_array_field(v, "deploy_targets");
     s.deploy_checks = json::string_array_field(v, "deploy_checks");
+    s.dns_update = json::string_field(v, "dns_update").value_or("");
+    s.tsig_key_file = json::string_field(v, "tsig_key_file").value_or("");
     return s;
 }
 
@@ -90,8 +95,19 @@ std::string validate(const IssueSettings& s) {
         return "--server must be an https:// URL (ACME runs over HTTPS only): " + s.server;
     if (!storage::is_challenge_type(s.challenge)) return storage::unknown_challenge_type(s.challenge);
     if (!storage::is_key_type(s.key_type)) return storage::unknown_key_type(s.key_type);
-    if (storage::parse_challenge_type(s.challenge) == storage::ChallengeType::Dns01 && s.dns_hook.empty())
-        return "dns-01 needs --dns-hook CMD";
+    if (s.dns_update.empty() != s.tsig_key_file.empty()) return "--dns-update and --tsig-key-file go together";
+    if (!s.dns_update.empty() && !s.dns_hook.empty()) return "give --dns-hook or --dns-update, not both";
+    if (storage::parse_challenge_type(s.challenge) == storage::ChallengeType::Dns01 && s.dns_hook.empty() &&
+        s.dns_update.empty())
+        return "dns-01 needs --dns-hook CMD, or --dns-update HOST --tsig-key-file FILE";
+    if (!s.dns_update.empty()) {
+        // The form only: the host name is resolved when the update is sent (Dns01Solver).
+        try {
+            if (storage::net::HostPort::parse(s.dns_update, 53).port == 0) return "--dns-update '" + s.dns_update + "': port 0";
+        } catch (const std::invalid_argument& e) {
+            return "--dns-update '" + s.dns_update + "': " + e.what();
+        }
+    }
     if (s.dns_propagation_timeout < 0 || s.dns_propagation_timeout > kMaxDnsPropagationTimeout)
         return "--dns-propagation-timeout must be between 0 and " + std::to_string(kMaxDnsPropagationTimeout) + " seconds";
     if (!s.certbot_lineage.empty() && !is_certbot_lineage_name(s.certbot_lineage))

@@ -32,6 +32,11 @@ struct IssueSettings {
     // resolver before the CA validates (0 = don't check).
     int dns_propagation_timeout = 120;
     std::vector<std::string> dns_resolvers;  // "ADDR[:PORT]"; empty = /etc/resolv.conf
+    // dns-01 by RFC 2136 instead of the hook: the update server "HOST[:PORT]"
+    // and the TSIG key file's path (the secret stays in that file: it never
+    // enters the store).
+    std::string dns_update;
+    std::string tsig_key_file;
     // tls-alpn-01: a temporary responder port (0 = rely on `certa serve`)
     std::uint16_t tls_port = 0;
     // renewal: directories `certa export --dir` wrote (rewritten after each

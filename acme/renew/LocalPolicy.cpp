@@ -16,8 +16,9 @@ namespace certa::acme {
 
 namespace {
 
-constexpr std::array<const char*, 8> kKinds{"deploy-hook", "dns-hook",  "export-dir",      "webroot",
-                                            "ca-bundle",   "deploy",    "certbot-lineage", "haproxy-crt"};
+constexpr std::array<const char*, 10> kKinds{"deploy-hook", "dns-hook",        "export-dir",  "webroot",
+                                             "ca-bundle",   "deploy",          "certbot-lineage", "haproxy-crt",
+                                             "dns-update",  "tsig-key-file"};
 
 std::string read_trusted_file(const std::string& path, bool& missing) {
     UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
@@ -72,7 +73,8 @@ LocalPolicy LocalPolicy::from_file(const std::string& path) {
         if (!known || space == std::string::npos || space + 1 >= line.size())
             throw LocalFileError("allow file " + path + " line " + std::to_string(number) +
                                  ": expected 'KIND VALUE' with KIND one of deploy-hook, dns-hook, export-dir, "
-                                 "webroot, ca-bundle, deploy, certbot-lineage, haproxy-crt");
+                                 "webroot, ca-bundle, deploy, certbot-lineage, haproxy-crt, dns-update, "
+                                 "tsig-key-file");
         policy.allowed_.emplace(kind, line.substr(space + 1));
     }
     return policy;
@@ -93,6 +95,9 @@ std::string LocalPolicy::refusal(const IssueSettings& s) const {
     };
     if (!allowed("deploy-hook", s.deploy_hook)) return refuse("deploy hook", "deploy-hook");
     if (!allowed("dns-hook", s.dns_hook)) return refuse("dns hook", "dns-hook");
+    // Where the challenge records go, and which key root signs them with.
+    if (!allowed("dns-update", s.dns_update)) return refuse("dns update server", "dns-update");
+    if (!allowed("tsig-key-file", s.tsig_key_file)) return refuse("TSIG key file", "tsig-key-file");
     if (!allowed("webroot", s.webroot)) return refuse("webroot", "webroot");
     if (!allowed("ca-bundle", s.ca_bundle)) return refuse("CA bundle", "ca-bundle");
     for (const auto& dir : s.export_dirs)

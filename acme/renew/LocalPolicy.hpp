@@ -1,6 +1,7 @@
 // What this host lets `certa renew` take from a certificate's recorded
 // settings (issue 14: write access to the store is a trust boundary). The
-// deploy hook and the dns hook become commands root runs; export dirs and the
+// deploy hook and the dns hook become commands root runs; the dns update
+// server and TSIG key file say where root sends a key's signature; export dirs and the
 // webroot are where root writes; the CA bundle is a file root reads. A store
 // only this user (or root) can write — a local SQLite file — is trusted like
 // the user's own files. A shared store (PostgreSQL: any holder of its role
@@ -9,6 +10,8 @@
 //
 //   deploy-hook systemctl reload nginx
 //   dns-hook /usr/local/bin/dns-hook
+//   dns-update 192.0.2.53:53
+//   tsig-key-file /etc/certa/tsig.key
 //   export-dir /etc/ssl/certa/www
 //   webroot /var/www/html
 //   ca-bundle /etc/ssl/private-ca.pem

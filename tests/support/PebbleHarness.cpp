@@ -149,7 +149,8 @@ bool PebbleHarness::start_once(const PebbleOptions& options) {
     run_options.env["PEBBLE_WFE_NONCEREJECT"] = std::to_string(options.nonce_reject);
     pebble_ = std::make_unique<Background>(std::vector<std::string>{
         "pebble", "-config", dir_.file("pebble-config.json"),
-        "-dnsserver", "127.0.0.1:" + std::to_string(dns_port_), "-strict=false"}, run_options);
+        "-dnsserver", options.dns_server.empty() ? "127.0.0.1:" + std::to_string(dns_port_) : options.dns_server,
+        "-strict=false"}, run_options);
 
     // Ready when /dir answers over TLS with our CA and challtestsrv listens (bounded: 10 s).
     auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);

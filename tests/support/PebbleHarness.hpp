@@ -23,6 +23,9 @@ struct PebbleOptions {
     int http01_port = 0;                     // where Pebble validates http-01 (0: a free port)
     int tlsalpn01_port = 0;                  // where Pebble validates tls-alpn-01 (0: a free port)
     std::map<std::string, std::string> env;  // extra environment for pebble
+    // "127.0.0.1:PORT": the DNS server Pebble's VA asks (e.g. a BindHarness)
+    // instead of challtestsrv; "" = challtestsrv (every name is 127.0.0.1).
+    std::string dns_server;
 };
 
 class PebbleHarness {

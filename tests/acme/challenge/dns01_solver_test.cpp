@@ -3,6 +3,7 @@
 #include "TempDir.hpp"
 #include "acme/challenge/Dns01Solver.hpp"
 #include "acme/challenge/HookProcess.hpp"
+#include "acme/renew/LocalFileError.hpp"
 #include "storage/base/Base64Url.hpp"
 
 #include "TestFiles.hpp"
@@ -135,4 +136,32 @@ TEST_CASE("the propagation settings are recorded for renewals; rows without them
     s.dns_propagation_timeout = -1;
     CHECK_FALSE(acme::validate(s).empty());
     CHECK_THROWS(acme::IssueSettings::from_json(R"({"dns_propagation_timeout":-5})"));
+}
+
+TEST_CASE("--dns-update HOST[:PORT]: port 53 unless given, names resolved, bad forms refused in one line") {
+    CHECK(acme::parse_dns_update_server("127.0.0.1") == acme::DnsResolver{"127.0.0.1", 53});
+    CHECK(acme::parse_dns_update_server("[::1]:5353") == acme::DnsResolver{"::1", 5353});
+    const auto local = acme::parse_dns_update_server("localhost:8053");  // /etc/hosts
+    CHECK((local.address == "127.0.0.1" || local.address == "::1"));
+    CHECK(local.port == 8053);
+    for (const char* bad : {"[::1", ":53", "127.0.0.1:0", "127.0.0.1:99999"}) {
+        try {
+            acme::parse_dns_update_server(bad);
+            FAIL("accepted: ", bad);
+        } catch (const std::invalid_argument& e) {
+            CHECK(std::string(e.what()).rfind(std::string("--dns-update '") + bad + "'", 0) == 0);
+        }
+    }
+}
+
+TEST_CASE("an RFC 2136 solver needs both the server and a usable key file, checked before any order") {
+    test::TempDir dir;
+    acme::Dns01Options options;
+    options.dns_update = "127.0.0.1:53";
+    CHECK_THROWS_AS(acme::Dns01Solver{options}, std::invalid_argument);
+    options.tsig_key_file = dir.file("missing.key");
+    CHECK_THROWS_AS(acme::Dns01Solver{options}, acme::LocalFileError);
+    std::ofstream(options.tsig_key_file) << "key \"k\" { algorithm hmac-sha256; secret \"c2VjcmV0\"; };\n";
+    REQUIRE(::chmod(options.tsig_key_file.c_str(), 0600) == 0);
+    CHECK_NOTHROW(acme::Dns01Solver{options});
 }

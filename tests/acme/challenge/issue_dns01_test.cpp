@@ -73,7 +73,8 @@ TEST_CASE("dns-01: a failing hook is an error naming the hook, nothing stored") 
         out << "#!/bin/sh\necho \"no such zone\" >&2\nexit 3\n";
     }
     REQUIRE(test::run({"chmod", "755", hook}).exit_code == 0);
-    auto r = f.issue({"--challenge", "dns-01", "--dns-hook", hook, "-d", "hookfail.example"});
+    auto r = f.issue({"--challenge", "dns-01", "--dns-hook", hook, "--dns-resolver",
+                      "127.0.0.1:" + std::to_string(f.pebble.dns_port()), "-d", "hookfail.example"});
     CHECK_MESSAGE(r.exit_code == 1, describe(r));
     CHECK(r.err.find("exit status 3") != std::string::npos);
     CHECK(r.err.find("no such zone") != std::string::npos);

@@ -3,10 +3,14 @@
 #include "acme/import/CertbotRenewalConf.hpp"
 #include "acme/import/CertbotSettings.hpp"
 #include "acme/import/ImportError.hpp"
+#include "TempDir.hpp"
 
 #include <doctest/doctest.h>
 
+#include <sys/stat.h>
+
 #include <algorithm>
+#include <fstream>
 
 using namespace certa::acme;
 
@@ -161,4 +165,41 @@ TEST_CASE("a line with a control character, or an empty quoted key, is refused (
                          ImportError);
     CHECK(CertbotRenewalConf::parse("[renewalparams]\nwebroot_path =\t/var/www,\n", "a.conf").param("webroot_path") ==
           "/var/www");
+}
+
+TEST_CASE("dns-rfc2136 maps to --dns-update from the credentials file, whose path (not its secret) is recorded") {
+    certa::test::TempDir dir;
+    const std::string secret = "c2VjcmV0LXNlY3JldC1zZWNyZXQtc2VjcmV0LXh5eg==";
+    const std::string ini = dir.file("rfc2136.ini");
+    std::ofstream(ini) << "# Target DNS server\ndns_rfc2136_server = 192.0.2.53\ndns_rfc2136_port = 5353\n"
+                          "dns_rfc2136_name = certbot.\ndns_rfc2136_secret = " << secret
+                       << "\ndns_rfc2136_algorithm = HMAC-SHA512\n";
+    REQUIRE(::chmod(ini.c_str(), 0600) == 0);
+    auto map = [](const std::string& params) {
+        const auto conf = CertbotRenewalConf::parse("[renewalparams]\nserver = https://ca.example/dir\n" + params, "t.conf");
+        return certbot_settings(conf, "t", {"t.example"}, "ec256", "/le", false);
+    };
+    auto m = map("authenticator = dns-rfc2136\ndns_rfc2136_credentials = " + ini +
+                 "\ndns_rfc2136_propagation_seconds = 30\n");
+    CHECK(m.settings.challenge == "dns-01");
+    CHECK(m.settings.dns_update == "192.0.2.53:5353");
+    CHECK(m.settings.tsig_key_file == ini);
+    CHECK(m.settings.dns_hook.empty());
+    CHECK_FALSE(m.needs_challenge);
+    CHECK(m.settings.renew_skip_reason.empty());
+    CHECK(has_note(m.notes, "dns_rfc2136_propagation_seconds = 30"));
+    CHECK_FALSE(has_note(m.notes, "dns_rfc2136_credentials = " + ini));  // mapped
+    CHECK(validate(m.settings).empty());
+    CHECK(m.settings.to_json().find(secret) == std::string::npos);
+    // No credentials, a relative path, or a file others may read: one ImportError, no secret in it.
+    CHECK_THROWS_AS(map("authenticator = dns-rfc2136\n"), ImportError);
+    CHECK_THROWS_AS(map("authenticator = dns-rfc2136\ndns_rfc2136_credentials = rfc2136.ini\n"), ImportError);
+    REQUIRE(::chmod(ini.c_str(), 0644) == 0);
+    try {
+        map("authenticator = dns-rfc2136\ndns_rfc2136_credentials = " + ini + "\n");
+        FAIL("a world-readable credentials file was accepted");
+    } catch (const ImportError& e) {
+        CHECK(std::string(e.what()).find("chmod 600") != std::string::npos);
+        CHECK(std::string(e.what()).find(secret) == std::string::npos);
+    }
 }

@@ -33,6 +33,8 @@ IssueSettings every_member_set() {
     s.certbot_lineage = "example.com-0001";
     s.deploy_targets = {"haproxy:/run/haproxy/admin.sock:/etc/haproxy/www.pem", "nginx"};
     s.deploy_checks = {"127.0.0.1:8443", "[::1]:443"};
+    s.dns_update = "192.0.2.53:5353";
+    s.tsig_key_file = "/etc/certa/tsig.key";
     return s;
 }
 
@@ -58,6 +60,8 @@ void check_equal(const IssueSettings& a, const IssueSettings& b) {
     CHECK(a.certbot_lineage == b.certbot_lineage);
     CHECK(a.deploy_targets == b.deploy_targets);
     CHECK(a.deploy_checks == b.deploy_checks);
+    CHECK(a.dns_update == b.dns_update);
+    CHECK(a.tsig_key_file == b.tsig_key_file);
 }
 
 }  // namespace
@@ -150,4 +154,23 @@ TEST_CASE("validate names the first problem in one line") {
     s.dns_resolvers = {"not an address"};
     CHECK_FALSE(validate(s).empty());
     for (const auto& problem : {validate(s)}) CHECK(problem.find('\n') == std::string::npos);
+}
+
+TEST_CASE("RFC 2136 settings: written only when set, the pair checked together and against the hook") {
+    IssueSettings s;
+    s.server = "https://ca.example/dir";
+    s.challenge = "dns-01";
+    CHECK(s.to_json().find("dns_update") == std::string::npos);
+    CHECK(validate(s).find("--dns-update HOST --tsig-key-file FILE") != std::string::npos);
+    s.dns_update = "127.0.0.1:5353";
+    CHECK(validate(s) == "--dns-update and --tsig-key-file go together");
+    s.tsig_key_file = "/etc/certa/tsig.key";
+    CHECK(validate(s).empty());
+    s.dns_hook = "/bin/hook";
+    CHECK(validate(s) == "give --dns-hook or --dns-update, not both");
+    s.dns_hook.clear();
+    s.dns_update = "[::1";
+    CHECK(validate(s).rfind("--dns-update '[::1'", 0) == 0);
+    s.dns_update = "[::1]:53";
+    CHECK(validate(s).empty());
 }

@@ -134,3 +134,24 @@ TEST_CASE("a recorded certbot lineage and a HAProxy-named certificate file need 
     CHECK_FALSE(LocalPolicy().allows_haproxy_crt("/etc/haproxy/certs/www.example.com.pem"));
     CHECK(LocalPolicy::trust_store().allows_haproxy_crt("/anything.pem"));
 }
+
+TEST_CASE("a recorded RFC 2136 server and TSIG key file need their own lines in a shared store's allow file") {
+    test::TempDir dir;
+    const std::string path = dir.file("allow");
+    IssueSettings s;
+    s.server = "https://ca.example/dir";
+    s.challenge = "dns-01";
+    s.dns_update = "192.0.2.53:53";
+    s.tsig_key_file = "/etc/certa/tsig.key";
+    CHECK(LocalPolicy().refusal(s).find("dns update server") != std::string::npos);
+    CHECK(LocalPolicy::trust_store().refusal(s).empty());
+    std::ofstream(path) << "dns-update 192.0.2.53:53\n";
+    const std::string refusal = LocalPolicy::from_file(path).refusal(s);
+    CHECK(refusal.find("TSIG key file") != std::string::npos);
+    CHECK(refusal.find("'tsig-key-file ...'") != std::string::npos);
+    CHECK(refusal.find("/etc/certa/tsig.key") == std::string::npos);
+    std::ofstream(path, std::ios::app) << "tsig-key-file /etc/certa/tsig.key\n";
+    CHECK(LocalPolicy::from_file(path).refusal(s).empty());
+    s.dns_update = "198.51.100.1:53";  // another server: where the signed update goes matters
+    CHECK(LocalPolicy::from_file(path).refusal(s).find("dns update server") != std::string::npos);
+}

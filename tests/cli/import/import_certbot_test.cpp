@@ -324,3 +324,35 @@ TEST_CASE("a certbot lineage whose key does not match its certificate is refused
     CHECK(contains(r.err, "private_key.json: account key (JWK): member 'd' is missing (nothing was imported)"));
     CHECK(snapshot(*store) == before);
 }
+
+TEST_CASE("a dns-rfc2136 lineage maps to --dns-update and its credentials file; the secret never enters the store") {
+    CertbotFixture f;
+    auto cb = f.certbot({"--standalone", "--http-01-port", f.port(), "--http-01-address", "127.0.0.1", "-d", "rfc.example.com"});
+    REQUIRE_MESSAGE(cb.exit_code == 0, (cb.out + cb.err));
+    // As certbot-dns-rfc2136 writes it: the authenticator and the credentials file's path.
+    const std::string conf_path = f.etc + "/renewal/rfc.example.com.conf";
+    std::string conf = read_file(conf_path);
+    const auto at = conf.find("authenticator = standalone");
+    REQUIRE(at != std::string::npos);
+    const std::string ini = f.dir.file("rfc2136.ini");
+    conf.replace(at, std::string("authenticator = standalone").size(),
+                 "authenticator = dns-rfc2136\ndns_rfc2136_credentials = " + ini + "\ndns_rfc2136_propagation_seconds = 10");
+    write_file(conf_path, conf);
+    const std::string secret = "q1w2e3r4t5y6u7i8o9p0a1s2d3f4g5h6j7k8l9z0x1c=";
+    write_file(ini, "dns_rfc2136_server = 127.0.0.1\ndns_rfc2136_port = 5353\ndns_rfc2136_name = certbot-key.\n"
+                    "dns_rfc2136_secret = " + secret + "\ndns_rfc2136_algorithm = HMAC-SHA512\n");
+    std::filesystem::permissions(ini, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+
+    auto r = f.certa({"import", "certbot", f.etc, "--ca-bundle", f.pebble.ca_bundle_path()});
+    REQUIRE_MESSAGE(r.exit_code == 0, (r.out + r.err));
+    CHECK(contains(r.out, "dns_rfc2136_propagation_seconds = 10"));
+    auto cert = f.store()->find_active_certificate("rfc.example.com");
+    REQUIRE(cert);
+    const auto s = acme::IssueSettings::from_json(cert->settings_json);
+    CHECK(s.challenge == "dns-01");
+    CHECK(s.dns_update == "127.0.0.1:5353");
+    CHECK(s.tsig_key_file == ini);
+    CHECK(s.renew_skip_reason.empty());
+    CHECK_FALSE(contains(read_file(f.db) + read_file(f.db + "-wal"), secret));
+    CHECK_FALSE(contains(r.out + r.err, secret));
+}
