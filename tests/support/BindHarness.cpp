@@ -35,6 +35,23 @@ std::vector<std::string> lines_of(const std::string& text) {
     return out;
 }
 
+// Debian's bind9 ships an AppArmor profile for /usr/sbin/named that keeps it
+// out of /tmp, where the harness writes its configuration and zones. Where
+// AppArmor is active (a Debian VM; containers usually have none), the
+// harness runs a private copy of the binary, which no profile is attached
+// to. The daemon is the same program either way.
+std::string named_program(const std::string& dir) {
+    struct stat st {};
+    if (::stat("/sys/kernel/security/apparmor", &st) != 0) return "named";
+    const std::string copy = dir + "/named";
+    std::ifstream in("/usr/sbin/named", std::ios::binary);
+    std::ofstream out(copy, std::ios::binary | std::ios::trunc);
+    out << in.rdbuf();
+    out.close();
+    if (!in || !out || ::chmod(copy.c_str(), 0700) != 0) throw std::runtime_error("cannot copy /usr/sbin/named");
+    return copy;
+}
+
 }  // namespace
 
 std::string random_tsig_secret() {
@@ -80,7 +97,7 @@ bool BindHarness::start_once(const std::vector<BindZone>& zones) {
         conf += " };\n";
     }
     write_text(dir + "/named.conf", conf);
-    named_ = std::make_unique<Background>(std::vector<std::string>{"named", "-g", "-n", "1", "-c", dir + "/named.conf"});
+    named_ = std::make_unique<Background>(std::vector<std::string>{named_program(dir), "-g", "-n", "1", "-c", dir + "/named.conf"});
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
     for (int i = 0; i < 100 && std::chrono::steady_clock::now() < deadline; ++i) {
         if (!named_->running()) return false;
