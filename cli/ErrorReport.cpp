@@ -1,7 +1,7 @@
 #include "cli/ErrorReport.hpp"
 
+#include "acme/files/LocalFileError.hpp"
 #include "acme/import/ImportError.hpp"
-#include "acme/renew/LocalFileError.hpp"
 #include "cli/CliError.hpp"
 #include "cli/ExitCode.hpp"
 #include "storage/StoreError.hpp"

@@ -6,7 +6,7 @@
 #include "cli/DeployFlags.hpp"
 #include "cli/OpenStore.hpp"
 #include "cli/TimeFormat.hpp"
-#include "storage/StorePath.hpp"
+#include "storage/open/StorePath.hpp"
 
 #include <cpprest/json.h>
 

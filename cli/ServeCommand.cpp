@@ -2,13 +2,14 @@
 // with acme/Http01Responder for --http (the two modules never meet elsewhere)
 // and cli/metrics/ for --metrics.
 #include "acme/challenge/Http01Responder.hpp"
+#include "acme/issue/IssueSettingsCheck.hpp"
+#include "acme/issue/OnDemandWorker.hpp"
 #include "acme/protocol/HttpClient.hpp"
 #include "cli/AccountOptions.hpp"
-#include "cli/PrivilegeDrop.hpp"
-#include "acme/issue/OnDemandWorker.hpp"
 #include "cli/CliError.hpp"
 #include "cli/Commands.hpp"
 #include "cli/OpenStore.hpp"
+#include "cli/PrivilegeDrop.hpp"
 #include "cli/metrics/MetricsServer.hpp"
 #include "cli/metrics/ServeMetrics.hpp"
 #include "handshake/agent/Agent.hpp"
@@ -59,7 +60,7 @@ struct ServeArgs {
     int negative_ttl_s = 300;
     acme::IssueSettings settings = [] {
         acme::IssueSettings s;
-        s.challenge = "tls-alpn-01";  // answered by this very daemon (tls_port 0)
+        s.challenge = storage::to_string(storage::ChallengeType::TlsAlpn01);  // answered by this very daemon (tls_port 0)
         return s;
     }();
     std::vector<std::string> email;

@@ -14,7 +14,8 @@
 
 #include "acme/challenge/ChallengeSolver.hpp"
 #include "acme/challenge/DnsTxtLookup.hpp"
-#include "acme/issue/IssueSettings.hpp"
+#include "acme/request/IssueSettings.hpp"
+#include "storage/ChallengeType.hpp"
 
 #include <chrono>
 #include <stdexcept>
@@ -52,7 +53,7 @@ private:
 class Dns01Solver : public ChallengeSolver {
 public:
     explicit Dns01Solver(Dns01Options options);
-    const char* type() const override { return "dns-01"; }
+    const char* type() const override { return storage::to_string(storage::ChallengeType::Dns01); }
     void present(const Identifier& identifier, const std::string& token, const std::string& key_authorization) override;
     void cleanup(const Identifier& identifier, const std::string& token,
                  const std::string& key_authorization) noexcept override;

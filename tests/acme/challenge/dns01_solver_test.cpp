@@ -3,6 +3,7 @@
 #include "TempDir.hpp"
 #include "acme/challenge/Dns01Solver.hpp"
 #include "acme/challenge/HookProcess.hpp"
+#include "acme/issue/IssueSettingsCheck.hpp"
 #include "storage/base/Base64Url.hpp"
 
 #include "TestFiles.hpp"

@@ -3,6 +3,7 @@
 #include "acme/import/CertbotRenewalConf.hpp"
 #include "acme/import/CertbotSettings.hpp"
 #include "acme/import/ImportError.hpp"
+#include "acme/issue/IssueSettingsCheck.hpp"
 
 #include <doctest/doctest.h>
 
