@@ -1,6 +1,7 @@
 #include "cli/DeployFlags.hpp"
 
-#include "acme/renew/DeployTarget.hpp"
+#include "acme/deploy/CheckAddress.hpp"
+#include "acme/deploy/DeployTargetFactory.hpp"
 
 #include <unistd.h>
 

@@ -15,7 +15,7 @@ struct DeployFlags {
     std::vector<std::string> checks;   // --deploy-check
 };
 
-// Adds --deploy and --deploy-check (checked with acme::DeployTarget /
+// Adds --deploy and --deploy-check (checked with acme::make_deploy_target /
 // CheckAddress: a bad value is a usage error, exit 2).
 void add_deploy_flags(CLI::App* cmd, DeployFlags& flags);
 

@@ -1,8 +1,8 @@
 #include "cli/ErrorReport.hpp"
 
 #include "acme/challenge/dns/Rfc2136Error.hpp"
+#include "acme/files/LocalFileError.hpp"
 #include "acme/import/ImportError.hpp"
-#include "acme/renew/LocalFileError.hpp"
 #include "cli/CliError.hpp"
 #include "cli/ExitCode.hpp"
 #include "storage/StoreError.hpp"

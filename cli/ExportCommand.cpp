@@ -1,12 +1,12 @@
 // `certa export NAME --dir D`: writes cert.pem, chain.pem, fullchain.pem and
 // privkey.pem, each replaced atomically, and remembers D for `certa renew`.
 // `--layout certbot [--dir /etc/letsencrypt]`: certbot's live/NAME symlinks
-// into archive/NAME versions (acme/renew/CertbotLayout), remembered likewise;
+// into archive/NAME versions (acme/deploy/CertbotLayout), remembered likewise;
 // NAME is the certificate's recorded lineage (certa import certbot), else its
 // primary name.
-#include "acme/issue/IssueSettings.hpp"
-#include "acme/renew/CertbotLayout.hpp"
-#include "acme/renew/CertificateExport.hpp"
+#include "acme/deploy/CertbotLayout.hpp"
+#include "acme/deploy/CertificateExport.hpp"
+#include "acme/request/IssueSettings.hpp"
 #include "cli/CertificateLookup.hpp"
 #include "cli/CliError.hpp"
 #include "cli/Commands.hpp"

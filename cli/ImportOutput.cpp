@@ -1,7 +1,8 @@
 #include "cli/ImportOutput.hpp"
 
-#include "acme/renew/CertbotLayout.hpp"
+#include "acme/deploy/CertbotLayout.hpp"
 #include "cli/TimeFormat.hpp"
+#include "storage/ChallengeType.hpp"
 
 #include <cpprest/json.h>
 
@@ -24,12 +25,14 @@ std::string joined(const std::vector<std::string>& items, const char* sep = ", "
 std::string renewal_summary(const acme::IssueSettings& s) {
     if (!s.renew_skip_reason.empty()) return "not renewed by certa: " + s.renew_skip_reason;
     std::string how = s.challenge;
-    if (s.challenge == "http-01")
+    using storage::ChallengeType;
+    const auto type = storage::parse_challenge_type(s.challenge);
+    if (type == ChallengeType::Http01)
         how += s.webroot.empty() ? " standalone on " + (s.http_address.empty() ? "*" : s.http_address) + ":" +
                                        std::to_string(s.http_port)
                                  : " webroot " + s.webroot;
-    if (s.challenge == "tls-alpn-01") how += s.tls_port ? " on port " + std::to_string(s.tls_port) : " via certa serve";
-    if (s.challenge == "dns-01") how += " with the dns hook";
+    if (type == ChallengeType::TlsAlpn01) how += s.tls_port ? " on port " + std::to_string(s.tls_port) : " via certa serve";
+    if (type == ChallengeType::Dns01) how += " with the dns hook";
     std::string out = how + ", key " + s.key_type + ", CA " + s.server;
     if (!s.profile.empty()) out += ", profile " + s.profile;
     if (!s.preferred_chain.empty()) out += ", preferred chain " + s.preferred_chain;

@@ -3,9 +3,10 @@
 // store. Composes acme/ (orders, solvers, the http-01 responder) with
 // handshake/ (a temporary tls-alpn-01 responder for --tls-port).
 #include "acme/challenge/ChallengeSetup.hpp"
-#include "acme/issue/Identifier.hpp"
+#include "acme/deploy/Deployer.hpp"
+#include "acme/issue/IssueSettingsCheck.hpp"
 #include "acme/issue/Issuer.hpp"
-#include "acme/renew/Deployer.hpp"
+#include "acme/request/Identifier.hpp"
 #include "cli/AccountOptions.hpp"
 #include "cli/CliError.hpp"
 #include "cli/Commands.hpp"
@@ -16,7 +17,7 @@
 #include "handshake/serve/ServeError.hpp"
 #include "storage/ChallengeType.hpp"
 #include "storage/KeyType.hpp"
-#include "storage/StorePath.hpp"
+#include "storage/open/StorePath.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -84,7 +85,7 @@ std::unique_ptr<TemporaryTlsResponder> start_tls_responder(const std::string& st
 }
 
 // --deploy: each new row was stored deploy-pending; deploy it now. A failure
-// leaves it pending for the next `certa renew` (acme/renew/Deployer).
+// leaves it pending for the next `certa renew` (acme/deploy/Deployer).
 void deploy_issued(storage::Store& store, const DeployFlags& flags, IssueReport& report) {
     acme::DeployOptions options;
     options.owner = lease_owner();
@@ -116,7 +117,7 @@ int run_issue(const GlobalOptions& g, IssueArgs args) {
     auto store = open_store(g);
     // The --tls-port responder binds first: a taken port fails before the CA hears of anything.
     std::unique_ptr<TemporaryTlsResponder> tls_responder;
-    if (args.settings.challenge == "tls-alpn-01" && args.settings.tls_port != 0)
+    if (storage::parse_challenge_type(args.settings.challenge) == storage::ChallengeType::TlsAlpn01 && args.settings.tls_port != 0)
         tls_responder = start_tls_responder(store_path(g), args.settings);
     acme::AcmeClient client(args.settings.server, acme::HttpOptions{args.settings.ca_bundle});
     std::unique_ptr<acme::ChallengeSolver> solver = acme::make_solver(args.settings, *store);

@@ -2,7 +2,7 @@
 // families `certa serve --metrics` exposes, without the handshake counters)
 // on stdout, or written atomically to PATH for node_exporter's textfile
 // collector.
-#include "acme/renew/AtomicFile.hpp"
+#include "acme/files/AtomicFile.hpp"
 #include "cli/Commands.hpp"
 #include "cli/OpenStore.hpp"
 #include "cli/metrics/PrometheusText.hpp"

@@ -1,5 +1,6 @@
 #include "cli/OnDemandIssueFlags.hpp"
 
+#include "acme/issue/IssueSettingsCheck.hpp"
 #include "cli/CliError.hpp"
 #include "storage/ChallengeType.hpp"
 #include "storage/KeyType.hpp"

@@ -4,9 +4,10 @@
 // acme::OnDemandWorkerOptions they make.
 #pragma once
 
-#include "acme/issue/IssueSettings.hpp"
+#include "acme/request/IssueSettings.hpp"
 #include "acme/issue/OnDemandWorker.hpp"
 #include "cli/AccountOptions.hpp"
+#include "storage/ChallengeType.hpp"
 
 #include <CLI/CLI.hpp>
 
@@ -18,7 +19,7 @@ namespace certa::cli {
 struct OnDemandIssueFlags {
     acme::IssueSettings settings = [] {
         acme::IssueSettings s;
-        s.challenge = "tls-alpn-01";  // answered from the store by certa serve or nginx's module
+        s.challenge = storage::to_string(storage::ChallengeType::TlsAlpn01);  // answered from the store by certa serve or nginx's module
         return s;
     }();
     std::vector<std::string> email;

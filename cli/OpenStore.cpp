@@ -1,6 +1,6 @@
 #include "cli/OpenStore.hpp"
 
-#include "storage/StorePath.hpp"
+#include "storage/open/StorePath.hpp"
 
 namespace certa::cli {
 

@@ -7,7 +7,7 @@
 #include "cli/OpenStore.hpp"
 #include "cli/RenewOutcomeText.hpp"
 #include "cli/TimeFormat.hpp"
-#include "storage/StorePath.hpp"
+#include "storage/open/StorePath.hpp"
 
 #include <cpprest/json.h>
 

@@ -2,9 +2,9 @@
 // (RFC 8555 §7.6). Signed by the stored account key by default, or by the
 // certificate's own key (--key FILE, or the stored key with --use-cert-key).
 // A stored certificate is marked revoked and a "revoked" event is logged.
-#include "acme/protocol/AccountService.hpp"
-#include "acme/issue/IssueSettings.hpp"
 #include "acme/issue/Revoker.hpp"
+#include "acme/protocol/AccountService.hpp"
+#include "acme/request/IssueSettings.hpp"
 #include "cli/CertificateLookup.hpp"
 #include "cli/CliError.hpp"
 #include "cli/Commands.hpp"

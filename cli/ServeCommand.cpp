@@ -2,6 +2,8 @@
 // with acme/Http01Responder for --http (the two modules never meet elsewhere)
 // and cli/metrics/ for --metrics.
 #include "acme/challenge/Http01Responder.hpp"
+#include "acme/issue/IssueSettingsCheck.hpp"
+#include "acme/issue/OnDemandWorker.hpp"
 #include "acme/protocol/HttpClient.hpp"
 #include "cli/AddressFlag.hpp"
 #include "cli/PrivilegeDrop.hpp"
@@ -10,6 +12,7 @@
 #include "cli/Commands.hpp"
 #include "cli/OnDemandIssueFlags.hpp"
 #include "cli/OpenStore.hpp"
+#include "cli/PrivilegeDrop.hpp"
 #include "cli/metrics/MetricsServer.hpp"
 #include "cli/metrics/ServeMetrics.hpp"
 #include "handshake/agent/Agent.hpp"

@@ -4,7 +4,7 @@
 #include "cli/ErrorReport.hpp"
 #include "cli/OpenStore.hpp"
 #include "cli/StoreMigrateCommand.hpp"
-#include "storage/StorePath.hpp"
+#include "storage/open/StorePath.hpp"
 
 #include <cpprest/json.h>
 

@@ -23,7 +23,7 @@
 #include "cli/metrics/MetricsServer.hpp"
 #include "cli/metrics/PrometheusText.hpp"
 #include "cli/metrics/StoreMetricsText.hpp"
-#include "storage/StorePath.hpp"
+#include "storage/open/StorePath.hpp"
 
 #include <pthread.h>
 #include <spdlog/spdlog.h>

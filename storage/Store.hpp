@@ -2,7 +2,7 @@
 // other; everything they exchange (certificates, challenge material, leases,
 // events) passes through an implementation of this interface.
 //
-// Two backends implement it (storage/TableStore): SQLite, the default, and
+// Two backends implement it (storage/open/TableStore): SQLite, the default, and
 // PostgreSQL for a fleet sharing one database. Nothing here names either.
 #pragma once
 

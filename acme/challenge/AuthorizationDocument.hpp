@@ -3,8 +3,8 @@
 // apart from the solver that fetched it (so it can be tested and fuzzed alone).
 #pragma once
 
-#include "acme/issue/Identifier.hpp"
 #include "acme/protocol/Problem.hpp"
+#include "acme/request/Identifier.hpp"
 
 #include <optional>
 #include <string>

@@ -8,10 +8,10 @@
 // before any challenge is presented (no hook runs, no challenge row).
 #pragma once
 
-#include "acme/protocol/AcmeClient.hpp"
 #include "acme/challenge/ChallengeSolver.hpp"
-#include "acme/issue/Identifier.hpp"
+#include "acme/protocol/AcmeClient.hpp"
 #include "acme/protocol/PollSchedule.hpp"
+#include "acme/request/Identifier.hpp"
 
 #include <string>
 #include <vector>

@@ -22,7 +22,7 @@ std::unique_ptr<ChallengeSolver> make_solver(const IssueSettings& settings, stor
 }
 
 std::unique_ptr<Http01Responder> start_http_responder(const IssueSettings& settings, storage::Store& store) {
-    if (settings.challenge != "http-01" || !settings.webroot.empty()) return nullptr;
+    if (storage::parse_challenge_type(settings.challenge) != storage::ChallengeType::Http01 || !settings.webroot.empty()) return nullptr;
     try {
         return std::make_unique<Http01Responder>(store, Http01ResponderOptions{settings.http_address, settings.http_port});
     } catch (const Http01ResponderError& e) {

@@ -5,7 +5,7 @@
 
 #include "acme/challenge/ChallengeSolver.hpp"
 #include "acme/challenge/Http01Responder.hpp"
-#include "acme/issue/IssueSettings.hpp"
+#include "acme/request/IssueSettings.hpp"
 #include "storage/Store.hpp"
 
 #include <memory>

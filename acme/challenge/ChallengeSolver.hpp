@@ -4,7 +4,7 @@
 // implementations are thread-safe.
 #pragma once
 
-#include "acme/issue/Identifier.hpp"
+#include "acme/request/Identifier.hpp"
 
 #include <chrono>
 #include <string>

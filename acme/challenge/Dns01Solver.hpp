@@ -28,8 +28,9 @@
 #pragma once
 
 #include "acme/challenge/ChallengeSolver.hpp"
-#include "acme/challenge/DnsTxtLookup.hpp"
-#include "acme/issue/IssueSettings.hpp"
+#include "acme/challenge/dns/DnsTxtLookup.hpp"
+#include "acme/request/IssueSettings.hpp"
+#include "storage/ChallengeType.hpp"
 
 #include <chrono>
 #include <map>
@@ -84,7 +85,7 @@ public:
     // Throws LocalFileError when the TSIG key file cannot be used.
     explicit Dns01Solver(Dns01Options options);
     ~Dns01Solver() override;
-    const char* type() const override { return "dns-01"; }
+    const char* type() const override { return storage::to_string(storage::ChallengeType::Dns01); }
     void present(const Identifier& identifier, const std::string& token, const std::string& key_authorization) override;
     void cleanup(const Identifier& identifier, const std::string& token,
                  const std::string& key_authorization) noexcept override;

@@ -1,7 +1,7 @@
 #include "acme/challenge/Http01Solver.hpp"
 
-#include "acme/renew/AtomicFile.hpp"
-#include "acme/renew/SafeDirectory.hpp"
+#include "acme/files/AtomicFile.hpp"
+#include "acme/files/SafeDirectory.hpp"
 
 #include <spdlog/spdlog.h>
 #include <unistd.h>

@@ -7,6 +7,7 @@
 
 #include "acme/challenge/ChallengeSolver.hpp"
 #include "acme/challenge/StoredChallenges.hpp"
+#include "storage/ChallengeType.hpp"
 
 #include <filesystem>
 #include <string>
@@ -21,7 +22,7 @@ struct Http01Options {
 class Http01Solver : public ChallengeSolver {
 public:
     Http01Solver(storage::Store& store, Http01Options options = {});
-    const char* type() const override { return "http-01"; }
+    const char* type() const override { return storage::to_string(storage::ChallengeType::Http01); }
     void present(const Identifier& identifier, const std::string& token, const std::string& key_authorization) override;
     void cleanup(const Identifier& identifier, const std::string& token,
                  const std::string& key_authorization) noexcept override;

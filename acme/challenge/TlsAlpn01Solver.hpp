@@ -6,6 +6,7 @@
 
 #include "acme/challenge/ChallengeSolver.hpp"
 #include "acme/challenge/StoredChallenges.hpp"
+#include "storage/ChallengeType.hpp"
 
 #include <string>
 
@@ -14,7 +15,7 @@ namespace certa::acme {
 class TlsAlpn01Solver : public ChallengeSolver {
 public:
     explicit TlsAlpn01Solver(storage::Store& store, long row_lifetime_s = 3600);
-    const char* type() const override { return "tls-alpn-01"; }
+    const char* type() const override { return storage::to_string(storage::ChallengeType::TlsAlpn01); }
     void present(const Identifier& identifier, const std::string& token, const std::string& key_authorization) override;
     void cleanup(const Identifier& identifier, const std::string& token,
                  const std::string& key_authorization) noexcept override;

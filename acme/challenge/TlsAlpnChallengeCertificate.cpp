@@ -1,6 +1,8 @@
 #include "acme/challenge/TlsAlpnChallengeCertificate.hpp"
 
-#include "acme/issue/SubjectAltNames.hpp"
+#include "acme/request/SubjectAltNames.hpp"
+#include "storage/KeyGeneration.hpp"
+#include "storage/KeyType.hpp"
 #include "storage/base/Clock.hpp"
 #include "storage/base/OpenSsl.hpp"
 
@@ -53,7 +55,7 @@ std::string acme_identifier_extension_value(const std::string& key_authorization
 TlsAlpnChallengeCertificate TlsAlpnChallengeCertificate::create(const Identifier& identifier,
                                                                 const std::string& key_authorization,
                                                                 long validity_s) {
-    ossl::PKeyPtr key = ossl::generate_key("ec256");
+    ossl::PKeyPtr key = storage::generate_key(storage::kEc256);
     ossl::X509Ptr cert(X509_new());
     if (!cert) throw std::runtime_error("out of memory");
     check(X509_set_version(cert.get(), 2), "version");

@@ -5,7 +5,7 @@
 // of an OCTET STRING holding SHA-256(key authorization).
 #pragma once
 
-#include "acme/issue/Identifier.hpp"
+#include "acme/request/Identifier.hpp"
 
 #include <string>
 

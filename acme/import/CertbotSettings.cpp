@@ -2,9 +2,11 @@
 
 #include "acme/challenge/dns/TsigKey.hpp"
 #include "acme/import/ImportError.hpp"
-#include "acme/renew/LocalFileError.hpp"
+#include "acme/files/LocalFileError.hpp"
 #include "storage/net/HostPort.hpp"
 #include "acme/import/ImportedCertificate.hpp"
+#include "storage/ChallengeType.hpp"
+#include "storage/KeyType.hpp"
 #include "storage/base/Text.hpp"
 
 #include <algorithm>
@@ -60,24 +62,26 @@ struct Mapper {
         auto& s = out.settings;
         const std::string type = storage::lowercase(get("key_type").value_or(""));
         if (type.empty()) {
-            s.key_type = renewable_key_type(current) ? current : "ec256";
+            s.key_type = renewable_key_type(current) ? current : std::string(storage::kDefaultKeyType);
         } else if (type == "ecdsa") {
             const std::string curve = storage::lowercase(get("elliptic_curve").value_or("secp256r1"));
-            if (curve == "secp256r1" || curve == "prime256v1") s.key_type = "ec256";
-            else if (curve == "secp384r1") s.key_type = "ec384";
+            if (curve == "secp256r1" || curve == "prime256v1") s.key_type = storage::kEc256;
+            else if (curve == "secp384r1") s.key_type = storage::kEc384;
             else {
-                s.key_type = "ec384";
+                s.key_type = storage::kEc384;
                 note(Kind::Unsupported, shown("elliptic_curve"), "certa makes P-256 or P-384 keys; renews with ec384");
             }
         } else if (type == "rsa") {
             const std::string size = get("rsa_key_size").value_or("2048");
-            if (size == "2048" || size == "3072" || size == "4096") s.key_type = "rsa" + size;
-            else {
-                s.key_type = "rsa4096";
+            s.key_type.clear();
+            for (const auto& t : storage::kKeyTypes)
+                if (std::string_view(t.algorithm) == "RSA" && std::to_string(t.bits) == size) s.key_type = t.name;
+            if (s.key_type.empty()) {
+                s.key_type = storage::kRsa4096;
                 note(Kind::Unsupported, shown("rsa_key_size"), "certa makes 2048, 3072 or 4096-bit RSA keys; renews with rsa4096");
             }
         } else {
-            s.key_type = renewable_key_type(current) ? current : "ec256";
+            s.key_type = renewable_key_type(current) ? current : std::string(storage::kDefaultKeyType);
             note(Kind::Unsupported, shown("key_type"), "unknown key type; renews with " + s.key_type);
         }
     }
@@ -103,7 +107,7 @@ struct Mapper {
     void authenticator(const std::vector<std::string>& names) {
         auto& s = out.settings;
         const std::string auth = get("authenticator").value_or("standalone");
-        s.challenge = "http-01";
+        s.challenge = storage::to_string(storage::ChallengeType::Http01);
         s.http_port = port("http01_port", 80);
         s.http_address = get("http01_address").value_or("");
         if (auth == "webroot") {
@@ -127,7 +131,7 @@ struct Mapper {
                  "certa does not edit server configuration; a renewal re-points live/NAME (unless --no-export) and runs the deploy hook");
         if (const ConfEntry* e = conf.param_entry("pref_challs"))
             for (const auto& c : e->items)
-                if (!c.empty() && storage::lowercase(c) != "http-01" && storage::lowercase(c) != "http")
+                if (!c.empty() && storage::parse_challenge_type(storage::lowercase(c)) != storage::ChallengeType::Http01 && storage::lowercase(c) != "http")
                     note(Kind::Unsupported, "pref_challs = " + e->text(), "certa renews with " + s.challenge);
     }
 

@@ -20,9 +20,9 @@
 // live/NAME/fullchain.pem keep working. renewal/NAME.conf is left as it is.
 #pragma once
 
-#include "acme/issue/IssueSettings.hpp"
 #include "acme/import/CertbotRenewalConf.hpp"
 #include "acme/import/ImportPlan.hpp"
+#include "acme/request/IssueSettings.hpp"
 
 #include <filesystem>
 #include <string>

@@ -2,6 +2,7 @@
 
 #include "acme/import/ImportTree.hpp"
 #include "acme/import/ImportedCertificate.hpp"
+#include "storage/KeyType.hpp"
 
 namespace certa::acme {
 
@@ -19,7 +20,7 @@ ImportPlan read_cert_files(const FileImportOptions& options) {
     cert.label = cert.names.front();
     cert.input.names = cert.names;
     auto& s = cert.settings;
-    s.key_type = renewable_key_type(cert.input.key_type) ? cert.input.key_type : "ec256";
+    s.key_type = renewable_key_type(cert.input.key_type) ? cert.input.key_type : std::string(storage::kDefaultKeyType);
     s.renew_skip_reason = kNoServerSkipReason;
     plan.certificates.push_back(std::move(cert));
     return plan;

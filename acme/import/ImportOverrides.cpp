@@ -2,6 +2,8 @@
 
 #include "acme/import/FileImport.hpp"
 #include "acme/import/ImportError.hpp"
+#include "acme/issue/IssueSettingsCheck.hpp"
+#include "storage/ChallengeType.hpp"
 
 namespace certa::acme {
 
@@ -15,9 +17,9 @@ void apply_overrides(ImportPlan& plan, const ImportOverrides& o) {
         }
         if (o.ca_bundle) s.ca_bundle = *o.ca_bundle;
         if (o.challenge) s.challenge = *o.challenge;
-        else if (o.dns_hook) s.challenge = "dns-01";
-        else if (o.tls_port) s.challenge = "tls-alpn-01";
-        else if (o.webroot || o.http_port) s.challenge = "http-01";
+        else if (o.dns_hook) s.challenge = storage::to_string(storage::ChallengeType::Dns01);
+        else if (o.tls_port) s.challenge = storage::to_string(storage::ChallengeType::TlsAlpn01);
+        else if (o.webroot || o.http_port) s.challenge = storage::to_string(storage::ChallengeType::Http01);
         if (o.http_port) s.http_port = *o.http_port;
         if (o.http_address) s.http_address = *o.http_address;
         if (o.webroot) s.webroot = *o.webroot;
@@ -30,7 +32,7 @@ void apply_overrides(ImportPlan& plan, const ImportOverrides& o) {
         if (o.deploy_hook) s.deploy_hook = *o.deploy_hook;
         if (o.preferred_chain) s.preferred_chain = *o.preferred_chain;
         if (o.agree_tos) s.agree_tos = true;
-        if (s.challenge != "http-01") s.webroot.clear();
+        if (storage::parse_challenge_type(s.challenge) != storage::ChallengeType::Http01) s.webroot.clear();
         if (cert.needs_challenge && o.chooses_challenge()) {
             cert.needs_challenge = false;
             s.renew_skip_reason.clear();

@@ -5,7 +5,7 @@
 // Holds secrets (account and certificate keys): never print a plan whole.
 #pragma once
 
-#include "acme/issue/IssueSettings.hpp"
+#include "acme/request/IssueSettings.hpp"
 #include "storage/StoreTypes.hpp"
 
 #include <string>

@@ -3,9 +3,9 @@
 // and checked against the root before anything is read or listed.
 #include "acme/import/ImportTree.hpp"
 
+#include "acme/files/LocalFileError.hpp"
+#include "acme/files/PathWithin.hpp"
 #include "acme/import/ImportError.hpp"
-#include "acme/renew/LocalFileError.hpp"
-#include "acme/renew/PathWithin.hpp"
 #include "storage/base/UniqueFd.hpp"
 
 #include <fcntl.h>

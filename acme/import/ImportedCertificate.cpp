@@ -11,8 +11,8 @@ namespace certa::acme {
 std::string key_type_of(EVP_PKEY* key) {
     if (!key) return "";
     const int bits = EVP_PKEY_get_bits(key);
-    if (EVP_PKEY_is_a(key, "EC")) return "ec" + std::to_string(bits == 521 ? 521 : bits);
-    if (EVP_PKEY_is_a(key, "RSA")) return "rsa" + std::to_string(bits);
+    for (const char* algorithm : {"EC", "RSA"})
+        if (EVP_PKEY_is_a(key, algorithm)) return storage::key_type_name(algorithm, bits);
     return "";
 }
 

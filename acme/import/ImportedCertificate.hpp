@@ -11,8 +11,9 @@
 
 namespace certa::acme {
 
-// certa's key type of a certificate key: "ec256", "ec384", "rsa2048",
-// "rsa3072", "rsa4096", or "ec<bits>" / "rsa<bits>" / "" for others.
+// certa's key type name of a certificate key (storage::key_type_name): one
+// of storage::kKeyTypes, "ec<bits>" / "rsa<bits>" for other sizes, "" for
+// other algorithms.
 std::string key_type_of(EVP_PKEY* key);
 // True for the key types `certa issue --key-type` takes (storage::kKeyTypes).
 bool renewable_key_type(const std::string& key_type);

@@ -6,6 +6,8 @@
 #include "acme/import/LegoAccount.hpp"
 #include "acme/import/LegoCertificate.hpp"
 #include "acme/import/LegoServer.hpp"
+#include "storage/ChallengeType.hpp"
+#include "storage/KeyType.hpp"
 
 namespace certa::acme {
 
@@ -85,9 +87,9 @@ struct Reader {
                 plan.notes.push_back({Kind::Unsupported, cert.label, "CA " + lego.host_dir,
                                       "directory URL unknown; not renewed (give --server)"});
             }
-            s.challenge = "http-01";
+            s.challenge = storage::to_string(storage::ChallengeType::Http01);
             s.http_port = 80;
-            s.key_type = renewable_key_type(cert.input.key_type) ? cert.input.key_type : "ec256";
+            s.key_type = renewable_key_type(cert.input.key_type) ? cert.input.key_type : std::string(storage::kDefaultKeyType);
             if (s.key_type != cert.input.key_type)
                 plan.notes.push_back({Kind::Unsupported, cert.label, "key type " + cert.input.key_type,
                                       "certa renews with ec256"});

@@ -1,6 +1,6 @@
 #include "acme/issue/Csr.hpp"
 
-#include "acme/issue/SubjectAltNames.hpp"
+#include "acme/request/SubjectAltNames.hpp"
 #include "storage/base/OpenSsl.hpp"
 
 #include <stdexcept>

@@ -2,7 +2,7 @@
 // identifier in subjectAltName, the first DNS name (if short enough) as CN.
 #pragma once
 
-#include "acme/issue/Identifier.hpp"
+#include "acme/request/Identifier.hpp"
 
 #include <openssl/evp.h>
 

@@ -1,6 +1,7 @@
 #include "acme/issue/Issuer.hpp"
 
 #include "acme/issue/OrderService.hpp"
+#include "storage/KeyGeneration.hpp"
 #include "storage/base/OpenSsl.hpp"
 
 #include <spdlog/spdlog.h>
@@ -42,7 +43,7 @@ storage::CertificateRecord Issuer::issue(const std::vector<Identifier>& identifi
     const std::string names = join_names(identifiers);
     try {
         const storage::Account& account = ensure_account();
-        ossl::PKeyPtr key = ossl::generate_key(settings.key_type);
+        ossl::PKeyPtr key = storage::generate_key(settings.key_type);
 
         OrderRequest request;
         request.identifiers = identifiers;

@@ -6,11 +6,11 @@
 // share one AcmeClient (account and nonce pool), solver and store.
 #pragma once
 
+#include "acme/challenge/ChallengeSolver.hpp"
 #include "acme/protocol/AccountService.hpp"
 #include "acme/protocol/AcmeClient.hpp"
-#include "acme/challenge/ChallengeSolver.hpp"
-#include "acme/issue/Identifier.hpp"
-#include "acme/issue/IssueSettings.hpp"
+#include "acme/request/Identifier.hpp"
+#include "acme/request/IssueSettings.hpp"
 #include "storage/Store.hpp"
 
 #include <cstdint>

@@ -1,10 +1,10 @@
 #include "acme/issue/OnDemandWorker.hpp"
 
-#include "acme/protocol/AcmeClient.hpp"
 #include "acme/challenge/ChallengeSetup.hpp"
-#include "acme/issue/Identifier.hpp"
 #include "acme/issue/Issuer.hpp"
-#include "acme/renew/LeaseKeeper.hpp"
+#include "acme/lease/LeaseKeeper.hpp"
+#include "acme/protocol/AcmeClient.hpp"
+#include "acme/request/Identifier.hpp"
 #include "storage/RenewalWindow.hpp"
 #include "storage/Store.hpp"
 #include "storage/StoreError.hpp"

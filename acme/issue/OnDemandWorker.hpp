@@ -10,7 +10,7 @@
 #pragma once
 
 #include "acme/protocol/AccountService.hpp"
-#include "acme/issue/IssueSettings.hpp"
+#include "acme/request/IssueSettings.hpp"
 #include "storage/base/Clock.hpp"
 
 #include <atomic>

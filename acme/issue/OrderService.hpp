@@ -5,10 +5,10 @@
 // Thread-safe: holds no per-order state, so workers may share one instance.
 #pragma once
 
-#include "acme/protocol/AcmeClient.hpp"
 #include "acme/challenge/ChallengeSolver.hpp"
-#include "acme/issue/Identifier.hpp"
 #include "acme/issue/ProfileCheck.hpp"
+#include "acme/protocol/AcmeClient.hpp"
+#include "acme/request/Identifier.hpp"
 
 #include <openssl/evp.h>
 

@@ -1,5 +1,7 @@
 #include "acme/protocol/AccountKey.hpp"
 
+#include "storage/KeyGeneration.hpp"
+#include "storage/KeyType.hpp"
 #include "storage/base/Base64Url.hpp"
 
 #include <openssl/core_names.h>
@@ -106,9 +108,11 @@ std::optional<KeyAlg> key_alg_from(std::string_view text) {
 }
 
 AccountKey AccountKey::generate(KeyAlg alg) {
-    const char* type = alg == KeyAlg::ES256 ? "ec256" : alg == KeyAlg::ES384 ? "ec384" : "rsa2048";
+    const std::string_view type = alg == KeyAlg::ES256   ? storage::kEc256
+                                  : alg == KeyAlg::ES384 ? storage::kEc384
+                                                         : storage::kRsa2048;
     try {
-        return AccountKey(ossl::generate_key(type), alg);
+        return AccountKey(storage::generate_key(type), alg);
     } catch (const std::exception& e) {
         throw KeyError(std::string("cannot generate account key: ") + e.what());
     }

@@ -1,6 +1,7 @@
 // A failed renewal's class from its exception type (RenewalFailureClass.hpp).
 #include "acme/renew/RenewalFailureClass.hpp"
 
+#include "acme/deploy/DeployError.hpp"
 #include "acme/protocol/HttpClient.hpp"
 #include "acme/protocol/Problem.hpp"
 #include "storage/RenewalErrorClass.hpp"
@@ -15,6 +16,7 @@ std::string renewal_failure_class(const std::exception& failure) {
         return std::string(cls::kOther);
     }
     if (dynamic_cast<const HttpError*>(&failure)) return std::string(cls::kNetwork);
+    if (const auto* deploy = dynamic_cast<const DeployError*>(&failure)) return std::string(deploy->error_class());
     return std::string(cls::kOther);
 }
 

@@ -9,7 +9,8 @@ namespace certa::acme {
 
 // AcmeError with an ACME problem type: the type's last part
 // (urn:ietf:params:acme:error:rateLimited -> "rateLimited"); HttpError (the
-// CA could not be reached): "network"; anything else: "other". Always in
+// CA could not be reached): "network"; DeployError: its own class
+// ("deploy"); anything else: "other". Always in
 // the label shape (storage::error_class_label).
 std::string renewal_failure_class(const std::exception& failure);
 

@@ -1,13 +1,15 @@
 #include "acme/renew/Renewer.hpp"
 
 #include "acme/challenge/ChallengeSetup.hpp"
-#include "acme/issue/Identifier.hpp"
-#include "acme/issue/IssueSettings.hpp"
+#include "acme/issue/IssueSettingsCheck.hpp"
 #include "acme/issue/Issuer.hpp"
-#include "acme/renew/LeaseKeeper.hpp"
+#include "acme/lease/LeaseKeeper.hpp"
 #include "acme/renew/RenewalFailureClass.hpp"
 #include "acme/renew/RenewalPolicy.hpp"
 #include "acme/renew/RenewalSchedule.hpp"
+#include "acme/request/Identifier.hpp"
+#include "acme/request/IssueSettings.hpp"
+#include "storage/ChallengeType.hpp"
 #include "storage/RenewalWindow.hpp"
 #include "storage/StoreError.hpp"
 #include "storage/base/Text.hpp"
@@ -82,7 +84,7 @@ struct Renewer::Shared {
     std::map<std::string, std::unique_ptr<Http01Responder>> responders;
 
     void ensure_responder(const IssueSettings& s, storage::Store& store) {
-        if (s.challenge != "http-01" || !s.webroot.empty()) return;
+        if (storage::parse_challenge_type(s.challenge) != storage::ChallengeType::Http01 || !s.webroot.empty()) return;
         std::lock_guard lock(mutex);
         const std::string key = s.http_address + ':' + std::to_string(s.http_port);
         if (responders.count(key)) return;

@@ -11,10 +11,10 @@
 // and never stop the other renewals.
 #pragma once
 
-#include "acme/renew/Deployer.hpp"
-#include "acme/renew/LocalPolicy.hpp"
-#include "storage/base/Clock.hpp"
+#include "acme/deploy/Deployer.hpp"
+#include "acme/request/LocalPolicy.hpp"
 #include "storage/Store.hpp"
+#include "storage/base/Clock.hpp"
 
 #include <chrono>
 #include <memory>

@@ -2,8 +2,9 @@
 
 #include "handshake/agent/KeyDecoder.hpp"
 #include "handshake/agent/LeafDecoder.hpp"
-#include "storage/names/NameNormalizer.hpp"
 #include "handshake/agent/PemDer.hpp"
+#include "storage/KeyType.hpp"
+#include "storage/names/NameNormalizer.hpp"
 
 #include <openssl/crypto.h>
 #include <openssl/err.h>
@@ -53,11 +54,11 @@ KeyFamily family_of(KeyAlgorithm algorithm) {
 }  // namespace
 
 KeyAlgorithm key_algorithm_from(const std::string& key_type) {
-    if (key_type == "ec256") return KeyAlgorithm::EcdsaP256;
-    if (key_type == "ec384") return KeyAlgorithm::EcdsaP384;
-    if (key_type.starts_with("ec")) return KeyAlgorithm::EcdsaOther;
-    if (key_type.starts_with("rsa")) return KeyAlgorithm::Rsa;
-    return KeyAlgorithm::Other;
+    if (key_type == storage::kEc256) return KeyAlgorithm::EcdsaP256;
+    if (key_type == storage::kEc384) return KeyAlgorithm::EcdsaP384;
+    const auto shape = storage::key_type_shape(key_type);
+    if (!shape) return KeyAlgorithm::Other;
+    return std::string_view(shape->algorithm) == "EC" ? KeyAlgorithm::EcdsaOther : KeyAlgorithm::Rsa;
 }
 
 CertEntry::CertEntry(storage::CertificateRecord record, std::shared_ptr<ParseBudget> budget)

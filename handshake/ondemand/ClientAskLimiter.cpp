@@ -1,6 +1,6 @@
 #include "handshake/ondemand/ClientAskLimiter.hpp"
 
-#include "handshake/serve/ClientGroup.hpp"
+#include "handshake/agent/ClientGroup.hpp"
 
 #include <algorithm>
 

@@ -1,6 +1,6 @@
 // Limits the --ask checks one client may cause (issue 14): a token bucket of
 // `per_minute` asks per client, refilled evenly over the minute. A client is
-// its client_group (serve/ClientGroup) of the address as serve saw it (the TCP peer; serve takes no inbound PROXY
+// its client_group (agent/ClientGroup) of the address as serve saw it (the TCP peer; serve takes no inbound PROXY
 // header, and the one --proxy-protocol sends to the target carries this same
 // address): IPv4 per address, IPv6 per /64, since one host commonly holds a
 // whole /64 (RFC 4291 §2.5.4, RFC 7421). At most `max_clients` buckets are

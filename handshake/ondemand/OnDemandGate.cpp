@@ -1,9 +1,9 @@
 #include "handshake/ondemand/OnDemandGate.hpp"
 
-#include "handshake/serve/ClientGroup.hpp"
+#include "handshake/agent/ClientGroup.hpp"
 
-#include "storage/names/NameNormalizer.hpp"
 #include "storage/RenewalWindow.hpp"
+#include "storage/names/NameNormalizer.hpp"
 
 #include <spdlog/spdlog.h>
 

@@ -1,8 +1,8 @@
 #include "handshake/serve/ServeDaemon.hpp"
 
+#include "handshake/agent/ClientGroup.hpp"
 #include "handshake/serve/ConnectionRouter.hpp"
 #include "handshake/serve/ConnectionTracker.hpp"
-#include "handshake/serve/ClientGroup.hpp"
 #include "handshake/serve/HelloQueue.hpp"
 #include "handshake/serve/HelloTimeouts.hpp"
 #include "handshake/serve/Listener.hpp"

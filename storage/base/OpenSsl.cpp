@@ -1,6 +1,5 @@
 #include "storage/base/OpenSsl.hpp"
 
-#include "storage/KeyType.hpp"
 
 #include <openssl/err.h>
 #include <openssl/objects.h>
@@ -96,15 +95,6 @@ bool key_matches(X509* cert, EVP_PKEY* key) {
     bool same = EVP_PKEY_eq(pub, key) == 1;
     ERR_clear_error();
     return same;
-}
-
-PKeyPtr generate_key(const std::string& key_type) {
-    const storage::KeyType* type = storage::find_key_type(key_type);
-    if (!type) throw std::invalid_argument(storage::unknown_key_type(key_type));
-    EVP_PKEY* raw = type->curve ? EVP_PKEY_Q_keygen(nullptr, nullptr, type->algorithm, type->curve)
-                                : EVP_PKEY_Q_keygen(nullptr, nullptr, type->algorithm, type->bits);
-    if (!raw) throw std::runtime_error("key generation failed: " + last_error());
-    return PKeyPtr(raw);
 }
 
 }  // namespace certa::ossl

@@ -57,8 +57,4 @@ std::string issuer_common_name(X509* cert);
 // True when `key` is the private half of `cert`'s public key.
 bool key_matches(X509* cert, EVP_PKEY* key);
 
-// Generates a key of one of storage::kKeyTypes (storage/KeyType.hpp).
-// Throws std::invalid_argument for an unknown type, std::runtime_error on failure.
-PKeyPtr generate_key(const std::string& key_type);
-
 }  // namespace certa::ossl

@@ -1,10 +1,10 @@
 #include "storage/copy/StoreCopy.hpp"
 
+#include "storage/Store.hpp"
 #include "storage/base/Base64Url.hpp"
 #include "storage/base/OpenSsl.hpp"
-#include "storage/Store.hpp"
-#include "storage/OpenBackend.hpp"
 #include "storage/copy/TableCopy.hpp"
+#include "storage/open/OpenBackend.hpp"
 
 #include <openssl/evp.h>
 

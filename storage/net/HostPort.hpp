@@ -1,6 +1,6 @@
 // HOST:PORT, the one parser for every address certa reads from a command
 // line or a setting: `certa serve` listeners and targets (handshake/serve),
-// `--deploy-check` addresses (acme/renew/DeployTarget) and `--dns-resolver`
+// `--deploy-check` addresses (acme/deploy/CheckAddress) and `--dns-resolver`
 // (acme/challenge/DnsTxtLookup). Each caller then applies its own rule
 // (a host required, port 0 refused, an IP literal needed).
 #pragma once

@@ -1,4 +1,5 @@
 #include "BenchStore.hpp"
+#include "storage/KeyGeneration.hpp"
 
 #include <openssl/rand.h>
 
@@ -61,7 +62,7 @@ std::int64_t put(storage::Store& store, const std::string& name, EVP_PKEY* key, 
 KeyPool make_key_pool(std::size_t count) {
     KeyPool pool;
     for (std::size_t i = 0; i < std::max<std::size_t>(count, 1); ++i) {
-        pool.keys.push_back(ossl::generate_key("ec256"));
+        pool.keys.push_back(storage::generate_key("ec256"));
         pool.pems.push_back(ossl::to_pem(pool.keys.back().get()));
     }
     return pool;

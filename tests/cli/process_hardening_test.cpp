@@ -3,10 +3,10 @@
 // --eab-hmac-key value blanked in /proc/PID/cmdline, in both flag forms; and
 // `serve --user` giving up root (uid, gid, groups in /proc/PID/status) while
 // still handling connections. The drop needs root (CI runs as root).
+#include "storage/open/StorePath.hpp"
 #include "tests/handshake/ServeProcess.hpp"
 #include "tests/support/Subprocess.hpp"
 #include "tests/support/TempDir.hpp"
-#include "storage/StorePath.hpp"
 
 #include <doctest/doctest.h>
 

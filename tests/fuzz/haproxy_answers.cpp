@@ -1,6 +1,6 @@
 // Fuzz target: what certa reads from HAProxy's runtime API socket
-// (acme/renew/HaproxyAnswer.*), and the check of a certificate path HAProxy
-// names itself (acme/renew/HaproxyCrtPath.*). The socket's answers are
+// (acme/deploy/HaproxyAnswer.*), and the check of a certificate path HAProxy
+// names itself (acme/deploy/HaproxyCrtPath.*). The socket's answers are
 // untrusted text: with no CRT-PATH, root writes where `show ssl cert` says.
 // Input: the `show ssl cert` answer, then "\n@@\n" and the `show ssl
 // crt-list` answer.
@@ -8,9 +8,9 @@
 // never '#' headers; the one-line form of an answer is printable and
 // bounded; a path accepted for writing is absolute, lexically normal, and in
 // the directory of a listed crt-list or below it.
-#include "acme/renew/HaproxyAnswer.hpp"
-#include "acme/renew/HaproxyCrtPath.hpp"
-#include "acme/renew/HaproxyRuntimeApi.hpp"
+#include "acme/deploy/HaproxyAnswer.hpp"
+#include "acme/deploy/HaproxyCrtPath.hpp"
+#include "acme/deploy/HaproxyRuntimeApi.hpp"
 
 #include "FuzzCheck.hpp"
 

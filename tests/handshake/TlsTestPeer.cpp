@@ -1,4 +1,5 @@
 #include "TlsTestPeer.hpp"
+#include "storage/KeyGeneration.hpp"
 
 #include <arpa/inet.h>
 #include <openssl/bn.h>
@@ -242,7 +243,7 @@ bool has_acme_identifier(X509* cert) {
 }
 
 ChallengeMaterial make_challenge_cert(const std::string& identifier) {
-    ossl::PKeyPtr key = ossl::generate_key("ec256");
+    ossl::PKeyPtr key = storage::generate_key("ec256");
     ossl::X509Ptr cert(X509_new());
     check(cert != nullptr, "X509_new");
     check(X509_set_version(cert.get(), X509_VERSION_3) == 1, "version");

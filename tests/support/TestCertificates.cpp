@@ -1,5 +1,6 @@
 #include "TestCertificates.hpp"
 
+#include "storage/KeyGeneration.hpp"
 #include "storage/base/OpenSsl.hpp"
 
 #include <arpa/inet.h>
@@ -69,7 +70,7 @@ std::string san_value(const std::vector<std::string>& names) {
 TestCert make_leaf(const std::vector<std::string>& names, const std::string& key_type, const TestCert* ca,
                    long not_before_offset_s, long validity_s, const std::string& serial_hex = {}) {
     if (names.empty()) throw std::invalid_argument("test certificate needs at least one name");
-    auto key = ossl::generate_key(key_type);
+    auto key = storage::generate_key(key_type);
     auto cert = new_cert(names.front(), key.get(), not_before_offset_s, validity_s);
     if (!serial_hex.empty()) {
         BIGNUM* raw = nullptr;
@@ -120,7 +121,7 @@ TestCert make_self_signed_with_serial(std::vector<std::string> names, const std:
 }
 
 TestCert make_ca(const std::string& common_name) {
-    auto key = ossl::generate_key("ec256");
+    auto key = storage::generate_key("ec256");
     auto cert = new_cert(common_name, key.get(), -3600, 10L * 365 * 86400);
     check(X509_set_issuer_name(cert.get(), X509_get_subject_name(cert.get())) == 1, "issuer");
     add_ext(cert.get(), cert.get(), NID_basic_constraints, "critical,CA:TRUE");

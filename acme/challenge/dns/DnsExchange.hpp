@@ -4,7 +4,7 @@
 // the parsed packet because a TSIG check (RFC 8945 §5.3) needs both.
 #pragma once
 
-#include "acme/challenge/DnsTxtLookup.hpp"
+#include "acme/challenge/dns/DnsTxtLookup.hpp"
 #include "acme/challenge/dns/Ldns.hpp"
 
 #include <chrono>

@@ -5,7 +5,7 @@
 // (the SOA lookup), and that zone's authoritative servers (NS, then A/AAAA).
 #pragma once
 
-#include "acme/challenge/DnsTxtLookup.hpp"
+#include "acme/challenge/dns/DnsTxtLookup.hpp"
 
 #include <chrono>
 #include <cstdint>

@@ -4,7 +4,7 @@
 // is an Rfc2136Error naming the server's answer.
 #pragma once
 
-#include "acme/challenge/DnsTxtLookup.hpp"
+#include "acme/challenge/dns/DnsTxtLookup.hpp"
 #include "acme/challenge/dns/TsigKey.hpp"
 
 #include <chrono>

@@ -1,6 +1,6 @@
 #include "acme/challenge/dns/TsigKey.hpp"
 
-#include "acme/renew/LocalFileError.hpp"
+#include "acme/files/LocalFileError.hpp"
 #include "storage/base/Text.hpp"
 #include "storage/base/UniqueFd.hpp"
 

@@ -3,7 +3,8 @@
 #include "TempDir.hpp"
 #include "acme/challenge/Dns01Solver.hpp"
 #include "acme/challenge/HookProcess.hpp"
-#include "acme/renew/LocalFileError.hpp"
+#include "acme/files/LocalFileError.hpp"
+#include "acme/issue/IssueSettingsCheck.hpp"
 #include "storage/base/Base64Url.hpp"
 
 #include "TestFiles.hpp"

@@ -2,7 +2,7 @@
 // server of a real pebble-challtestsrv on loopback.
 #include "PebbleHarness.hpp"
 #include "acme/challenge/Dns01Solver.hpp"
-#include "acme/challenge/DnsTxtLookup.hpp"
+#include "acme/challenge/dns/DnsTxtLookup.hpp"
 
 #include <doctest/doctest.h>
 

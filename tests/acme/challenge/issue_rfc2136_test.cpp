@@ -8,7 +8,7 @@
 #include "BindHarness.hpp"
 #include "IssueFixture.hpp"
 #include "TestFiles.hpp"
-#include "acme/issue/IssueSettings.hpp"
+#include "acme/request/IssueSettings.hpp"
 
 #include <doctest/doctest.h>
 

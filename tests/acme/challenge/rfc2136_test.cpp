@@ -2,7 +2,7 @@
 // against a real BIND9 on loopback (tests/support/BindHarness).
 #include "BindHarness.hpp"
 #include "PebbleHarness.hpp"
-#include "acme/challenge/DnsTxtLookup.hpp"
+#include "acme/challenge/dns/DnsTxtLookup.hpp"
 #include "acme/challenge/dns/DnsZoneLookup.hpp"
 #include "acme/challenge/dns/Rfc2136Client.hpp"
 #include "acme/challenge/dns/Rfc2136Error.hpp"

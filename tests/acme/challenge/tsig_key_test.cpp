@@ -3,7 +3,7 @@
 // error that shows the secret.
 #include "TempDir.hpp"
 #include "acme/challenge/dns/TsigKey.hpp"
-#include "acme/renew/LocalFileError.hpp"
+#include "acme/files/LocalFileError.hpp"
 
 #include <doctest/doctest.h>
 

@@ -4,6 +4,7 @@
 #include "acme/import/CertbotSettings.hpp"
 #include "acme/import/ImportError.hpp"
 #include "TempDir.hpp"
+#include "acme/issue/IssueSettingsCheck.hpp"
 
 #include <doctest/doctest.h>
 

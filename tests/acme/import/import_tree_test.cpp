@@ -1,8 +1,8 @@
 // ImportTree: the input directory's rules (owner, no group/other write,
 // links must stay inside, regular files of at most 1 MiB).
+#include "acme/files/LocalFileError.hpp"
 #include "acme/import/ImportError.hpp"
 #include "acme/import/ImportTree.hpp"
-#include "acme/renew/LocalFileError.hpp"
 #include "tests/support/TempDir.hpp"
 
 #include <doctest/doctest.h>

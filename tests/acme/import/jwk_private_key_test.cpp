@@ -5,6 +5,7 @@
 #include "acme/import/JwkPrivateKey.hpp"
 #include "acme/protocol/AccountKey.hpp"
 #include "acme/protocol/Json.hpp"
+#include "storage/KeyGeneration.hpp"
 #include "storage/base/Base64Url.hpp"
 
 #include <doctest/doctest.h>
@@ -48,22 +49,22 @@ json::Value private_jwk(EVP_PKEY* key) {
 TEST_CASE("EC and RSA JWKs become the same key") {
     for (const char* type : {"ec256", "ec384", "rsa2048"}) {
         CAPTURE(type);
-        const ossl::PKeyPtr key = ossl::generate_key(type);
+        const ossl::PKeyPtr key = storage::generate_key(type);
         const ossl::PKeyPtr back = jwk_private_key(json::serialize(private_jwk(key.get())));
         REQUIRE(back);
         CHECK(EVP_PKEY_eq(key.get(), back.get()) == 1);
         CHECK(AccountKey::from_pem(ossl::to_pem(back.get())).jwk_json() == public_jwk_json(key.get()));
     }
     // RSA without the CRT members is accepted too.
-    const ossl::PKeyPtr rsa = ossl::generate_key("rsa2048");
+    const ossl::PKeyPtr rsa = storage::generate_key("rsa2048");
     json::Value plain = private_jwk(rsa.get());
     for (const char* m : {"p", "q", "dp", "dq", "qi"}) plain.erase(m);
     CHECK(EVP_PKEY_eq(rsa.get(), jwk_private_key(json::serialize(plain)).get()) == 1);
 }
 
 TEST_CASE("malformed JWKs are refused naming the member, not its value") {
-    const ossl::PKeyPtr ec = ossl::generate_key("ec256"), other = ossl::generate_key("ec256");
-    const ossl::PKeyPtr rsa = ossl::generate_key("rsa2048");
+    const ossl::PKeyPtr ec = storage::generate_key("ec256"), other = storage::generate_key("ec256");
+    const ossl::PKeyPtr rsa = storage::generate_key("rsa2048");
     const json::Value good = private_jwk(ec.get());
     auto refused = [](const json::Value& jwk) {
         try {
@@ -90,7 +91,7 @@ TEST_CASE("malformed JWKs are refused naming the member, not its value") {
     some_crt.erase("qi");
     CHECK(refused(some_crt) == "account key (JWK): has some but not all of p, q, dp, dq, qi");
     json::Value bad_n = private_jwk(rsa.get());
-    bad_n["n"] = private_jwk(ossl::generate_key("rsa2048").get())["n"];
+    bad_n["n"] = private_jwk(storage::generate_key("rsa2048").get())["n"];
     CHECK(refused(bad_n) != "accepted");
     CHECK_THROWS_WITH_AS(jwk_private_key("{not json"), "account key (JWK): not a JSON object", ImportError);
     CHECK_THROWS_WITH_AS(jwk_private_key(R"({"kty":"oct","k":"AAAA"})"),
@@ -99,7 +100,7 @@ TEST_CASE("malformed JWKs are refused naming the member, not its value") {
 
 TEST_CASE("an RSA JWK over 8192 bits is refused before any operation on it (issue 21)") {
     // certbot's 64 KiB limit holds a 188,000-bit modulus: checking that key took ~20 minutes.
-    const ossl::PKeyPtr rsa = ossl::generate_key("rsa2048");
+    const ossl::PKeyPtr rsa = storage::generate_key("rsa2048");
     json::Value huge = private_jwk(rsa.get());
     huge.erase("p"), huge.erase("q"), huge.erase("dp"), huge.erase("dq"), huge.erase("qi");
     huge["n"] = json::string_value(base64url_encode(std::string(23500, '\xff')));

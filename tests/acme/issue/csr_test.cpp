@@ -1,4 +1,5 @@
 #include "acme/issue/Csr.hpp"
+#include "storage/KeyGeneration.hpp"
 #include "storage/base/OpenSsl.hpp"
 
 #include <doctest/doctest.h>
@@ -54,7 +55,7 @@ std::string common_name(X509_REQ* req) {
 TEST_CASE("CSR carries every identifier in the SAN, is signed by the key, CN is the first DNS name") {
     for (const char* key_type : {"ec256", "ec384", "rsa2048"}) {
         CAPTURE(key_type);
-        ossl::PKeyPtr key = ossl::generate_key(key_type);
+        ossl::PKeyPtr key = storage::generate_key(key_type);
         auto ids = acme::parse_identifiers({"127.0.0.1", "www.example.com", "*.example.org"});
         ossl::X509ReqPtr req = parse(acme::make_csr_der(ids, key.get()));
         REQUIRE(req);
@@ -66,7 +67,7 @@ TEST_CASE("CSR carries every identifier in the SAN, is signed by the key, CN is 
 }
 
 TEST_CASE("CSR for an IP only has no CN; a name over 64 characters is not a CN") {
-    ossl::PKeyPtr key = ossl::generate_key("ec256");
+    ossl::PKeyPtr key = storage::generate_key("ec256");
     ossl::X509ReqPtr ip_only = parse(acme::make_csr_der(acme::parse_identifiers({"10.1.2.3"}), key.get()));
     REQUIRE(ip_only);
     CHECK(common_name(ip_only.get()).empty());

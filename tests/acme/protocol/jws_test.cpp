@@ -5,6 +5,7 @@
 #include "acme/protocol/Json.hpp"
 #include "acme/protocol/Jws.hpp"
 #include "acme/protocol/KeyAuthorization.hpp"
+#include "storage/KeyGeneration.hpp"
 #include "storage/base/Base64Url.hpp"
 
 #include <doctest/doctest.h>
@@ -83,7 +84,7 @@ TEST_CASE("PEM round trip keeps the key and its algorithm") {
     }
     CHECK_THROWS_AS(AccountKey::from_pem("not a key"), KeyError);
     try {
-        AccountKey::from_pem(ossl::to_pem(ossl::generate_key("rsa2048").get()).substr(0, 200));
+        AccountKey::from_pem(ossl::to_pem(storage::generate_key("rsa2048").get()).substr(0, 200));
         FAIL("expected KeyError");
     } catch (const KeyError& e) {
         CHECK(std::string(e.what()).find("BEGIN") == std::string::npos);  // no key material in the message

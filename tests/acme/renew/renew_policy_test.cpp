@@ -1,8 +1,8 @@
 // Unit tests of the renewal schedule pieces: --days, ARI window pick, Retry-After clamp, back-off, RFC 3339 and the
 // renewalInfo document, and the deploy hook environment and exit status.
-#include "acme/renew/AriClient.hpp"
-#include "acme/renew/DeployHook.hpp"
+#include "acme/deploy/DeployHook.hpp"
 #include "acme/protocol/Json.hpp"
+#include "acme/renew/AriClient.hpp"
 #include "acme/renew/RenewalPolicy.hpp"
 
 #include "TempDir.hpp"

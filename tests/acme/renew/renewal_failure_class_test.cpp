@@ -1,6 +1,7 @@
 // The class of a failed renewal: taken from the failure's type where it is
 // recorded (renewal_failure_class), read back as a short label
 // (storage::renewal_error_class), never parsed from the error text.
+#include "acme/deploy/DeployError.hpp"
 #include "acme/protocol/HttpClient.hpp"
 #include "acme/protocol/Problem.hpp"
 #include "acme/renew/RenewalFailureClass.hpp"
@@ -38,6 +39,9 @@ TEST_CASE("ACME problem types, network, deploy, other, none") {
           "network");
     // Deployer records its failures (export, hook, targets, live check) as "deploy".
     CHECK(label_of("deploy hook failed: exit status 3", std::string(storage::error_class::kDeploy)) == "deploy");
+    // ... because a DeployError's class is "deploy", whatever its wording.
+    CHECK(renewal_failure_class(acme::DeployError("nginx reload failed: exit status 1")) == "deploy");
+    CHECK(renewal_failure_class(acme::DeployError("rateLimited")) == "deploy");
     CHECK(renewal_failure_class(std::runtime_error("dns-01: TXT record not visible")) == "other");
     CHECK(renewal_failure_class(problem("about:blank", "newAccount answered without a Location header")) == "other");
     // A prefix without a type, and a type that never ends, stay short and plain.

@@ -5,8 +5,8 @@
 // a new archive/NAME version after certbot's, live/NAME links re-pointed.
 #include "tests/cli/import/ImportFixture.hpp"
 
-#include "acme/issue/IssueSettings.hpp"
 #include "acme/protocol/Json.hpp"
+#include "acme/request/IssueSettings.hpp"
 
 #include <csignal>
 #include <fstream>

@@ -8,6 +8,7 @@
 //  - `certa import --cert` of a certificate whose SAN holds a newline (it
 //    would split `certa check`'s one-line output): refused like `certa
 //    issue` refuses the name, exit 6, nothing stored.
+#include "storage/KeyGeneration.hpp"
 #include "storage/base/Base64Url.hpp"
 #include "storage/base/OpenSsl.hpp"
 #include "tests/cli/CliTestUtil.hpp"
@@ -65,7 +66,7 @@ std::string random_b64(std::size_t bytes) {
 
 // A self-signed certificate whose SAN holds `raw` as one dNSName, byte for byte.
 std::pair<std::string, std::string> cert_with_raw_san(const std::string& raw) {
-    ossl::PKeyPtr key = ossl::generate_key("ec256");
+    ossl::PKeyPtr key = storage::generate_key("ec256");
     ossl::X509Ptr cert(X509_new());
     REQUIRE(cert);
     X509_set_version(cert.get(), 2);

@@ -1,6 +1,6 @@
 // ClientAskLimiter: per-client token buckets, bounded table; client_group: IPv6 per /64.
+#include "handshake/agent/ClientGroup.hpp"
 #include "handshake/ondemand/ClientAskLimiter.hpp"
-#include "handshake/serve/ClientGroup.hpp"
 
 #include <doctest/doctest.h>
 

@@ -4,7 +4,7 @@
 #include "StoreFixtures.hpp"
 #include "TempDir.hpp"
 #include "storage/Store.hpp"
-#include "storage/StorePath.hpp"
+#include "storage/open/StorePath.hpp"
 #include "storage/sqlite/StoreFile.hpp"
 
 #include <doctest/doctest.h>
