@@ -23,7 +23,6 @@
 #include "tests/handshake/TlsTestPeer.hpp"
 
 #include <malloc.h>
-#include <openssl/err.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -103,27 +102,12 @@ struct Served {
 std::size_t hot_name(std::size_t k, std::size_t n, std::size_t hot) { return k * (n / hot); }
 
 // `count` ClientHellos with random unknown names through the ClientHello
-// callback only (a recorded ClientHello with its SNI letters patched).
+// callback only (feed_server: no key exchange, no certificate).
 void unknown_hellos(Served& s, std::size_t count) {
-    ossl::SslPtr client(SSL_new(s.client.get()));
-    SSL_set_tlsext_host_name(client.get(), "aaaaaaaa.unknown.bench.test");
-    BIO* out = BIO_new(BIO_s_mem());
-    SSL_set_bio(client.get(), BIO_new(BIO_s_mem()), out);
-    SSL_set_connect_state(client.get());
-    (void)SSL_do_handshake(client.get());
-    char* data = nullptr;
-    const long len = BIO_get_mem_data(out, &data);
-    const std::string hello(data, static_cast<std::size_t>(len));
-    const auto at = hello.find("aaaaaaaa.unknown");
     std::mt19937_64 rng(42);
-    for (std::size_t i = 0; i < count && at != std::string::npos; ++i) {
-        std::string h = hello;
-        for (int k = 0; k < 8; ++k) h[at + static_cast<std::size_t>(k)] = static_cast<char>('a' + rng() % 26);
-        ossl::SslPtr server(SSL_new(s.server.get()));
-        SSL_set_bio(server.get(), BIO_new_mem_buf(h.data(), static_cast<int>(h.size())), BIO_new(BIO_s_mem()));
-        SSL_set_accept_state(server.get());
-        (void)SSL_do_handshake(server.get());
-        ERR_clear_error();
+    for (std::size_t i = 0; i < count; ++i) {
+        const std::string name = "u" + std::to_string(rng()) + ".unknown.bench.test";
+        (void)test::feed_server(s.server.get(), test::make_client_hello({{0x0000, test::sni_body(name)}}));
     }
 }
 
