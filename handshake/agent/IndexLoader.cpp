@@ -22,20 +22,16 @@ std::shared_ptr<const Snapshot> IndexLoader::load() {
     if (current_ && generation == current_->generation) return nullptr;
     const std::int64_t since = current_ ? current_->generation : -1;
 
-    // The slim query without PEM (each row once: it reads the certificates table).
-    auto rows = store_->index_rows_changed_since(since, false);
-    auto challenges = store_->active_challenges(storage::ChallengeType::TlsAlpn01);
-
     static const CertIndex empty;
     const CertIndex& base = current_ ? *current_->certs : empty;
     std::vector<CertIndex::Row> removed, added;
-    if (!current_) added.reserve(rows.size());
-    for (auto& row : rows) {
+    // Streamed, without PEM: no row is held beyond its own visit.
+    store_->visit_index_rows_changed_since(since, [&](const storage::IndexRow& row) {
         CertIndex::Row r{{row.id, row.not_before, row.not_after, key_algorithm_from(row.key_type)}, {}};
         r.names.reserve(row.names.size());
-        for (auto& raw : row.names)
+        for (const auto& raw : row.names)
             if (auto name = storage::normalize_index_name(raw)) r.names.push_back(std::move(*name));
-        if (r.names.empty()) continue;  // nothing a handshake could ask for
+        if (r.names.empty()) return;  // nothing a handshake could ask for
         // A row's chain, key and names never change (a renewal is a new row):
         // an active row already indexed stays as it is.
         const bool indexed = base.contains(row.id, r.names.front());
@@ -47,9 +43,9 @@ std::shared_ptr<const Snapshot> IndexLoader::load() {
             last_removed_.push_back(row.id);
             removed.push_back(std::move(r));
         }
-    }
-    note_large_free(rows.size() * sizeof(storage::IndexRow) + added.size() * sizeof(CertIndex::Row));
-    rows = {};
+    });
+    auto challenges = store_->active_challenges(storage::ChallengeType::TlsAlpn01);
+    note_large_free(added.size() * (sizeof(CertIndex::Row) + 64));  // freed on return
 
     auto snapshot = std::make_shared<Snapshot>();
     snapshot->generation = generation;

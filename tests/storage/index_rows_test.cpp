@@ -56,6 +56,36 @@ TEST_CASE("index rows without PEM carry the same rows and metadata, and no chain
     CHECK(store->index_rows_changed_since(since).size() == 1);
 }
 
+TEST_CASE("visit_index_rows_changed_since streams the same rows as index_rows_changed_since without PEM") {
+    StoreBackend backend;
+    auto store = backend.open();
+    store->put_certificate(input_for(make_self_signed({"a.visit.example", "www.a.visit.example", "*.a.visit.example"})));
+    const auto b = store->put_certificate(input_for(make_self_signed({"b.visit.example"})));
+    store->put_certificate(input_for(make_self_signed({"c.visit.example"})));
+    store->set_certificate_status(b, CertificateStatus::Revoked);
+    for (std::int64_t since : {std::int64_t{-1}, store->current_generation() - 1}) {
+        CAPTURE(since);
+        const auto listed = store->index_rows_changed_since(since, false);
+        std::vector<IndexRow> visited;
+        store->visit_index_rows_changed_since(since, [&](const IndexRow& row) { visited.push_back(row); });
+        REQUIRE(visited.size() == listed.size());
+        for (std::size_t i = 0; i < listed.size(); ++i) {
+            CHECK(visited[i].id == listed[i].id);
+            CHECK(visited[i].names == listed[i].names);  // in position order
+            CHECK(visited[i].key_type == listed[i].key_type);
+            CHECK(visited[i].status == listed[i].status);
+            CHECK(visited[i].not_before == listed[i].not_before);
+            CHECK(visited[i].not_after == listed[i].not_after);
+            CHECK(visited[i].generation == listed[i].generation);
+            CHECK(visited[i].key_pem.empty());
+            CHECK(visited[i].chain_pem.empty());
+        }
+    }
+    std::size_t none = 0;
+    store->visit_index_rows_changed_since(store->current_generation(), [&](const IndexRow&) { ++none; });
+    CHECK(none == 0);
+}
+
 TEST_CASE("the PEM-less first load reads only the covering index" * doctest::test_suite("sqlite-only")) {
     StoreBackend backend;
     { auto store = backend.open(); }
