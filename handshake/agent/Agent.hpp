@@ -56,7 +56,7 @@ struct AgentOptions {
     // private key's EVP_PKEY ~2.3 KB, private key ~2.3 KB). When the cache is
     // full, a new certificate replaces one not used since the clock hand last
     // passed it (CLOCK); a handshake on a certificate not held reads its row
-    // by id and parses it (~150-300 us for P-256 on SQLite). The default keeps
+    // by id and parses it (~0.5 ms on SQLite with one intermediate). The default keeps
     // every certificate of a store of up to 100k parsed, as before.
     std::size_t max_parsed_certificates = 100000;
     // Certificate ids whose row failed to load or parse, remembered (and
