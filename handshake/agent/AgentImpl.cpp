@@ -165,8 +165,9 @@ void AgentImpl::refresh() {
             if (options_.preparse && options_.watch) {
                 // Only as many as the cache can hold: the pre-parse never evicts.
                 const std::size_t cap = cache_->capacity();
+                const std::size_t parsed = cache_->stats().parsed;
                 for (const IndexRecord& record : loader_.last_added()) {
-                    if (cap != 0 && backlog_.size() + in_flight_ + cache_->stats().parsed >= cap) break;
+                    if (cap != 0 && backlog_.size() + in_flight_ + parsed >= cap) break;
                     backlog_.push_back(record);
                 }
                 backlog_size_ = backlog_.size() + in_flight_;

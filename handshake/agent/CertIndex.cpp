@@ -55,6 +55,8 @@ std::shared_ptr<const CertIndex> CertIndex::with_changes(const std::vector<Row>&
     std::vector<std::vector<Item>> adds(kShards);
     std::vector<std::vector<std::pair<std::int64_t, std::string_view>>> drops(kShards);
     std::vector<bool> touched(kShards, false);
+    if (added.size() > 4 * kShards)  // a big load: each shard's share at once, not by doubling
+        for (auto& shard_adds : adds) shard_adds.reserve(added.size() / kShards * 5 / 4);
     for (const auto& row : added)
         for (const auto& name : row.names) {
             const std::uint64_t h = hash_of(name);
