@@ -5,6 +5,7 @@
 // corrupt row is reported once and the handshake falls back; a renewal is
 // served within the poll interval with a bounded cache; misses work on a
 // read-only store; 100k unknown SNIs leave memory where it was.
+#include "AgentFixture.hpp"
 #include "TlsTestPeer.hpp"
 #include "StoreFiller.hpp"
 #include "handshake/agent/Agent.hpp"
@@ -32,22 +33,10 @@ using namespace std::chrono_literals;
 
 namespace {
 
-struct Fixture {
-    TempDir dir;
-    std::string path = dir.file("certa.db");
-    std::unique_ptr<storage::Store> store = storage::open_store(path);
-    ossl::SslCtxPtr server = make_server_ctx();
-    ossl::SslCtxPtr client = make_client_ctx();
-    std::unique_ptr<Agent> agent;
-
-    void start(AgentOptions options) {
-        agent = Agent::open(path, options);
-        agent->attach(server.get());
-    }
+struct Fixture : AgentFixture {
+    void start(const AgentOptions& options) { open(options); }
     HandshakeResult hello(const std::string& sni, SSL_CTX* client_ctx = nullptr) {
-        ClientOptions o;
-        o.sni = sni;
-        return run_handshake(server.get(), client_ctx ? client_ctx : client.get(), o);
+        return AgentFixture::hello(sni, {}, {}, client_ctx);
     }
 };
 
