@@ -50,6 +50,7 @@ struct ServeArgs {
     int idle_timeout_s = 300;
     int shutdown_grace_s = 10;
     int handshake_timeout_s = 10;
+    std::size_t cache_size = 100000;  // certificates held parsed at most (0: no bound)
     // --on-demand
     bool on_demand = false;
     std::vector<std::string> allow;
@@ -153,14 +154,20 @@ bool prepare_store(const GlobalOptions& g, const ServeArgs& args, std::string& l
 }
 
 std::unique_ptr<handshake::Agent> open_agent(const GlobalOptions& g, const handshake::ServeOptions& options,
-                                             const std::string& store_location) {
+                                             const ServeArgs& args, const std::string& store_location) {
     handshake::AgentOptions agent_options;
     agent_options.default_name = options.default_name;
     agent_options.poll_interval = options.poll_interval;
+    agent_options.max_parsed_certificates = args.cache_size;
+    // A row that fails to load on a miss: one line (rate-limited by the agent), never key material.
+    agent_options.on_load_error = [](std::int64_t id, const std::string& message) {
+        spdlog::warn("serve: certificate {} skipped: {}", id, message);
+    };
     const std::string agent_id = handshake::ServeDaemon::report_to_store(agent_options);
     auto agent = handshake::Agent::open(store_path(g), agent_options);
-    spdlog::info("serve: store {}: {} certificate(s), {} pending tls-alpn-01 challenge(s)", store_location,
-                 agent->certificate_count(), agent->challenge_count());
+    spdlog::info("serve: store {}: {} certificate(s), {} pending tls-alpn-01 challenge(s); at most {} held parsed",
+                 store_location, agent->certificate_count(), agent->challenge_count(),
+                 args.cache_size == 0 ? std::string("all") : std::to_string(args.cache_size));
     spdlog::info("serve: reporting the loaded generation to the store as agent {}", agent_id);
     return agent;
 }
@@ -237,7 +244,7 @@ int run_serve(const GlobalOptions& g, ServeArgs& args) {
 
     std::string store_location;
     const bool store_for_user = prepare_store(g, args, store_location);
-    auto agent = open_agent(g, options, store_location);
+    auto agent = open_agent(g, options, args, store_location);
     ServeRuntime rt;  // its members' order is the teardown order
     start_http(g, args, rt);
     auto worker_options = start_on_demand(g, args, *agent, rt);
@@ -276,6 +283,10 @@ void register_serve_command(CLI::App& app, GlobalOptions& g, CommandAction& acti
                       "Send a PROXY protocol header to the target (only: v2)");
     serve->add_option("--default-name", args->default_name,
                       "Certificate name served when the SNI is missing or unknown");
+    serve->add_option("--cache-size", args->cache_size,
+                      "Certificates held parsed in memory at most (default 100000; 0: all); the others are read "
+                      "from the store by id on their next handshake")
+        ->check(CLI::NonNegativeNumber);
     serve->add_option("--http", args->http, "Also answer http-01 challenges on ADDR:PORT");
     serve->add_option("--metrics", args->metrics,
                       "Serve Prometheus metrics on http://ADDR:PORT/metrics (e.g. 127.0.0.1:9464)");

@@ -42,6 +42,12 @@ certa_agent* certa_agent_open(const char* store_path, const char* default_name) 
 }
 
 certa_agent* certa_agent_open_flags(const char* store_path, const char* default_name, unsigned int flags) {
+    return certa_agent_open_cache(store_path, default_name, flags,
+                                  certa::handshake::AgentOptions{}.max_parsed_certificates);
+}
+
+certa_agent* certa_agent_open_cache(const char* store_path, const char* default_name, unsigned int flags,
+                                    size_t cache_size) {
     g_last_error.clear();
     if (!store_path || !*store_path) {
         set_error("certa_agent_open: store_path is required");
@@ -51,6 +57,7 @@ certa_agent* certa_agent_open_flags(const char* store_path, const char* default_
         certa::handshake::AgentOptions options;
         if (default_name) options.default_name = default_name;
         options.read_only = (flags & CERTA_OPEN_READ_ONLY) != 0;
+        options.max_parsed_certificates = cache_size;
         auto handle = std::make_unique<certa_agent>();
         handle->agent = certa::handshake::Agent::open(store_path, options);
         return handle.release();
@@ -144,6 +151,10 @@ int certa_agent_select_alpn(certa_agent* agent, SSL* ssl, const unsigned char** 
 
 size_t certa_agent_certificate_count(const certa_agent* agent) {
     return agent ? agent->agent->certificate_count() : 0;
+}
+
+size_t certa_agent_parsed_count(const certa_agent* agent) {
+    return agent ? static_cast<size_t>(agent->agent->stats().parsed) : 0;
 }
 
 void certa_agent_close(certa_agent* agent) {

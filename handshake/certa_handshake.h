@@ -45,6 +45,18 @@ size_t certa_agent_certificate_count(const certa_agent *agent);
 certa_agent *certa_agent_open_flags(const char *store_path, const char *default_name,
                                     unsigned int flags);
 
+/* certa_agent_open_flags() with a bound on the certificates held parsed in
+ * memory at once (0: all). The others open and certa_agent_open_flags() use
+ * 100000, which holds every certificate of a store up to that size. A
+ * handshake for a certificate not held reads its row from the store by id
+ * (one indexed read, also on a read-only store) and parses it. Returns NULL
+ * on failure; see certa_last_error(). */
+certa_agent *certa_agent_open_cache(const char *store_path, const char *default_name,
+                                    unsigned int flags, size_t cache_size);
+
+/* Certificates held parsed now (at most the cache size). */
+size_t certa_agent_parsed_count(const certa_agent *agent);
+
 /* Checks, without starting any thread, that an agent could serve from the
  * store: when uid and gid are not -1, that this user (with its
  * supplementary groups) can read the store, its -wal and -shm and enter its

@@ -11,10 +11,13 @@
 //   then supported but expired/not yet valid, then the first.
 //
 // The handshake path never touches the network. A watcher thread reads the
-// store and swaps an immutable snapshot of names and metadata atomically. The
-// first handshake for a certificate whose chain and key are not parsed yet
-// reads them by id from the store (one indexed read, through PemSource's own
-// connection) on the handshake's thread; later handshakes use the parsed copy.
+// store and swaps an immutable snapshot of names and metadata atomically (a
+// compact index: no PEM, ~60-70 bytes per name). Parsed chains and keys live
+// in a bounded cache keyed by certificate id (max_parsed_certificates, CLOCK
+// eviction); a miss reads that one row by id (one indexed read, through
+// PemSource's own connections) and parses it on the handshake's thread.
+// Concurrent misses for one id share one load; other handshakes never wait
+// on it. Rows that fail to load are skipped (bounded negative cache).
 #pragma once
 
 #include <openssl/ssl.h>
@@ -41,20 +44,28 @@ struct AgentOptions {
     std::chrono::milliseconds poll_interval{100};
     // Start the background reload thread. Without it, call refresh() yourself.
     bool watch = true;
-    // Parse every certificate's chain and key ahead of its first handshake, in a
+    // Parse certificates' chains and keys ahead of their first handshake (until
+    // the cache holds max_parsed_certificates), in a
     // background thread at the lowest CPU priority (nice 19), so that the steady
     // state is warm without taking CPU from handshakes; a handshake that comes
     // first parses its certificate itself (as with preparse off). Open stays
     // fast either way; handshakes never wait for this. Needs `watch`.
     bool preparse = true;
-    // At most this many certificates kept parsed (0: no limit). A parsed P-256
-    // certificate costs ~5 KB (X509 sharing the private key's EVP_PKEY ~2.3 KB,
-    // private key ~2.3 KB, index ~0.6 KB); with a limit, the watcher evicts the
-    // parsed material of certificates not used since its previous sweep (CLOCK)
-    // while over the limit, and every certificate keeps its PEM (~0.8 KB) to be
-    // parsed again: a handshake on an evicted certificate pays one parse
-    // (~120-140 us of CPU for P-256). Needs `watch`.
-    std::size_t max_parsed_certificates = 0;
+    // At most this many certificates held parsed (0: no limit); `certa serve
+    // --cache-size`. A parsed P-256 certificate costs ~5 KB (X509 sharing the
+    // private key's EVP_PKEY ~2.3 KB, private key ~2.3 KB). When the cache is
+    // full, a new certificate replaces one not used since the clock hand last
+    // passed it (CLOCK); a handshake on a certificate not held reads its row
+    // by id and parses it (~0.5 ms on SQLite with one intermediate). The default keeps
+    // every certificate of a store of up to 100k parsed, as before.
+    std::size_t max_parsed_certificates = 100000;
+    // Certificate ids whose row failed to load or parse, remembered (and
+    // skipped by handshakes) for a minute: at most this many (oldest go first).
+    std::size_t negative_cache_size = 4096;
+    // Told about a row that fails to load or parse on a miss (once per id per
+    // minute, at most 10 reports a minute; then a count of those left out).
+    // Called on a handshake thread: keep it short. Never given key material.
+    std::function<void(std::int64_t certificate_id, const std::string& message)> on_load_error;
     // ALPN protocols (server preference order) negotiated on ordinary (non
     // challenge) handshakes, e.g. {"h2", "http/1.1"}. Empty: no ALPN is selected.
     std::vector<std::string> alpn;
@@ -105,8 +116,16 @@ struct AgentStats {
     std::uint64_t reload_errors = 0;    // store reads that failed (the old snapshot stays)
     std::uint64_t preparsed = 0;        // certificates visited by the background pre-parse (options.preparse)
     std::uint64_t preparse_backlog = 0; // certificates still waiting for that
-    std::uint64_t parsed = 0;           // certificates holding parsed material now
+    std::uint64_t parsed = 0;           // certificates holding parsed material now (<= max_parsed_certificates)
     std::uint64_t evictions = 0;        // parsed material dropped for max_parsed_certificates
+    std::uint64_t cache_hits = 0;       // handshakes that found their certificate parsed
+    std::uint64_t cache_misses = 0;     // handshakes that did not (each loads, waits on a load, or skips a bad row)
+    std::uint64_t store_reads = 0;      // rows read by id for a miss or the pre-parse (one per load)
+    std::uint64_t shared_loads = 0;     // misses that waited for another handshake's load of the same id
+    std::uint64_t load_failures = 0;    // loads whose row was gone, broken, or unreadable
+    std::uint64_t negative_cached = 0;  // ids held in the negative cache now
+    std::uint64_t index_names = 0;      // (name, certificate) pairs in the served index
+    std::uint64_t index_bytes = 0;      // heap bytes of the served index
     // When a reload (refresh()) last read the store successfully: the snapshot
     // then held the store's newest generation. The clock's epoch: never.
     std::chrono::steady_clock::time_point last_sync{};

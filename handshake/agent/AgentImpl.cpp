@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <exception>
 #include <stdexcept>
 
@@ -39,8 +40,8 @@ Selection* selection_of(SSL* ssl) {
     return fresh.release();  // owned by the SSL now (free_selection)
 }
 
-// A second connection on the same store for PEM fetched after open, or null
-// (then the first load reads all PEM itself).
+// Connections of their own on the same store for the cache's misses, or null
+// (then misses read through the agent's main connection).
 std::shared_ptr<PemSource> open_pem_source(const storage::Store* store, bool read_only) {
     if (!store) return nullptr;
     try {
@@ -48,6 +49,26 @@ std::shared_ptr<PemSource> open_pem_source(const storage::Store* store, bool rea
     } catch (const std::exception&) {
         return nullptr;
     }
+}
+
+// The host's default name, normalized once per distinct input (a host has a
+// few server blocks, each with one default): the last few per thread.
+const std::string& normalized_default_name(const std::string& raw) {
+    static const std::string none;
+    if (raw.empty()) return none;
+    struct Memo {
+        std::string raw, normalized;
+    };
+    thread_local std::array<Memo, 4> memo;
+    thread_local std::size_t next = 0;
+    for (const Memo& m : memo)
+        if (!m.raw.empty() && m.raw == raw) return m.normalized;
+    Memo& slot = memo[next];
+    next = (next + 1) % memo.size();
+    slot.raw = raw;
+    auto n = storage::normalize_server_name(raw);
+    slot.normalized = n ? n->name : std::string();
+    return slot.normalized;
 }
 
 }  // namespace
@@ -69,13 +90,22 @@ std::optional<Selection> Agent::last_selection(const SSL* ssl) {
     return *s;
 }
 
+static MaterialCache::Options cache_options(const AgentOptions& options) {
+    MaterialCache::Options o;
+    o.capacity = options.max_parsed_certificates;
+    o.negative_capacity = options.negative_cache_size;
+    o.on_error = options.on_load_error;
+    return o;
+}
+
 AgentImpl::AgentImpl(std::unique_ptr<storage::Store> store, AgentOptions options)
     : options_(std::move(options)),
-      handler_(options_),
-      budget_(std::make_shared<ParseBudget>(options_.max_parsed_certificates)),
       store_(store.get()),
       pems_(open_pem_source(store.get(), options_.read_only)),
-      loader_(std::move(store), budget_, pems_) {
+      cache_(std::make_unique<MaterialCache>([this](const IndexRecord& r) { return load_material(r); },
+                                             cache_options(options_))),
+      handler_(options_, *cache_),
+      loader_(std::move(store)) {
     if (options_.poll_interval.count() <= 0) options_.poll_interval = std::chrono::milliseconds(100);
     selection_slot();  // allocate the ex_data index before any handshake
     publish(std::make_shared<const Snapshot>());
@@ -130,11 +160,18 @@ void AgentImpl::refresh() {
         if (auto next = loader_.load()) {
             publish(std::move(next));
             ++reloads_;
+            // A removed row's material goes now (a renewal's old row is not asked for again).
+            for (std::int64_t id : loader_.last_removed()) cache_->erase(id);
             if (options_.preparse && options_.watch) {
-                const auto& added = loader_.last_added();
-                backlog_.insert(backlog_.end(), added.begin(), added.end());
+                // Only as many as the cache can hold: the pre-parse never evicts.
+                const std::size_t cap = cache_->capacity();
+                const std::size_t parsed = cache_->stats().parsed;
+                for (const IndexRecord& record : loader_.last_added()) {
+                    if (cap != 0 && backlog_.size() + in_flight_ + parsed >= cap) break;
+                    backlog_.push_back(record);
+                }
                 backlog_size_ = backlog_.size() + in_flight_;
-                if (!added.empty()) backlog_cv_.notify_one();
+                if (!backlog_.empty()) backlog_cv_.notify_one();
             }
         }
         last_error_.clear();
@@ -155,7 +192,6 @@ void AgentImpl::watch_loop() {
         } catch (const std::exception&) {
             // Counted and kept in last_reload_error(); the old snapshot keeps serving.
         }
-        evict_over_budget();
         report_loaded();
         // What loads freed (their rows, parsed certificates' PEM) goes back to
         // the kernel here, off the handshake path and out of open().
@@ -172,7 +208,7 @@ void AgentImpl::preparse_loop() {
     // Failure (e.g. a seccomp filter) only leaves the thread at normal priority.
     (void)setpriority(PRIO_PROCESS, static_cast<id_t>(syscall(SYS_gettid)), 19);
     constexpr std::size_t kChunk = 64;  // entries taken per lock
-    std::vector<std::shared_ptr<const CertEntry>> chunk;
+    std::vector<IndexRecord> chunk;
     while (true) {
         {
             std::unique_lock lock(load_mutex_);
@@ -183,12 +219,10 @@ void AgentImpl::preparse_loop() {
             backlog_.resize(backlog_.size() - take);
             in_flight_ = take;
         }
-        for (auto& entry : chunk) {
+        for (const IndexRecord& record : chunk) {
             if (stopping_) return;
-            // Thread-safe, once per entry (a handshake may have parsed it already);
-            // with a budget, only while below the limit.
-            if (budget_->limit == 0 || budget_->parsed.load() < budget_->limit) entry->material();
-            entry.reset();      // an entry removed by a reload meanwhile is freed here
+            // Loads unless cached already (a handshake came first) or the cache is full.
+            cache_->warm(record);
             ++preparsed_;
         }
         chunk.clear();
@@ -214,19 +248,21 @@ void AgentImpl::report_loaded() {
     }
 }
 
-void AgentImpl::evict_over_budget() {
-    const std::size_t limit = budget_->limit;
-    if (limit == 0 || budget_->parsed.load() <= limit) return;
-    auto snap = snapshot();
-    // CLOCK: an entry used since the previous sweep gets a second chance, so two
-    // passes at most; entries no longer indexed are freed with their snapshot.
-    for (int pass = 0; pass < 2 && budget_->parsed.load() > limit; ++pass) {
-        snap->certs->for_each_entry(sweep_shard_, [&](const CertEntry& entry) {
-            if (entry.parsed() && !entry.take_referenced()) entry.evict();
-            return budget_->parsed.load() > limit;
-        });
+MaterialCache::Loaded AgentImpl::load_material(const IndexRecord& record) {
+    using Loaded = MaterialCache::Loaded;
+    std::optional<PemSource::Pem> pem;
+    if (pems_) {
+        pem = pems_->fetch(record.id);  // a StoreError is "unavailable" for the cache
+    } else if (auto row = store_->get_certificate(record.id)) {
+        pem = PemSource::Pem{std::move(row->chain_pem), std::move(row->key_pem)};
     }
-    sweep_shard_ = (sweep_shard_ + 1) % CertIndex::kShards;
+    if (!pem) return Loaded{Loaded::Result::Broken, nullptr, "the row is gone from the store"};
+    auto material = parse_cert_material(pem->chain, pem->key, record.algorithm);
+    if (!pem->key.empty()) OPENSSL_cleanse(pem->key.data(), pem->key.size());
+    if (!material)
+        return Loaded{Loaded::Result::Broken, nullptr,
+                      "its chain or key does not parse, or the key does not match the leaf"};
+    return Loaded{Loaded::Result::Ok, std::move(material), {}};
 }
 
 std::size_t AgentImpl::certificate_count() const { return snapshot()->certs->size(); }
@@ -238,11 +274,8 @@ std::optional<Agent::Validity> AgentImpl::validity_for(const std::string& name) 
     std::optional<Validity> best;
     for (const std::string& key : {name, storage::covering_wildcard(name)}) {
         if (key.empty()) continue;
-        if (const auto* candidates = snap->certs->find(key)) {
-            for (const auto& entry : *candidates)
-                if (!best || entry->not_after() > best->not_after)
-                    best = Validity{entry->not_before(), entry->not_after()};
-        }
+        for (const IndexRecord& record : snap->certs->find(key))
+            if (!best || record.not_after > best->not_after) best = Validity{record.not_before, record.not_after};
     }
     return best;
 }
@@ -260,8 +293,18 @@ AgentStats AgentImpl::stats() const {
     s.reload_errors = reload_errors_.load();
     s.preparsed = preparsed_.load();
     s.preparse_backlog = backlog_size_.load();
-    s.parsed = budget_->parsed.load();
-    s.evictions = budget_->evictions.load();
+    const auto cache = cache_->stats();
+    s.parsed = cache.parsed;
+    s.evictions = cache.evictions;
+    s.cache_hits = cache.hits;
+    s.cache_misses = cache.misses;
+    s.store_reads = cache.loads;
+    s.shared_loads = cache.shared_waits;
+    s.load_failures = cache.load_failures;
+    s.negative_cached = cache.negative;
+    auto snap = snapshot();
+    s.index_names = snap->certs->name_count();
+    s.index_bytes = snap->certs->memory_bytes();
     s.last_sync = std::chrono::steady_clock::time_point(
         std::chrono::steady_clock::duration(last_sync_.load(std::memory_order_relaxed)));
     return s;
@@ -321,10 +364,7 @@ Agent::HostChoice AgentImpl::select_for_host(SSL* ssl, const std::string& defaul
                                            storage::unix_now()) != nullptr;
     out.acme_tls_offered = hello.offers_acme_tls || challenge;
     int alert = SSL_AD_INTERNAL_ERROR;
-    std::string fallback_name;
-    if (!default_name.empty()) {
-        if (auto n = storage::normalize_server_name(default_name)) fallback_name = n->name;
-    }
+    const std::string& fallback_name = normalized_default_name(default_name);
     const int rc = challenge
                        ? handler_.serve_challenge(ssl, &alert, *snap, hello.sni, hello.has_sni, out)
                        : handler_.serve_leaf(ssl, &alert, hello, *snap, fallback_name, true, out);

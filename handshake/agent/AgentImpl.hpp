@@ -1,11 +1,14 @@
 // The Agent behind Agent::open: holds the served snapshot (swapped atomically),
-// the loader (with the agent's own Store connection), the watcher thread and
+// the loader (with the agent's own Store connection), the parsed-material
+// cache (with PemSource's connections for its misses), the watcher thread and
 // the low-priority pre-parse thread.
 #pragma once
 
 #include "handshake/agent/Agent.hpp"
 #include "handshake/agent/ClientHelloHandler.hpp"
 #include "handshake/agent/IndexLoader.hpp"
+#include "handshake/agent/MaterialCache.hpp"
+#include "handshake/agent/PemSource.hpp"
 #include "handshake/agent/RelaxedCounter.hpp"
 #include "handshake/agent/Snapshot.hpp"
 
@@ -46,8 +49,8 @@ public:
 private:
     void watch_loop();
     void preparse_loop();
-    // Evicts parsed material while over options_.max_parsed_certificates.
-    void evict_over_budget();
+    // The cache's loader: reads row `record.id` (PemSource, else the main store) and parses it.
+    MaterialCache::Loaded load_material(const IndexRecord& record);
     // options_.on_loaded when the served generation moved or the beat is due (watcher only).
     void report_loaded();
     std::shared_ptr<const Snapshot> snapshot() const;
@@ -56,6 +59,13 @@ private:
     void count_refusal(int alert, const Selection& selection);
 
     AgentOptions options_;
+    // The agent's Store, owned by loader_ (declared first: set before the move).
+    // Thread-safe itself; the hooks use it from the watcher and the destructor.
+    storage::Store* store_;
+    // Misses read their row through these connections (null when the store's
+    // location cannot be opened again: then through store_).
+    std::shared_ptr<PemSource> pems_;
+    std::unique_ptr<MaterialCache> cache_;
     ClientHelloHandler handler_;
     // The served snapshot. The mutex guards only the pointer copy/exchange (a
     // few nanoseconds): a handshake never waits on a reload, and old
@@ -64,15 +74,6 @@ private:
     mutable std::mutex snapshot_mutex_;
     std::shared_ptr<const Snapshot> snapshot_;
 
-    std::shared_ptr<ParseBudget> budget_;
-    std::size_t sweep_shard_ = 0;  // where the next eviction sweep starts (watcher only)
-
-    // The agent's Store, owned by loader_ (declared first: set before the move).
-    // Thread-safe itself; the hooks use it from the watcher and the destructor.
-    storage::Store* store_;
-    // The first load's entries fetch their PEM through this second connection
-    // (null when the store's location cannot be opened again: PEM read at once then).
-    std::shared_ptr<PemSource> pems_;
     mutable std::mutex load_mutex_;  // serializes use of loader_ (and its Store)
     IndexLoader loader_;
     // Last options_.on_loaded call (watcher only).
@@ -80,7 +81,7 @@ private:
     std::int64_t reported_generation_ = 0;
     std::chrono::steady_clock::time_point reported_at_{};
     std::string last_error_;         // guarded by load_mutex_
-    std::vector<std::shared_ptr<const CertEntry>> backlog_;  // to pre-parse; guarded by load_mutex_
+    std::vector<IndexRecord> backlog_;                       // to pre-parse; guarded by load_mutex_
     std::size_t in_flight_ = 0;                              // taken by the pre-parser; guarded by load_mutex_
     std::condition_variable backlog_cv_;                     // (with load_mutex_) backlog grew or stopping
 

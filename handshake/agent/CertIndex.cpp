@@ -1,16 +1,24 @@
 #include "handshake/agent/CertIndex.hpp"
 
 #include <algorithm>
-#include <array>
+#include <tuple>
 
 namespace certa::handshake {
 namespace {
 
-// Newest first: the most recently issued certificate is preferred when
-// everything else is equal.
-bool newer(const CertIndex::EntryPtr& a, const CertIndex::EntryPtr& b) {
-    if (a->not_before() != b->not_before()) return a->not_before() > b->not_before();
-    return a->id() > b->id();
+struct Item {
+    std::uint64_t hash;
+    std::string_view name;
+    IndexRecord record;
+};
+
+// (hash, name), then newest first: the most recently issued certificate is
+// preferred when everything else is equal.
+bool item_before(const Item& a, const Item& b) {
+    if (a.hash != b.hash) return a.hash < b.hash;
+    if (a.name != b.name) return a.name < b.name;
+    if (a.record.not_before != b.record.not_before) return a.record.not_before > b.record.not_before;
+    return a.record.id > b.record.id;
 }
 
 }  // namespace
@@ -20,63 +28,114 @@ CertIndex::CertIndex() {
     shards_.fill(empty);
 }
 
-std::size_t CertIndex::shard_of(std::string_view name) {
-    // A second mix so that shard choice and bucket choice inside the shard differ.
-    std::size_t h = Hash{}(name);
-    return (h ^ (h >> 17) ^ (h >> 31)) % kShards;
+std::uint64_t CertIndex::hash_of(std::string_view name) {
+    // A final mix so that the top bits (the shard) depend on every byte.
+    const std::uint64_t h = std::hash<std::string_view>{}(name);
+    const std::uint64_t x = (h ^ (h >> 29)) * 0x9e3779b97f4a7c15ULL;
+    return x ^ (x >> 32);
 }
 
-std::shared_ptr<const CertIndex> CertIndex::with_changes(const std::vector<EntryPtr>& removed,
-                                                         const std::vector<EntryPtr>& added) const {
+std::pair<std::size_t, std::size_t> CertIndex::range_of(const Shard& shard, std::uint64_t hash,
+                                                        std::string_view name) {
+    const auto& keys = shard.keys;
+    auto it = std::lower_bound(keys.begin(), keys.end(), hash,
+                               [](const Key& k, std::uint64_t h) { return k.hash < h; });
+    for (; it != keys.end() && it->hash == hash; ++it) {
+        if (shard.name_of(*it) != name) continue;
+        auto last = it;
+        while (last != keys.end() && last->hash == hash && shard.name_of(*last) == name) ++last;
+        return {static_cast<std::size_t>(it - keys.begin()), static_cast<std::size_t>(last - keys.begin())};
+    }
+    return {0, 0};
+}
+
+std::shared_ptr<const CertIndex> CertIndex::with_changes(const std::vector<Row>& removed,
+                                                         const std::vector<Row>& added) const {
     auto next = std::make_shared<CertIndex>(*this);
-    // Names added per shard, so that each copied shard is sized once (the
-    // first load of a 100k store would otherwise rehash every shard ~10 times).
-    std::array<std::size_t, kShards> growth{};
-    for (const auto& entry : added)
-        for (const auto& name : entry->names()) ++growth[shard_of(name)];
-    std::array<std::shared_ptr<Shard>, kShards> copies;  // copy-on-write shards
-    auto writable = [&](std::string_view name) -> Shard& {
-        const std::size_t i = shard_of(name);
-        if (!copies[i]) {
-            copies[i] = std::make_shared<Shard>(*shards_[i]);
-            copies[i]->reserve(copies[i]->size() + growth[i]);
+    std::vector<std::vector<Item>> adds(kShards);
+    std::vector<std::vector<std::pair<std::int64_t, std::string_view>>> drops(kShards);
+    std::vector<bool> touched(kShards, false);
+    if (added.size() > 4 * kShards)  // a big load: each shard's share at once, not by doubling
+        for (auto& shard_adds : adds) shard_adds.reserve(added.size() / kShards * 5 / 4);
+    for (const auto& row : added)
+        for (const auto& name : row.names) {
+            const std::uint64_t h = hash_of(name);
+            adds[shard_of(h)].push_back({h, name, row.record});
+            touched[shard_of(h)] = true;
         }
-        return *copies[i];
-    };
-
-    auto erase_id = [&](const std::string& name, std::int64_t id) {
-        Shard& shard = writable(name);
-        auto it = shard.find(name);
-        if (it == shard.end()) return;
-        std::erase_if(it->second, [id](const EntryPtr& e) { return e->id() == id; });
-        if (it->second.empty()) shard.erase(it);
-    };
-
-    for (const auto& entry : removed)
-        for (const auto& name : entry->names()) erase_id(name, entry->id());
-    for (const auto& entry : added) {
-        for (const auto& name : entry->names()) {
-            auto& list = writable(name)[name];
-            list.insert(std::upper_bound(list.begin(), list.end(), entry, newer), entry);
+    for (const auto& row : removed)
+        for (const auto& name : row.names) {
+            const std::uint64_t h = hash_of(name);
+            drops[shard_of(h)].emplace_back(row.record.id, name);
+            touched[shard_of(h)] = true;
         }
+
+    std::vector<Item> items;
+    for (std::size_t s = 0; s < kShards; ++s) {
+        if (!touched[s]) continue;
+        const Shard& old = *shards_[s];
+        auto& drop = drops[s];
+        std::sort(drop.begin(), drop.end());
+        items.clear();
+        items.reserve(old.keys.size() + adds[s].size());
+        for (std::size_t i = 0; i < old.keys.size(); ++i) {
+            const std::string_view name = old.name_of(old.keys[i]);
+            const std::pair<std::int64_t, std::string_view> probe{old.records[i].id, name};
+            if (!drop.empty() && std::binary_search(drop.begin(), drop.end(), probe)) continue;
+            items.push_back({old.keys[i].hash, name, old.records[i]});
+        }
+        items.insert(items.end(), adds[s].begin(), adds[s].end());
+        std::sort(items.begin(), items.end(), item_before);
+
+        auto shard = std::make_shared<Shard>();
+        shard->keys.reserve(items.size());
+        shard->records.reserve(items.size());
+        std::size_t text = 0;
+        for (const auto& item : items) text += item.name.size();
+        shard->names.reserve(text);
+        for (const auto& item : items) {
+            shard->keys.push_back({item.hash, static_cast<std::uint32_t>(shard->names.size()),
+                                   static_cast<std::uint32_t>(item.name.size())});
+            shard->records.push_back(item.record);
+            shard->names.append(item.name);
+        }
+        next->shards_[s] = std::move(shard);  // `old` stays alive in this index
     }
     next->size_ = size_ + added.size() - std::min(size_ + added.size(), removed.size());
-    for (std::size_t i = 0; i < kShards; ++i)
-        if (copies[i]) next->shards_[i] = std::move(copies[i]);
     return next;
 }
 
-const CertIndex::Candidates* CertIndex::find(std::string_view name) const {
-    const Shard& shard = *shards_[shard_of(name)];
-    auto it = shard.find(name);
-    return it == shard.end() ? nullptr : &it->second;
+CertIndex::Candidates CertIndex::find(std::string_view name) const {
+    const std::uint64_t h = hash_of(name);
+    const Shard& shard = *shards_[shard_of(h)];
+    const auto [first, last] = range_of(shard, h, name);
+    return Candidates(shard.records.data() + first, last - first);
 }
 
-void CertIndex::for_each_entry(std::size_t first_shard, const std::function<bool(const CertEntry&)>& fn) const {
+bool CertIndex::contains(std::int64_t id, std::string_view name) const {
+    for (const auto& record : find(name))
+        if (record.id == id) return true;
+    return false;
+}
+
+void CertIndex::for_each(std::size_t first_shard, const std::function<bool(const IndexRecord&)>& fn) const {
     for (std::size_t k = 0; k < kShards; ++k)
-        for (const auto& [name, candidates] : *shards_[(first_shard + k) % kShards])
-            for (const auto& entry : candidates)
-                if (!fn(*entry)) return;
+        for (const auto& record : shards_[(first_shard + k) % kShards]->records)
+            if (!fn(record)) return;
+}
+
+std::size_t CertIndex::name_count() const {
+    std::size_t n = 0;
+    for (const auto& shard : shards_) n += shard->keys.size();
+    return n;
+}
+
+std::size_t CertIndex::memory_bytes() const {
+    std::size_t bytes = sizeof(CertIndex);
+    for (const auto& shard : shards_)
+        bytes += sizeof(Shard) + shard->keys.capacity() * sizeof(Key) +
+                 shard->records.capacity() * sizeof(IndexRecord) + shard->names.capacity();
+    return bytes;
 }
 
 }  // namespace certa::handshake

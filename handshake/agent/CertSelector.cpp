@@ -33,18 +33,18 @@ bool client_supports(KeyAlgorithm algorithm, const ClientHelloInfo& hello) {
 
 std::optional<CertChoice> select_certificate(const CertIndex& index, const std::string& name,
                                              bool is_dns, const ClientHelloInfo& hello,
-                                             storage::UnixTime now) {
+                                             storage::UnixTime now, MaterialCache& cache) {
     struct Source {
-        const CertIndex::Candidates* list = nullptr;
+        CertIndex::Candidates list;
         std::string key;
     };
     std::array<Source, 2> sources;
     sources[0] = {index.find(name), name};
     if (is_dns) {
         std::string wildcard = storage::covering_wildcard(name);
-        if (!wildcard.empty()) sources[1] = {index.find(wildcard), wildcard};
+        if (!wildcard.empty()) sources[1] = {index.find(wildcard), std::move(wildcard)};
     }
-    if (!sources[0].list && !sources[1].list) return std::nullopt;
+    if (sources[0].list.empty() && sources[1].list.empty()) return std::nullopt;
 
     // Tier 0: supported and valid; 1: supported; 2: anything. Within a tier
     // and a name, a client that lists ECDSA among its signature algorithms
@@ -53,15 +53,15 @@ std::optional<CertChoice> select_certificate(const CertIndex& index, const std::
     const bool prefer_ecdsa = hello.signatures.listed;
     for (int tier = 0; tier < 3; ++tier) {
         for (const auto& source : sources) {
-            if (!source.list) continue;
+            if (source.list.empty()) continue;
             for (int pass = (tier < 2 && prefer_ecdsa) ? 0 : 1; pass < 2; ++pass) {
-                for (const auto& entry : *source.list) {
-                    if (pass == 0 && !is_ecdsa(entry->key_algorithm())) continue;
-                    if (tier < 2 && !client_supports(entry->key_algorithm(), hello)) continue;
-                    if (tier == 0 && !entry->valid_at(now)) continue;
-                    auto material = entry->material();  // parses lazily; broken rows are skipped
+                for (const IndexRecord& record : source.list) {
+                    if (pass == 0 && !is_ecdsa(record.algorithm)) continue;
+                    if (tier < 2 && !client_supports(record.algorithm, hello)) continue;
+                    if (tier == 0 && !record.valid_at(now)) continue;
+                    auto material = cache.get(record);  // loads on a miss; broken rows are skipped
                     if (!material) continue;
-                    return CertChoice{entry.get(), source.key, std::move(material)};
+                    return CertChoice{record, source.key, std::move(material)};
                 }
             }
         }

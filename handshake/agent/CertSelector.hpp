@@ -7,10 +7,12 @@
 //   3) else the first;
 //   in 1) and 2), per name, ECDSA before RSA when the client lists signature
 //   algorithms (a dual-key name gives RSA only to clients without ECDSA).
-// Entries whose PEM does not parse are skipped at every step.
+// Candidates whose material cannot be had (MaterialCache::get: a broken
+// row, or a store that cannot be read now) are skipped at every step.
 #pragma once
 
 #include "handshake/agent/CertIndex.hpp"
+#include "handshake/agent/MaterialCache.hpp"
 #include "handshake/hello/ClientHelloReader.hpp"
 #include "storage/StoreTypes.hpp"
 
@@ -21,9 +23,9 @@
 namespace certa::handshake {
 
 struct CertChoice {
-    const CertEntry* entry = nullptr;  // lives as long as the snapshot it came from
-    std::string matched_name;          // "example.com" or "*.example.com"
-    std::shared_ptr<const CertEntry::Material> material;  // entry's parsed material (never null)
+    IndexRecord record;
+    std::string matched_name;                     // "example.com" or "*.example.com"
+    std::shared_ptr<const CertMaterial> material;  // the record's parsed material (never null)
 };
 
 // Whether a client that sent `hello` can verify a signature made with `algorithm`.
@@ -33,6 +35,6 @@ bool client_supports(KeyAlgorithm algorithm, const ClientHelloInfo& hello);
 // `is_dns` enables the wildcard step.
 std::optional<CertChoice> select_certificate(const CertIndex& index, const std::string& name,
                                              bool is_dns, const ClientHelloInfo& hello,
-                                             storage::UnixTime now);
+                                             storage::UnixTime now, MaterialCache& cache);
 
 }  // namespace certa::handshake

@@ -1,5 +1,5 @@
 // Interns the non-leaf (intermediate) certificates of the handshake index.
-// Most store rows share one issuer; instead of every CertEntry keeping its own
+// Most store rows share one issuer; instead of every parsed certificate (CertMaterial) keeping its own
 // parsed copy of the same intermediates, entries hold a shared reference to
 // one X509 per distinct DER (keyed by its SHA-256). The cache itself only
 // holds weak references, so an intermediate is freed once no entry uses it.
@@ -21,7 +21,7 @@ class ChainCertCache {
 public:
     using CertRef = std::shared_ptr<X509>;
 
-    // The process-wide cache used by CertEntry.
+    // The process-wide cache used by parse_cert_material.
     static ChainCertCache& shared();
 
     // The interned certificate with the same DER as `cert` (which is then

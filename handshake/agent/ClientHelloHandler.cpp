@@ -49,8 +49,8 @@ bool use(SSL* ssl, X509* leaf, EVP_PKEY* key, STACK_OF(X509) * chain) {
 
 }  // namespace
 
-ClientHelloHandler::ClientHelloHandler(const AgentOptions& options)
-    : alpn_(options.alpn), fallback_to_context_(options.fallback_to_context_certificate) {
+ClientHelloHandler::ClientHelloHandler(const AgentOptions& options, MaterialCache& cache)
+    : cache_(cache), alpn_(options.alpn), fallback_to_context_(options.fallback_to_context_certificate) {
     if (!options.default_name.empty()) {
         if (auto n = storage::normalize_server_name(options.default_name)) default_name_ = n->name;
     }
@@ -112,13 +112,13 @@ int ClientHelloHandler::serve_leaf(SSL* ssl, int* alert, const ClientHelloInfo& 
         if (auto name = (hello.sni_malformed ? std::nullopt : storage::normalize_server_name(hello.sni))) {
             selection.server_name = name->name;
             choice = select_certificate(*snapshot.certs, name->name,
-                                        name->kind == storage::NormalizedName::Kind::Dns, hello, now);
+                                        name->kind == storage::NormalizedName::Kind::Dns, hello, now, cache_);
         }
     } else if (auto ip = local_ip(ssl)) {
-        choice = select_certificate(*snapshot.certs, *ip, false, hello, now);
+        choice = select_certificate(*snapshot.certs, *ip, false, hello, now, cache_);
     }
     if (!choice && !default_name.empty()) {
-        choice = select_certificate(*snapshot.certs, default_name, true, hello, now);
+        choice = select_certificate(*snapshot.certs, default_name, true, hello, now, cache_);
         is_default = true;
     }
     if (!choice) {
@@ -126,14 +126,14 @@ int ClientHelloHandler::serve_leaf(SSL* ssl, int* alert, const ClientHelloInfo& 
         *alert = SSL_AD_UNRECOGNIZED_NAME;
         return SSL_CLIENT_HELLO_ERROR;
     }
-    const CertEntry::Material* m = choice->material.get();  // kept alive by `choice`
+    const CertMaterial* m = choice->material.get();  // kept alive by `choice`
     if (!m || !use(ssl, m->leaf.get(), m->key.get(), m->chain_for_ssl())) {
         *alert = SSL_AD_INTERNAL_ERROR;
         return SSL_CLIENT_HELLO_ERROR;
     }
     selection.kind = is_default ? Selection::Kind::Default : Selection::Kind::Leaf;
     selection.matched_name = std::move(choice->matched_name);
-    selection.certificate_id = choice->entry->id();
+    selection.certificate_id = choice->record.id;
     return SSL_CLIENT_HELLO_SUCCESS;
 }
 

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "handshake/agent/Agent.hpp"
+#include "handshake/agent/MaterialCache.hpp"
 #include "handshake/agent/Snapshot.hpp"
 #include "handshake/hello/ClientHelloInfo.hpp"
 
@@ -17,7 +18,8 @@ inline constexpr const char* kAcmeTlsProtocol = "acme-tls/1";
 
 class ClientHelloHandler {
 public:
-    explicit ClientHelloHandler(const AgentOptions& options);
+    // Leaves get their material from `cache`, which must outlive the handler.
+    ClientHelloHandler(const AgentOptions& options, MaterialCache& cache);
 
     // Returns SSL_CLIENT_HELLO_SUCCESS (certificate set on `ssl`, or left as the
     // context's when so configured) or SSL_CLIENT_HELLO_ERROR with *alert set.
@@ -46,7 +48,7 @@ public:
     static std::string challenge_identifier(const std::string& sni);
 
 private:
-
+    MaterialCache& cache_;
     std::string default_name_;  // normalized ("" when none)
     std::vector<std::string> alpn_;
     bool fallback_to_context_;

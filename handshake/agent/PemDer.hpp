@@ -1,6 +1,6 @@
 // PEM -> DER without OpenSSL's generic PEM reader. PEM_read_bio_* and the
 // "PEM" decoder chain of OpenSSL 3 cost tens of microseconds per block on top
-// of the DER decoding itself; the handshake path's lazy parse (CertEntry)
+// of the DER decoding itself; the handshake path's parse on a cache miss (CertMaterial)
 // base64-decodes the blocks here and hands DER to d2i / a DER decoder.
 #pragma once
 

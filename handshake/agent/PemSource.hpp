@@ -1,27 +1,32 @@
-// Where an entry of a big first index load gets its PEM text later: the
-// load reads names and metadata only (fast at 100k certificates), and each
-// entry fetches its own chain and key by row id when it is first parsed (by
-// the background pre-parse, or the first handshake that needs it).
+// Where the MaterialCache reads a certificate's PEM on a miss: one indexed
+// read by row id (Store::get_certificate). The index load reads names and
+// metadata only, so no PEM is held in memory outside the parsed cache.
 //
-// Its own Store connection (opened on the agent's location), used under a
-// mutex from any thread; the agent's main connection stays the watcher's.
+// A small pool of Store connections of its own (opened on the agent's
+// location, read-only when the agent is), so that misses for different ids
+// read in parallel and the agent's main connection stays the watcher's. A
+// connection is opened on first need; at most `max_connections` at once, and
+// a miss waits for one only while that many reads are under way.
 #pragma once
 
 #include "storage/Store.hpp"
 
+#include <condition_variable>
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace certa::handshake {
 
 class PemSource {
 public:
-    // Opens the connection now (read-only if asked); throws
-    // storage::StoreError when it cannot.
-    explicit PemSource(const std::string& store_location, bool read_only = false);
+    // Opens the first connection now (read-only if asked), so that a store
+    // that cannot be opened again is known at once; throws storage::StoreError then.
+    explicit PemSource(const std::string& store_location, bool read_only = false, std::size_t max_connections = 4);
 
     struct Pem {
         std::string chain;
@@ -32,8 +37,15 @@ public:
     std::optional<Pem> fetch(std::int64_t id);
 
 private:
+    std::unique_ptr<storage::Store> open() const;
+
+    const std::string location_;
+    const bool read_only_;
+    const std::size_t max_connections_;
     std::mutex mutex_;
-    std::unique_ptr<storage::Store> store_;
+    std::condition_variable idle_cv_;
+    std::vector<std::unique_ptr<storage::Store>> idle_;
+    std::size_t open_ = 0;  // connections in idle_ or in use
 };
 
 }  // namespace certa::handshake

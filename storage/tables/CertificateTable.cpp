@@ -241,6 +241,34 @@ std::vector<IndexRow> CertificateTable::index_rows_changed_since(sql::Connection
     return out;
 }
 
+// One query, one result row per (certificate, name), ordered like the two
+// above: consecutive rows of one id make one IndexRow.
+void CertificateTable::visit_index_rows_changed_since(sql::Connection& db, std::int64_t generation,
+                                                      const std::function<void(const IndexRow&)>& visit) {
+    static const sql::Query q("SELECT c.id, c.key_type, c.status, c.not_before, c.not_after, c.generation, n.name"
+                              " FROM certificates c {ORDERED_JOIN} certificate_names n ON n.certificate_id = c.id"
+                              " WHERE c.generation > ?1 ORDER BY c.generation, c.id, n.position");
+    IndexRow r;
+    bool open = false;
+    auto row = db.rows(q, generation);
+    while (row.next()) {
+        const std::int64_t id = row.int64(0);
+        if (!open || id != r.id) {
+            if (open) visit(r);
+            open = true;
+            r.id = id;
+            r.key_type = row.text(1);
+            r.status = certificate_status_from(row.text(2));
+            r.not_before = row.int64(3);
+            r.not_after = row.int64(4);
+            r.generation = row.int64(5);
+            r.names.clear();
+        }
+        r.names.push_back(row.text(6));
+    }
+    if (open) visit(r);
+}
+
 void CertificateTable::set_status(sql::Connection& db, std::int64_t id, CertificateStatus status,
                                   std::int64_t generation, UnixTime now) {
     static const sql::Query q("UPDATE certificates SET status = ?2, generation = ?3, updated = ?4 WHERE id = ?1");

@@ -7,6 +7,7 @@
 #include "storage/sql/Connection.hpp"
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <utility>
 #include <vector>
@@ -31,6 +32,8 @@ public:
     static std::vector<CertificateRecord> changed_since(sql::Connection& db, std::int64_t generation);
     static std::vector<IndexRow> index_rows_changed_since(sql::Connection& db, std::int64_t generation,
                                                           bool with_pem);
+    static void visit_index_rows_changed_since(sql::Connection& db, std::int64_t generation,
+                                               const std::function<void(const IndexRow&)>& visit);
     // The update_* calls throw NotFound when no row has that id.
     static void set_status(sql::Connection& db, std::int64_t id, CertificateStatus status,
                            std::int64_t generation, UnixTime now);

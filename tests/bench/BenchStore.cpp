@@ -31,7 +31,7 @@ storage::CertificateInput input_for(const std::string& name, EVP_PKEY* key, cons
 
 std::string name_of(std::size_t i) { return "h" + std::to_string(i) + ".bench.test"; }
 
-ossl::X509Ptr make_cert(const std::string& san, EVP_PKEY* key) {
+ossl::X509Ptr make_cert(const std::string& san, EVP_PKEY* key, X509* issuer, EVP_PKEY* issuer_key) {
     ossl::X509Ptr cert(X509_new());
     X509_set_version(cert.get(), X509_VERSION_3);
     unsigned char serial[12];
@@ -43,12 +43,12 @@ ossl::X509Ptr make_cert(const std::string& san, EVP_PKEY* key) {
     X509_gmtime_adj(X509_getm_notAfter(cert.get()), 30L * 86400);
     X509_NAME_add_entry_by_txt(X509_get_subject_name(cert.get()), "CN", MBSTRING_UTF8,
                                reinterpret_cast<const unsigned char*>(san.c_str()), -1, -1, 0);
-    X509_set_issuer_name(cert.get(), X509_get_subject_name(cert.get()));
+    X509_set_issuer_name(cert.get(), X509_get_subject_name(issuer ? issuer : cert.get()));
     X509_set_pubkey(cert.get(), key);
     std::string value = "DNS:" + san;
     ossl::X509ExtPtr ext(X509V3_EXT_conf_nid(nullptr, nullptr, NID_subject_alt_name, value.c_str()));
     X509_add_ext(cert.get(), ext.get(), -1);
-    X509_sign(cert.get(), key, EVP_sha256());
+    X509_sign(cert.get(), issuer_key ? issuer_key : key, EVP_sha256());
     return cert;
 }
 

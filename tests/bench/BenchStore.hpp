@@ -16,8 +16,9 @@ namespace certa::bench {
 
 std::string name_of(std::size_t i);
 
-// A self-signed certificate for `san` with `key`.
-ossl::X509Ptr make_cert(const std::string& san, EVP_PKEY* key);
+// A certificate for `san` with `key`: self-signed, or issued by `issuer`
+// (signed with `issuer_key`) when given.
+ossl::X509Ptr make_cert(const std::string& san, EVP_PKEY* key, X509* issuer = nullptr, EVP_PKEY* issuer_key = nullptr);
 
 // Puts a certificate for `name` (replacing `replaces` when set); returns its id.
 std::int64_t put(storage::Store& store, const std::string& name, EVP_PKEY* key, const std::string& key_pem,

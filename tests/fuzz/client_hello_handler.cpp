@@ -24,8 +24,27 @@ using handshake::Selection;
 
 namespace {
 
+const test::TestCert& fuzz_leaf() {
+    static const test::TestCert leaf = test::make_self_signed({"www.fuzz.example", "*.fuzz.example", "192.0.2.1"});
+    return leaf;
+}
+
+// The leaf's material comes from memory, as if read by id from a store.
+handshake::MaterialCache& fuzz_cache() {
+    static handshake::MaterialCache cache(
+        [](const handshake::IndexRecord&) {
+            using Loaded = handshake::MaterialCache::Loaded;
+            const auto& leaf = fuzz_leaf();
+            return Loaded{Loaded::Result::Ok,
+                          handshake::parse_cert_material(leaf.chain_pem, leaf.key_pem, handshake::KeyAlgorithm::EcdsaP256),
+                          {}};
+        },
+        handshake::MaterialCache::Options{});
+    return cache;
+}
+
 struct World {
-    handshake::ClientHelloHandler handler{options()};
+    handshake::ClientHelloHandler handler{options(), fuzz_cache()};
     handshake::Snapshot snapshot = make_snapshot();
     ossl::SslCtxPtr ctx{SSL_CTX_new(TLS_server_method())};
     Selection last;
@@ -37,17 +56,14 @@ struct World {
         return o;
     }
     static handshake::Snapshot make_snapshot() {
-        const auto leaf = test::make_self_signed({"www.fuzz.example", "*.fuzz.example", "192.0.2.1"});
-        storage::IndexRow row;
-        row.id = 1;
+        handshake::CertIndex::Row row;
+        row.record.id = 1;
+        row.record.algorithm = handshake::KeyAlgorithm::EcdsaP256;
+        row.record.not_before = 0;
+        row.record.not_after = std::numeric_limits<storage::UnixTime>::max() / 2;
         row.names = {"www.fuzz.example", "*.fuzz.example", "192.0.2.1"};
-        row.key_type = "ec256";
-        row.key_pem = leaf.key_pem;
-        row.chain_pem = leaf.chain_pem;
-        row.not_before = 0;
-        row.not_after = std::numeric_limits<storage::UnixTime>::max() / 2;
         handshake::Snapshot s;
-        s.certs = s.certs->with_changes({}, {std::make_shared<const handshake::CertEntry>(row)});
+        s.certs = s.certs->with_changes({}, {row});
         std::vector<storage::Challenge> challenges;
         for (const char* id : {"chal.fuzz.example", "192.0.2.2"}) {
             const auto c = test::make_self_signed({id});
@@ -57,7 +73,7 @@ struct World {
             ch.identifier = id;
             ch.cert_pem = c.chain_pem;
             ch.key_pem = c.key_pem;
-            ch.expires = row.not_after;
+            ch.expires = row.record.not_after;
             challenges.push_back(ch);
         }
         s.challenges = std::make_shared<const handshake::ChallengeIndex>(challenges);

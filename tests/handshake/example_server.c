@@ -2,8 +2,11 @@
  * the C API (certa_handshake.h). It shows the whole integration: create an
  * SSL_CTX without any certificate, attach the agent, serve.
  *
- *   example_server STORE [PORT [DEFAULT_NAME]]
+ *   example_server STORE [PORT [DEFAULT_NAME [CACHE_SIZE]]]
  *
+ * With CACHE_SIZE, at most that many certificates are held parsed
+ * (certa_agent_open_cache), and the number held is printed to stderr
+ * ("parsed N") after each connection.
  * Listens on 127.0.0.1:PORT (0: any free port), prints "listening on PORT",
  * answers each HTTPS request with a fixed body, and closes connections that
  * negotiated acme-tls/1 right after the handshake (RFC 8737 §3). Serves one
@@ -63,13 +66,15 @@ static void serve(SSL_CTX *ctx, int fd) {
 
 int main(int argc, char **argv) {
     if (argc < 2) {
-        fprintf(stderr, "usage: example_server STORE [PORT [DEFAULT_NAME]]\n");
+        fprintf(stderr, "usage: example_server STORE [PORT [DEFAULT_NAME [CACHE_SIZE]]]\n");
         return 2;
     }
     int port = argc > 2 ? atoi(argv[2]) : 0;
     const char *default_name = argc > 3 ? argv[3] : NULL;
+    const int bounded = argc > 4;
 
-    certa_agent *agent = certa_agent_open(argv[1], default_name);
+    certa_agent *agent = bounded ? certa_agent_open_cache(argv[1], default_name, 0, strtoul(argv[4], NULL, 10))
+                                 : certa_agent_open(argv[1], default_name);
     if (!agent) {
         fprintf(stderr, "example_server: %s\n", certa_last_error());
         return 1;
@@ -112,6 +117,10 @@ int main(int argc, char **argv) {
         if (fd < 0) continue;
         serve(ctx, fd);
         close(fd);
+        if (bounded) {
+            fprintf(stderr, "parsed %zu\n", certa_agent_parsed_count(agent));
+            fflush(stderr);
+        }
     }
     close(listener);
     SSL_CTX_free(ctx);

@@ -17,6 +17,23 @@ using certa::test::input_for;
 using certa::test::make_self_signed;
 using certa::test::StoreBackend;
 
+namespace {
+
+// The same row and metadata; `b` carries no PEM.
+void check_same_without_pem(const IndexRow& b, const IndexRow& a) {
+    CHECK(b.id == a.id);
+    CHECK(b.names == a.names);  // in position order
+    CHECK(b.key_type == a.key_type);
+    CHECK(b.status == a.status);
+    CHECK(b.not_before == a.not_before);
+    CHECK(b.not_after == a.not_after);
+    CHECK(b.generation == a.generation);
+    CHECK(b.key_pem.empty());
+    CHECK(b.chain_pem.empty());
+}
+
+}  // namespace
+
 TEST_CASE("index rows without PEM carry the same rows and metadata, and no chain or key") {
     StoreBackend backend;
     auto store = backend.open();
@@ -28,17 +45,7 @@ TEST_CASE("index rows without PEM carry the same rows and metadata, and no chain
     const auto without = store->index_rows_changed_since(-1, false);
     REQUIRE(with.size() == without.size());
     REQUIRE(with.size() >= 2);
-    for (std::size_t i = 0; i < with.size(); ++i) {
-        CHECK(without[i].id == with[i].id);
-        CHECK(without[i].names == with[i].names);
-        CHECK(without[i].key_type == with[i].key_type);
-        CHECK(without[i].status == with[i].status);
-        CHECK(without[i].not_before == with[i].not_before);
-        CHECK(without[i].not_after == with[i].not_after);
-        CHECK(without[i].generation == with[i].generation);
-        CHECK(without[i].key_pem.empty());
-        CHECK(without[i].chain_pem.empty());
-    }
+    for (std::size_t i = 0; i < with.size(); ++i) check_same_without_pem(without[i], with[i]);
     // With PEM: the active row has its chain and key (the revoked one none).
     bool saw_a = false;
     for (const auto& row : with) {
@@ -54,6 +61,26 @@ TEST_CASE("index rows without PEM carry the same rows and metadata, and no chain
     store->put_certificate(input_for(make_self_signed({"c.rows.example"})));
     CHECK(store->index_rows_changed_since(since, false).size() == 1);
     CHECK(store->index_rows_changed_since(since).size() == 1);
+}
+
+TEST_CASE("visit_index_rows_changed_since streams the same rows as index_rows_changed_since without PEM") {
+    StoreBackend backend;
+    auto store = backend.open();
+    store->put_certificate(input_for(make_self_signed({"a.visit.example", "www.a.visit.example", "*.a.visit.example"})));
+    const auto b = store->put_certificate(input_for(make_self_signed({"b.visit.example"})));
+    store->put_certificate(input_for(make_self_signed({"c.visit.example"})));
+    store->set_certificate_status(b, CertificateStatus::Revoked);
+    for (std::int64_t since : {std::int64_t{-1}, store->current_generation() - 1}) {
+        CAPTURE(since);
+        const auto listed = store->index_rows_changed_since(since, false);
+        std::vector<IndexRow> visited;
+        store->visit_index_rows_changed_since(since, [&](const IndexRow& row) { visited.push_back(row); });
+        REQUIRE(visited.size() == listed.size());
+        for (std::size_t i = 0; i < listed.size(); ++i) check_same_without_pem(visited[i], listed[i]);
+    }
+    std::size_t none = 0;
+    store->visit_index_rows_changed_since(store->current_generation(), [&](const IndexRow&) { ++none; });
+    CHECK(none == 0);
 }
 
 TEST_CASE("the PEM-less first load reads only the covering index" * doctest::test_suite("sqlite-only")) {

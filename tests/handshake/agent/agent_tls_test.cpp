@@ -1,5 +1,6 @@
 // The Agent attached to a real OpenSSL server, over a real SQLite store, with
 // OpenSSL clients talking to it through BIO pairs.
+#include "AgentFixture.hpp"
 #include "TlsTestPeer.hpp"
 #include "StoreFiller.hpp"
 #include "handshake/agent/Agent.hpp"
@@ -19,26 +20,11 @@ using handshake::Selection;
 
 namespace {
 
-struct Fixture {
-    TempDir dir;
-    std::string path = dir.file("certa.db");
-    std::unique_ptr<storage::Store> store = storage::open_store(path);
-    ossl::SslCtxPtr server = make_server_ctx();
-    ossl::SslCtxPtr client = make_client_ctx();
-    std::unique_ptr<Agent> agent;
-
+// Deterministic: refresh() explicitly (no watcher) unless a test opens its own.
+struct Fixture : AgentFixture {
     void start(AgentOptions options = {}) {
-        options.watch = false;  // deterministic: refresh() explicitly
-        agent = Agent::open(path, options);
-        agent->attach(server.get());
-    }
-    HandshakeResult hello(std::optional<std::string> sni, std::vector<std::string> alpn = {},
-                          std::string sigalgs = {}) {
-        ClientOptions o;
-        o.sni = std::move(sni);
-        o.alpn = std::move(alpn);
-        o.sigalgs = std::move(sigalgs);
-        return run_handshake(server.get(), client.get(), o);
+        options.watch = false;
+        open(options);
     }
 };
 

@@ -1,7 +1,11 @@
-// Table-driven certificate choice over an in-memory index (no store, no TLS).
+// Table-driven certificate choice over an in-memory index (no store, no TLS):
+// the MaterialCache loads rows from memory. Also the compact CertIndex and
+// CertMaterial (parse, interning) on their own.
 #include "handshake/agent/CertIndex.hpp"
+#include "handshake/agent/CertMaterial.hpp"
 #include "handshake/agent/CertSelector.hpp"
 #include "handshake/agent/ChainCertCache.hpp"
+#include "storage/names/NameNormalizer.hpp"
 #include "storage/base/OpenSsl.hpp"
 #include "tests/support/TestCertificates.hpp"
 
@@ -34,10 +38,38 @@ CertificateRecord record(std::int64_t id, std::vector<std::string> names, const 
     return r;
 }
 
-std::shared_ptr<const CertIndex> index_of(const std::vector<CertificateRecord>& rows) {
-    std::vector<CertIndex::EntryPtr> added;
-    for (const auto& r : rows) added.push_back(std::make_shared<const CertEntry>(r));
-    return CertIndex().with_changes({}, added);
+CertIndex::Row row_of(const CertificateRecord& r) {
+    CertIndex::Row row{{r.id, r.not_before, r.not_after, key_algorithm_from(r.key_type)}, {}};
+    for (const auto& raw : r.names)
+        if (auto n = certa::storage::normalize_index_name(raw)) row.names.push_back(*n);
+    return row;
+}
+
+// An index over `rows` and a cache that loads their PEM from memory.
+struct Indexed {
+    std::shared_ptr<const CertIndex> index;
+    std::map<std::int64_t, CertificateRecord> rows;
+    MaterialCache cache{[this](const IndexRecord& r) {
+                            using Loaded = MaterialCache::Loaded;
+                            const auto& row = rows.at(r.id);
+                            auto m = parse_cert_material(row.chain_pem, row.key_pem, r.algorithm);
+                            return m ? Loaded{Loaded::Result::Ok, m, {}} : Loaded{Loaded::Result::Broken, nullptr, "bad"};
+                        },
+                        MaterialCache::Options{}};
+    explicit Indexed(const std::vector<CertificateRecord>& list) {
+        std::vector<CertIndex::Row> added;
+        for (const auto& r : list) {
+            rows[r.id] = r;
+            added.push_back(row_of(r));
+        }
+        index = CertIndex().with_changes({}, added);
+    }
+    const CertIndex* operator->() const { return index.get(); }
+    const CertIndex& operator*() const { return *index; }
+};
+
+std::unique_ptr<Indexed> index_of(const std::vector<CertificateRecord>& rows) {
+    return std::make_unique<Indexed>(rows);
 }
 
 ClientHelloInfo client(const std::string& kind) {
@@ -75,7 +107,7 @@ TEST_CASE("select_certificate: table") {
         record(15, {"*.wild.test"}, "ec256", -kDay, 90 * kDay),            // valid wildcard
     };
     auto index = index_of(rows);
-    REQUIRE(index->size() == rows.size());
+    REQUIRE((*index)->size() == rows.size());
 
     struct Case {
         std::string name;
@@ -112,15 +144,15 @@ TEST_CASE("select_certificate: table") {
     for (const auto& c : cases) {
         CAPTURE(c.name);
         CAPTURE(c.client);
-        auto choice = select_certificate(*index, c.name, c.dns, client(c.client), now);
+        auto choice = select_certificate(**index, c.name, c.dns, client(c.client), now, index->cache);
         if (c.want_id == 0) {
             CHECK_FALSE(choice.has_value());
             continue;
         }
         REQUIRE(choice.has_value());
-        CHECK(choice->entry->id() == c.want_id);
+        CHECK(choice->record.id == c.want_id);
         CHECK(choice->matched_name == c.want_match);
-        REQUIRE(choice->entry->material() != nullptr);
+        REQUIRE(choice->material != nullptr);
     }
 }
 
@@ -129,82 +161,99 @@ TEST_CASE("select_certificate skips rows that do not parse") {
     auto bad = record(2, {"broken.test"}, "ec256", -kDay, 90 * kDay);  // newer, but its key is wrong
     bad.key_pem = record(3, {"other.test"}, "ec256", 0, kDay).key_pem;
     auto index = index_of({good, bad});
-    auto choice = select_certificate(*index, "broken.test", true, client("both"), std::time(nullptr));
+    auto choice = select_certificate(**index, "broken.test", true, client("both"), std::time(nullptr), index->cache);
     REQUIRE(choice.has_value());
-    CHECK(choice->entry->id() == 1);
+    CHECK(choice->record.id == 1);
+    // The broken row was tried once and is now skipped without a load.
+    const auto loads = index->cache.stats().loads;
+    CHECK(index->cache.stats().load_failures == 1);
+    CHECK(select_certificate(**index, "broken.test", true, client("both"), std::time(nullptr), index->cache));
+    CHECK(index->cache.stats().loads == loads);
 }
 
 TEST_CASE("CertIndex: changes produce a new index and leave the old one intact") {
-    auto a = std::make_shared<const CertEntry>(record(1, {"a.test", "*.a.test"}, "ec256", -kDay, kDay * 30));
-    auto b = std::make_shared<const CertEntry>(record(2, {"b.test"}, "ec256", -kDay, kDay * 30));
-    auto b2 = std::make_shared<const CertEntry>(record(3, {"b.test"}, "ec256", -10, kDay * 30));
+    auto a = row_of(record(1, {"a.test", "*.a.test"}, "ec256", -kDay, kDay * 30));
+    auto b = row_of(record(2, {"b.test"}, "ec256", -kDay, kDay * 30));
+    auto b2 = row_of(record(3, {"b.test"}, "ec256", -10, kDay * 30));
     auto v1 = CertIndex().with_changes({}, {a, b});
     auto v2 = v1->with_changes({b}, {b2});
     auto v3 = v2->with_changes({a}, {});
     CHECK(v1->size() == 2);
     CHECK(v2->size() == 2);
     CHECK(v3->size() == 1);
-    REQUIRE(v1->find("b.test"));
-    CHECK(v1->find("b.test")->front()->id() == 2);
-    REQUIRE(v2->find("b.test"));
-    REQUIRE(v2->find("b.test")->size() == 1);
-    CHECK(v2->find("b.test")->front()->id() == 3);
-    CHECK(v2->find("*.a.test"));
-    CHECK_FALSE(v3->find("a.test"));
-    CHECK_FALSE(v3->find("*.a.test"));
-    CHECK(v1->find("a.test"));  // the old snapshot still serves
+    CHECK(v1->name_count() == 3);
+    REQUIRE(v1->find("b.test").size() == 1);
+    CHECK(v1->find("b.test").front().id == 2);
+    REQUIRE(v2->find("b.test").size() == 1);
+    CHECK(v2->find("b.test").front().id == 3);
+    CHECK(v2->contains(3, "b.test"));
+    CHECK_FALSE(v2->contains(2, "b.test"));
+    CHECK(v2->find("*.a.test").size() == 1);
+    CHECK(v3->find("a.test").empty());
+    CHECK(v3->find("*.a.test").empty());
+    CHECK(v1->find("a.test").size() == 1);  // the old snapshot still serves
+    CHECK(v1->find("A.test").empty());      // keys are normalized names: exact bytes
 }
 
-TEST_CASE("CertEntry: names normalized, parsed lazily, key type mapped") {
-    auto r = record(7, {"Upper.Example.COM.", "*.Example.com", "bad name"}, "ec384", -kDay, kDay);
-    CertEntry e(r);
-    CHECK(e.names() == std::vector<std::string>{"upper.example.com", "*.example.com"});
-    CHECK(e.key_algorithm() == KeyAlgorithm::EcdsaP384);
-    CHECK_FALSE(e.parsed());
-    REQUIRE(e.material());
-    CHECK(e.parsed());
+TEST_CASE("CertIndex: candidates newest first; many names spread over shards") {
+    std::vector<CertIndex::Row> rows;
+    for (std::int64_t i = 1; i <= 5000; ++i)
+        rows.push_back({{i, 1000 + i % 7, 2000, KeyAlgorithm::EcdsaP256}, {"n" + std::to_string(i % 2500) + ".test"}});
+    auto index = CertIndex().with_changes({}, rows);
+    CHECK(index->size() == 5000);
+    CHECK(index->name_count() == 5000);
+    for (int n : {0, 1, 1234, 2499}) {
+        auto found = index->find("n" + std::to_string(n) + ".test");
+        REQUIRE(found.size() == 2);
+        const auto& newer = found[0];
+        const auto& older = found[1];
+        CHECK((newer.not_before > older.not_before || (newer.not_before == older.not_before && newer.id > older.id)));
+    }
+    CHECK(index->find("n2500.test").empty());
+    // Compact: well under 100 bytes per name (records, keys, name text, shard overhead).
+    CHECK(index->memory_bytes() / index->name_count() < 100);
+}
+
+TEST_CASE("CertMaterial: parsed from PEM, key type mapped, no chain of its own without intermediates") {
+    auto r = record(7, {"upper.example.com"}, "ec384", -kDay, kDay);
+    auto m = parse_cert_material(r.chain_pem, r.key_pem, KeyAlgorithm::EcdsaP384);
+    REQUIRE(m);
     // No intermediates: no stack of its own, but never a null chain for OpenSSL
     // (null would make it build a chain from the context's store per handshake).
-    CHECK_FALSE(e.material()->chain);
-    REQUIRE(e.material()->chain_for_ssl() != nullptr);
-    CHECK(sk_X509_num(e.material()->chain_for_ssl()) == 0);
+    CHECK_FALSE(m->chain);
+    REQUIRE(m->chain_for_ssl() != nullptr);
+    CHECK(sk_X509_num(m->chain_for_ssl()) == 0);
+    CHECK_FALSE(parse_cert_material(r.chain_pem, record(8, {"x.test"}, "ec384", 0, kDay).key_pem, KeyAlgorithm::EcdsaP384));
+    CHECK_FALSE(parse_cert_material("", r.key_pem, KeyAlgorithm::EcdsaP384));
     CHECK(key_algorithm_from("rsa4096") == KeyAlgorithm::Rsa);
     CHECK(key_algorithm_from("ec256") == KeyAlgorithm::EcdsaP256);
     CHECK(key_algorithm_from("") == KeyAlgorithm::Other);
 }
 
-TEST_CASE("CertEntry: intermediates are interned across entries (ChainCertCache)") {
+TEST_CASE("CertMaterial: intermediates are interned across certificates (ChainCertCache)") {
     const auto ca = certa::test::make_ca("certa interning CA");
     const auto other_ca = certa::test::make_ca("certa other CA");
-    auto issued = [](std::int64_t id, const std::string& name, const certa::test::TestCert& issuer) {
+    auto issued = [](const std::string& name, const certa::test::TestCert& issuer) {
         auto cert = certa::test::make_issued({name}, "ec256", issuer);
-        CertificateRecord r;
-        r.id = id;
-        r.names = {name};
-        r.key_type = "ec256";
-        r.key_pem = cert.key_pem;
-        r.chain_pem = cert.chain_pem;
-        r.not_before = std::time(nullptr) - 60;
-        r.not_after = r.not_before + kDay;
-        return r;
+        return parse_cert_material(cert.chain_pem, cert.key_pem, KeyAlgorithm::EcdsaP256);
     };
-    CertEntry a(issued(1, "a.intern.test", ca));
-    CertEntry b(issued(2, "b.intern.test", ca));
-    CertEntry c(issued(3, "c.intern.test", other_ca));
-    REQUIRE(a.material());
-    REQUIRE(b.material());
-    REQUIRE(c.material());
-    REQUIRE(sk_X509_num(a.material()->chain.get()) == 1);
-    REQUIRE(sk_X509_num(b.material()->chain.get()) == 1);
-    REQUIRE(sk_X509_num(c.material()->chain.get()) == 1);
-    CHECK(a.material()->chain_for_ssl() == a.material()->chain.get());
-    X509* from_a = sk_X509_value(a.material()->chain.get(), 0);
-    X509* from_b = sk_X509_value(b.material()->chain.get(), 0);
-    X509* from_c = sk_X509_value(c.material()->chain.get(), 0);
+    auto a = issued("a.intern.test", ca);
+    auto b = issued("b.intern.test", ca);
+    auto c = issued("c.intern.test", other_ca);
+    REQUIRE(a);
+    REQUIRE(b);
+    REQUIRE(c);
+    REQUIRE(sk_X509_num(a->chain.get()) == 1);
+    REQUIRE(sk_X509_num(b->chain.get()) == 1);
+    REQUIRE(sk_X509_num(c->chain.get()) == 1);
+    CHECK(a->chain_for_ssl() == a->chain.get());
+    X509* from_a = sk_X509_value(a->chain.get(), 0);
+    X509* from_b = sk_X509_value(b->chain.get(), 0);
+    X509* from_c = sk_X509_value(c->chain.get(), 0);
     CHECK(from_a == from_b);  // one shared X509 for the common issuer
     CHECK(from_a != from_c);
     CHECK(X509_cmp(from_a, from_c) != 0);
-    CHECK(a.material()->leaf.get() != b.material()->leaf.get());
+    CHECK(a->leaf.get() != b->leaf.get());
 }
 
 TEST_CASE("ChainCertCache: equal DER interned once, freed when unused") {
@@ -219,34 +268,4 @@ TEST_CASE("ChainCertCache: equal DER interned once, freed when unused") {
     second.reset();
     CHECK(cache.size() == 0);
     CHECK_FALSE(cache.intern(nullptr));
-}
-
-TEST_CASE("CertEntry: with a budget limit, evict() drops the parsed material and the next use parses again") {
-    auto budget = std::make_shared<ParseBudget>(1);
-    CertEntry e(record(9, {"evict.test"}, "ec256", -kDay, kDay), budget);
-    CHECK_FALSE(e.evict());  // nothing parsed yet
-    auto first = e.material();
-    REQUIRE(first);
-    CHECK(budget->parsed == 1);
-    CHECK(e.take_referenced());
-    CHECK_FALSE(e.take_referenced());
-    REQUIRE(e.evict());
-    CHECK_FALSE(e.parsed());
-    CHECK(budget->parsed == 0);
-    CHECK(budget->evictions == 1);
-    // The reference taken before the eviction stays usable.
-    CHECK(X509_check_host(first->leaf.get(), "evict.test", 0, 0, nullptr) == 1);
-    auto second = e.material();
-    REQUIRE(second);
-    CHECK(second != first);
-    CHECK(X509_cmp(second->leaf.get(), first->leaf.get()) == 0);
-    CHECK(budget->parsed == 1);
-
-    // Without a limit the PEM is dropped once parsed: nothing to evict.
-    auto unlimited = std::make_shared<ParseBudget>(0);
-    CertEntry kept(record(10, {"keep.test"}, "ec256", -kDay, kDay), unlimited);
-    REQUIRE(kept.material());
-    CHECK(unlimited->parsed == 1);
-    CHECK_FALSE(kept.evict());
-    CHECK(kept.parsed());
 }

@@ -5,6 +5,7 @@
 // context, RFC 8737 challenge or nothing, ALPN choice, and the alerts.
 #include "handshake/agent/ClientHelloHandler.hpp"
 #include "handshake/agent/IndexLoader.hpp"
+#include "handshake/agent/PemSource.hpp"
 
 #include "TempDir.hpp"
 #include "TestCertificates.hpp"
@@ -19,8 +20,18 @@ namespace {
 
 // A server context whose callbacks are one ClientHelloHandler over one snapshot.
 struct HandlerServer {
-    HandlerServer(const AgentOptions& options, std::shared_ptr<const Snapshot> snap)
-        : handler(options), snapshot(std::move(snap)), ctx(test::make_server_ctx()) {
+    HandlerServer(const AgentOptions& options, std::shared_ptr<const Snapshot> snap, const std::string& store_path)
+        : pems(store_path),
+          cache([this](const IndexRecord& r) {
+                    using Loaded = MaterialCache::Loaded;
+                    auto pem = pems.fetch(r.id);
+                    if (!pem) return Loaded{Loaded::Result::Broken, nullptr, "gone"};
+                    return Loaded{Loaded::Result::Ok, parse_cert_material(pem->chain, pem->key, r.algorithm), {}};
+                },
+                MaterialCache::Options{}),
+          handler(options, cache),
+          snapshot(std::move(snap)),
+          ctx(test::make_server_ctx()) {
         SSL_CTX_set_client_hello_cb(ctx.get(), &HandlerServer::on_hello, this);
         SSL_CTX_set_alpn_select_cb(ctx.get(), &HandlerServer::on_alpn, this);
     }
@@ -37,6 +48,8 @@ struct HandlerServer {
         auto client = test::make_client_ctx();
         return test::run_handshake(ctx.get(), client.get(), options);
     }
+    PemSource pems;
+    MaterialCache cache;
     ClientHelloHandler handler;
     std::shared_ptr<const Snapshot> snapshot;
     ossl::SslCtxPtr ctx;
@@ -56,6 +69,7 @@ struct Store {
         auto parsed = ossl::parse_chain_pem(cert.chain_pem);
         return test::serial_of(parsed.front().get());
     }
+    std::string path() { return dir.file("certa.db"); }
     std::shared_ptr<const Snapshot> snapshot() {
         IndexLoader loader(storage::open_store(dir.file("certa.db")));
         return loader.load();
@@ -75,7 +89,7 @@ TEST_CASE("a leaf by exact name, then by a wildcard one label deep; unknown name
     Store store;
     const auto exact = store.put({"www.handler.example"});
     const auto wildcard = store.put({"*.handler.example"});
-    HandlerServer server(AgentOptions{}, store.snapshot());
+    HandlerServer server(AgentOptions{}, store.snapshot(), store.path());
 
     auto r = server.connect(sni("WWW.Handler.Example."));
     REQUIRE_MESSAGE(r.ok, r.error);
@@ -99,7 +113,7 @@ TEST_CASE("no or unknown SNI: the default name's certificate, or the context's o
     const auto fallback = store.put({"default.handler.example"});
     AgentOptions with_default;
     with_default.default_name = "Default.Handler.Example";
-    HandlerServer server(with_default, store.snapshot());
+    HandlerServer server(with_default, store.snapshot(), store.path());
     test::ClientOptions none;
     auto r = server.connect(none);
     REQUIRE(r.ok);
@@ -112,7 +126,7 @@ TEST_CASE("no or unknown SNI: the default name's certificate, or the context's o
     // The context's own certificate when nothing matched and fallback is on.
     AgentOptions fallback_options;
     fallback_options.fallback_to_context_certificate = true;
-    HandlerServer own(fallback_options, store.snapshot());
+    HandlerServer own(fallback_options, store.snapshot(), store.path());
     const auto ctx_cert = test::make_self_signed({"context.handler.example"});
     auto leaf = ossl::parse_chain_pem(ctx_cert.cert_pem);
     auto key = ossl::parse_key_pem(ctx_cert.key_pem);
@@ -128,7 +142,7 @@ TEST_CASE("acme-tls/1: the pending challenge certificate and the protocol, or a 
     Store store;
     store.put({"chal.handler.example"});
     store.writer->put_challenge(test::make_challenge_row("chal.handler.example"));
-    HandlerServer server(AgentOptions{}, store.snapshot());
+    HandlerServer server(AgentOptions{}, store.snapshot(), store.path());
 
     auto r = server.connect(sni("chal.handler.example", {"acme-tls/1"}));
     REQUIRE_MESSAGE(r.ok, r.error);
@@ -138,7 +152,7 @@ TEST_CASE("acme-tls/1: the pending challenge certificate and the protocol, or a 
 
     // A name with a leaf but no pending challenge: no fall-through to the leaf.
     store.put({"leaf-only.handler.example"});
-    HandlerServer later(AgentOptions{}, store.snapshot());
+    HandlerServer later(AgentOptions{}, store.snapshot(), store.path());
     r = later.connect(sni("leaf-only.handler.example", {"acme-tls/1"}));
     CHECK_FALSE(r.ok);
     CHECK(r.alert == SSL_AD_UNRECOGNIZED_NAME);
@@ -150,7 +164,7 @@ TEST_CASE("ALPN: the first configured protocol the client offers; acme-tls/1 is 
     store.put({"alpn.handler.example"});
     AgentOptions options;
     options.alpn = {"h2", "http/1.1", "acme-tls/1"};
-    HandlerServer server(options, store.snapshot());
+    HandlerServer server(options, store.snapshot(), store.path());
     auto r = server.connect(sni("alpn.handler.example", {"http/1.1", "h2"}));
     REQUIRE(r.ok);
     CHECK(r.alpn == "h2");

@@ -61,6 +61,24 @@ std::string first_pem(const std::string& text) {
 
 }  // namespace
 
+TEST_CASE("example server with a cache of 1 (certa_agent_open_cache): every name served, 1 held parsed") {
+    TempDir dir;
+    const std::string path = dir.file("certa.db");
+    auto store = storage::open_store(path);
+    auto apex = put_test_cert(*store, {"example.com"});
+    auto www = put_test_cert(*store, {"www.example.com"});
+    Background server({example_server(), path, "0", "", "1"});
+    const std::string port = wait_for_port(server);
+    for (int i = 0; i < 2; ++i) {
+        CHECK(serial_of_pem(first_pem(s_client(port, "example.com").out)) == serial_of_pem(apex.cert.cert_pem));
+        CHECK(serial_of_pem(first_pem(s_client(port, "www.example.com").out)) == serial_of_pem(www.cert.cert_pem));
+    }
+    for (int i = 0; i < 200 && server.err().find("parsed 1") == std::string::npos; ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    CHECK(server.err().find("parsed 1") != std::string::npos);
+    CHECK(server.err().find("parsed 2") == std::string::npos);
+}
+
 TEST_CASE("example server: s_client and curl get the agent's certificates") {
     TempDir dir;
     const std::string path = dir.file("certa.db");

@@ -1,8 +1,9 @@
 // IndexLoader over a real SQLite store: the first load indexes every active
 // row, a load with nothing committed returns nothing, later loads apply only
-// what changed (new rows, revoked and replaced ones, challenges), and a row
-// already indexed keeps its parsed entry across loads.
+// what changed (new rows, revoked and replaced ones, challenges), a row
+// already indexed is not added again, and no load reads PEM.
 #include "handshake/agent/IndexLoader.hpp"
+#include "handshake/agent/PemSource.hpp"
 
 #include "Subprocess.hpp"
 #include "TempDir.hpp"
@@ -36,8 +37,7 @@ struct Fixture {
 
 std::vector<std::int64_t> ids_for(const Snapshot& snapshot, const std::string& name) {
     std::vector<std::int64_t> out;
-    if (const auto* candidates = snapshot.certs->find(name))
-        for (const auto& entry : *candidates) out.push_back(entry->id());
+    for (const auto& record : snapshot.certs->find(name)) out.push_back(record.id);
     return out;
 }
 
@@ -66,9 +66,6 @@ TEST_CASE("later loads apply only the changes: new, revoked and replaced rows") 
     const auto b = f.put({"b.loader.example"});
     auto first = f.loader.load();
     REQUIRE(first);
-    const auto* before = first->certs->find("a.loader.example");
-    REQUIRE(before);
-    const CertEntry* entry_a = before->front().get();
 
     const auto c = f.put({"c.loader.example"});
     f.writer->set_certificate_status(b, storage::CertificateStatus::Revoked);
@@ -76,11 +73,11 @@ TEST_CASE("later loads apply only the changes: new, revoked and replaced rows") 
     REQUIRE(second);
     CHECK(second->generation > first->generation);
     REQUIRE(f.loader.last_added().size() == 1);
-    CHECK(f.loader.last_added().front()->id() == c);
+    CHECK(f.loader.last_added().front().id == c);
+    CHECK(f.loader.last_removed() == std::vector<std::int64_t>{b});
     CHECK(ids_for(*second, "b.loader.example").empty());
     CHECK(ids_for(*second, "c.loader.example") == std::vector<std::int64_t>{c});
-    // The untouched row is the same entry (its parsed material is kept).
-    CHECK(second->certs->find("a.loader.example")->front().get() == entry_a);
+    CHECK(ids_for(*second, "a.loader.example") == std::vector<std::int64_t>{a});
     // The earlier snapshot is frozen: still what it was.
     CHECK(ids_for(*first, "b.loader.example") == std::vector<std::int64_t>{b});
     CHECK(ids_for(*first, "c.loader.example").empty());
@@ -90,6 +87,17 @@ TEST_CASE("later loads apply only the changes: new, revoked and replaced rows") 
     auto third = f.loader.load();
     REQUIRE(third);
     CHECK(ids_for(*third, "a.loader.example") == std::vector<std::int64_t>{a2});
+    CHECK(f.loader.last_removed() == std::vector<std::int64_t>{a});
+
+    // A change to an indexed active row (renewal bookkeeping) bumps its
+    // generation: it is read again but not added twice.
+    f.writer->update_renewal_state(a2, storage::RenewalState{});
+    auto fourth = f.loader.load();
+    REQUIRE(fourth);
+    CHECK(f.loader.last_added().empty());
+    CHECK(f.loader.last_removed().empty());
+    CHECK(ids_for(*fourth, "a.loader.example") == std::vector<std::int64_t>{a2});
+    CHECK(fourth->certs->size() == 2);
 }
 
 TEST_CASE("pending tls-alpn-01 challenges come with the snapshot") {
@@ -127,36 +135,21 @@ void corrupt_chain(const std::string& path, std::int64_t id) {
 
 }  // namespace
 
-TEST_CASE("with a PemSource the first load reads no PEM: each entry fetches its own when first parsed") {
+TEST_CASE("no load reads PEM: PemSource reads a row by id when asked, read-only too") {
     Fixture f;
     const auto a = f.put({"lazy-a.loader.example"});
     const auto b = f.put({"lazy-b.loader.example"});
-    IndexLoader lazy(storage::open_store(f.path), nullptr, std::make_shared<PemSource>(f.path));
-    auto snapshot = lazy.load();
+    auto snapshot = f.loader.load();
     REQUIRE(snapshot);
-    const auto* entries_a = snapshot->certs->find("lazy-a.loader.example");
-    const auto* entries_b = snapshot->certs->find("lazy-b.loader.example");
-    REQUIRE(entries_a);
-    REQUIRE(entries_b);
-    CHECK_FALSE(entries_a->front()->parsed());
-    // b's chain changes in the store after the load: its entry reads the new
-    // (broken) text, so the PEM was not part of the load.
+    // b's chain changes in the store after the load: what PemSource reads is
+    // the new (broken) text, so the PEM was not part of the load.
     corrupt_chain(f.path, b);
-    auto material_a = entries_a->front()->material();
-    REQUIRE(material_a);
-    CHECK(X509_check_host(material_a->leaf.get(), "lazy-a.loader.example", 0, 0, nullptr) == 1);
-    CHECK(entries_b->front()->material() == nullptr);
-    CHECK(entries_a->front()->id() == a);
-
-    // A later load reads the PEM of what it adds at once: corrupting the row
-    // after that load changes nothing for its entry.
-    const auto c = f.put({"lazy-c.loader.example"});
-    auto next = lazy.load();
-    REQUIRE(next);
-    corrupt_chain(f.path, c);
-    const auto* entries_c = next->certs->find("lazy-c.loader.example");
-    REQUIRE(entries_c);
-    auto material_c = entries_c->front()->material();
-    REQUIRE(material_c);
-    CHECK(X509_check_host(material_c->leaf.get(), "lazy-c.loader.example", 0, 0, nullptr) == 1);
+    PemSource pems(f.path, true, 2);
+    auto pem_a = pems.fetch(a);
+    REQUIRE(pem_a);
+    CHECK(pem_a->chain.find("BEGIN CERTIFICATE") != std::string::npos);
+    auto pem_b = pems.fetch(b);
+    REQUIRE(pem_b);
+    CHECK(pem_b->chain == "not a certificate");
+    CHECK_FALSE(pems.fetch(999999));
 }

@@ -1,7 +1,7 @@
 // LeafDecoder: a leaf decoded to share its private key's EVP_PKEY, byte-exact,
-// refused for any other key; CertEntry falls back to a plain decode when the
+// refused for any other key; parse_cert_material falls back to a plain decode when the
 // shared decode refuses an encoding (a compressed point).
-#include "handshake/agent/CertEntry.hpp"
+#include "handshake/agent/CertMaterial.hpp"
 #include "handshake/agent/KeyDecoder.hpp"
 #include "handshake/agent/LeafDecoder.hpp"
 #include "handshake/agent/PemDer.hpp"
@@ -106,23 +106,13 @@ TEST_CASE("another key, a truncated or padded DER, and no key are refused") {
     CHECK(ERR_peek_error() == 0);
 }
 
-TEST_CASE("CertEntry shares the key when it can and falls back to a plain decode when it cannot") {
-    const auto now = static_cast<storage::UnixTime>(std::time(nullptr));
-    auto entry_for = [&](const std::string& chain_pem, const std::string& key_pem) {
-        storage::IndexRow row;
-        row.id = 1;
-        row.names = {"leaf.example"};
-        row.key_type = "ec256";
-        row.key_pem = key_pem;
-        row.chain_pem = chain_pem;
-        row.status = storage::CertificateStatus::Active;
-        row.not_before = now - 60;
-        row.not_after = now + 86400;
-        return std::make_shared<CertEntry>(std::move(row));
+TEST_CASE("parse_cert_material shares the key when it can and falls back to a plain decode when it cannot") {
+    auto material_of = [&](const std::string& chain_pem, const std::string& key_pem) {
+        return parse_cert_material(chain_pem, key_pem, KeyAlgorithm::EcdsaP256);
     };
     SUBCASE("uncompressed point: one shared EVP_PKEY") {
         const auto cert = test::make_self_signed({"leaf.example"});
-        const auto m = entry_for(cert.chain_pem, cert.key_pem)->material();
+        const auto m = material_of(cert.chain_pem, cert.key_pem);
         REQUIRE(m);
         CHECK(X509_get0_pubkey(m->leaf.get()) == m->key.get());
     }
@@ -131,7 +121,7 @@ TEST_CASE("CertEntry shares the key when it can and falls back to a plain decode
         const auto key = decode_private_key(key_pem);
         REQUIRE(key);
         CHECK_FALSE(decode_leaf_sharing_key(leaf_der(cert_pem), key.get()));
-        const auto m = entry_for(cert_pem, key_pem)->material();
+        const auto m = material_of(cert_pem, key_pem);
         REQUIRE(m);
         CHECK(X509_get0_pubkey(m->leaf.get()) != m->key.get());
         CHECK(ossl::key_matches(m->leaf.get(), m->key.get()));
@@ -140,6 +130,6 @@ TEST_CASE("CertEntry shares the key when it can and falls back to a plain decode
     SUBCASE("a key that belongs to another certificate: no material") {
         const auto cert = test::make_self_signed({"leaf.example"});
         const auto other = test::make_self_signed({"leaf.example"});
-        CHECK_FALSE(entry_for(cert.chain_pem, other.key_pem)->material());
+        CHECK_FALSE(material_of(cert.chain_pem, other.key_pem));
     }
 }

@@ -145,6 +145,27 @@ TEST_CASE("--default-name serves that leaf for unknown names") {
     CHECK(first_pem(s_client(serve.port(), "unknown.test").out) == fallback.cert.cert_pem);
 }
 
+TEST_CASE("--cache-size N: at most N held parsed, every name still served; a corrupt row is logged once") {
+    Fixture f;
+    std::vector<PutResult> certs;
+    for (int i = 0; i < 4; ++i) certs.push_back(put_test_cert(*f.store, {"c" + std::to_string(i) + ".test"}));
+    const auto bad = put_test_cert(*f.store, {"bad.test"});
+    auto r = run({"sqlite3", f.store_path, "UPDATE certificates SET chain_pem = 'x' WHERE id = " + std::to_string(bad.id)});
+    REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+    ServeProcess serve(f.store_path, {"--cache-size", "2"});
+    CHECK(serve.wait_for_log("at most 2 held parsed", std::chrono::milliseconds(5000)));
+    for (int round = 0; round < 2; ++round)
+        for (std::size_t i = 0; i < certs.size(); ++i)
+            CHECK(first_pem(s_client(serve.port(), "c" + std::to_string(i) + ".test").out) == certs[i].cert.cert_pem);
+    for (int i = 0; i < 3; ++i) CHECK(first_pem(s_client(serve.port(), "bad.test").out).empty());
+    CHECK(serve.wait_for_log("certificate " + std::to_string(bad.id) + " skipped", std::chrono::milliseconds(5000)));
+    const std::string logs = serve.logs();
+    const std::string line = "certificate " + std::to_string(bad.id) + " skipped";
+    CHECK(logs.find(line) == logs.rfind(line));  // once, not per handshake
+    CHECK(logs.find("PRIVATE KEY") == std::string::npos);
+    CHECK(run_certa({"--store", f.store_path, "serve", "--cache-size", "-1"}).exit_code == 2);
+}
+
 TEST_CASE("a certificate put while serve runs is served by a later handshake") {
     Fixture f;
     auto first = put_test_cert(*f.store, {"a.test"});

@@ -1,0 +1,110 @@
+// The bounded cache of parsed certificate material (AgentOptions::
+// max_parsed_certificates), keyed by store row id. The index (CertIndex)
+// knows every name; only this cache holds parsed leaves, chains and keys.
+//
+// - A hit takes one shard mutex for a hash lookup (ids spread over up to 16
+//   shards, each a ClockRing with its share of the bound, 64 at least): at most
+//   `capacity` certificates are held parsed, evicted by CLOCK.
+// - A miss loads the row by id (Loader: one indexed store read + parse) with
+//   no lock held. Concurrent misses for one id share one load (single
+//   flight: the others wait for that load only); misses for other ids never
+//   wait on it.
+// - A row that fails (gone, does not parse, key mismatch) goes into a
+//   bounded NegativeCache for `broken_retry`; a store that cannot be read
+//   now, for `unavailable_retry`. Meanwhile a handshake skips it at once
+//   (the selector falls back to another candidate, the default name or the
+//   alert). Each failure is reported once per period, rate-limited (LoadErrorLog).
+#pragma once
+
+#include "handshake/agent/CertIndex.hpp"
+#include "handshake/agent/CertMaterial.hpp"
+#include "handshake/agent/ClockRing.hpp"
+#include "handshake/agent/LoadErrorLog.hpp"
+#include "handshake/agent/NegativeCache.hpp"
+#include "handshake/agent/RelaxedCounter.hpp"
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace certa::handshake {
+
+class MaterialCache {
+public:
+    using MaterialPtr = std::shared_ptr<const CertMaterial>;
+    struct Loaded {
+        enum class Result { Ok, Broken, Unavailable };
+        Result result = Result::Unavailable;
+        MaterialPtr material;  // set when Ok
+        std::string error;     // what went wrong otherwise (no secrets)
+    };
+    // Reads and parses one row; may throw (counted as Unavailable).
+    using Loader = std::function<Loaded(const IndexRecord&)>;
+
+    struct Options {
+        std::size_t capacity = 0;  // certificates held parsed at most; 0: no bound
+        std::size_t negative_capacity = 4096;
+        std::chrono::milliseconds broken_retry{60'000};
+        std::chrono::milliseconds unavailable_retry{1'000};
+        LoadErrorLog::Sink on_error;
+    };
+    struct Stats {
+        std::size_t parsed = 0;
+        std::uint64_t hits = 0, misses = 0, loads = 0, shared_waits = 0, evictions = 0, load_failures = 0;
+        std::size_t negative = 0;
+    };
+
+    MaterialCache(Loader loader, Options options);
+    MaterialCache(const MaterialCache&) = delete;
+    MaterialCache& operator=(const MaterialCache&) = delete;
+
+    // The record's material: cached, or loaded now (see above). Null when the
+    // row is broken or cannot be read now.
+    MaterialPtr get(const IndexRecord& record);
+    // Loads the record ahead of use (background pre-parse) unless it is
+    // cached, negative, or the cache is full; counts no hit or miss.
+    void warm(const IndexRecord& record);
+    bool full() const;
+    // Forgets `id` (its row left the index): its material and negative entry.
+    void erase(std::int64_t id);
+    Stats stats() const;
+    std::size_t capacity() const { return options_.capacity; }
+
+private:
+    struct Flight {
+        std::mutex mutex;
+        std::condition_variable done_cv;
+        bool done = false;
+        MaterialPtr material;
+    };
+    struct alignas(64) Shard {
+        explicit Shard(std::size_t capacity) : ring(capacity) {}
+        std::mutex mutex;
+        ClockRing ring;
+        std::unordered_map<std::int64_t, std::shared_ptr<Flight>> flights;
+    };
+    // By a mix of the id: ids come in strides (every 10th row...), which a plain modulo would crowd into few shards.
+    Shard& shard_of(std::int64_t id) {
+        return *shards_[((static_cast<std::uint64_t>(id) * 0x9e3779b97f4a7c15ULL) >> 32) % shards_.size()];
+    }
+    MaterialPtr lookup_or_load(const IndexRecord& record, bool counted);
+    MaterialPtr lead(Shard& shard, const IndexRecord& record, Flight& flight);
+
+    Loader loader_;
+    Options options_;
+    std::vector<std::unique_ptr<Shard>> shards_;
+    NegativeCache negative_;
+    LoadErrorLog log_;
+    std::atomic<std::size_t> parsed_{0};
+    RelaxedCounter hits_, misses_, loads_, shared_waits_, evictions_, load_failures_;
+};
+
+}  // namespace certa::handshake
