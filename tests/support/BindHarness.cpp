@@ -42,7 +42,7 @@ std::vector<std::string> lines_of(const std::string& text) {
 // to. The daemon is the same program either way.
 std::string named_program(const std::string& dir) {
     struct stat st {};
-    if (::stat("/sys/kernel/security/apparmor", &st) != 0) return "named";
+    if (::stat("/sys/kernel/security/apparmor", &st) != 0) return "/usr/sbin/named";  // root's PATH may lack /usr/sbin
     const std::string copy = dir + "/named";
     std::ifstream in("/usr/sbin/named", std::ios::binary);
     std::ofstream out(copy, std::ios::binary | std::ios::trunc);
