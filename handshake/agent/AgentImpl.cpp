@@ -2,6 +2,7 @@
 
 #include "handshake/agent/HeapTrim.hpp"
 #include "handshake/agent/HostSelection.hpp"
+#include "handshake/agent/SelectionSlot.hpp"
 #include "storage/names/NameNormalizer.hpp"
 
 #include "storage/base/Clock.hpp"
@@ -20,25 +21,6 @@
 
 namespace certa::handshake {
 namespace {
-
-// SSL ex_data slot holding the Selection of the connection's last ClientHello.
-void free_selection(void*, void* ptr, CRYPTO_EX_DATA*, int, long, void*) {
-    std::unique_ptr<Selection> owned(static_cast<Selection*>(ptr));
-}
-
-int selection_slot() {
-    static const int slot = SSL_get_ex_new_index(0, nullptr, nullptr, nullptr, free_selection);
-    return slot;
-}
-
-// The connection's Selection, created on first use (nullptr if out of memory).
-Selection* selection_of(SSL* ssl) {
-    auto* existing = static_cast<Selection*>(SSL_get_ex_data(ssl, selection_slot()));
-    if (existing) return existing;
-    auto fresh = std::make_unique<Selection>();
-    if (SSL_set_ex_data(ssl, selection_slot(), fresh.get()) != 1) return nullptr;
-    return fresh.release();  // owned by the SSL now (free_selection)
-}
 
 // Connections of their own on the same store for the cache's misses, or null
 // (then misses read through the agent's main connection).
@@ -85,7 +67,7 @@ std::unique_ptr<Agent> Agent::open(std::unique_ptr<storage::Store> store, AgentO
 }
 
 std::optional<Selection> Agent::last_selection(const SSL* ssl) {
-    auto* s = static_cast<const Selection*>(SSL_get_ex_data(ssl, selection_slot()));
+    const Selection* s = SelectionSlot::find(ssl);
     if (!s) return std::nullopt;
     return *s;
 }
@@ -107,7 +89,7 @@ AgentImpl::AgentImpl(std::unique_ptr<storage::Store> store, AgentOptions options
       handler_(options_, *cache_),
       loader_(std::move(store)) {
     if (options_.poll_interval.count() <= 0) options_.poll_interval = std::chrono::milliseconds(100);
-    selection_slot();  // allocate the ex_data index before any handshake
+    SelectionSlot::index();  // allocate the ex_data index before any handshake
     publish(std::make_shared<const Snapshot>());
     refresh();  // the first load must work: a store that cannot be read is an open error
     if (options_.watch) watcher_ = std::thread([this] { watch_loop(); });
@@ -318,7 +300,7 @@ std::string AgentImpl::last_reload_error() const {
 int AgentImpl::on_client_hello(SSL* ssl, int* alert, void* arg) {
     auto* self = static_cast<AgentImpl*>(arg);
     self->handshakes_.add();
-    Selection* selection = selection_of(ssl);
+    Selection* selection = SelectionSlot::get_or_create(ssl);
     Selection scratch;
     Selection& out = selection ? *selection : scratch;
     // The snapshot is pinned for the whole callback; a swap meanwhile only
@@ -349,7 +331,7 @@ void AgentImpl::record_client_hello(SSL* ssl) { handshake::record_client_hello(s
 
 Agent::HostChoice AgentImpl::select_for_host(SSL* ssl, const std::string& default_name) {
     handshakes_.add();
-    Selection* selection = selection_of(ssl);  // also tells select_challenge_alpn that this ran
+    Selection* selection = SelectionSlot::get_or_create(ssl);  // also tells select_challenge_alpn that this ran
     Selection scratch;
     Selection& out = selection ? *selection : scratch;
     out = Selection{};
@@ -384,7 +366,7 @@ bool AgentImpl::select_challenge_alpn(SSL* ssl, const unsigned char** out, unsig
     if (!find_alpn_offer(in, inlen, kAcmeTlsProtocol, out, outlen)) return false;
     // The certificate callback ran first (TLS 1.2): acme-tls/1 only with the
     // challenge certificate it served.
-    if (auto* done = static_cast<const Selection*>(SSL_get_ex_data(ssl, selection_slot())))
+    if (const Selection* done = SelectionSlot::find(ssl))
         return done->kind == Selection::Kind::Challenge;
     const char* sni = SSL_get_servername(ssl, TLSEXT_NAMETYPE_host_name);
     if (!sni) return false;
@@ -395,8 +377,7 @@ bool AgentImpl::select_challenge_alpn(SSL* ssl, const unsigned char** out, unsig
 int AgentImpl::on_alpn(SSL* ssl, const unsigned char** out, unsigned char* outlen,
                        const unsigned char* in, unsigned int inlen, void* arg) {
     auto* self = static_cast<AgentImpl*>(arg);
-    auto* selection = static_cast<const Selection*>(SSL_get_ex_data(ssl, selection_slot()));
-    return self->handler_.select_alpn(selection, out, outlen, in, inlen);
+    return self->handler_.select_alpn(SelectionSlot::find(ssl), out, outlen, in, inlen);
 }
 
 }  // namespace certa::handshake
