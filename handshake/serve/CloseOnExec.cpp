@@ -40,22 +40,24 @@ void open_cloexec(tcp::acceptor& acceptor, const tcp& protocol, error_code& ec) 
 
 void open_cloexec(tcp::socket& socket, const tcp& protocol, error_code& ec) { open_object(socket, protocol, ec); }
 
-tcp::socket accept_cloexec(tcp::acceptor& acceptor, error_code& ec) {
+tcp::socket accept_cloexec(tcp::acceptor& acceptor, error_code& ec, tcp::endpoint* remote) {
     tcp::socket socket(acceptor.get_executor());
+    // The peer's address comes with the accept: no getsockname or getpeername
+    // per connection (the address family gives the protocol).
+    tcp::endpoint peer;
+    socklen_t length = static_cast<socklen_t>(peer.capacity());
     int fd;
     do {
-        fd = ::accept4(acceptor.native_handle(), nullptr, nullptr, SOCK_CLOEXEC | SOCK_NONBLOCK);
+        length = static_cast<socklen_t>(peer.capacity());
+        fd = ::accept4(acceptor.native_handle(), peer.data(), &length, SOCK_CLOEXEC | SOCK_NONBLOCK);
     } while (fd < 0 && errno == EINTR);
     if (fd < 0) {
         ec = (errno == EAGAIN || errno == EWOULDBLOCK) ? error_code(asio::error::would_block) : last_error();
         return socket;
     }
-    const tcp::endpoint local = acceptor.local_endpoint(ec);
-    if (ec) {
-        ::close(fd);
-        return socket;
-    }
-    adopt(socket, local.protocol(), fd, ec);
+    peer.resize(length);
+    adopt(socket, peer.protocol(), fd, ec);
+    if (!ec && remote) *remote = peer;
     return socket;
 }
 

@@ -20,7 +20,10 @@ void open_cloexec(boost::asio::ip::tcp::socket& socket, const boost::asio::ip::t
 // One connection waiting on `acceptor` (non-blocking, opened by
 // open_cloexec), accepted close-on-exec and non-blocking, on the acceptor's
 // executor. `ec` is would_block when none waits.
+// accept4 with SOCK_CLOEXEC | SOCK_NONBLOCK; `remote`, when given, gets the
+// peer's address (no getpeername afterwards).
 boost::asio::ip::tcp::socket accept_cloexec(boost::asio::ip::tcp::acceptor& acceptor,
-                                            boost::system::error_code& ec);
+                                            boost::system::error_code& ec,
+                                            boost::asio::ip::tcp::endpoint* remote = nullptr);
 
 }  // namespace certa::handshake

@@ -45,14 +45,6 @@ void ConnectionRouter::start(const ServeContext& context, Socket socket, Connect
                              std::string client, HelloTimeouts timeouts) {
     std::shared_ptr<ConnectionRouter> self(
         new ConnectionRouter(context, std::move(socket), std::move(ticket), std::move(client), timeouts));
-    // Evicted from another thread (the one accepting when the table is
-    // full): the drop itself runs on this connection's thread.
-    self->waiting_ = context.hellos.enqueue(
-        [weak = std::weak_ptr<ConnectionRouter>(self), executor = self->socket_.get_executor()] {
-            asio::post(executor, [weak] {
-                if (auto router = weak.lock()) router->drop("evicted: the table is full, this ClientHello the oldest", true);
-            });
-        });
     error_code ec;
     if (spdlog::should_log(spdlog::level::debug)) {
         auto remote = self->socket_.remote_endpoint(ec);
@@ -61,21 +53,45 @@ void ConnectionRouter::start(const ServeContext& context, Socket socket, Connect
     self->socket_.non_blocking(true, ec);
     if (ec) return self->drop("cannot make socket non-blocking: " + ec.message());
     self->socket_.set_option(asio::ip::tcp::no_delay(true), ec);
-    // A short deadline for the first byte (silent sockets go quickly), then
-    // the peek timeout for the whole ClientHello, counted from the accept.
     self->started_ = std::chrono::steady_clock::now();
-    self->deadline_.expires_after(timeouts.first_byte);
-    self->deadline_.async_wait([self](const error_code& wec) {
-        if (!wec) self->drop("no ClientHello byte within the first-byte timeout");
-    });
-    self->wait_readable();
+    // The ClientHello is often there by the time the connection is accepted:
+    // peek at once. Only a connection that has to wait gets a deadline and a
+    // place in the HelloQueue (see wait_readable).
+    self->peek();
 }
 
 void ConnectionRouter::wait_readable() {
+    if (!queued_) {
+        queued_ = true;
+        // Evicted from another thread (the one accepting when the table is
+        // full): the drop itself runs on this connection's thread.
+        waiting_ = context_.hellos.enqueue(
+            [weak = weak_from_this(), executor = socket_.get_executor()] {
+                asio::post(executor, [weak] {
+                    if (auto router = weak.lock())
+                        router->drop("evicted: the table is full, this ClientHello the oldest", true);
+                });
+            });
+    }
+    arm_deadline();
     socket_.async_wait(Socket::wait_read, [self = shared_from_this()](const error_code& ec) {
         if (self->done_) return;
         if (ec) return self->drop("wait failed: " + ec.message());
         self->peek();
+    });
+}
+
+// A short deadline for the first byte (silent sockets go quickly), then the
+// peek timeout for the whole ClientHello; both counted from the accept.
+void ConnectionRouter::arm_deadline() {
+    const Deadline want = got_first_byte_ ? Deadline::WholeHello : Deadline::FirstByte;
+    if (armed_ == want) return;
+    armed_ = want;
+    deadline_.expires_at(started_ + (got_first_byte_ ? timeouts_.whole : timeouts_.first_byte));  // cancels the other
+    deadline_.async_wait([self = shared_from_this(), want](const error_code& wec) {
+        if (wec) return;
+        self->drop(want == Deadline::FirstByte ? "no ClientHello byte within the first-byte timeout"
+                                               : "no complete ClientHello within the peek timeout");
     });
 }
 
@@ -87,13 +103,7 @@ void ConnectionRouter::peek() {
     std::size_t n = socket_.receive(asio::buffer(buffer), Socket::message_peek, ec);
     if (ec == asio::error::would_block || ec == asio::error::try_again) return wait_readable();
     if (ec) return drop("peek: " + ec.message());
-    if (!got_first_byte_ && n > 0) {
-        got_first_byte_ = true;
-        deadline_.expires_at(started_ + timeouts_.whole);  // cancels the first-byte wait
-        deadline_.async_wait([self = shared_from_this()](const error_code& wec) {
-            if (!wec) self->drop("no complete ClientHello within the peek timeout");
-        });
-    }
+    if (n > 0) got_first_byte_ = true;  // the next wait_readable moves to the whole-hello deadline
     auto hello = parse_client_hello(std::span<const std::uint8_t>(buffer.data(), n));
     switch (hello.status) {
         case PeekedClientHello::Status::Invalid: return drop("not a usable ClientHello: " + hello.error);

@@ -1,5 +1,5 @@
 // First stop of every accepted connection: peeks (MSG_PEEK, nothing consumed)
-// until a whole ClientHello is there, within the hello timeouts (shorter
+// at once, and, when the ClientHello is not whole yet, again until it is, within the hello timeouts (shorter
 // under pressure, see HelloTimeouts) and kMaxPeekBytes, then hands the
 // connection to the session that fits. Between peeks it sleeps until the
 // bytes the parser still needs have arrived (SO_RCVLOWAT, so a stalled hello
@@ -39,7 +39,9 @@ public:
 private:
     ConnectionRouter(const ServeContext& context, Socket socket, ConnectionTracker::Ticket ticket,
                      std::string client, HelloTimeouts timeouts);
+    // Joins the HelloQueue (once) and arms the deadline, then waits for bytes.
     void wait_readable();
+    void arm_deadline();
     void peek();
     bool peer_finished_sending();
     // Wake only once `bytes` are queued (or at EOF / error).
@@ -62,6 +64,9 @@ private:
     std::size_t low_watermark_ = 1;  // SO_RCVLOWAT now
     int wakes_ = 0;                  // peeks of this connection so far
     bool got_first_byte_ = false;
+    bool queued_ = false;  // in the HelloQueue (from the first wait until routed or dropped)
+    enum class Deadline { None, FirstByte, WholeHello };
+    Deadline armed_ = Deadline::None;
     std::string client_;  // the peer's address ("" when unknown)
     bool sni_missing_ = false;  // the ClientHello had no server_name (see TlsSession)
     bool done_ = false;

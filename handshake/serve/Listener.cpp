@@ -121,11 +121,12 @@ void Listener::accept() {
         if (ec) return back_off(ec);
         for (int i = 0; i < kAcceptBatch; ++i) {
             error_code aec;
-            Socket socket = accept_cloexec(acceptor_, aec);
+            tcp::endpoint remote;
+            Socket socket = accept_cloexec(acceptor_, aec, &remote);
             if (aec == asio::error::would_block) break;
             if (aec == asio::error::connection_aborted) continue;  // gone before we took it
             if (aec) return back_off(aec);
-            on_accept_(std::move(socket));
+            on_accept_(std::move(socket), remote);
         }
         accept();
     });

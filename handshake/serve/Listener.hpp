@@ -26,7 +26,8 @@ namespace certa::handshake {
 
 class Listener {
 public:
-    using AcceptHandler = std::function<void(Socket)>;
+    // The accepted socket and its peer's address.
+    using AcceptHandler = std::function<void(Socket, const boost::asio::ip::tcp::endpoint&)>;
 
     // One listener per io_context in `ios` on `address` (an empty host listens
     // on every address: IPv6 dual-stack, else IPv4). Port 0 gets one port for

@@ -7,6 +7,9 @@
 #include <boost/asio/ssl/error.hpp>
 #include <spdlog/spdlog.h>
 
+#include <sys/socket.h>
+
+#include <array>
 #include <cstring>
 #include <sstream>
 
@@ -107,11 +110,15 @@ void TlsSession::established(bool /*challenge*/) {
 }
 
 void TlsSession::shutdown_and_close() {
-    deadline_.expires_after(context_.options.handshake_timeout);
-    deadline_.async_wait([self = shared_from_this()](const error_code& ec) {
-        if (!ec) self->close();
-    });
-    stream_.async_shutdown([self = shared_from_this()](const error_code&) { self->close(); });
+    stream_.send_close_notify();
+    // Bytes left unread (the peer's close_notify, say) would make close() reset
+    // the connection and drop what is still queued towards the peer (a TLS 1.2
+    // client may still be reading our Finished): read them first, bounded.
+    thread_local std::array<char, 4096> sink;
+    const int fd = stream_.next_layer().native_handle();
+    for (int i = 0; i < 4 && ::recv(fd, sink.data(), sink.size(), MSG_DONTWAIT) > 0; ++i) {
+    }
+    close();
 }
 
 void TlsSession::close() {

@@ -32,7 +32,7 @@ protected:
     void handshake();
     // Runs once the handshake succeeded; the default sends close_notify and closes.
     virtual void established(bool challenge);
-    // close_notify (bounded by handshake_timeout), then close.
+    // close_notify (if the socket takes it at once), then close without waiting for the peer's.
     void shutdown_and_close();
     void close();
 

@@ -18,6 +18,13 @@ TlsSocketStream::TlsSocketStream(Socket socket, SSL_CTX* ctx) : socket_(std::mov
     SSL_set_accept_state(ssl_.get());
 }
 
+void TlsSocketStream::send_close_notify() {
+    if (!ssl_) return;
+    ERR_clear_error();
+    (void)SSL_shutdown(ssl_.get());  // 0 (ours sent) or < 0 (not sendable now): either way we close
+    ERR_clear_error();
+}
+
 TlsSocketStream::error_code TlsSocketStream::failure(int ssl_error, int saved_errno) const {
     error_code ec;
     switch (ssl_error) {

@@ -79,6 +79,10 @@ public:
         }, [h = std::move(handler)](const error_code& ec, std::size_t) mutable { h(ec); }, true);
     }
 
+    // Sends close_notify if the socket takes it now, and does not wait for
+    // the peer's: RFC 8446 §6.1 lets the side that closes go at once.
+    void send_close_notify();
+
 private:
     // One call into OpenSSL: its return value (> 0: done) and the bytes moved.
     struct Step {

@@ -96,8 +96,8 @@ std::vector<std::string> caddy_argv(const BenchCertSet& certs, const std::string
     return {peer_binary("caddy"), "run", "--config", work + "/caddy.json"};
 }
 
-std::vector<std::string> certa_argv(const BenchCertSet& certs, std::uint16_t port) {
-    return {test::certa_bin(), "--store", certs.store, "--log-level", "warn", "serve", "--threads", "2", "--listen",
+std::vector<std::string> certa_argv(const std::string& binary, const BenchCertSet& certs, std::uint16_t port) {
+    return {binary, "--store", certs.store, "--log-level", "warn", "serve", "--threads", "2", "--listen",
             "127.0.0.1:" + std::to_string(port)};
 }
 
@@ -105,6 +105,10 @@ std::vector<std::string> certa_argv(const BenchCertSet& certs, std::uint16_t por
 
 std::string peer_binary(const std::string& kind) {
     if (kind == "certa") return test::certa_bin();
+    if (kind == "certa-baseline") {
+        const char* baseline = std::getenv("CERTA_BASELINE_BIN");
+        return baseline && ::access(baseline, X_OK) == 0 ? std::string(baseline) : std::string();
+    }
     if (kind == "nginx-certa") {
         const char* module = std::getenv("CERTA_NGINX_MODULE");
         if (!module || ::access(module, R_OK) != 0) return {};
@@ -132,7 +136,7 @@ std::optional<PeerServer> start_peer(const std::string& kind, const BenchCertSet
                                     : kind == "nginx" ? nginx_argv(certs, work, server.port)
                                     : kind == "nginx-certa" ? nginx_certa_argv(certs, work, server.port)
                                     : kind == "caddy" ? caddy_argv(certs, work, server.port)
-                                                      : certa_argv(certs, server.port);
+                                                      : certa_argv(peer_binary(kind), certs, server.port);
     test::RunOptions options;
     options.env = {{"HOME", work}, {"XDG_DATA_HOME", work + "/xdg"}, {"XDG_CONFIG_HOME", work + "/xdg"},
                    {"GOMAXPROCS", "2"}};

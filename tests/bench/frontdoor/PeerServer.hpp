@@ -1,6 +1,8 @@
 // One TLS server of the front-door benchmark, started as a real process on
 // a loopback port with every certificate of a BenchCertSet:
 //   certa   `certa serve` on the set's store
+//   certa-baseline  the same with another certa binary ($CERTA_BASELINE_BIN,
+//           e.g. the previous build), to measure a change in the same run
 //   haproxy one `bind ... ssl crt-list` (Debian haproxy)
 //   nginx   one server block per certificate (Debian nginx-light)
 //   nginx-certa  one catch-all block with ngx_http_certa_module on the store

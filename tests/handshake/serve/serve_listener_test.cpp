@@ -21,8 +21,11 @@ using asio::ip::tcp;
 TEST_CASE("bind_group: one port for every io context, connections spread over them") {
     asio::io_context first(1), second(1);
     std::array<int, 2> accepted{0, 0};
+    int wrong_remote = 0;
     std::vector<Socket> kept;
-    auto group = Listener::bind_group({&first, &second}, HostPort{"127.0.0.1", 0}, [&](Socket socket) {
+    auto group = Listener::bind_group({&first, &second}, HostPort{"127.0.0.1", 0}, [&](Socket socket, const tcp::endpoint& remote) {
+        // The address accept4 reported is the peer's.
+        if (remote != socket.remote_endpoint()) ++wrong_remote;
         // Which io context accepted it: the socket's executor tells.
         accepted[&socket.get_executor().query(asio::execution::context) == &first ? 0 : 1]++;
         kept.push_back(std::move(socket));
@@ -50,14 +53,15 @@ TEST_CASE("bind_group: one port for every io context, connections spread over th
     CHECK(accepted[0] + accepted[1] == 64);
     CHECK(accepted[0] > 0);
     CHECK(accepted[1] > 0);
+    CHECK(wrong_remote == 0);
 }
 
 TEST_CASE("bind_group: a port another socket listens on is refused, even one with SO_REUSEPORT") {
     asio::io_context io(1);
-    auto held = Listener::bind_group({&io}, HostPort{"127.0.0.1", 0}, [](Socket) {});
+    auto held = Listener::bind_group({&io}, HostPort{"127.0.0.1", 0}, [](Socket, const tcp::endpoint&) {});
     const auto port = held[0]->local_endpoint().port();
     try {
-        Listener::bind_group({&io, &io}, HostPort{"127.0.0.1", port}, [](Socket) {});
+        Listener::bind_group({&io, &io}, HostPort{"127.0.0.1", port}, [](Socket, const tcp::endpoint&) {});
         FAIL("a second group bound the same port");
     } catch (const ServeError& e) {
         CHECK(std::string(e.what()) == "cannot listen on 127.0.0.1:" + std::to_string(port) + ": Address already in use");
@@ -65,6 +69,6 @@ TEST_CASE("bind_group: a port another socket listens on is refused, even one wit
     // And a plain listener (no SO_REUSEPORT) too.
     tcp::acceptor plain(io, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
     const auto plain_port = plain.local_endpoint().port();
-    CHECK_THROWS_AS(Listener::bind_group({&io}, HostPort{"127.0.0.1", plain_port}, [](Socket) {}), ServeError);
-    CHECK_THROWS_AS(Listener::bind_group({&io}, HostPort{"localhost", 443}, [](Socket) {}), ServeError);
+    CHECK_THROWS_AS(Listener::bind_group({&io}, HostPort{"127.0.0.1", plain_port}, [](Socket, const tcp::endpoint&) {}), ServeError);
+    CHECK_THROWS_AS(Listener::bind_group({&io}, HostPort{"localhost", 443}, [](Socket, const tcp::endpoint&) {}), ServeError);
 }
