@@ -32,7 +32,7 @@
 #include <sys/socket.h>
 
 #define NGX_HTTP_CERTA_TICK         50     /* ms between checks while waiting */
-#define NGX_HTTP_CERTA_FIRST_TICK   2      /* ms before the first look at the answer */
+#define NGX_HTTP_CERTA_ANSWER_TICK  2      /* ms between looks for the answer */
 #define NGX_HTTP_CERTA_ANSWER_BOUND 1000   /* ms the worker may take to answer */
 
 typedef struct {
@@ -173,7 +173,7 @@ ngx_http_certa_start_wait(ngx_event_t *rev, ngx_http_certa_demand_t *d)
 
     d->waiting = 1;
     d->started = ngx_current_msec;
-    ngx_add_timer(rev, NGX_HTTP_CERTA_FIRST_TICK);
+    ngx_add_timer(rev, NGX_HTTP_CERTA_ANSWER_TICK);
 
     return 1;
 }
@@ -259,7 +259,9 @@ ngx_http_certa_demand_handler(ngx_event_t *rev)
         rev->timedout = 0;
 
         if (ngx_http_certa_keep_waiting(c, d)) {
-            ngx_add_timer(rev, NGX_HTTP_CERTA_TICK);
+            ngx_add_timer(rev, d->fd != (ngx_socket_t) -1
+                               ? NGX_HTTP_CERTA_ANSWER_TICK
+                               : NGX_HTTP_CERTA_TICK);
             return;
         }
 

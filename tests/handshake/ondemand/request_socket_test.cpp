@@ -6,7 +6,7 @@
 // connection; a live socket is not taken over; the file goes at the end).
 #include "handshake/ondemand/RequestSocket.hpp"
 
-#include "ondemand/GateFixture.hpp"
+#include "GateFixture.hpp"
 
 #include <doctest/doctest.h>
 
@@ -39,7 +39,7 @@ int connect_to(const std::string& path) {
 }
 
 // Sends `text` and returns what comes back before the first LF or EOF ("<eof>").
-std::string exchange(int fd, const std::string& text) {
+std::string talk(int fd, const std::string& text) {
     if (::send(fd, text.data(), text.size(), MSG_NOSIGNAL) != static_cast<ssize_t>(text.size())) return "<send>";
     std::string got;
     char c;
@@ -70,20 +70,20 @@ TEST_CASE("the request socket answers by the gate's rules and keeps its bounds")
 
     const int fd = connect_to(options.path);
     REQUIRE(fd >= 0);
-    CHECK(exchange(fd, "new.gate.example 192.0.2.7\n") == "wait");
-    CHECK(exchange(fd, "New.Gate.Example.\n") == "wait");  // pending already: the same name
-    CHECK(exchange(fd, "other.example 2001:db8::1\n") == "deny");
-    CHECK(exchange(fd, "valid.gate.example 192.0.2.7\n") == "serve");
-    CHECK(exchange(fd, "one.gate.example\n") == "<eof>");  // a fifth line on one connection
+    CHECK(talk(fd, "new.gate.example 192.0.2.7\n") == "wait");
+    CHECK(talk(fd, "New.Gate.Example.\n") == "wait");  // pending already: the same name
+    CHECK(talk(fd, "other.example 2001:db8::1\n") == "deny");
+    CHECK(talk(fd, "valid.gate.example 192.0.2.7\n") == "serve");
+    CHECK(talk(fd, "one.gate.example\n") == "<eof>");  // a fifth line on one connection
     ::close(fd);
     CHECK(f.request_for("new.gate.example"));
     for (const auto& r : f.store->due_issuance_requests(0)) CHECK(r.name != "other.example");
 
     const int bad = connect_to(options.path);
-    CHECK(exchange(bad, "x.gate.example not-an-address\n") == "<eof>");
+    CHECK(talk(bad, "x.gate.example not-an-address\n") == "<eof>");
     ::close(bad);
     const int flood = connect_to(options.path);
-    CHECK(exchange(flood, std::string(handshake::kMaxRequestLine + 10, 'a') + "\n") == "<eof>");
+    CHECK(talk(flood, std::string(handshake::kMaxRequestLine + 10, 'a') + "\n") == "<eof>");
     ::close(flood);
     const auto stats = socket->stats();
     CHECK(stats.requests == 4);
@@ -107,7 +107,7 @@ TEST_CASE("the request socket answers by the gate's rules and keeps its bounds")
     {
         handshake::RequestSocket again(options, *f.gate);
         const int fd2 = connect_to(options.path);
-        CHECK(exchange(fd2, "valid.gate.example\n") == "serve");
+        CHECK(talk(fd2, "valid.gate.example\n") == "serve");
         ::close(fd2);
     }
 }
