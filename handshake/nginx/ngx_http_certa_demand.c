@@ -17,7 +17,8 @@
  *      send "NAME CLIENT\n" to the worker's socket (non-blocking);
  *   3. every tick, read the worker's answer ("wait", "deny", "serve") and
  *      re-check the agent; hand over at once on "deny"/"serve", on a
- *      certificate, on no answer within a second, and at the wait bound.
+ *      certificate, on no answer within a second, and at the wait bound;
+ *      while "wait", ask again every 500 ms (a later refusal ends the wait).
  * Handing over restores nginx's handler and calls it: the handshake then
  * proceeds exactly as without this module's wait. Nothing here blocks the
  * event loop: the waits are timers on the connection's read event. Other
@@ -34,11 +35,13 @@
 #define NGX_HTTP_CERTA_TICK         50     /* ms between checks while waiting */
 #define NGX_HTTP_CERTA_ANSWER_TICK  2      /* ms between looks for the answer */
 #define NGX_HTTP_CERTA_ANSWER_BOUND 1000   /* ms the worker may take to answer */
+#define NGX_HTTP_CERTA_REASK        500    /* ms between asks while "wait" */
 
 typedef struct {
     ngx_event_handler_pt        handler;   /* nginx's (ngx_http_ssl_handshake) */
     ngx_http_certa_srv_conf_t  *conf;
     ngx_msec_t                  started;
+    ngx_msec_t                  asked;     /* when the last ask was sent */
     ngx_socket_t                fd;        /* to the worker; -1 once answered */
     unsigned                    waiting:1; /* past the peek: ticking */
     u_char                      name[256];
@@ -173,23 +176,34 @@ ngx_http_certa_start_wait(ngx_event_t *rev, ngx_http_certa_demand_t *d)
 
     d->waiting = 1;
     d->started = ngx_current_msec;
+    d->asked = d->started;
     ngx_add_timer(rev, NGX_HTTP_CERTA_ANSWER_TICK);
 
     return 1;
 }
 
 
-/* Step 3, every tick: 1 while the connection should go on waiting. */
+/* Step 3, every tick: 1 while the connection should go on waiting. While
+ * the answer is "wait", the worker is asked again every 500 ms, so that a
+ * refusal that comes later (an --ask check, a failed issuance) ends the
+ * wait early; a name pending there costs no second request. */
 static ngx_int_t
 ngx_http_certa_keep_waiting(ngx_connection_t *c, ngx_http_certa_demand_t *d)
 {
     ngx_msec_t  waited = ngx_current_msec - d->started;
 
+    if (d->fd == (ngx_socket_t) -1
+        && ngx_current_msec - d->asked >= NGX_HTTP_CERTA_REASK)
+    {
+        d->fd = ngx_http_certa_worker_ask(c, &d->conf->on_demand, d->name);
+        d->asked = ngx_current_msec;
+    }
+
     if (d->fd != (ngx_socket_t) -1) {
         switch (ngx_http_certa_worker_answer(d->fd)) {
 
         case NGX_HTTP_CERTA_ANSWER_AGAIN:
-            if (waited >= NGX_HTTP_CERTA_ANSWER_BOUND) {
+            if (ngx_current_msec - d->asked >= NGX_HTTP_CERTA_ANSWER_BOUND) {
                 ngx_log_error(NGX_LOG_WARN, c->log, 0,
                               "certa_on_demand: \"%V\" did not answer for "
                               "\"%s\"", &d->conf->on_demand, d->name);

@@ -10,11 +10,15 @@
 //   - A name no rule allows: the handshake falls back at once to the
 //     block's own certificate; the worker answers "deny" (its metrics), and
 //     the store gets no request and no certificate.
+//   - A name left to the worker's --ask endpoint, which says no: the first
+//     answer is "wait" (the check runs), the next ask (500 ms later) gets
+//     "deny", and the handshake goes on long before wait=30s.
 #include "GroupSharedStore.hpp"
 #include "NginxConf.hpp"
 #include "NginxInstance.hpp"
 #include "TlsProbe.hpp"
 
+#include "tests/handshake/AskServer.hpp"
 #include "tests/support/PebbleHarness.hpp"
 
 #include <doctest/doctest.h>
@@ -45,95 +49,130 @@ bool wait_for_text(Background& process, const std::string& text, std::chrono::se
     return false;
 }
 
-std::string scrape(int port) {
-    auto r = run({"curl", "-sS", "--max-time", "5", "http://127.0.0.1:" + std::to_string(port) + "/metrics"});
-    return r.out;
+// The value of the worker's certa_worker_ondemand_requests_total{answer="ANSWER"} (-1: absent).
+long answers(int metrics_port, const std::string& answer) {
+    auto r = run({"curl", "-sS", "--max-time", "5", "http://127.0.0.1:" + std::to_string(metrics_port) + "/metrics"});
+    const std::string series = "certa_worker_ondemand_requests_total{answer=\"" + answer + "\"} ";
+    const auto at = r.out.find(series);
+    return at == std::string::npos ? -1 : std::stol(r.out.substr(at + series.size()));
 }
+
+// Pebble, a group-shared store holding known.example.test, `certa worker
+// --request-socket` (allowing *.demand.example.test, and with `ask` its --ask
+// endpoint for every other name) and nginx with certa_on_demand wait=30s.
+struct OnDemandNginx {
+    int port = free_tcp_port();
+    std::unique_ptr<PebbleHarness> pebble;
+    GroupSharedStore shared;
+    TestCert fallback = make_self_signed({"fallback.example.test"});
+    std::string root, socket = shared.dir() + "/worker.sock";
+    int metrics_port = free_tcp_port();
+    std::unique_ptr<Background> worker;
+    std::unique_ptr<NginxInstance> nginx;
+
+    explicit OnDemandNginx(const AskServer* ask = nullptr) {
+        PebbleOptions pebble_options;
+        pebble_options.tlsalpn01_port = port;  // nginx answers the challenge on its own port
+        pebble = std::make_unique<PebbleHarness>(pebble_options);
+        root = shared.write_file("pebble-root.pem", pebble->root_pem());
+        shared.put({"known.example.test"});
+        ServerBlock block;
+        block.port = port;
+        block.fallback_cert = shared.write_file("fallback.pem", fallback.chain_pem);
+        block.fallback_key = shared.write_file("fallback.key", fallback.key_pem);
+        block.extra = "    certa_on_demand " + socket + " wait=30s;\n";
+        shared.close();  // from here on only certa worker writes the store
+        std::vector<std::string> argv{certa_bin(), "--store", shared.path(), "--log-level", "info", "worker",
+                                      "--server", pebble->directory_url(), "--ca-bundle", pebble->ca_bundle_path(),
+                                      "--agree-tos", "--email", "admin@example.com", "--renew-every", "3600",
+                                      "--request-socket", socket, "--request-group", "www-data", "--allow",
+                                      "*.demand.example.test", "--metrics", "127.0.0.1:" + std::to_string(metrics_port)};
+        if (ask) argv.insert(argv.end(), {"--ask", ask->url()});
+        worker = std::make_unique<Background>(argv);
+        REQUIRE_MESSAGE(wait_for_text(*worker, "on-demand requests on", std::chrono::seconds(10)), worker->err());
+        nginx = std::make_unique<NginxInstance>(shared.path(), server_block(block));
+        REQUIRE_MESSAGE(nginx->start(port), nginx->error_log());
+    }
+
+    // nginx stops cleanly, then the worker; nothing secret in its log.
+    void stop() {
+        auto stopped = nginx->signal("stop");
+        CHECK_MESSAGE(stopped.exit_code == 0, stopped.err);
+        CHECK(nginx->wait_exit(std::chrono::seconds(10)).exit_code == 0);
+        CHECK(nginx->error_log().find("[alert]") == std::string::npos);
+        CHECK(worker->stop(SIGTERM).exit_code == 0);
+        CHECK(worker->err().find("PRIVATE KEY") == std::string::npos);
+    }
+};
 
 }  // namespace
 
-TEST_CASE("certa_on_demand: the first handshake waits for Pebble's certificate via certa worker; others go on") {
-    const int port = free_tcp_port();
-    PebbleOptions pebble_options;
-    pebble_options.tlsalpn01_port = port;  // nginx answers the challenge on its own port
-    PebbleHarness pebble(pebble_options);
-    GroupSharedStore shared;
-    shared.put({"known.example.test"});
-    TestCert fallback = make_self_signed({"fallback.example.test"});
-    const std::string root = shared.write_file("pebble-root.pem", pebble.root_pem());
-    const std::string socket = shared.dir() + "/worker.sock";
-    ServerBlock block;
-    block.port = port;
-    block.fallback_cert = shared.write_file("fallback.pem", fallback.chain_pem);
-    block.fallback_key = shared.write_file("fallback.key", fallback.key_pem);
-    block.extra = "    certa_on_demand " + socket + " wait=30s;\n";
-    shared.close();  // from here on only certa worker writes the store
-
-    const int metrics_port = free_tcp_port();
-    Background worker({certa_bin(), "--store", shared.path(), "--log-level", "info", "worker", "--server",
-                       pebble.directory_url(), "--ca-bundle", pebble.ca_bundle_path(), "--agree-tos", "--email",
-                       "admin@example.com", "--renew-every", "3600", "--request-socket", socket, "--request-group",
-                       "www-data", "--allow", "*.demand.example.test", "--metrics",
-                       "127.0.0.1:" + std::to_string(metrics_port)});
-    REQUIRE_MESSAGE(wait_for_text(worker, "on-demand requests on", std::chrono::seconds(10)), worker.err());
+TEST_CASE("certa_on_demand: a name no rule allows falls back at once, and nothing is requested") {
+    OnDemandNginx s;
     struct stat st {};
-    REQUIRE(::stat(socket.c_str(), &st) == 0);
+    REQUIRE(::stat(s.socket.c_str(), &st) == 0);
     CHECK((st.st_mode & 0777) == 0660);
     CHECK(st.st_gid == GroupSharedStore::www_data_gid());
 
-    NginxInstance nginx(shared.path(), server_block(block));
-    REQUIRE_MESSAGE(nginx.start(port), nginx.error_log());
+    const auto start = Clock::now();
+    auto refused = tls_probe(s.port, probe("other.example.test"));
+    const double took = seconds_since(start);
+    MESSAGE("disallowed name: handshake in " << took * 1000 << " ms");
+    CHECK(refused.names == std::vector<std::string>{"fallback.example.test"});
+    CHECK(took < 1.0);
+    CHECK(answers(s.metrics_port, "deny") == 1);
+    CHECK(answers(s.metrics_port, "wait") == 0);
+    s.shared.reopen();
+    CHECK_FALSE(s.shared.store().find_active_certificate("other.example.test"));
+    for (const auto& request : s.shared.store().due_issuance_requests(100)) CHECK(request.name != "other.example.test");
+    s.stop();
+}
 
-    SUBCASE("a name no rule allows falls back at once, and nothing is requested") {
-        const auto start = Clock::now();
-        auto refused = tls_probe(port, probe("other.example.test"));
-        const double took = seconds_since(start);
-        MESSAGE("disallowed name: handshake in " << took * 1000 << " ms");
-        CHECK(refused.names == std::vector<std::string>{"fallback.example.test"});
-        CHECK(took < 1.0);
-        CHECK(scrape(metrics_port).find("certa_worker_ondemand_requests_total{answer=\"deny\"} 1") !=
-              std::string::npos);
-        shared.reopen();
-        CHECK_FALSE(shared.store().find_active_certificate("other.example.test"));
-        for (const auto& request : shared.store().due_issuance_requests(100)) CHECK(request.name != "other.example.test");
+TEST_CASE("certa_on_demand: a name the --ask endpoint refuses ends its wait at the next ask, not at wait=30s") {
+    AskServer ask({});  // says no to every name
+    OnDemandNginx s(&ask);
+    const auto start = Clock::now();
+    auto refused = tls_probe(s.port, probe("asked.example.test"));
+    const double took = seconds_since(start);
+    MESSAGE("name refused by --ask: handshake in " << took * 1000 << " ms");
+    CHECK(refused.names == std::vector<std::string>{"fallback.example.test"});
+    CHECK(took < 3.0);
+    CHECK(ask.asked("asked.example.test") == 1);
+    CHECK(answers(s.metrics_port, "wait") == 1);
+    CHECK(answers(s.metrics_port, "deny") >= 1);
+    s.stop();
+}
+
+TEST_CASE("certa_on_demand: an allowed new name waits for Pebble's certificate and verifies; a known name meanwhile < 1 s") {
+    OnDemandNginx s;
+    const std::string name = "new.demand.example.test";
+    const auto start = Clock::now();
+    auto first = std::async(std::launch::async, [&] { return s_client(s.port, name, s.root); });
+    int known = 0;
+    double slowest_known = 0;
+    while (first.wait_for(std::chrono::milliseconds(100)) != std::future_status::ready) {
+        const auto t = Clock::now();
+        auto served = tls_probe(s.port, probe("known.example.test"));
+        slowest_known = std::max(slowest_known, seconds_since(t));
+        CHECK(served.names == std::vector<std::string>{"known.example.test"});
+        ++known;
     }
-
-    SUBCASE("an allowed new name: the handshake waits, then verifies; a known name meanwhile takes < 1 s") {
-        const std::string name = "new.demand.example.test";
-        const auto start = Clock::now();
-        auto first = std::async(std::launch::async, [&] { return s_client(port, name, root); });
-        int known = 0;
-        double slowest_known = 0;
-        while (first.wait_for(std::chrono::milliseconds(100)) != std::future_status::ready) {
-            const auto t = Clock::now();
-            auto served = tls_probe(port, probe("known.example.test"));
-            slowest_known = std::max(slowest_known, seconds_since(t));
-            CHECK(served.names == std::vector<std::string>{"known.example.test"});
-            ++known;
-        }
-        auto verified = first.get();
-        const double waited = seconds_since(start);
-        MESSAGE("on-demand handshake in " << waited * 1000 << " ms; " << known
-                                          << " known-name handshakes meanwhile, the slowest " << slowest_known * 1000
-                                          << " ms");
-        CHECK_MESSAGE(verified.exit_code == 0, verified.err << "\nworker:\n" << worker.err() << "\nnginx:\n"
-                                                            << nginx.error_log());
-        CHECK(verified.err.find("Verification: OK") != std::string::npos);
-        CHECK(known >= 1);
-        CHECK(slowest_known < 1.0);
-        auto body = curl(port, name, root);
-        CHECK_MESSAGE(body.exit_code == 0, body.err);
-        CHECK(body.out == "certa-nginx\n");
-        CHECK(tls_probe(port, probe(name)).names == std::vector<std::string>{name});
-        CHECK(scrape(metrics_port).find("certa_worker_ondemand_requests_total{answer=\"wait\"} 1") !=
-              std::string::npos);
-        CHECK(nginx.error_log().find("certa_on_demand: \"" + name + "\" issued after") != std::string::npos);
-    }
-
-    auto stop = nginx.signal("stop");
-    CHECK_MESSAGE(stop.exit_code == 0, stop.err);
-    CHECK(nginx.wait_exit(std::chrono::seconds(10)).exit_code == 0);
-    CHECK(nginx.error_log().find("[alert]") == std::string::npos);
-    CHECK(worker.stop(SIGTERM).exit_code == 0);
-    CHECK(worker.err().find("PRIVATE KEY") == std::string::npos);
+    auto verified = first.get();
+    const double waited = seconds_since(start);
+    MESSAGE("on-demand handshake in " << waited * 1000 << " ms; " << known
+                                      << " known-name handshakes meanwhile, the slowest " << slowest_known * 1000
+                                      << " ms");
+    CHECK_MESSAGE(verified.exit_code == 0, verified.err << "\nworker:\n" << s.worker->err() << "\nnginx:\n"
+                                                        << s.nginx->error_log());
+    CHECK(verified.err.find("Verification: OK") != std::string::npos);
+    CHECK(known >= 1);
+    CHECK(slowest_known < 1.0);
+    auto body = curl(s.port, name, s.root);
+    CHECK_MESSAGE(body.exit_code == 0, body.err);
+    CHECK(body.out == "certa-nginx\n");
+    CHECK(tls_probe(s.port, probe(name)).names == std::vector<std::string>{name});
+    CHECK(answers(s.metrics_port, "wait") >= 1);  // asked again every 500 ms while it waits
+    CHECK(answers(s.metrics_port, "deny") == 0);
+    CHECK(s.nginx->error_log().find("certa_on_demand: \"" + name + "\" issued after") != std::string::npos);
+    s.stop();
 }
