@@ -25,9 +25,8 @@
  * connections (and every name the agent holds: one peek) go on meanwhile.
  *
  * The server block for a name is found as nginx's servername callback finds
- * it (exact and wildcard server_name), except that regular-expression
- * server_names are not tried: such a name is judged by the default server's
- * certa_on_demand. Behind "listen ... proxy_protocol" nothing waits. */
+ * it (ngx_http_certa_conf_for). Behind "listen ... proxy_protocol" nothing
+ * waits. */
 #include "ngx_http_certa_module.h"
 
 #include <sys/socket.h>
@@ -111,26 +110,6 @@ ngx_http_certa_hand_over(ngx_event_t *rev, ngx_http_certa_demand_t *d)
 
     rev->handler = d->handler;
     rev->handler(rev);
-}
-
-
-/* The server block nginx's servername callback would pick for `name`. */
-static ngx_http_certa_srv_conf_t *
-ngx_http_certa_conf_for(ngx_http_connection_t *hc, u_char *name, size_t len)
-{
-    ngx_http_core_srv_conf_t  *cscf = NULL;
-    ngx_http_virtual_names_t  *vn = hc->addr_conf->virtual_names;
-
-    if (vn != NULL) {
-        cscf = ngx_hash_find_combined(&vn->names, ngx_hash_key(name, len),
-                                      name, len);
-    }
-
-    if (cscf == NULL) {
-        cscf = hc->addr_conf->default_server;
-    }
-
-    return cscf->ctx->srv_conf[ngx_http_certa_module.ctx_index];
 }
 
 

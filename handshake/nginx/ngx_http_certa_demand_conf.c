@@ -1,5 +1,6 @@
-/* The certa_on_demand directive of ngx_http_certa_module: its parsing, and
- * which ports get the on-demand wait (ngx_http_certa_demand.c). */
+/* The certa_on_demand directive of ngx_http_certa_module: its parsing,
+ * which ports get the on-demand wait (ngx_http_certa_demand.c), and which
+ * server block's configuration applies to a name. */
 #include "ngx_http_certa_module.h"
 
 
@@ -118,4 +119,44 @@ ngx_http_certa_on_demand_ports(ngx_conf_t *cf, ngx_http_core_main_conf_t *cmcf,
     }
 
     return NGX_OK;
+}
+
+
+/* The server block nginx's servername callback would pick for `name`:
+ * exact, wildcard, then regular-expression server_names, else the
+ * address's default server (as ngx_http_find_virtual_server). */
+ngx_http_certa_srv_conf_t *
+ngx_http_certa_conf_for(ngx_http_connection_t *hc, u_char *name, size_t len)
+{
+    ngx_http_core_srv_conf_t  *cscf = NULL;
+    ngx_http_virtual_names_t  *vn = hc->addr_conf->virtual_names;
+
+    if (vn != NULL) {
+        cscf = ngx_hash_find_combined(&vn->names, ngx_hash_key(name, len),
+                                      name, len);
+    }
+
+#if (NGX_PCRE)
+    if (cscf == NULL && vn != NULL && vn->nregex) {
+        ngx_uint_t               i;
+        ngx_str_t                host;
+        ngx_http_server_name_t  *sn = vn->regex;
+
+        host.data = name;
+        host.len = len;
+
+        for (i = 0; i < vn->nregex; i++) {
+            if (ngx_regex_exec(sn[i].regex->regex, &host, NULL, 0) >= 0) {
+                cscf = sn[i].server;
+                break;
+            }
+        }
+    }
+#endif
+
+    if (cscf == NULL) {
+        cscf = hc->addr_conf->default_server;
+    }
+
+    return cscf->ctx->srv_conf[ngx_http_certa_module.ctx_index];
 }

@@ -42,6 +42,11 @@ char *ngx_http_certa_on_demand(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);
 ngx_int_t ngx_http_certa_on_demand_ports(ngx_conf_t *cf,
     ngx_http_core_main_conf_t *cmcf, ngx_http_certa_main_conf_t *mcf);
 
+/* The certa configuration of the server block that nginx's servername
+ * callback picks for `name` (lowercase, no trailing dot) on this connection. */
+ngx_http_certa_srv_conf_t *ngx_http_certa_conf_for(ngx_http_connection_t *hc,
+    u_char *name, size_t len);
+
 /* The exchange with `certa worker --request-socket`
  * (ngx_http_certa_worker_socket.c). */
 #define NGX_HTTP_CERTA_ANSWER_AGAIN  0   /* no answer yet */

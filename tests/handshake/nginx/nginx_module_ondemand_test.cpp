@@ -9,7 +9,8 @@
 //     its handshake in under a second: the wait blocks no worker.
 //   - A name no rule allows: the handshake falls back at once to the
 //     block's own certificate; the worker answers "deny" (its metrics), and
-//     the store gets no request and no certificate.
+//     the store gets no request and no certificate. An allowed name whose
+//     block (picked by a regex server_name) lacks certa_on_demand: no ask.
 //   - A name left to the worker's --ask endpoint, which says no: the first
 //     answer is "wait" (the check runs), the next ask (500 ms later) gets
 //     "deny", and the handshake goes on long before wait=30s.
@@ -90,7 +91,12 @@ struct OnDemandNginx {
         if (ask) argv.insert(argv.end(), {"--ask", ask->url()});
         worker = std::make_unique<Background>(argv);
         REQUIRE_MESSAGE(wait_for_text(*worker, "on-demand requests on", std::chrono::seconds(10)), worker->err());
-        nginx = std::make_unique<NginxInstance>(shared.path(), server_block(block));
+        // A block nginx picks by a regular expression, without certa_on_demand.
+        ServerBlock nowait = block;
+        nowait.server_name = "~^nowait\\.";
+        nowait.default_server = false;
+        nowait.extra = "";
+        nginx = std::make_unique<NginxInstance>(shared.path(), server_block(block) + server_block(nowait));
         REQUIRE_MESSAGE(nginx->start(port), nginx->error_log());
     }
 
@@ -122,6 +128,13 @@ TEST_CASE("certa_on_demand: a name no rule allows falls back at once, and nothin
     CHECK(took < 1.0);
     CHECK(answers(s.metrics_port, "deny") == 1);
     CHECK(answers(s.metrics_port, "wait") == 0);
+    // Allowed by the worker, but its block (a regex server_name) has no certa_on_demand: nothing asked.
+    const auto again = Clock::now();
+    CHECK(tls_probe(s.port, probe("nowait.demand.example.test")).names ==
+          std::vector<std::string>{"fallback.example.test"});
+    CHECK(seconds_since(again) < 1.0);
+    CHECK(answers(s.metrics_port, "wait") == 0);
+    CHECK(answers(s.metrics_port, "deny") == 1);
     s.shared.reopen();
     CHECK_FALSE(s.shared.store().find_active_certificate("other.example.test"));
     for (const auto& request : s.shared.store().due_issuance_requests(100)) CHECK(request.name != "other.example.test");
