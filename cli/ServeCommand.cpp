@@ -4,19 +4,18 @@
 #include "acme/challenge/Http01Responder.hpp"
 #include "acme/issue/IssueSettingsCheck.hpp"
 #include "acme/issue/OnDemandWorker.hpp"
-#include "acme/protocol/HttpClient.hpp"
 #include "cli/AddressFlag.hpp"
 #include "cli/PrivilegeDrop.hpp"
 #include "acme/issue/OnDemandWorker.hpp"
 #include "cli/CliError.hpp"
 #include "cli/Commands.hpp"
+#include "cli/OnDemandGateFlags.hpp"
 #include "cli/OnDemandIssueFlags.hpp"
 #include "cli/OpenStore.hpp"
 #include "cli/PrivilegeDrop.hpp"
 #include "cli/metrics/MetricsServer.hpp"
 #include "cli/metrics/ServeMetrics.hpp"
 #include "handshake/agent/Agent.hpp"
-#include "handshake/ondemand/AskUrl.hpp"
 #include "handshake/ondemand/OnDemandGate.hpp"
 #include "handshake/serve/ServeDaemon.hpp"
 
@@ -25,7 +24,6 @@
 
 #include <algorithm>
 #include <csignal>
-#include <functional>
 #include <memory>
 #include <optional>
 #include <stdexcept>
@@ -53,40 +51,10 @@ struct ServeArgs {
     std::size_t cache_size = 100000;  // certificates held parsed at most (0: no bound)
     // --on-demand
     bool on_demand = false;
-    std::vector<std::string> allow;
-    std::string ask;
-    int on_demand_wait_s = 10;
-    int ask_timeout_ms = 2000;
-    int ask_rate_per_client = 20;
-    handshake::OnDemandLimits limits;
-    int negative_ttl_s = 300;
+    OnDemandGateFlags gate;
     OnDemandIssueFlags issue;  // tls-alpn-01 by default: answered by this very daemon
     std::string user;  // --user: drop to this user after binding
 };
-
-// --ask URL: GET URL?domain=NAME, 200 means allowed. Runs on the gate's
-// asker thread (never on a handshake), bounded by --ask-timeout. Errors carry
-// the URL with its query and user info redacted (they may hold a token).
-std::function<bool(const std::string&)> make_ask(const std::string& url, int timeout_ms) {
-    if (url.empty()) return {};
-    return [url, timeout_ms](const std::string& name) {
-        thread_local std::unique_ptr<acme::HttpClient> client;
-        if (!client) {
-            acme::HttpOptions http;
-            http.connect_timeout_ms = timeout_ms;
-            http.timeout_ms = timeout_ms;
-            http.max_body = 4096;
-            http.https_only = false;  // the operator's own service, often on loopback; not ACME
-            client = std::make_unique<acme::HttpClient>(http);
-        }
-        const char* separator = url.find('?') == std::string::npos ? "?" : "&";
-        try {
-            return client->get(url + separator + "domain=" + name).status == 200;  // names are [a-z0-9.-] only
-        } catch (const std::exception& e) {
-            throw handshake::AskError(handshake::redact_ask_secrets(e.what(), url));
-        }
-    };
-}
 
 handshake::ServeOptions to_options(const ServeArgs& args) {
     handshake::ServeOptions options;
@@ -191,19 +159,7 @@ void start_http(const GlobalOptions& g, const ServeArgs& args, ServeRuntime& rt)
 std::optional<acme::OnDemandWorkerOptions> start_on_demand(const GlobalOptions& g, ServeArgs& args,
                                                            handshake::Agent& agent, ServeRuntime& rt) {
     if (!args.on_demand) return std::nullopt;
-    if (args.allow.empty() && args.ask.empty())
-        spdlog::info("serve: on-demand names come only from the store's list (certa ondemand allow)");
-    handshake::OnDemandOptions gate_options;
-    gate_options.allow = args.allow;
-    gate_options.ask = make_ask(args.ask, args.ask_timeout_ms);
-    gate_options.asks_per_client_per_minute = args.ask_rate_per_client;
-    if (!args.ask.empty())
-        spdlog::info("serve: on-demand asks {} (at most {} per client address and minute)",
-                     handshake::redact_ask_url(args.ask), args.ask_rate_per_client);
-    gate_options.limits = args.limits;
-    gate_options.limits.negative_ttl = std::chrono::seconds(args.negative_ttl_s);
-    gate_options.wait = std::chrono::seconds(args.on_demand_wait_s);
-    rt.gate = std::make_shared<handshake::OnDemandGate>(gate_options, agent, open_store(g));
+    rt.gate = std::make_shared<handshake::OnDemandGate>(make_gate_options(args.gate, "serve"), agent, open_store(g));
     if (args.issue.settings.server.empty()) {
         spdlog::info("serve: on-demand requests go to the store; certa worker (or certa serve --server) fulfils them");
         return std::nullopt;
@@ -314,21 +270,7 @@ void register_serve_command(CLI::App& app, GlobalOptions& g, CommandAction& acti
         ->check(CLI::Range(1, 600));
     serve->add_flag("--on-demand", args->on_demand,
                     "Obtain certificates at handshake time for allowed names (see --allow, --ask and certa ondemand)");
-    serve->add_option("--allow", args->allow, "On-demand: allowed name or *.example.com pattern (repeatable)");
-    serve->add_option("--ask", args->ask, "On-demand: GET URL?domain=NAME; 200 allows the name (answers cached)");
-    serve->add_option("--ask-timeout-ms", args->ask_timeout_ms, "On-demand: bound of one --ask request (default 2000)")
-        ->check(CLI::Range(100, 60000));
-    serve->add_option("--ask-rate-per-client", args->ask_rate_per_client,
-                      "On-demand: --ask checks one client address (IPv6: one /64) may cause per minute (default 20)")
-        ->check(CLI::Range(1, 1000000));
-    serve->add_option("--on-demand-wait", args->on_demand_wait_s,
-                      "On-demand: seconds a handshake waits for its certificate (default 10)")
-        ->check(CLI::Range(1, 300));
-    serve->add_option("--rate-per-name", args->limits.per_name_per_minute, "On-demand: requests per name per minute (default 2)");
-    serve->add_option("--rate-per-domain", args->limits.per_domain_per_minute,
-                      "On-demand: requests per registered domain (approximated as the last two labels) per minute (default 10)");
-    serve->add_option("--rate-global", args->limits.global_per_minute, "On-demand: requests per minute in all (default 60)");
-    serve->add_option("--negative-ttl", args->negative_ttl_s, "On-demand: seconds a refused name stays refused (default 300)");
+    add_on_demand_gate_flags(serve, args->gate, "On-demand: seconds a handshake waits for its certificate (default 10)");
     add_on_demand_issue_flags(serve, args->issue, "On-demand: ", "only record requests",
                               "tls-alpn-01 (default; answered by this daemon) or http-01 (needs --http)");
     set_action(serve, action, [&g, args] { return run_serve(g, *args); });

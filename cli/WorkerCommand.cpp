@@ -7,7 +7,10 @@
 //   - renews what is due, every --renew-every seconds (acme::Renewer, the
 //     same leases, schedule, ARI and allow file as `certa renew`), logging
 //     one line per certificate renewed, deployed or failed;
-//   - answers http-01 with --http, and serves the store's metrics with --metrics.
+//   - answers http-01 with --http, and serves the store's metrics with --metrics;
+//   - with --request-socket, takes on-demand requests from servers that only
+//     read the store (nginx's workers), under the same rules as `certa serve
+//     --on-demand` (cli/RequestChannel).
 // SIGTERM or SIGINT stops it between steps (a renewal in flight finishes
 // first; its lease makes a kill -9 safe too). Runs in the foreground (systemd:
 // certa-worker.service).
@@ -20,6 +23,7 @@
 #include "cli/OnDemandIssueFlags.hpp"
 #include "cli/OpenStore.hpp"
 #include "cli/RenewOutcomeText.hpp"
+#include "cli/RequestChannel.hpp"
 #include "cli/metrics/MetricsServer.hpp"
 #include "cli/metrics/PrometheusText.hpp"
 #include "cli/metrics/StoreMetricsText.hpp"
@@ -47,6 +51,7 @@ struct WorkerArgs {
     int lease_ttl_s = 120;
     int hook_timeout_s = 300;
     std::string allow_file = "/etc/certa/allow";
+    RequestChannelFlags requests;
 };
 
 // What --metrics adds to the store's families.
@@ -105,8 +110,23 @@ void renewal_pass(const GlobalOptions& g, const WorkerArgs& args, WorkerCounters
     counters.last_pass = static_cast<std::int64_t>(std::time(nullptr));
 }
 
+// The request socket's answers, by kind (none without --request-socket).
+void append_request_metrics(PrometheusText& out, const RequestChannel* channel) {
+    if (!channel) return;
+    const auto s = channel->socket->stats();
+    out.family("certa_worker_ondemand_requests_total", "counter",
+               "On-demand requests on --request-socket, by answer: wait (requested or pending), deny (policy, "
+               "rate limit or full queue), serve (a valid certificate is there), bad (malformed line), "
+               "over_limit (connection refused: too many open).");
+    out.sample({{"answer", "wait"}}, s.waits);
+    out.sample({{"answer", "deny"}}, s.denials);
+    out.sample({{"answer", "serve"}}, s.requests - s.waits - s.denials);
+    out.sample({{"answer", "bad"}}, s.bad_lines);
+    out.sample({{"answer", "over_limit"}}, s.over_limit);
+}
+
 std::unique_ptr<MetricsServer> start_metrics(const GlobalOptions& g, const std::string& flag_value,
-                                             const WorkerCounters& counters) {
+                                             const WorkerCounters& counters, const RequestChannel* channel) {
     auto address = parse_address("--metrics", flag_value);
     struct Source {
         std::mutex mutex;
@@ -116,7 +136,7 @@ std::unique_ptr<MetricsServer> start_metrics(const GlobalOptions& g, const std::
     auto source = std::make_shared<Source>();
     source->store = open_store(g);
     source->reader = std::make_unique<StoreMetricsReader>(*source->store);
-    auto render = [source, &counters] {
+    auto render = [source, &counters, channel] {
         std::lock_guard lock(source->mutex);
         PrometheusText out;
         append_store_metrics(out, source->reader->read());
@@ -127,6 +147,7 @@ std::unique_ptr<MetricsServer> start_metrics(const GlobalOptions& g, const std::
                    "Renewals (or whole passes) the worker saw fail", counters.failed.load());
         out.single("certa_worker_last_pass_timestamp_seconds", "gauge",
                    "When the worker's last renewal pass finished (unix time)", counters.last_pass.load());
+        append_request_metrics(out, channel);
         return out.text();
     };
     try {
@@ -150,6 +171,7 @@ int run_worker(const GlobalOptions& g, WorkerArgs& args) {
     // before the http-01 responder that answers its challenges.
     std::unique_ptr<storage::Store> http_store;
     std::unique_ptr<acme::Http01Responder> http;
+    std::unique_ptr<RequestChannel> requests = start_request_channel(g, args.requests);
     std::unique_ptr<MetricsServer> metrics;
     std::unique_ptr<acme::OnDemandWorker> on_demand;
     if (!args.http.empty()) {
@@ -160,7 +182,7 @@ int run_worker(const GlobalOptions& g, WorkerArgs& args) {
         spdlog::info("worker: http-01 responder listening on {}",
                      storage::net::HostPort{address.host, http->port()}.to_string());
     }
-    if (!args.metrics.empty()) metrics = start_metrics(g, args.metrics, counters);
+    if (!args.metrics.empty()) metrics = start_metrics(g, args.metrics, counters, requests.get());
     if (args.issue.settings.server.empty()) {
         spdlog::info("worker: store {}: renewing what is due every {} s; no --server, so on-demand requests wait",
                      location, args.renew_every_s);
@@ -200,6 +222,15 @@ void register_worker_command(CLI::App& app, GlobalOptions& g, CommandAction& act
     cmd->add_option("--allow-file", args->allow_file,
                     "With a shared store: the local allow file for recorded hooks, export dirs, webroot and CA "
                     "bundle (default /etc/certa/allow)");
+    cmd->add_option("--request-socket", args->requests.path,
+                    "Take on-demand requests from servers that only read the store (nginx's certa_on_demand) on "
+                    "this local socket (e.g. /run/certa/worker.sock), under the rules of --allow, --ask and the "
+                    "store's list");
+    cmd->add_option("--request-group", args->requests.group,
+                    "Group of the --request-socket file (mode 0660), e.g. www-data for nginx's workers");
+    add_on_demand_gate_flags(cmd, args->requests.gate,
+                             "On-demand: seconds a requested name counts as pending (nginx's certa_on_demand wait; "
+                             "default 10)");
     set_action(cmd, action, [&g, args] { return run_worker(g, *args); });
 }
 

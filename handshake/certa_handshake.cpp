@@ -4,7 +4,11 @@
 
 #include "handshake/agent/Agent.hpp"
 #include "handshake/agent/StoreAccess.hpp"
+#include "handshake/hello/ClientHelloPeek.hpp"
+#include "storage/base/Clock.hpp"
+#include "storage/names/NameNormalizer.hpp"
 
+#include <cstring>
 #include <exception>
 #include <memory>
 #include <string>
@@ -146,6 +150,35 @@ int certa_agent_select_alpn(certa_agent* agent, SSL* ssl, const unsigned char** 
         return agent->agent->select_challenge_alpn(ssl, out, outlen, in, inlen) ? 1 : 0;
     } catch (...) {
         return 0;
+    }
+}
+
+int certa_peek_sni(const unsigned char* buf, size_t len, char* out, size_t outlen) {
+    if (!buf || !out || outlen == 0) return CERTA_PEEK_NONE;
+    static_assert(CERTA_PEEK_MAX_BYTES == certa::handshake::kMaxPeekBytes);
+    try {
+        using Status = certa::handshake::PeekedClientHello::Status;
+        const auto hello = certa::handshake::parse_client_hello({buf, len});
+        if (hello.status == Status::NeedMore) return CERTA_PEEK_MORE;
+        if (hello.status == Status::Invalid || !hello.has_sni || hello.sni.size() >= outlen) return CERTA_PEEK_NONE;
+        std::memcpy(out, hello.sni.c_str(), hello.sni.size() + 1);
+        return hello.offers_acme_tls ? CERTA_PEEK_CHALLENGE : CERTA_PEEK_NAME;
+    } catch (...) {
+        return CERTA_PEEK_NONE;  // out of memory
+    }
+}
+
+int certa_agent_has_name(const certa_agent* agent, const char* server_name) {
+    if (!agent || !server_name) return CERTA_NAME_NOT_DNS;
+    try {
+        const auto name = certa::storage::normalize_server_name(server_name);
+        if (!name || name->kind != certa::storage::NormalizedName::Kind::Dns) return CERTA_NAME_NOT_DNS;
+        const auto validity = agent->agent->validity_for(name->name);
+        const auto now = certa::storage::unix_now();
+        return validity && validity->not_before <= now && now < validity->not_after ? CERTA_NAME_SERVED
+                                                                                    : CERTA_NAME_MISSING;
+    } catch (...) {
+        return CERTA_NAME_MISSING;  // out of memory
     }
 }
 

@@ -105,6 +105,41 @@ int certa_agent_select_certificate(certa_agent *agent, SSL *ssl, const char *def
 int certa_agent_select_alpn(certa_agent *agent, SSL *ssl, const unsigned char **out,
                             unsigned char *outlen, const unsigned char *in, unsigned int inlen);
 
+/* On-demand issuance for servers that cannot pause a handshake in OpenSSL's
+ * callbacks (nginx 1.22): the server peeks at the ClientHello before TLS
+ * starts, and for a name without a certificate asks `certa worker
+ * --request-socket` (certa-worker(8)) to request one, then waits, bounded,
+ * re-checking certa_agent_has_name(), before it starts the handshake. */
+
+/* Results of certa_peek_sni(). */
+#define CERTA_PEEK_MORE (-1)     /* a ClientHello so far, but incomplete: peek again with more bytes */
+#define CERTA_PEEK_NONE 0        /* not a TLS ClientHello, malformed, too large, or without a usable host name */
+#define CERTA_PEEK_NAME 1        /* a complete ClientHello with a host name (copied into out) */
+#define CERTA_PEEK_CHALLENGE 2   /* the same, offering ALPN acme-tls/1 (RFC 8737 §6.2): a challenge, not a leaf */
+
+/* Bytes beyond which certa_peek_sni() gives up (CERTA_PEEK_NONE): a larger
+ * ClientHello is not waited for. */
+#define CERTA_PEEK_MAX_BYTES 16384
+
+/* Parses the first `len` bytes a client sent (read with MSG_PEEK, so that
+ * TLS later reads them again) as a TLS ClientHello, records and fragments
+ * included (RFC 8446 §5.1, §4.1.2; RFC 6066 §3 server_name). Hostile input
+ * is checked at every length; nothing is kept. On CERTA_PEEK_NAME and
+ * CERTA_PEEK_CHALLENGE the host name as sent, NUL-terminated, is in out
+ * (outlen bytes; a name that does not fit gives CERTA_PEEK_NONE). Thread-safe. */
+int certa_peek_sni(const unsigned char *buf, size_t len, char *out, size_t outlen);
+
+/* Results of certa_agent_has_name(). */
+#define CERTA_NAME_NOT_DNS (-1)  /* not a valid DNS name (an IP, junk): nothing to issue */
+#define CERTA_NAME_MISSING 0     /* no currently valid certificate for it (none, or expired) */
+#define CERTA_NAME_SERVED 1      /* a currently valid certificate (exact or one-label wildcard) */
+
+/* Whether the agent serves a currently valid certificate for `server_name`
+ * (as sent by the client; normalized here), from memory: never touches the
+ * store, cheap enough for every handshake. Returns one of CERTA_NAME_*
+ * (CERTA_NAME_NOT_DNS when agent or server_name is NULL). */
+int certa_agent_has_name(const certa_agent *agent, const char *server_name);
+
 /* Stops the watcher and frees the agent. NULL is accepted. */
 void certa_agent_close(certa_agent *agent);
 

@@ -1,6 +1,6 @@
-/* ngx_http_certa_module: the directives (certa_store in http{}, certa and
- * certa_default_name in server{}), the configuration-time checks, and the
- * per-worker agent.
+/* ngx_http_certa_module: the directives (certa_store in http{}, certa,
+ * certa_default_name and certa_on_demand in server{}), the
+ * configuration-time checks, and the per-worker agent.
  *
  * Process model: the master only checks (at "nginx -t", start and reload)
  * that the store can be read by the worker user and installs the SSL_CTX
@@ -47,6 +47,13 @@ static ngx_command_t  ngx_http_certa_commands[] = {
       ngx_conf_set_str_slot,
       NGX_HTTP_SRV_CONF_OFFSET,
       offsetof(ngx_http_certa_srv_conf_t, default_name),
+      NULL },
+
+    { ngx_string("certa_on_demand"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_CONF_TAKE12,
+      ngx_http_certa_on_demand,
+      NGX_HTTP_SRV_CONF_OFFSET,
+      0,
       NULL },
 
       ngx_null_command
@@ -99,6 +106,7 @@ ngx_http_certa_create_srv_conf(ngx_conf_t *cf)
     }
 
     conf->enable = NGX_CONF_UNSET;
+    conf->on_demand_wait = NGX_CONF_UNSET_MSEC;
 
     return conf;
 }
@@ -113,6 +121,9 @@ ngx_http_certa_merge_srv_conf(ngx_conf_t *cf, void *parent, void *child)
 
     ngx_conf_merge_value(conf->enable, prev->enable, 0);
     ngx_conf_merge_str_value(conf->default_name, prev->default_name, "");
+    ngx_conf_merge_str_value(conf->on_demand, prev->on_demand, "");
+    ngx_conf_merge_msec_value(conf->on_demand_wait, prev->on_demand_wait,
+                              10000);
 
     /* NUL-terminated copy for the C API */
     name = ngx_pnalloc(cf->pool, conf->default_name.len + 1);
@@ -220,6 +231,10 @@ ngx_http_certa_postconfiguration(ngx_conf_t *cf)
         mcf->used = 1;
     }
 
+    if (ngx_http_certa_on_demand_ports(cf, cmcf, mcf) != NGX_OK) {
+        return NGX_ERROR;
+    }
+
     if (mcf->store.len == 0) {
         return NGX_OK;
     }
@@ -290,13 +305,14 @@ ngx_http_certa_init_process(ngx_cycle_t *cycle)
                       mcf->store.data, certa_last_error());
     }
 
-    return NGX_OK;
+    return ngx_http_certa_demand_init_process(cycle, mcf);
 }
 
 
 static void
 ngx_http_certa_exit_process(ngx_cycle_t *cycle)
 {
+    ngx_http_certa_demand_exit_process();
     certa_agent_close(ngx_http_certa_agent);
     ngx_http_certa_agent = NULL;
 }

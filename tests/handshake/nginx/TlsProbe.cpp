@@ -94,4 +94,21 @@ ProbeResult tls_probe(int port, const ProbeOptions& options) {
     return result;
 }
 
+RunResult s_client(int port, const std::string& name, const std::string& ca_file) {
+    RunOptions o;
+    o.timeout = std::chrono::seconds(20);
+    return run({"openssl", "s_client", "-connect", "127.0.0.1:" + std::to_string(port), "-servername", name,
+                "-verify_return_error", "-verify_hostname", name, "-CAfile", ca_file, "-brief"},
+               o);
+}
+
+RunResult curl(int port, const std::string& name, const std::string& ca_file) {
+    RunOptions o;
+    o.timeout = std::chrono::seconds(20);
+    const std::string p = std::to_string(port);
+    return run({"curl", "-sS", "--max-time", "10", "--resolve", name + ":" + p + ":127.0.0.1", "--cacert", ca_file,
+                "https://" + name + ":" + p + "/"},
+               o);
+}
+
 }  // namespace certa::test

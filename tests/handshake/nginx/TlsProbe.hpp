@@ -5,6 +5,8 @@
 // openssl s_client / curl where full verification is the point).
 #pragma once
 
+#include "tests/support/Subprocess.hpp"
+
 #include <string>
 #include <vector>
 
@@ -39,6 +41,13 @@ inline ProbeOptions probe(std::string sni, std::vector<std::string> alpn = {}, s
 }
 
 ProbeResult tls_probe(int port, const ProbeOptions& options);
+// Full verification by real clients, of `name` on 127.0.0.1:`port` against
+// the trust anchors in `ca_file` (20 s at most): `openssl s_client
+// -verify_return_error -verify_hostname` (-brief: "Verification: OK" on
+// stderr), and `curl https://name:port/` (the body on stdout).
+RunResult s_client(int port, const std::string& name, const std::string& ca_file);
+RunResult curl(int port, const std::string& name, const std::string& ca_file);
+
 // Whether 127.0.0.1:`port` accepts a TCP connection now.
 bool tcp_accepts(int port);
 

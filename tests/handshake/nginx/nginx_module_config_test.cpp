@@ -2,7 +2,7 @@
 // module loads in `nginx -t`, and each configuration it cannot serve gives
 // one line naming the directive (missing store, a store the worker user
 // cannot read, a store every user can read, certa on without certa_store,
-// with a variable ssl_certificate).
+// with a variable ssl_certificate, a bad certa_on_demand).
 #include "GroupSharedStore.hpp"
 #include "NginxConf.hpp"
 #include "NginxInstance.hpp"
@@ -126,4 +126,20 @@ TEST_CASE("a group-shared store without its -wal/-shm (www-data could not create
     f.shared.reopen();  // certa (root) opening it creates them again, and keeps them
     f.shared.close();
     CHECK(nginx.test_config().exit_code == 0);
+}
+
+TEST_CASE("certa_on_demand: accepted with an absolute socket and wait=TIME; a bad one is one line naming it") {
+    Fixture f;
+    f.block.extra = "    certa_on_demand /run/certa/worker.sock wait=15s;\n";
+    auto good = NginxInstance(f.shared.path(), server_block(f.block)).test_config();
+    CHECK_MESSAGE(good.exit_code == 0, describe(good));
+    for (const std::string bad : {"certa_on_demand run/worker.sock;", "certa_on_demand /run/w.sock wait=forever;",
+                                  "certa_on_demand /run/w.sock wait=301s;", "certa_on_demand /run/w.sock size=1;"}) {
+        CAPTURE(bad);
+        f.block.extra = "    " + bad + "\n";
+        auto r = NginxInstance(f.shared.path(), server_block(f.block)).test_config();
+        CHECK(r.exit_code != 0);
+        CHECK_MESSAGE(r.err.find("\"certa_on_demand\"") != std::string::npos, describe(r));
+        CHECK(count_lines_with(r.err, "[emerg]") == 1);
+    }
 }

@@ -81,23 +81,6 @@ struct Served {
 
 using Names = std::vector<std::string>;
 
-RunResult s_client(int port, const std::string& name, const std::string& ca) {
-    RunOptions o;
-    o.timeout = std::chrono::seconds(20);
-    return run({"openssl", "s_client", "-connect", "127.0.0.1:" + std::to_string(port), "-servername", name,
-                "-verify_return_error", "-verify_hostname", name, "-CAfile", ca, "-brief"},
-               o);
-}
-
-RunResult curl(int port, const std::string& name, const std::string& ca) {
-    RunOptions o;
-    o.timeout = std::chrono::seconds(20);
-    const std::string p = std::to_string(port);
-    return run({"curl", "-sS", "--max-time", "10", "--resolve", name + ":" + p + ":127.0.0.1", "--cacert", ca,
-                "https://" + name + ":" + p + "/"},
-               o);
-}
-
 }  // namespace
 
 TEST_CASE("the leaf is chosen by SNI, verified by openssl s_client and curl") {
