@@ -1,4 +1,5 @@
-/* ngx_http_certa_module: the directives (certa_store in http{}, certa,
+/* ngx_http_certa_module: the directives (certa_store and certa_cache_size
+ * in http{}, certa,
  * certa_default_name and certa_on_demand in server{}), the
  * configuration-time checks, and the per-worker agent.
  *
@@ -26,6 +27,26 @@ static ngx_int_t ngx_http_certa_init_process(ngx_cycle_t *cycle);
 static void ngx_http_certa_exit_process(ngx_cycle_t *cycle);
 
 
+/* certa_cache_size: 0 holds every certificate parsed; more than 10 million
+ * is a typo (the agent's index itself holds about 66 bytes per name). The
+ * message is nginx's "\"certa_cache_size\" directive ..." line. */
+static char *
+ngx_http_certa_check_cache_size(ngx_conf_t *cf, void *post, void *data)
+{
+    ngx_int_t  *n = data;
+
+    if (*n < 0 || *n > 10000000) {
+        return "needs a count of certificates from 0 to 10000000";
+    }
+
+    return NGX_CONF_OK;
+}
+
+static ngx_conf_post_t  ngx_http_certa_cache_size_bounds = {
+    ngx_http_certa_check_cache_size
+};
+
+
 static ngx_command_t  ngx_http_certa_commands[] = {
 
     { ngx_string("certa_store"),
@@ -34,6 +55,13 @@ static ngx_command_t  ngx_http_certa_commands[] = {
       NGX_HTTP_MAIN_CONF_OFFSET,
       offsetof(ngx_http_certa_main_conf_t, store),
       NULL },
+
+    { ngx_string("certa_cache_size"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_num_slot,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      offsetof(ngx_http_certa_main_conf_t, cache_size),
+      &ngx_http_certa_cache_size_bounds },
 
     { ngx_string("certa"),
       NGX_HTTP_SRV_CONF|NGX_CONF_FLAG,
@@ -91,7 +119,16 @@ ngx_module_t  ngx_http_certa_module = {
 static void *
 ngx_http_certa_create_main_conf(ngx_conf_t *cf)
 {
-    return ngx_pcalloc(cf->pool, sizeof(ngx_http_certa_main_conf_t));
+    ngx_http_certa_main_conf_t  *mcf;
+
+    mcf = ngx_pcalloc(cf->pool, sizeof(ngx_http_certa_main_conf_t));
+    if (mcf == NULL) {
+        return NULL;
+    }
+
+    mcf->cache_size = NGX_CONF_UNSET;
+
+    return mcf;
 }
 
 
@@ -293,8 +330,13 @@ ngx_http_certa_init_process(ngx_cycle_t *cycle)
     sigfillset(&all);
     (void) pthread_sigmask(SIG_SETMASK, &all, &old);
 
-    ngx_http_certa_agent = certa_agent_open_flags((const char *) mcf->store.data,
-                                                  NULL, CERTA_OPEN_READ_ONLY);
+    /* certa_cache_size unset: the agent's default (every certificate of a
+     * store up to 100k held parsed) */
+    ngx_http_certa_agent = certa_agent_open_cache((const char *) mcf->store.data,
+                                                  NULL, CERTA_OPEN_READ_ONLY,
+                                                  mcf->cache_size == NGX_CONF_UNSET
+                                                  ? 100000
+                                                  : (size_t) mcf->cache_size);
 
     (void) pthread_sigmask(SIG_SETMASK, &old, NULL);
 

@@ -14,6 +14,7 @@
 typedef struct {
     ngx_str_t   store;          /* certa_store: path or postgresql:// URL */
     ngx_uint_t  used;           /* some server{} has "certa on" */
+    ngx_int_t   cache_size;     /* certa_cache_size: certificates held parsed per worker */
     ngx_array_t *on_demand_ports; /* in_port_t: ports with certa_on_demand */
 } ngx_http_certa_main_conf_t;
 

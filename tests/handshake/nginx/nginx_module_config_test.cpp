@@ -2,7 +2,7 @@
 // module loads in `nginx -t`, and each configuration it cannot serve gives
 // one line naming the directive (missing store, a store the worker user
 // cannot read, a store every user can read, certa on without certa_store,
-// with a variable ssl_certificate, a bad certa_on_demand).
+// with a variable ssl_certificate, a bad certa_on_demand or certa_cache_size).
 #include "GroupSharedStore.hpp"
 #include "NginxConf.hpp"
 #include "NginxInstance.hpp"
@@ -142,4 +142,23 @@ TEST_CASE("certa_on_demand: accepted with an absolute socket and wait=TIME; a ba
         CHECK_MESSAGE(r.err.find("\"certa_on_demand\"") != std::string::npos, describe(r));
         CHECK(count_lines_with(r.err, "[emerg]") == 1);
     }
+}
+
+TEST_CASE("certa_cache_size: a count in http{}; a bad one is one line naming it") {
+    Fixture f;
+    auto good = NginxInstance(f.shared.path(), "  certa_cache_size 1000;\n" + server_block(f.block)).test_config();
+    CHECK_MESSAGE(good.exit_code == 0, describe(good));
+    for (const std::string bad : {"certa_cache_size many;", "certa_cache_size -1;", "certa_cache_size 20000000;"}) {
+        CAPTURE(bad);
+        auto r = NginxInstance(f.shared.path(), "  " + bad + "\n" + server_block(f.block)).test_config();
+        CHECK(r.exit_code != 0);
+        CHECK_MESSAGE(r.err.find("certa_cache_size") != std::string::npos, describe(r));
+        CHECK(count_lines_with(r.err, "[emerg]") == 1);
+    }
+    // Only in http{}: a server{} is not its place.
+    f.block.extra = "    certa_cache_size 10;\n";
+    auto misplaced = NginxInstance(f.shared.path(), server_block(f.block)).test_config();
+    CHECK(misplaced.exit_code != 0);
+    CHECK_MESSAGE(misplaced.err.find("\"certa_cache_size\" directive is not allowed here") != std::string::npos,
+                  describe(misplaced));
 }

@@ -44,7 +44,8 @@ struct Served {
     std::int64_t a_id = 0;
     std::unique_ptr<NginxInstance> nginx;
 
-    explicit Served(bool daemon = false) {
+    // `http_extra`: directives for http{} (e.g. certa_cache_size).
+    explicit Served(bool daemon = false, const std::string& http_extra = "") {
         a_id = shared.put({"a.example.test"});
         shared.put({"*.wild.example.test"});
         shared.put({"dual.example.test"}, "ec256");
@@ -67,7 +68,7 @@ struct Served {
         plain.body = "static";
         plain.fallback_cert = shared.write_file("static.pem", fixed.chain_pem);
         plain.fallback_key = shared.write_file("static.key", fixed.key_pem);
-        nginx = std::make_unique<NginxInstance>(shared.path(),
+        nginx = std::make_unique<NginxInstance>(shared.path(), http_extra +
                                                 server_block(one) + server_block(two) + server_block(plain));
         REQUIRE_MESSAGE(nginx->start(port1, daemon), nginx->error_log());
         REQUIRE(tcp_accepts(port2));
@@ -110,6 +111,20 @@ TEST_CASE("the leaf is chosen by SNI, verified by openssl s_client and curl") {
     }
     auto c = curl(s.port1, "static.example.test", s.shared.ca_file());
     CHECK(c.exit_code != 0);  // its own self-signed certificate, not the store's (CA-issued) one
+    CHECK(s.nginx->error_log().find("[alert]") == std::string::npos);
+}
+
+TEST_CASE("certa_cache_size 1: every name still gets its own leaf, the others reloaded by id as needed") {
+    Served s(false, "  certa_cache_size 1;\n");
+    // Round robin over four certificates with one parsed at a time: each
+    // handshake after the first evicts the one before (two workers, each its own cache).
+    for (int round = 0; round < 3; ++round) {
+        CAPTURE(round);
+        CHECK(s.leaf_names(s.port1, "a.example.test") == Names{"a.example.test"});
+        CHECK(s.leaf_names(s.port1, "x.wild.example.test") == Names{"*.wild.example.test"});
+        CHECK(s.leaf_names(s.port1, "") == Names{"127.0.0.1"});
+        CHECK(tls_probe(s.port1, probe("dual.example.test")).key_type == "EC");
+    }
     CHECK(s.nginx->error_log().find("[alert]") == std::string::npos);
 }
 
