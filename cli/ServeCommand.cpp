@@ -204,12 +204,13 @@ std::optional<acme::OnDemandWorkerOptions> start_on_demand(const GlobalOptions& 
     gate_options.limits.negative_ttl = std::chrono::seconds(args.negative_ttl_s);
     gate_options.wait = std::chrono::seconds(args.on_demand_wait_s);
     rt.gate = std::make_shared<handshake::OnDemandGate>(gate_options, agent, open_store(g));
-    if (args.issue.settings.server.empty()) {
+    if (args.issue.cas.servers.empty()) {
         spdlog::info("serve: on-demand requests go to the store; certa worker (or certa serve --server) fulfils them");
         return std::nullopt;
     }
     auto worker_options = make_on_demand_worker_options(store_path(g), args.issue);
-    spdlog::info("serve: on-demand issuance from {} ({})", args.issue.settings.server, args.issue.settings.challenge);
+    spdlog::info("serve: on-demand issuance from {} ({})", worker_options.settings.ca_list_text(),
+                 worker_options.settings.challenge);
     return worker_options;
 }
 
