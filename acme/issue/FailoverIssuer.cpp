@@ -25,20 +25,12 @@ std::string describe(const std::vector<CaAttempt>& attempts) {
 
 }  // namespace
 
-CaFailoverError::CaFailoverError(std::vector<CaAttempt> attempts)
-    : std::runtime_error(describe(attempts)), attempts_(std::move(attempts)) {}
+CaFailoverError::CaFailoverError(std::vector<CaAttempt> attempts, bool stopped)
+    : std::runtime_error(describe(attempts)), attempts_(std::move(attempts)), stopped_(stopped) {}
 
 std::exception_ptr CaFailoverError::relevant() const {
     if (attempts_.empty()) return nullptr;
-    // The last CA stopped the run when its error is not one to fail over on.
-    try {
-        std::rethrow_exception(attempts_.back().error);
-    } catch (const std::exception& e) {
-        if (failover_decision(e, std::chrono::seconds::max()) == FailoverDecision::Stop) return attempts_.back().error;
-    } catch (...) {
-        return attempts_.back().error;
-    }
-    return attempts_.front().error;
+    return stopped_ ? attempts_.back().error : attempts_.front().error;
 }
 
 FailoverIssuer::FailoverIssuer(storage::Store& store, ChallengeSolver& solver, std::vector<CaEndpoint> cas) {
@@ -59,13 +51,15 @@ storage::CertificateRecord FailoverIssuer::first_success(const std::vector<Ident
         try {
             return attempt(*issuers_[i]);
         } catch (const std::exception& e) {
+            // A store that cannot take writes fails every CA alike; callers test for it by type.
+            if (storage::store_unusable(e)) throw;
             attempts.push_back({servers_[i], std::current_exception(), storage::one_line(e.what())});
             const auto elapsed = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - start);
             const auto remaining = std::max(kFailoverRunBudget - elapsed, std::chrono::seconds{0});
-            const bool last = i + 1 == issuers_.size();
-            if (storage::store_unusable(e) || failover_decision(e, remaining) == FailoverDecision::Stop || last) {
+            const bool stop = failover_decision(e, remaining) == FailoverDecision::Stop;
+            if (stop || i + 1 == issuers_.size()) {
                 if (attempts.size() == 1) throw;
-                throw CaFailoverError(std::move(attempts));
+                throw CaFailoverError(std::move(attempts), stop);
             }
             spdlog::warn("{}: CA {} failed ({}); trying {}", join_names(identifiers), servers_[i],
                          attempts.back().message, servers_[i + 1]);

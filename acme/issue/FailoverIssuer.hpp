@@ -43,7 +43,8 @@ struct CaAttempt {
 // "no CA issued the certificate: A: <error>; B: <error>".
 class CaFailoverError : public std::runtime_error {
 public:
-    explicit CaFailoverError(std::vector<CaAttempt> attempts);
+    // `stopped`: the last CA's error was one not to fail over on (FailoverDecision::Stop).
+    CaFailoverError(std::vector<CaAttempt> attempts, bool stopped);
     const std::vector<CaAttempt>& attempts() const noexcept { return attempts_; }
     // The error that decides the exit code and the renewal's error class:
     // the last CA's when it stopped the run (FailoverDecision::Stop), else

@@ -113,7 +113,7 @@ TEST_CASE("failover: A answers 503, B issues; renewals return to A without repla
     // A scheduled run asks renewalInfo of B only: B issued it (A is still down, and not asked).
     const int a_before = fa.unavailable_answers();
     r = f.renew();
-    CHECK_MESSAGE(r.exit_code == 0, r.out + r.err);
+    CHECK_MESSAGE(r.exit_code == 0, (r.out + r.err));
     CHECK(fb.renewal_info_requests(from_b.front().ari_cert_id) == 1);
     CHECK(fa.unavailable_answers() == a_before);
 
@@ -121,7 +121,7 @@ TEST_CASE("failover: A answers 503, B issues; renewals return to A without repla
     // with no "replaces" (A did not issue the certificate being replaced).
     fa.set_unavailable(false);
     r = f.renew({"--force"});
-    REQUIRE_MESSAGE(r.exit_code == 0, r.out + r.err);
+    REQUIRE_MESSAGE(r.exit_code == 0, (r.out + r.err));
     auto from_a = f.active();
     REQUIRE(from_a.size() == 1);
     CHECK(from_a.front().server == a_url);
@@ -131,7 +131,7 @@ TEST_CASE("failover: A answers 503, B issues; renewals return to A without repla
 
     // A's own certificate renewed at A: now "replaces" names it.
     r = f.renew({"--force"});
-    REQUIRE_MESSAGE(r.exit_code == 0, r.out + r.err);
+    REQUIRE_MESSAGE(r.exit_code == 0, (r.out + r.err));
     const auto replaces = fa.new_order_replaces();
     REQUIRE(replaces.size() == 2);
     CHECK(replaces.back() == from_a.front().ari_cert_id);

@@ -70,14 +70,14 @@ TEST_CASE("CaFailoverError: one line naming each CA; the deciding error") {
                                   "newOrder: urn:ietf:params:acme:error:rejectedIdentifier: detail"};
     const acme::CaAttempt busy{"https://b.test/dir", ptr(problem("serverInternal", 500)), "newOrder: serverInternal"};
 
-    const acme::CaFailoverError stopped({down, refused});
+    const acme::CaFailoverError stopped({down, refused}, true);
     CHECK(std::string(stopped.what()) ==
           "no CA issued the certificate: https://a.test/dir: cannot reach CA at https://a.test/dir: refused; "
           "https://b.test/dir: newOrder: urn:ietf:params:acme:error:rejectedIdentifier: detail");
     CHECK(stopped.relevant() == refused.error);  // B stopped the run: its problem decides
     CHECK(acme::renewal_failure_class(stopped) == "rejectedIdentifier");
 
-    const acme::CaFailoverError all_down({down, busy});
+    const acme::CaFailoverError all_down({down, busy}, false);
     CHECK(all_down.relevant() == down.error);  // every CA failed on its side: the first CA's error
     CHECK(acme::renewal_failure_class(all_down) == "network");
 }
