@@ -84,6 +84,15 @@ TEST_CASE("failover: the first CA stopped, the second issues; list, show, --json
     CHECK(metrics.out.find("certa_certificate_info{id=\"" + std::to_string(rows.front().id) +
                            "\",name=\"stopped.failover.test\",ca=\"" + b_url + "\"} 1") != std::string::npos);
 
+    // --each: every name fails over on its own (two threads share B's account).
+    r = issue_from(f, "each1.failover.test",
+                   {"--server", a_url, "--server", b_url, "--each", "--parallel", "2", "-d", "each2.failover.test"});
+    REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+    const auto all = f.active();
+    REQUIRE(all.size() == 3);
+    for (const auto& row : all) CHECK(row.server == b_url);
+    CHECK(f.store->list_accounts().size() == 1);  // one account at B, none at A (never reached)
+
     // Both down: one line naming each CA tried, exit 1 (the CA's side failed).
     b.stop_pebble();
     r = issue_from(f, "both.failover.test", {"--server", a_url, "--server", b_url});
