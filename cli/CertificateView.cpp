@@ -1,5 +1,6 @@
 #include "cli/CertificateView.hpp"
 
+#include "acme/request/IssueSettings.hpp"
 #include "cli/TimeFormat.hpp"
 #include "storage/base/Clock.hpp"
 #include "storage/base/OpenSsl.hpp"
@@ -33,6 +34,17 @@ std::string join_names(const std::vector<std::string>& names, const std::string&
     return out;
 }
 
+std::vector<std::string> recorded_ca_list(const storage::CertificateRecord& cert) {
+    std::vector<std::string> list;
+    try {
+        if (!cert.settings_json.empty()) list = acme::IssueSettings::from_json(cert.settings_json).ca_list();
+    } catch (const std::exception&) {
+        // Unreadable settings: `certa renew` reports them; here the row's CA stands alone.
+    }
+    if (list.empty() && !cert.server.empty()) list.push_back(cert.server);
+    return list;
+}
+
 namespace {
 
 value string_array(const std::vector<std::string>& items) {
@@ -59,7 +71,9 @@ value certificate_summary_json(const storage::CertificateRecord& cert) {
     v["not_after"] = time_or_null(cert.not_after);
     v["expired"] = value::boolean(cert.not_after != 0 && cert.not_after < storage::unix_now());
     v["issuer"] = string_or_null(leaf_issuer(cert.chain_pem));
-    v["server"] = string_or_null(cert.server);
+    v["server"] = string_or_null(cert.server);  // the CA (directory URL) that issued this row
+    v["ca"] = string_or_null(cert.server);
+    v["ca_list"] = string_array(recorded_ca_list(cert));  // the CAs renewals try, in order
     v["status"] = value::string(storage::to_string(cert.status));
     v["renew_at"] = time_or_null(cert.renew_at);
     v["next_attempt"] = time_or_null(cert.next_attempt);

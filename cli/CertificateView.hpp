@@ -17,6 +17,10 @@ std::string leaf_issuer(const std::string& chain_pem);
 // "a.example,b.example"
 std::string join_names(const std::vector<std::string>& names, const std::string& separator = ",");
 
+// The ordered CA list recorded with the certificate (its settings: every
+// --server given, tried in order); the row's own CA when none is recorded.
+std::vector<std::string> recorded_ca_list(const storage::CertificateRecord& cert);
+
 // The fields `certa list --json` shows for one row.
 web::json::value certificate_summary_json(const storage::CertificateRecord& cert);
 

@@ -2,6 +2,7 @@
 
 #include "acme/challenge/dns/Rfc2136Error.hpp"
 #include "acme/files/LocalFileError.hpp"
+#include "acme/issue/FailoverIssuer.hpp"
 #include "acme/import/ImportError.hpp"
 #include "cli/CliError.hpp"
 #include "cli/ExitCode.hpp"
@@ -29,40 +30,51 @@ void print_error_line(const std::string& message) {
     std::fflush(stderr);
 }
 
-// To map another module's typed error, add a catch clause below that prints
-// one line with print_error_line and returns its exit code. Catch the most
-// derived types first; the std::exception clause must stay last.
-int report_error(std::exception_ptr error) {
+namespace {
+
+struct Described {
+    int code;
+    std::string line;
+};
+
+// To map another module's typed error, add a catch clause below that returns
+// its exit code and one line. Catch the most derived types first; the
+// std::exception clause must stay last.
+Described describe(std::exception_ptr error) {
     try {
         std::rethrow_exception(error);
+    } catch (const acme::CaFailoverError& e) {
+        // No CA of the list issued: one line naming each CA tried; the exit
+        // code is the one of the error that decided (CaFailoverError::relevant).
+        return {e.relevant() ? describe(e.relevant()).code : to_int(ExitCode::Failure), e.what()};
     } catch (const CLI::ParseError& e) {
         // Unknown flag, bad value, missing argument: one line, not CLI11's dump.
-        print_error_line(std::string(e.what()) + " (see 'certa --help')");
-        return to_int(ExitCode::Usage);
+        return {to_int(ExitCode::Usage), std::string(e.what()) + " (see 'certa --help')"};
     } catch (const storage::StoreError& e) {
-        print_error_line(e.what());
         // A planted file beside the store is a local file problem, not the store's.
-        if (e.kind() == storage::StoreError::Kind::Untrusted) return to_int(ExitCode::LocalIo);
-        return to_int(ExitCode::Store);
+        if (e.kind() == storage::StoreError::Kind::Untrusted) return {to_int(ExitCode::LocalIo), e.what()};
+        return {to_int(ExitCode::Store), e.what()};
     } catch (const acme::LocalFileError& e) {
-        print_error_line(e.what());
-        return to_int(ExitCode::LocalIo);
+        return {to_int(ExitCode::LocalIo), e.what()};
     } catch (const acme::Rfc2136Error& e) {
-        print_error_line(e.what());
-        return to_int(ExitCode::DnsUpdate);
+        return {to_int(ExitCode::DnsUpdate), e.what()};
     } catch (const acme::ImportError& e) {
-        print_error_line(e.what() + std::string(" (nothing was imported)"));
-        return to_int(ExitCode::ImportInvalid);
+        return {to_int(ExitCode::ImportInvalid), e.what() + std::string(" (nothing was imported)")};
     } catch (const CliError& e) {
-        print_error_line(e.what());
-        return to_int(e.code());
+        return {to_int(e.code()), e.what()};
     } catch (const std::exception& e) {
-        print_error_line(e.what());
-        return to_int(ExitCode::Failure);
+        return {to_int(ExitCode::Failure), e.what()};
     } catch (...) {
-        print_error_line("unknown error");
-        return to_int(ExitCode::Failure);
+        return {to_int(ExitCode::Failure), "unknown error"};
     }
+}
+
+}  // namespace
+
+int report_error(std::exception_ptr error) {
+    const Described d = describe(error);
+    print_error_line(d.line);
+    return d.code;
 }
 
 }  // namespace certa::cli

@@ -1,13 +1,14 @@
 // `certa issue`: one certificate for all -d names (or, with --each, one per
 // name, --parallel at a time) from an ACME CA, stored with its key in the
-// store. Composes acme/ (orders, solvers, the http-01 responder) with
+// store; with several --server, from the first CA that issues (CA failover,
+// acme/issue/FailoverIssuer). Composes acme/ (orders, solvers, the http-01 responder) with
 // handshake/ (a temporary tls-alpn-01 responder for --tls-port).
 #include "acme/challenge/ChallengeSetup.hpp"
 #include "acme/deploy/Deployer.hpp"
 #include "acme/issue/IssueSettingsCheck.hpp"
-#include "acme/issue/Issuer.hpp"
+#include "acme/issue/FailoverIssuer.hpp"
 #include "acme/request/Identifier.hpp"
-#include "cli/AccountOptions.hpp"
+#include "cli/CaListFlags.hpp"
 #include "cli/CliError.hpp"
 #include "cli/Commands.hpp"
 #include "cli/DeployFlags.hpp"
@@ -34,7 +35,7 @@ struct IssueArgs {
     acme::IssueSettings settings;
     std::vector<std::string> email;
     bool agree_tos = false;
-    EabFlags eab;
+    CaListFlags cas;  // --server (repeatable, in order) and each CA's EAB flags
     bool each = false;
     int parallel = 4;
     DeployFlags deploy;
@@ -68,8 +69,12 @@ std::vector<acme::Identifier> identifiers(const IssueArgs& args) {
     }
 }
 
-acme::RegisterOptions register_options(IssueArgs& args) {
-    return make_register_options(args.email, args.agree_tos, args.eab);
+// One per --server, in order; the list is recorded with the certificate.
+std::vector<acme::RegisterOptions> register_options(IssueArgs& args) {
+    auto accounts = ca_register_options(args.cas, args.email, args.agree_tos);
+    args.settings.server = args.cas.servers.empty() ? std::string() : args.cas.servers.front();
+    if (args.cas.servers.size() > 1) args.settings.servers = args.cas.servers;
+    return accounts;
 }
 
 // Exit 1 with one line when the port cannot be bound (taken, no permission):
@@ -107,8 +112,9 @@ void deploy_issued(storage::Store& store, const DeployFlags& flags, IssueReport&
 
 int run_issue(const GlobalOptions& g, IssueArgs args) {
     const auto ids = identifiers(args);
-    acme::RegisterOptions account = register_options(args);
-    args.settings.contact = account.contact;
+    const std::vector<acme::RegisterOptions> accounts = register_options(args);
+    if (accounts.empty()) throw CliError(ExitCode::Usage, "no ACME server (--server URL)");
+    args.settings.contact = accounts.front().contact;
     args.settings.agree_tos = args.agree_tos;  // renewals that must register again agree too
     args.settings.deploy_targets = args.deploy.targets;  // recorded: renewals deploy there too
     args.settings.deploy_checks = args.deploy.checks;
@@ -119,12 +125,17 @@ int run_issue(const GlobalOptions& g, IssueArgs args) {
     std::unique_ptr<TemporaryTlsResponder> tls_responder;
     if (storage::parse_challenge_type(args.settings.challenge) == storage::ChallengeType::TlsAlpn01 && args.settings.tls_port != 0)
         tls_responder = start_tls_responder(store_path(g), args.settings);
-    acme::AcmeClient client(args.settings.server, acme::HttpOptions{args.settings.ca_bundle});
+    std::vector<std::unique_ptr<acme::AcmeClient>> clients;
+    std::vector<acme::CaEndpoint> cas;
+    for (std::size_t i = 0; i < accounts.size(); ++i) {
+        clients.push_back(std::make_unique<acme::AcmeClient>(args.cas.servers[i], acme::HttpOptions{args.settings.ca_bundle}));
+        cas.push_back({clients.back().get(), accounts[i]});
+    }
     std::unique_ptr<acme::ChallengeSolver> solver = acme::make_solver(args.settings, *store);
     if (tls_responder) solver = tls_responder->wrap(std::move(solver));
     auto http_responder = acme::start_http_responder(args.settings, *store);
 
-    acme::Issuer issuer(*store, client, *solver, account);
+    acme::FailoverIssuer issuer(*store, *solver, std::move(cas));
     IssueReport report;
     report.store = store->location();
     report.hint_command = {g.program};
@@ -160,10 +171,11 @@ void register_issue_command(CLI::App& app, GlobalOptions& g, CommandAction& acti
         ->check(CLI::IsMember(storage::challenge_type_names()));
     cmd->add_option("--key-type", s.key_type, "Certificate key: " + storage::key_type_help())
         ->check(CLI::IsMember(storage::key_type_names()));
-    cmd->add_option("--server", s.server, "ACME directory URL")->required();
+    add_ca_list_flags(cmd, args->cas,
+                      "ACME directory URL; repeatable: the CAs tried in this order when one fails on its side")
+        ->required();
     cmd->add_option("--email", args->email, "Account contact address; repeatable");
     cmd->add_flag("--agree-tos", args->agree_tos, "Agree to the CA's terms of service");
-    add_eab_flags(cmd, args->eab);
     cmd->add_option("--ca-bundle", s.ca_bundle, "PEM file with extra trust anchors for the CA's HTTPS (e.g. Pebble)");
     cmd->add_option("--http-port", s.http_port, "Port of the standalone http-01 responder (default 80)");
     cmd->add_option("--http-address", s.http_address, "Address the temporary responders bind (default: all)");

@@ -36,12 +36,12 @@ int run_list(const GlobalOptions& g, const ListOptions& options) {
         std::cout << "no certificates in " << store->location() << '\n';
         return to_int(ExitCode::Ok);
     }
-    TextTable table({"ID", "NAMES", "NOT AFTER", "ISSUER", "STATUS", "RENEW AT", "LAST ERROR"});
+    TextTable table({"ID", "NAMES", "NOT AFTER", "ISSUER", "CA", "STATUS", "RENEW AT", "LAST ERROR"});
     for (const auto& cert : rows) {
         std::string issuer = leaf_issuer(cert.chain_pem);
         if (issuer.empty()) issuer = cert.server;
         table.add_row({std::to_string(cert.id), join_names(cert.names), iso8601_utc(cert.not_after),
-                       issuer, storage::to_string(cert.status), iso8601_utc(cert.renew_at),
+                       issuer, cert.server.empty() ? "-" : cert.server, storage::to_string(cert.status), iso8601_utc(cert.renew_at),
                        cert.last_error});
     }
     table.print(std::cout);

@@ -1,12 +1,13 @@
 // The flags with which a daemon fulfils on-demand issuance requests (`certa
 // serve --on-demand --server URL` and `certa worker`): the CA, its trust
-// anchors, the challenge, the key type and the account; and the
+// anchors, the challenge, the key type and the account;
+// several --server make an ordered CA list with failover (FailoverIssuer); and the
 // acme::OnDemandWorkerOptions they make.
 #pragma once
 
 #include "acme/request/IssueSettings.hpp"
 #include "acme/issue/OnDemandWorker.hpp"
-#include "cli/AccountOptions.hpp"
+#include "cli/CaListFlags.hpp"
 #include "storage/ChallengeType.hpp"
 
 #include <CLI/CLI.hpp>
@@ -24,7 +25,7 @@ struct OnDemandIssueFlags {
     }();
     std::vector<std::string> email;
     bool agree_tos = false;
-    EabFlags eab;
+    CaListFlags cas;  // --server (repeatable: the CAs tried in order) and each CA's EAB flags
 };
 
 // Adds --server, --ca-bundle, --challenge, --key-type, --email, --agree-tos and

@@ -160,12 +160,13 @@ std::optional<acme::OnDemandWorkerOptions> start_on_demand(const GlobalOptions& 
                                                            handshake::Agent& agent, ServeRuntime& rt) {
     if (!args.on_demand) return std::nullopt;
     rt.gate = std::make_shared<handshake::OnDemandGate>(make_gate_options(args.gate, "serve"), agent, open_store(g));
-    if (args.issue.settings.server.empty()) {
+    if (args.issue.cas.servers.empty()) {
         spdlog::info("serve: on-demand requests go to the store; certa worker (or certa serve --server) fulfils them");
         return std::nullopt;
     }
     auto worker_options = make_on_demand_worker_options(store_path(g), args.issue);
-    spdlog::info("serve: on-demand issuance from {} ({})", args.issue.settings.server, args.issue.settings.challenge);
+    spdlog::info("serve: on-demand issuance from {} ({})", worker_options.settings.ca_list_text(),
+                 worker_options.settings.challenge);
     return worker_options;
 }
 

@@ -35,7 +35,8 @@ void print_text(const storage::CertificateRecord& cert, const std::vector<storag
     line("Not after:", iso8601_utc(cert.not_after));
     line("Key type:", cert.key_type);
     line("Issuer:", leaf_issuer(cert.chain_pem));
-    line("Server:", cert.server);
+    line("Server:", cert.server);  // the CA that issued it
+    line("CA list:", join_names(recorded_ca_list(cert), ", then "));
     line("Profile:", cert.profile);
     line("ARI certID:", cert.ari_cert_id);
     line("ARI window:", cert.ari_window_start == 0 ? std::string{}

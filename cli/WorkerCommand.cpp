@@ -183,13 +183,14 @@ int run_worker(const GlobalOptions& g, WorkerArgs& args) {
                      storage::net::HostPort{address.host, http->port()}.to_string());
     }
     if (!args.metrics.empty()) metrics = start_metrics(g, args.metrics, counters, requests.get());
-    if (args.issue.settings.server.empty()) {
+    if (args.issue.cas.servers.empty()) {
         spdlog::info("worker: store {}: renewing what is due every {} s; no --server, so on-demand requests wait",
                      location, args.renew_every_s);
     } else {
-        on_demand = std::make_unique<acme::OnDemandWorker>(make_on_demand_worker_options(store_path(g), args.issue));
+        auto options = make_on_demand_worker_options(store_path(g), args.issue);
         spdlog::info("worker: store {}: on-demand issuance from {} ({}), renewing what is due every {} s", location,
-                     args.issue.settings.server, args.issue.settings.challenge, args.renew_every_s);
+                     options.settings.ca_list_text(), options.settings.challenge, args.renew_every_s);
+        on_demand = std::make_unique<acme::OnDemandWorker>(std::move(options));
     }
     do {
         renewal_pass(g, args, counters);

@@ -14,12 +14,24 @@
 
 namespace certa::acme {
 
+namespace {
+
+// RFC 8555 §6.1: HTTPS only.
+bool https_url(const std::string& url) {
+    return url.size() >= 8 && std::equal(url.begin(), url.begin() + 8, "https://", [](char a, char b) {
+               return std::tolower(static_cast<unsigned char>(a)) == b;
+           });
+}
+
+}  // namespace
+
 std::string validate(const IssueSettings& s) {
     if (s.server.empty()) return "no ACME server (--server URL)";
-    // RFC 8555 §6.1: HTTPS only.
-    if (s.server.size() < 8 || !std::equal(s.server.begin(), s.server.begin() + 8, "https://",
-                                           [](char a, char b) { return std::tolower(static_cast<unsigned char>(a)) == b; }))
-        return "--server must be an https:// URL (ACME runs over HTTPS only): " + s.server;
+    if (!s.servers.empty() && s.servers.front() != s.server) return "the CA list does not start with --server " + s.server;
+    for (const auto& url : s.ca_list()) {
+        if (!https_url(url)) return "--server must be an https:// URL (ACME runs over HTTPS only): " + url;
+        if (std::count(s.servers.begin(), s.servers.end(), url) > 1) return "--server " + url + " is given twice";
+    }
     if (!storage::is_challenge_type(s.challenge)) return storage::unknown_challenge_type(s.challenge);
     if (!storage::is_key_type(s.key_type)) return storage::unknown_key_type(s.key_type);
     if (s.dns_update.empty() != s.tsig_key_file.empty()) return "--dns-update and --tsig-key-file go together";

@@ -6,10 +6,7 @@
 
 #include <spdlog/spdlog.h>
 
-#include <algorithm>
-#include <atomic>
 #include <stdexcept>
-#include <thread>
 
 namespace certa::acme {
 
@@ -106,36 +103,6 @@ storage::CertificateRecord Issuer::reissue(const std::vector<Identifier>& identi
         extras.replaces_cert_id.clear();
         return issue(identifiers, settings, extras);
     }
-}
-
-std::vector<EachOutcome> Issuer::issue_each(const std::vector<Identifier>& identifiers, const IssueSettings& settings,
-                                            int parallel) {
-    std::vector<EachOutcome> outcomes(identifiers.size());
-    for (size_t i = 0; i < identifiers.size(); ++i) outcomes[i].identifier = identifiers[i];
-    // Register (or load) the account once, before the workers share the client.
-    ensure_account();
-
-    // Stored with each row when there is a deploy step (`--deploy`): the caller deploys it.
-    IssueExtras extras;
-    extras.deploy_pending = settings.has_deploy_step();
-    std::atomic<size_t> next{0};
-    auto worker = [&] {
-        for (size_t i = next++; i < outcomes.size(); i = next++) {
-            try {
-                outcomes[i].record = issue({outcomes[i].identifier}, settings, extras);
-            } catch (const std::exception& e) {
-                outcomes[i].error = e.what();
-                spdlog::warn("{}: {}", outcomes[i].identifier.value, e.what());
-            }
-        }
-    };
-    const size_t threads = std::clamp<size_t>(static_cast<size_t>(std::max(parallel, 1)), 1, std::max<size_t>(outcomes.size(), 1));
-    {
-        std::vector<std::jthread> pool;  // joined at the end of this block, before outcomes is returned
-        for (size_t t = 1; t < threads; ++t) pool.emplace_back(worker);
-        worker();
-    }
-    return outcomes;
 }
 
 }  // namespace certa::acme

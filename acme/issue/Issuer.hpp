@@ -2,8 +2,8 @@
 // run an order, and store key + chain + names in one transaction
 // (Store::put_certificate) with the settings needed to renew it. Nothing is
 // stored when any step fails; a "failed" event records why.
-// `issue_each` issues one certificate per name with N worker threads that
-// share one AcmeClient (account and nonce pool), solver and store.
+// One Issuer speaks to one CA; FailoverIssuer tries a list of them in order
+// (and issues one certificate per name with N threads: `--each`).
 #pragma once
 
 #include "acme/challenge/ChallengeSolver.hpp"
@@ -54,10 +54,6 @@ public:
     storage::CertificateRecord reissue(const std::vector<Identifier>& identifiers, const IssueSettings& settings,
                                        const storage::CertificateRecord& current, const storage::LeaseFence& fence,
                                        bool deploy_pending = false);
-    // One certificate per identifier, `parallel` at a time. Never throws for a
-    // single name's failure: see EachOutcome::error. Outcomes keep input order.
-    std::vector<EachOutcome> issue_each(const std::vector<Identifier>& identifiers, const IssueSettings& settings,
-                                        int parallel);
 
 private:
     void use_account_of(const storage::CertificateRecord& current);

@@ -1,7 +1,7 @@
 #include "acme/issue/OnDemandWorker.hpp"
 
 #include "acme/challenge/ChallengeSetup.hpp"
-#include "acme/issue/Issuer.hpp"
+#include "acme/issue/FailoverIssuer.hpp"
 #include "acme/lease/LeaseKeeper.hpp"
 #include "acme/protocol/AcmeClient.hpp"
 #include "acme/request/Identifier.hpp"
@@ -14,6 +14,8 @@
 
 #include <algorithm>
 #include <exception>
+#include <memory>
+#include <vector>
 
 namespace certa::acme {
 
@@ -53,7 +55,7 @@ bool fulfilled(const std::optional<storage::CertificateRecord>& cert, const std:
 }
 
 // One request under its lease; failures defer it (back-off in the store).
-void handle(storage::Store& store, Issuer& issuer,
+void handle(storage::Store& store, FailoverIssuer& issuer,
             const IssueSettings& settings, const storage::IssuanceRequest& request, const OnDemandWorkerOptions& options,
             const std::string& owner) {
     const std::string lease = "ondemand:" + request.name;
@@ -110,9 +112,16 @@ void OnDemandWorker::run() {
     const std::string owner = "serve-" + std::to_string(::getpid());
     try {
         auto store = storage::open_store(options_.store_location);
-        AcmeClient client(options_.settings.server, HttpOptions{options_.settings.ca_bundle});
+        // One client per CA of the list, tried in order for every request.
+        const auto servers = options_.settings.ca_list();
+        std::vector<std::unique_ptr<AcmeClient>> clients;
+        std::vector<CaEndpoint> cas;
+        for (std::size_t i = 0; i < servers.size(); ++i) {
+            clients.push_back(std::make_unique<AcmeClient>(servers[i], HttpOptions{options_.settings.ca_bundle}));
+            cas.push_back({clients.back().get(), i < options_.accounts.size() ? options_.accounts[i] : RegisterOptions{}});
+        }
         HookedSolver solver(make_solver(options_.settings, *store), options_.after_present);
-        Issuer issuer(*store, client, solver, options_.account);
+        FailoverIssuer issuer(*store, solver, std::move(cas));
         for (;;) {
             {
                 std::unique_lock lock(mutex_);

@@ -5,7 +5,8 @@
 // acme::Issuer and writes the certificate; the Agent picks it up through
 // change detection. It shares the renewal path of `certa renew`
 // (Issuer::reissue, the lease kept alive by LeaseKeeper, the renewal window of
-// storage/RenewalWindow). cli composes it into serve: acme/ and handshake/ only
+// storage/RenewalWindow) and its CA failover (FailoverIssuer: the daemon's
+// --server list, recorded with every certificate). cli composes it into serve: acme/ and handshake/ only
 // meet in the store.
 #pragma once
 
@@ -20,13 +21,15 @@
 #include <mutex>
 #include <string>
 #include <thread>
+#include <vector>
 
 namespace certa::acme {
 
 struct OnDemandWorkerOptions {
     std::string store_location;
-    IssueSettings settings;                // server, ca_bundle, challenge, key type
-    RegisterOptions account;
+    IssueSettings settings;                // server (and the CA list), ca_bundle, challenge, key type
+    // One per settings.ca_list() entry, in that order (EAB is per CA).
+    std::vector<RegisterOptions> accounts;
     std::chrono::milliseconds poll{250};   // how often the store is asked for requests
     int lease_seconds = 300;
     int max_backoff_seconds = 3600;        // after repeated failures

@@ -2,7 +2,7 @@
 
 #include "acme/challenge/ChallengeSetup.hpp"
 #include "acme/issue/IssueSettingsCheck.hpp"
-#include "acme/issue/Issuer.hpp"
+#include "acme/issue/FailoverIssuer.hpp"
 #include "acme/lease/LeaseKeeper.hpp"
 #include "acme/renew/RenewalFailureClass.hpp"
 #include "acme/renew/RenewalPolicy.hpp"
@@ -54,23 +54,26 @@ struct Renewer::Worker {
     std::map<std::string, std::string> unreachable;  // CA -> why its directory failed in this run
     RenewalStateBatch* schedule = nullptr;           // states of certificates not due, written after the run
 
-    static std::string key(const IssueSettings& s) { return s.server + '\n' + s.ca_bundle; }
+    static std::string key(const std::string& server, const IssueSettings& s) { return server + '\n' + s.ca_bundle; }
 
-    AcmeClient& client(const IssueSettings& s) {
-        auto& slot = clients[key(s)];
-        if (!slot) slot = std::make_unique<AcmeClient>(s.server, HttpOptions{s.ca_bundle});
+    AcmeClient& client(const std::string& server, const IssueSettings& s) {
+        auto& slot = clients[key(server, s)];
+        if (!slot) slot = std::make_unique<AcmeClient>(server, HttpOptions{s.ca_bundle});
         return *slot;
     }
 
-    // For renewalInfo: a CA whose directory failed once is not asked again
-    // in this run (one failed lookup per CA, not one per certificate).
-    AcmeClient& ari_client(const IssueSettings& s) {
-        if (auto it = unreachable.find(key(s)); it != unreachable.end()) throw std::runtime_error(it->second);
-        AcmeClient& acme = client(s);
+    // For renewalInfo, asked only of the CA that issued the certificate (the
+    // row's server; RFC 9773 §4: the certID is that CA's): a CA whose
+    // directory failed once is not asked again in this run (one failed
+    // lookup per CA, not one per certificate).
+    AcmeClient& ari_client(const CertificateRecord& cert, const IssueSettings& s) {
+        const std::string& server = cert.server.empty() ? s.server : cert.server;
+        if (auto it = unreachable.find(key(server, s)); it != unreachable.end()) throw std::runtime_error(it->second);
+        AcmeClient& acme = client(server, s);
         try {
             acme.directory();
         } catch (const std::exception& e) {
-            unreachable.emplace(key(s), e.what());
+            unreachable.emplace(key(server, s), e.what());
             throw;
         }
         return acme;
@@ -192,7 +195,7 @@ RenewOutcome Renewer::process(const CertificateRecord& cert, Worker& worker) {
         }
         const IssueSettings settings = local_settings(cert);
         const DueCheck due = check_due(store_, cert, {options_.force, options_.days, now, worker.schedule},
-                                       [&]() -> AcmeClient& { return worker.ari_client(settings); });
+                                       [&]() -> AcmeClient& { return worker.ari_client(cert, settings); });
         if (!due.due) {
             out.when = due.when;
             return out;
@@ -233,14 +236,16 @@ RenewOutcome Renewer::renew_leased(const CertificateRecord& cert, const storage:
         if (std::string problem = validate(settings); !problem.empty()) throw std::runtime_error(problem);
         const auto identifiers = parse_identifiers(cert.names);
 
-        AcmeClient& client = worker.client(settings);
         auto solver = make_solver(settings, store_);
         shared_->ensure_responder(settings, store_);
         RegisterOptions account;
         account.contact = settings.contact;
         // RFC 8555 §7.3: a lost account is registered anew; agree only if the user did.
         account.agree_tos = settings.agree_tos;
-        Issuer issuer(store_, client, *solver, account);
+        // The recorded CA list, from its head every time (FailoverIssuer).
+        std::vector<CaEndpoint> cas;
+        for (const auto& server : settings.ca_list()) cas.push_back({&worker.client(server, settings), account});
+        FailoverIssuer issuer(store_, *solver, std::move(cas));
 
         const CertificateRecord renewed = issuer.reissue(identifiers, settings, cert, fence, deploy_pending);
         out.status = RenewStatus::Renewed;

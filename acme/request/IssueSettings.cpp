@@ -17,6 +17,12 @@ std::uint16_t port_field(const json::Value& object, std::string_view name, std::
 
 }  // namespace
 
+std::string IssueSettings::ca_list_text() const {
+    std::string out;
+    for (const auto& url : ca_list()) out += (out.empty() ? "" : ", then ") + url;
+    return out;
+}
+
 std::string IssueSettings::to_json() const {
     json::Value v = json::Value::object();
     v["server"] = json::string_value(server);
@@ -44,6 +50,7 @@ std::string IssueSettings::to_json() const {
     if (!deploy_checks.empty()) v["deploy_checks"] = json::string_array(deploy_checks);
     if (!dns_update.empty()) v["dns_update"] = json::string_value(dns_update);
     if (!tsig_key_file.empty()) v["tsig_key_file"] = json::string_value(tsig_key_file);
+    if (servers.size() > 1) v["servers"] = json::string_array(servers);
     return json::serialize(v);
 }
 
@@ -78,6 +85,9 @@ IssueSettings IssueSettings::from_json(const std::string& text) {
     s.deploy_checks = json::string_array_field(v, "deploy_checks");
     s.dns_update = json::string_field(v, "dns_update").value_or("");
     s.tsig_key_file = json::string_field(v, "tsig_key_file").value_or("");
+    s.servers = json::string_array_field(v, "servers");
+    // A row written before the list existed (or with one CA) has only "server".
+    if (!s.servers.empty()) s.server = s.servers.front();
     return s;
 }
 

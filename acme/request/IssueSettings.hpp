@@ -15,7 +15,11 @@ namespace certa::acme {
 inline constexpr int kMaxDnsPropagationTimeout = 86400;  // seconds
 
 struct IssueSettings {
-    std::string server;                 // ACME directory URL
+    std::string server;                 // ACME directory URL: the first (preferred) CA
+    // The ordered CA list (`--server A --server B`): every CA tried in this
+    // order, servers[0] == server; empty when there is only `server`. Each
+    // renewal starts again at the head (acme/issue/FailoverIssuer).
+    std::vector<std::string> servers;
     std::string ca_bundle;              // extra trust anchors for the CA's HTTPS
     std::string challenge{storage::to_string(storage::ChallengeType::Http01)};  // one of storage::kChallengeTypes
     std::string key_type{storage::kDefaultKeyType};  // one of storage::kKeyTypes (storage/KeyType.hpp)
@@ -68,6 +72,15 @@ struct IssueSettings {
     std::string renew_skip_reason;
     // (Whether a renewal's export + deploy hook still has to run is state, not
     // a setting: the row's own deploy_pending column, see acme/deploy/Deployer.)
+
+    // The CAs in the order they are tried: `servers`, else just `server`.
+    std::vector<std::string> ca_list() const {
+        if (!servers.empty()) return servers;
+        return server.empty() ? std::vector<std::string>{} : std::vector<std::string>{server};
+    }
+
+    // "A" or "A, then B" for logs and messages.
+    std::string ca_list_text() const;
 
     // True when a renewal has something to deploy (export dirs, a hook, a target).
     bool has_deploy_step() const {

@@ -13,6 +13,7 @@ CertificateGauges gauges_of(const storage::CertificateRecord& cert) {
     CertificateGauges g;
     g.id = cert.id;
     g.name = cert.names.empty() ? std::string() : cert.names.front();
+    g.ca = cert.server;
     g.not_before = cert.not_before;
     g.not_after = cert.not_after;
     g.renew_at = cert.renew_at != 0 ? cert.renew_at : storage::fallback_renew_at(cert);

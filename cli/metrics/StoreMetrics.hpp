@@ -15,6 +15,7 @@ namespace certa::cli {
 struct CertificateGauges {
     std::int64_t id = 0;
     std::string name;                  // primary name (the first identifier)
+    std::string ca;                    // directory URL of the CA that issued it
     storage::UnixTime not_before = 0;
     storage::UnixTime not_after = 0;
     // The chosen renewal time, else the one `certa renew` would use

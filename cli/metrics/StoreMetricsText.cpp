@@ -38,6 +38,11 @@ void append_store_metrics(PrometheusText& out, const StoreMetrics& metrics) {
                     "1 while the export or deploy hook of a renewal still has to run.",
                     [](const CertificateGauges& c) { return std::int64_t{c.deploy_pending ? 1 : 0}; });
 
+    // An info metric (always 1): join on id for the CA of any other gauge.
+    out.family("certa_certificate_info", "gauge", "Always 1, labelled with the directory URL of the CA that issued the certificate.");
+    for (const auto& cert : metrics.certificates)
+        out.sample({{"id", std::to_string(cert.id)}, {"name", cert.name}, {"ca", cert.ca}}, std::int64_t{1});
+
     out.family("certa_certificate_renewal_error", "gauge",
                "1 when the last renewal step failed, labelled with the error class "
                "(the ACME problem type, network, deploy or other); 0 with class none otherwise.");

@@ -2,7 +2,8 @@
 // --server (as nginx's module, it only records requests and serves from the
 // store) gets its on-demand certificate from the worker; the worker renews
 // it once it is due (short-lived Pebble certificates), counts it in its
-// metrics, and stops cleanly on SIGTERM.
+// metrics, and stops cleanly on SIGTERM. With two --server and the first CA
+// stopped, the second issues the on-demand certificate (CA failover).
 #include "tests/handshake/OnDemandFixture.hpp"
 
 #include <doctest/doctest.h>
@@ -92,4 +93,33 @@ TEST_CASE("certa worker: a bad flag is a usage error; without --server it only r
     CHECK(wait_for([&] { return worker.err().find("no --server, so on-demand requests wait") != std::string::npos; },
                    std::chrono::seconds(10)));
     CHECK(worker.stop(SIGINT).exit_code == 0);
+}
+
+TEST_CASE("certa worker: on-demand with two CAs, the first stopped: the second issues, the list is recorded") {
+    PebbleHarness a;
+    PebbleOptions second;
+    second.tlsalpn01_port = a.tlsalpn01_port();  // both CAs validate tls-alpn-01 at the same serve
+    PebbleHarness b(second);
+    TempDir dir;
+    const std::string store = dir.file("certa.db"), bundle = dir.file("ca-bundle.pem");
+    run({"sh", "-c", "cat '" + a.ca_bundle_path() + "' '" + b.ca_bundle_path() + "' > '" + bundle + "'"});
+    const std::string a_url = a.directory_url(), b_url = b.directory_url();
+    a.stop_pebble();
+    ServeProcess serve(store, {"--listen", "127.0.0.1:" + std::to_string(a.tlsalpn01_port()), "--on-demand",
+                               "--allow", "*.failover.example.test", "--on-demand-wait", "30"});
+    Background worker({certa_bin(), "--store", store, "--log-level", "info", "worker", "--server", a_url, "--server",
+                       b_url, "--ca-bundle", bundle, "--agree-tos", "--renew-every", "60"});
+    CHECK(wait_for([&] { return worker.err().find(a_url + ", then " + b_url) != std::string::npos; },
+                   std::chrono::seconds(5)));
+
+    auto leaf = leaf_for(serve.port(), "x.failover.example.test");
+    REQUIRE_MESSAGE(leaf, serve.logs() << "\nworker:\n" << worker_logs(worker));
+    auto row = storage::open_store(store)->find_active_certificate("x.failover.example.test");
+    REQUIRE(row);
+    CHECK(row->server == b_url);
+    const auto recorded = row->settings_json.find("\"servers\"");
+    REQUIRE(recorded != std::string::npos);
+    CHECK(row->settings_json.find(a_url, recorded) != std::string::npos);
+    CHECK(row->settings_json.find(b_url, recorded) != std::string::npos);
+    CHECK(worker.stop(SIGTERM).exit_code == 0);
 }

@@ -35,6 +35,8 @@ struct AriResponder::State {
     int refusals_left = 0;  // newOrders still to answer with `refusal`
     int refusal_status = 0;
     std::string refusal_type;
+    bool unavailable = false;
+    int unavailable_answers = 0;
 };
 
 namespace {
@@ -157,6 +159,14 @@ MHD_Result handle(void* cls, MHD_Connection* c, const char* url, const char* met
         return MHD_YES;
     }
     const std::string path = url, verb = method, host = header(c, "Host");
+    {
+        std::lock_guard lock(s.mutex);
+        if (s.unavailable) {
+            ++s.unavailable_answers;
+            return reply(c, 503, "<html><body>503 Service Unavailable</body></html>",
+                         {{"Content-Type", "text/html"}, {"Retry-After", "3600"}});
+        }
+    }
     static const std::string kAri = "/renewal-info/";
     if (verb == "GET" && path.rfind(kAri, 0) == 0) {
         std::lock_guard lock(s.mutex);
@@ -271,6 +281,16 @@ void AriResponder::downgrade_directory_entry(const std::string& name) {
 void AriResponder::rewrite_authorization_identifier(const std::string& from, const std::string& to) {
     std::lock_guard lock(state_->mutex);
     state_->authz_rewrite = {from, to};
+}
+
+void AriResponder::set_unavailable(bool on) {
+    std::lock_guard lock(state_->mutex);
+    state_->unavailable = on;
+}
+
+int AriResponder::unavailable_answers() const {
+    std::lock_guard lock(state_->mutex);
+    return state_->unavailable_answers;
 }
 
 void AriResponder::refuse_orders(int count, int status, const std::string& problem_type) {

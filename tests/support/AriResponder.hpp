@@ -7,7 +7,9 @@
 //     with Retry-After, and counts the requests;
 //   - the payload of every newOrder (POST /order-plz) is decoded and its
 //     "replaces" member recorded (or the order refused with a problem the
-//     test chose).
+//     test chose);
+//   - while set_unavailable(true), every request gets 503 Service Unavailable
+//     (HTML, Retry-After one hour), as from a load balancer with the CA down.
 #pragma once
 
 #include "PebbleHarness.hpp"
@@ -48,6 +50,10 @@ public:
     // The next `count` newOrders get an ACME problem (e.g. 409 alreadyReplaced)
     // instead of reaching Pebble; they are still recorded below.
     void refuse_orders(int count, int status, const std::string& problem_type);
+    // Every request answered 503 (on) or forwarded again (off).
+    void set_unavailable(bool on);
+    // Requests answered 503 so far.
+    int unavailable_answers() const;
     // The "replaces" member of each newOrder so far ("" when absent), in order.
     std::vector<std::string> new_order_replaces() const;
 

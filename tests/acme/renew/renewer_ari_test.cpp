@@ -3,7 +3,8 @@
 // server's Retry-After (6 h without one) whatever the lifetime rule says; a
 // window that moves into the past between two runs renews on the next one;
 // a refused `replaces` (409 alreadyReplaced, 403 unauthorized) is dropped and
-// the order retried once; a CA or account change drops `replaces`. A run
+// the order retried once; a CA or account change drops `replaces`, and
+// renewalInfo stays with the CA that issued the certificate. A run
 // reports only what it looked at (the scheduled, quiet run).
 #include "acme/renew/Renewer.hpp"
 
@@ -13,6 +14,8 @@
 #include "TempDir.hpp"
 
 #include <doctest/doctest.h>
+
+#include <fstream>
 
 using namespace certa;
 using namespace certa::acme;
@@ -138,12 +141,25 @@ TEST_CASE("a CA or account change drops replaces") {
         Fixture f;
         test::AriResponder other(f.pebble);
         const auto cert = f.issue("ca.ari.example");
-        f.store->update_settings(cert.id, f.settings_for(other).to_json());
-        other.set_window(f.clock.now() - 7200, f.clock.now() - 3600, 3600);
+        // The settings now name another CA (trusting both fronts). RFC 9773:
+        // renewalInfo is still asked of the CA that issued the certificate
+        // (its certID means nothing elsewhere), and its window makes it due.
+        IssueSettings moved = f.settings_for(other);
+        moved.ca_bundle = f.dir.file("both-fronts.pem");
+        {
+            std::ofstream out(moved.ca_bundle);
+            out << std::ifstream(f.ari.ca_bundle_path()).rdbuf() << std::ifstream(other.ca_bundle_path()).rdbuf();
+        }
+        f.store->update_settings(cert.id, moved.to_json());
+        f.ari.set_window(f.clock.now() - 7200, f.clock.now() - 3600, 3600);
+        other.set_window(f.clock.now() + kDay, f.clock.now() + 2 * kDay, 3600);
         const auto outcomes = f.run();
         REQUIRE(outcomes.size() == 1);
         CHECK_MESSAGE(outcomes[0].status == RenewStatus::Renewed, outcomes[0].error);
-        CHECK(other.new_order_replaces() == std::vector<std::string>{""});
+        CHECK(f.ari.renewal_info_requests(cert.ari_cert_id) == 1);
+        CHECK(other.renewal_info_requests() == 0);
+        CHECK(other.new_order_replaces() == std::vector<std::string>{""});  // the new CA gets no replaces
+        CHECK(f.row(outcomes[0].new_id).server == other.directory_url());
     }
     SUBCASE("another account at the same CA") {
         Fixture f;

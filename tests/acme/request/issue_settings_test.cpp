@@ -175,3 +175,31 @@ TEST_CASE("RFC 2136 settings: written only when set, the pair checked together a
     s.dns_update = "[::1]:53";
     CHECK(validate(s).empty());
 }
+
+TEST_CASE("the ordered CA list: recorded when there are several, read back; older rows have only server") {
+    IssueSettings s;
+    s.server = "https://a.example/dir";
+    s.servers = {"https://a.example/dir", "https://b.example/dir"};
+    const IssueSettings back = IssueSettings::from_json(s.to_json());
+    CHECK(back.servers == s.servers);
+    CHECK(back.server == "https://a.example/dir");
+    CHECK(back.ca_list() == s.servers);
+    CHECK(back.ca_list_text() == "https://a.example/dir, then https://b.example/dir");
+
+    // A row written before the list existed (or with one --server): the list is its server.
+    const IssueSettings old = IssueSettings::from_json(R"({"server":"https://a.example/dir","challenge":"http-01"})");
+    CHECK(old.servers.empty());
+    CHECK(old.ca_list() == std::vector<std::string>{"https://a.example/dir"});
+    IssueSettings one;
+    one.server = "https://a.example/dir";
+    CHECK(one.to_json().find("servers") == std::string::npos);  // one CA: the JSON stays as before
+
+    // validate(): every CA is https, none twice, the list starts with server.
+    IssueSettings bad = s;
+    bad.servers.push_back("http://c.example/dir");
+    CHECK(validate(bad).find("https:// URL") != std::string::npos);
+    bad = s;
+    bad.servers.push_back("https://a.example/dir");
+    CHECK(validate(bad).find("given twice") != std::string::npos);
+    CHECK(validate(s).empty());
+}
