@@ -11,6 +11,8 @@
 
 #include <doctest/doctest.h>
 
+#include <csignal>
+
 using namespace certa;
 using namespace certa::test;
 using namespace certa::test::renew;
@@ -124,4 +126,25 @@ TEST_CASE("maintenance: a served certificate past its renewal time gets one requ
     const auto renewed = f.store->find_active_certificate("due.example");
     REQUIRE(renewed);
     CHECK(renewed->id != cert.id);
+}
+
+TEST_CASE("certa worker fetches the OCSP response on its pass, and logs a revoked one it renews") {
+    OcspResponder ocsp;
+    PebbleOptions options;
+    options.ocsp_responder_url = ocsp.url();
+    Fixture f(options);
+    REQUIRE(ocsp.start(f.pebble.intermediate_pem(), f.pebble.intermediate_key_pem()));
+    REQUIRE(f.issue({"worker.example"}).exit_code == 0);
+    const auto cert = f.active().at(0);
+    REQUIRE(ocsp.set_status(cert.serial_hex, true));
+    Background worker({certa_bin(), "--store", f.db(), "--log-level", "info", "worker", "--renew-every", "600"});
+    // Bounded: 60 s for the pass (OCSP, then the renewal it scheduled).
+    for (int i = 0; i < 600 && f.store->find_active_certificate("worker.example")->id == cert.id; ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    const auto stored = f.store->get_ocsp_response(cert.id);
+    REQUIRE_MESSAGE(stored, worker.err());
+    CHECK(stored->status == "revoked");
+    CHECK(f.store->find_active_certificate("worker.example")->id != cert.id);
+    CHECK_MESSAGE(contains(worker.err(), "worker.example: OCSP says revoked, renewal scheduled now"), worker.err());
+    worker.stop(SIGTERM);
 }
