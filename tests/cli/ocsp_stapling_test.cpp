@@ -8,6 +8,7 @@
 #include "tests/cli/renew_fixture.hpp"
 #include "tests/handshake/ServeProcess.hpp"
 #include "tests/support/OcspResponder.hpp"
+#include "tests/support/SClient.hpp"
 
 #include <doctest/doctest.h>
 
@@ -20,25 +21,25 @@ using namespace certa::test::renew;
 namespace {
 
 // `openssl s_client` to certa serve for `sni`, with status_request when `status`.
-std::string s_client(std::uint16_t port, const std::string& sni, bool status) {
-    std::vector<std::string> argv{"openssl", "s_client", "-connect", "127.0.0.1:" + std::to_string(port),
-                                  "-servername", sni};
-    if (status) argv.push_back("-status");
-    RunOptions o;
-    o.timeout = std::chrono::seconds(10);
-    return run(argv, o).out;
-}
-
 bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+
+// Pebble whose certificates name `ocsp` in their AIA, which signs as Pebble's intermediate.
+struct WithResponder {
+    OcspResponder ocsp;
+    Fixture f{[this] {
+        PebbleOptions options;
+        options.ocsp_responder_url = ocsp.url();
+        return options;
+    }()};
+    WithResponder() { REQUIRE(ocsp.start(f.pebble.intermediate_pem(), f.pebble.intermediate_key_pem())); }
+};
 
 }  // namespace
 
 TEST_CASE("OCSP: a good answer is stored and stapled, none without status_request; revoked is renewed") {
-    OcspResponder ocsp;
-    PebbleOptions options;
-    options.ocsp_responder_url = ocsp.url();
-    Fixture f(options);
-    REQUIRE(ocsp.start(f.pebble.intermediate_pem(), f.pebble.intermediate_key_pem()));
+    WithResponder w;
+    OcspResponder& ocsp = w.ocsp;
+    Fixture& f = w.f;
     REQUIRE(f.issue({"ocsp.example"}).exit_code == 0);
     const auto cert = f.active().at(0);
     REQUIRE(ocsp.set_status(cert.serial_hex, false));
@@ -57,10 +58,10 @@ TEST_CASE("OCSP: a good answer is stored and stapled, none without status_reques
 
     {
         ServeProcess serve(f.db(), {});
-        const std::string with = s_client(serve.port(), "ocsp.example", true);
+        const std::string with = s_client_output(serve.port(), "ocsp.example", true);
         CHECK_MESSAGE(contains(with, "OCSP Response Status: successful"), with);
         CHECK_MESSAGE(contains(with, "Cert Status: good"), with);
-        const std::string without = s_client(serve.port(), "ocsp.example", false);
+        const std::string without = s_client_output(serve.port(), "ocsp.example", false);
         CHECK(contains(without, "CONNECTED"));
         CHECK_FALSE(contains(without, "OCSP Response Status"));
         CHECK_FALSE(contains(without, "OCSP response:"));
@@ -98,7 +99,7 @@ TEST_CASE("OCSP: a certificate without an OCSP URL is quietly left alone") {
     CHECK(stored->refresh_at == cert.not_after);  // never asked about again
     CHECK(f.store->certificates_needing_ocsp(now_s(), 0).empty());
     ServeProcess serve(f.db(), {});
-    const std::string out = s_client(serve.port(), "plain.example", true);
+    const std::string out = s_client_output(serve.port(), "plain.example", true);
     CHECK_MESSAGE(contains(out, "OCSP response: no response sent"), out);
 }
 
@@ -110,7 +111,7 @@ TEST_CASE("maintenance: a served certificate past its renewal time gets one requ
     REQUIRE(now_s() < cert.not_after - 3);
     {
         ServeProcess serve(f.db(), {});
-        for (int i = 0; i < 12; ++i) CHECK(contains(s_client(serve.port(), "due.example", false), "CONNECTED"));
+        for (int i = 0; i < 12; ++i) CHECK(contains(s_client_output(serve.port(), "due.example", false), "CONNECTED"));
         // Written by the agent's watcher (not the handshakes): poll, bounded.
         for (int i = 0; i < 100 && f.events(cert.id, "renewal-requested") == 0; ++i)
             std::this_thread::sleep_for(std::chrono::milliseconds(50));
@@ -129,11 +130,9 @@ TEST_CASE("maintenance: a served certificate past its renewal time gets one requ
 }
 
 TEST_CASE("certa worker fetches the OCSP response on its pass, and logs a revoked one it renews") {
-    OcspResponder ocsp;
-    PebbleOptions options;
-    options.ocsp_responder_url = ocsp.url();
-    Fixture f(options);
-    REQUIRE(ocsp.start(f.pebble.intermediate_pem(), f.pebble.intermediate_key_pem()));
+    WithResponder w;
+    OcspResponder& ocsp = w.ocsp;
+    Fixture& f = w.f;
     REQUIRE(f.issue({"worker.example"}).exit_code == 0);
     const auto cert = f.active().at(0);
     REQUIRE(ocsp.set_status(cert.serial_hex, true));

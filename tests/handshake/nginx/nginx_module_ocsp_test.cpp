@@ -11,6 +11,7 @@
 #include "storage/base/Clock.hpp"
 #include "tests/support/OcspTestResponse.hpp"
 #include "tests/support/PebbleHarness.hpp"
+#include "tests/support/SClient.hpp"
 
 #include <doctest/doctest.h>
 
@@ -18,15 +19,6 @@ using namespace certa;
 using namespace certa::test;
 
 namespace {
-
-std::string s_client(int port, const std::string& sni, bool status) {
-    std::vector<std::string> argv{"openssl", "s_client", "-connect", "127.0.0.1:" + std::to_string(port),
-                                  "-servername", sni};
-    if (status) argv.push_back("-status");
-    RunOptions o;
-    o.timeout = std::chrono::seconds(10);
-    return run(argv, o).out;
-}
 
 bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
@@ -52,12 +44,12 @@ TEST_CASE("nginx staples the stored OCSP response in a certa on block, only when
     NginxInstance nginx(shared.path(), server_block(block));
     REQUIRE_MESSAGE(nginx.start(block.port), nginx.error_log());
 
-    const std::string with = s_client(block.port, "ocsp.example.test", true);
+    const std::string with = s_client_output(block.port, "ocsp.example.test", true);
     CHECK_MESSAGE(contains(with, "OCSP Response Status: successful"), with);
     CHECK_MESSAGE(contains(with, "Cert Status: good"), with);
-    const std::string without = s_client(block.port, "ocsp.example.test", false);
+    const std::string without = s_client_output(block.port, "ocsp.example.test", false);
     CHECK(contains(without, "CONNECTED"));
     CHECK_FALSE(contains(without, "OCSP Response Status"));
-    const std::string other = s_client(block.port, "fallback.example.test", true);
+    const std::string other = s_client_output(block.port, "fallback.example.test", true);
     CHECK_MESSAGE(contains(other, "OCSP response: no response sent"), other);
 }
