@@ -165,8 +165,10 @@ public:
     // (ocsp_changed_since).
     virtual void put_ocsp_response(const OcspStaple& staple) = 0;
     virtual std::optional<OcspStaple> get_ocsp_response(std::int64_t certificate_id) = 0;
-    // Active certificates whose OCSP response was never looked at or whose
-    // refresh_at has come, oldest first (limit <= 0: all).
+    // Certificates whose OCSP row's refresh_at has come (a new certificate's
+    // row is due at once), oldest first (limit <= 0: all); one index range,
+    // so nothing due reads no row. May name a certificate that is no longer
+    // active: the caller retires its row (refresh_at far ahead).
     virtual std::vector<std::int64_t> certificates_needing_ocsp(UnixTime now, int limit) = 0;
     // Certificates whose OCSP row was written in a generation newer than `generation`.
     virtual std::vector<std::int64_t> ocsp_changed_since(std::int64_t generation) = 0;

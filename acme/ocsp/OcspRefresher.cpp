@@ -21,6 +21,7 @@ namespace {
 
 constexpr UnixTime kMinRefresh = 60;       // never ask one responder again sooner
 constexpr UnixTime kFailureRetry = 3600;   // after a failed fetch (sooner when the kept response runs out)
+constexpr UnixTime kNever = 253402300799;  // 9999-12-31T23:59:59Z: a row no longer due
 
 // When a failed fetch is retried: within the hour, or half-way to the kept
 // response's expiry when that comes first.
@@ -64,6 +65,15 @@ OcspOutcome OcspRefresher::refresh(std::int64_t id, HttpClient& http) {
         if (!cert->key_pem.empty()) OPENSSL_cleanse(cert->key_pem.data(), cert->key_pem.size());
         out.name = cert->names.empty() ? "#" + std::to_string(id) : cert->names.front();
         kept = store_.get_ocsp_response(id);
+        if (cert->status != storage::CertificateStatus::Active) {
+            // Replaced or revoked: never asked about again (its row leaves the due range).
+            storage::OcspStaple retired = kept ? *kept : storage::OcspStaple{};
+            retired.certificate_id = id;
+            retired.refresh_at = kNever;
+            store_.put_ocsp_response(retired);
+            out.status = "retired";
+            return out;
+        }
         const auto chain = ossl::parse_chain_pem(cert->chain_pem);
         const auto url = chain.empty() ? std::nullopt : ocsp_responder_url(chain.front().get());
         if (!url || chain.size() < 2) {

@@ -5,7 +5,8 @@
 // OcspFetcher), keeps the answer only once OcspResponseCheck accepts it, and
 // stores it with thisUpdate and nextUpdate (Store::put_ocsp_response), to be
 // fetched again at half its validity. A certificate without an OCSP URL gets
-// status "none" and is never asked about again. A "revoked" answer schedules
+// status "none" and is never asked about again; nor is one no longer active
+// (its row is retired). A "revoked" answer schedules
 // the certificate's renewal now (renew_at, event "ocsp-revoked"); the
 // Renewer that runs next renews it. A failed fetch keeps the last good
 // response and retries later. Never throws for one certificate.
@@ -29,7 +30,7 @@ struct OcspRefreshOptions {
 struct OcspOutcome {
     std::int64_t certificate_id = 0;
     std::string name;          // primary name
-    std::string status;        // "good", "revoked", "unknown", "none", or "failed"
+    std::string status;        // "good", "revoked", "unknown", "none", "failed", or "retired" (no longer active)
     std::string error;         // failed: why
     bool renewal_scheduled = false;  // revoked: renew_at moved to now
 };

@@ -128,6 +128,7 @@ std::int64_t TableStore::insert_certificate(const CertificateInput& input, const
     if (input.account_id != 0 && !AccountTable::exists(db_, input.account_id))
         throw StoreError(Kind::Invalid, "account " + std::to_string(input.account_id) + " does not exist");
     std::int64_t id = CertificateTable::insert(db_, input, info, names, generation, time);
+    OcspTable::insert_pending(db_, id);  // due for the next OCSP pass
     if (input.replaces) CertificateTable::mark_replaced(db_, *input.replaces, id, generation, time);
     return id;
 }

@@ -46,6 +46,12 @@ void OcspTable::put(sql::Connection& db, const OcspStaple& s, std::int64_t gener
            generation);
 }
 
+void OcspTable::insert_pending(sql::Connection& db, std::int64_t certificate_id) {
+    static const sql::Query q("INSERT INTO ocsp_responses(certificate_id, generation) VALUES (?1, 0)"
+                              " ON CONFLICT (certificate_id) DO NOTHING");
+    db.run(q, certificate_id);
+}
+
 std::optional<OcspStaple> OcspTable::get(sql::Connection& db, std::int64_t certificate_id) {
     static const sql::Query q(std::string("SELECT ") + kColumns + " FROM ocsp_responses WHERE certificate_id = ?1");
     auto rows = db.rows(q, certificate_id);
@@ -54,10 +60,8 @@ std::optional<OcspStaple> OcspTable::get(sql::Connection& db, std::int64_t certi
 }
 
 std::vector<std::int64_t> OcspTable::due(sql::Connection& db, UnixTime now, int limit) {
-    static const sql::Query q(
-        "SELECT c.id FROM certificates c LEFT JOIN ocsp_responses o ON o.certificate_id = c.id"
-        " WHERE c.status = 'active' AND (o.certificate_id IS NULL OR o.refresh_at <= ?1)"
-        " ORDER BY COALESCE(o.refresh_at, 0), c.id LIMIT ?2");
+    static const sql::Query q("SELECT certificate_id FROM ocsp_responses WHERE refresh_at <= ?1"
+                              " ORDER BY refresh_at, certificate_id LIMIT ?2");
     const std::int64_t bound = limit > 0 ? limit : std::numeric_limits<std::int64_t>::max();
     std::vector<std::int64_t> out;
     auto rows = db.rows(q, now, bound);

@@ -17,9 +17,13 @@ class OcspTable {
 public:
     // Inserts or replaces the certificate's row, stamped with `generation`.
     static void put(sql::Connection& db, const OcspStaple& staple, std::int64_t generation);
+    // The row of a certificate just stored: nothing fetched yet, due at once
+    // (generation 0: no agent has anything to reload for it).
+    static void insert_pending(sql::Connection& db, std::int64_t certificate_id);
     static std::optional<OcspStaple> get(sql::Connection& db, std::int64_t certificate_id);
-    // Active certificates with no row yet or whose refresh_at has come, oldest
-    // refresh first (limit <= 0: all).
+    // Rows whose refresh_at has come, oldest first (limit <= 0: all): one
+    // range of ocsp_responses_by_refresh, so nothing due reads no row. May
+    // name replaced or revoked certificates; the caller retires those.
     static std::vector<std::int64_t> due(sql::Connection& db, UnixTime now, int limit);
     // Certificate ids whose row was written after `generation`.
     static std::vector<std::int64_t> changed_since(sql::Connection& db, std::int64_t generation);

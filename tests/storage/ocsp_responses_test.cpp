@@ -36,7 +36,9 @@ TEST_CASE("an OCSP row round-trips its DER and times; due and changed lists foll
     const auto a = put(*store, "a.example");
     const auto b = put(*store, "b.example");
     CHECK(store->certificates_needing_ocsp(now(), 0) == std::vector<std::int64_t>{a, b});
-    CHECK_FALSE(store->get_ocsp_response(a));
+    REQUIRE(store->get_ocsp_response(a));  // stored with the certificate, nothing fetched yet
+    CHECK(store->get_ocsp_response(a)->status.empty());
+    CHECK(store->get_ocsp_response(a)->der.empty());
 
     const std::int64_t before = agent->current_generation();
     storage::OcspStaple s;
@@ -65,9 +67,10 @@ TEST_CASE("an OCSP row round-trips its DER and times; due and changed lists foll
     CHECK(agent->current_generation() == g);
     CHECK(store->certificates_needing_ocsp(now(), 0).size() == 2);
     const auto listed = store->list_ocsp_responses();
-    REQUIRE(listed.size() == 1);
+    REQUIRE(listed.size() == 2);
     CHECK(listed[0].der.empty());
     CHECK(listed[0].status == "good");
+    CHECK(listed[1].status.empty());
 }
 
 TEST_CASE("a renewal request moves renew_at to now once and records one event") {

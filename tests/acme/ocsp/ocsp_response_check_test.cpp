@@ -76,7 +76,7 @@ TEST_CASE("RFC 5019 §5: GET with the URL-encoded base64 request under 255 bytes
     CHECK(acme::ocsp_get_url("http://ocsp.example/" + std::string(200, 'a'), request).empty());
 }
 
-TEST_CASE("a certificate without an OCSP URL: status none, nothing fetched, never due again") {
+TEST_CASE("a certificate without an OCSP URL: status none, nothing fetched; neither it nor a replaced one due again") {
     Certs c;
     CHECK_FALSE(acme::ocsp_responder_url(c.leaf_x.get()));
     TempDir dir;
@@ -86,12 +86,16 @@ TEST_CASE("a certificate without an OCSP URL: status none, nothing fetched, neve
     in.key_type = "ec256";
     in.key_pem = c.leaf.key_pem;
     in.chain_pem = c.leaf.chain_pem;
+    const auto old_id = store->put_certificate(in);
+    in.replaces = old_id;  // renewed before any OCSP pass: the old row is retired, not fetched
     const auto id = store->put_certificate(in);
     acme::OcspRefresher refresher(*store);
     const auto outcomes = refresher.run();
-    REQUIRE(outcomes.size() == 1);
-    CHECK(outcomes[0].status == "none");
-    CHECK(outcomes[0].error.empty());
+    REQUIRE(outcomes.size() == 2);
+    CHECK(outcomes[0].certificate_id == old_id);
+    CHECK(outcomes[0].status == "retired");
+    CHECK(outcomes[1].status == "none");
+    CHECK(outcomes[1].error.empty());
     const auto row = store->get_ocsp_response(id);
     REQUIRE(row);
     CHECK(row->status == "none");
