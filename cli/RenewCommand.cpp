@@ -1,9 +1,11 @@
-// `certa renew`: renews every active certificate that is due (cron / systemd
+// `certa renew`: refreshes the OCSP responses that are due (cli/OcspStep),
+// then renews every active certificate that is due (cron / systemd
 // timer safe: leases, back-off, ARI), rewrites its export dirs and runs the
 // deploy hook; one line per certificate, or a JSON array with --json.
 #include "acme/renew/Renewer.hpp"
 #include "cli/Commands.hpp"
 #include "cli/DeployFlags.hpp"
+#include "cli/OcspStep.hpp"
 #include "cli/OpenStore.hpp"
 #include "cli/RenewOutcomeText.hpp"
 #include "cli/TimeFormat.hpp"
@@ -59,6 +61,11 @@ int run_renew(const GlobalOptions& g, RenewArgs args) {
     args.options.hook_timeout = std::chrono::seconds(args.hook_timeout_s);
     // Listing what is not due costs a read of every row; --quiet (cron) skips it.
     args.options.report_not_due = g.json || !args.quiet;
+    // OCSP first: a certificate its responder calls revoked is renewed by this same run.
+    for (const auto& o : run_ocsp_step(*store)) {
+        const std::string line = ocsp_text_line(o);
+        if (!line.empty() && !g.json && (!args.quiet || o.status == "revoked")) std::cout << line << '\n';
+    }
     acme::Renewer renewer(*store, args.options);
     const auto outcomes = renewer.run();
 

@@ -4,7 +4,8 @@
 //   - fulfils the on-demand issuance requests recorded in the store
 //     (acme::OnDemandWorker: one lease per name, so several workers and
 //     serve --server processes never order a name twice), with --server;
-//   - renews what is due, every --renew-every seconds (acme::Renewer, the
+//   - refreshes the OCSP responses that are due (cli/OcspStep) and renews
+//     what is due, every --renew-every seconds (acme::Renewer, the
 //     same leases, schedule, ARI and allow file as `certa renew`), logging
 //     one line per certificate renewed, deployed or failed;
 //   - answers http-01 with --http, and serves the store's metrics with --metrics;
@@ -20,6 +21,7 @@
 #include "cli/CliError.hpp"
 #include "cli/Commands.hpp"
 #include "cli/DeployFlags.hpp"
+#include "cli/OcspStep.hpp"
 #include "cli/OnDemandIssueFlags.hpp"
 #include "cli/OpenStore.hpp"
 #include "cli/RenewOutcomeText.hpp"
@@ -93,6 +95,8 @@ void renewal_pass(const GlobalOptions& g, const WorkerArgs& args, WorkerCounters
         options.owner = lease_owner();
         options.lease_ttl_s = args.lease_ttl_s;
         options.hook_timeout = std::chrono::seconds(args.hook_timeout_s);
+        for (const auto& o : run_ocsp_step(*store))
+            if (const std::string line = ocsp_text_line(o); !line.empty()) spdlog::warn("worker: {}", line);
         acme::Renewer renewer(*store, options);
         for (const auto& o : renewer.run()) {
             if (o.status == acme::RenewStatus::NotDue) continue;

@@ -3,6 +3,7 @@
 #include "handshake/certa_handshake.h"
 
 #include "handshake/agent/Agent.hpp"
+#include "handshake/agent/StapleResponder.hpp"
 #include "handshake/agent/StoreAccess.hpp"
 #include "handshake/hello/ClientHelloPeek.hpp"
 #include "storage/base/Clock.hpp"
@@ -76,6 +77,21 @@ int certa_agent_attach(certa_agent* agent, SSL_CTX* ctx) {
     }
     return guarded(-1, [&] {
         agent->agent->attach(ctx);
+        return 0;
+    });
+}
+
+int certa_agent_attach_stapling(certa_agent* agent, SSL_CTX* ctx) {
+    g_last_error.clear();
+    if (!ctx) {
+        set_error("certa_agent_attach_stapling: ctx is required");
+        return -1;
+    }
+    return guarded(-1, [&] {
+        if (agent)
+            agent->agent->attach_stapling(ctx);
+        else
+            certa::handshake::StapleResponder::install_detached(ctx);
         return 0;
     });
 }

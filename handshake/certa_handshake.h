@@ -26,9 +26,23 @@ typedef struct certa_agent certa_agent;
  * Returns NULL on failure; see certa_last_error(). */
 certa_agent *certa_agent_open(const char *store_path, const char *default_name);
 
-/* Installs the ClientHello and ALPN callbacks into a server SSL_CTX.
+/* Installs the ClientHello and ALPN callbacks into a server SSL_CTX, and OCSP
+ * stapling (as certa_agent_attach_stapling()).
  * Returns 0 on success, -1 on failure (see certa_last_error()). */
 int certa_agent_attach(certa_agent *agent, SSL_CTX *ctx);
+
+/* Installs only the OCSP status callback into ctx (RFC 6066 status_request):
+ * a client that asks gets the stored OCSP response of the leaf the agent set
+ * (certa_agent_select_certificate() or certa_agent_attach()), when it says
+ * "good" for that very certificate and has not expired; otherwise no staple.
+ * For hosts that use certa_agent_select_certificate(); the host's own status
+ * callback (nginx: ssl_stapling) must be off for ctx. Responses are fetched
+ * by `certa renew` / `certa worker`. agent may be NULL, for a host that sets
+ * its callbacks before its (per-process) agent exists, such as nginx's master
+ * at configuration time: the staple travels with the leaf the agent set, so
+ * stapling works the same, only without the agent's counters and its
+ * stale-staple refresh requests. Returns 0 on success, -1 on failure. */
+int certa_agent_attach_stapling(certa_agent *agent, SSL_CTX *ctx);
 
 /* Reloads changes from the store now. 0 on success, -1 on failure. */
 int certa_agent_refresh(certa_agent *agent);

@@ -159,6 +159,29 @@ public:
     // On clean shutdown. True when a row went.
     virtual bool remove_serving_agent(const std::string& agent_id) = 0;
 
+    // ---- OCSP responses (stapling) and maintenance asked for at handshake time --
+    // Stores the certificate's OCSP state (replacing the last); bumps the
+    // generation, and agents reload that certificate's staple
+    // (ocsp_changed_since).
+    virtual void put_ocsp_response(const OcspStaple& staple) = 0;
+    virtual std::optional<OcspStaple> get_ocsp_response(std::int64_t certificate_id) = 0;
+    // Certificates whose OCSP row's refresh_at has come (a new certificate's
+    // row is due at once), oldest first (limit <= 0: all); one index range,
+    // so nothing due reads no row. May name a certificate that is no longer
+    // active: the caller retires its row (refresh_at far ahead).
+    virtual std::vector<std::int64_t> certificates_needing_ocsp(UnixTime now, int limit) = 0;
+    // Certificates whose OCSP row was written in a generation newer than `generation`.
+    virtual std::vector<std::int64_t> ocsp_changed_since(std::int64_t generation) = 0;
+    // OCSP rows of active certificates, without the DER (certa check, metrics).
+    virtual std::vector<OcspStaple> list_ocsp_responses() = 0;
+    // A handshake saw a stale staple: the next OCSP pass refreshes it
+    // (refresh_at moves to now). No generation bump. True when it changed.
+    virtual bool request_ocsp_refresh(std::int64_t certificate_id) = 0;
+    // A handshake served a certificate past its renewal time: renew_at moves
+    // to now (when later) so that the next `certa renew` or worker pass
+    // renews it; records an event with `reason`. True when it changed.
+    virtual bool request_renewal(std::int64_t certificate_id, const std::string& reason) = 0;
+
     // ---- change detection -----------------------------------------------------
     // Cheap: returns the generation counter, re-reading it only when another
     // connection committed (PRAGMA data_version) or this one wrote. Every write

@@ -202,6 +202,21 @@ struct OnDemandRule {
     UnixTime created = 0;
 };
 
+// A certificate's OCSP state (RFC 6960), kept by the ACME side (acme/ocsp)
+// and stapled by the agent. One row per certificate; a certificate whose leaf
+// names no OCSP responder gets status "none" (nothing to fetch, ever).
+struct OcspStaple {
+    std::int64_t certificate_id = 0;
+    std::string status;              // "good", "revoked", "unknown", "none" (no OCSP URL), "" (never fetched)
+    std::string der;                 // the verified OCSPResponse (DER bytes); empty for "none" or ""
+    UnixTime this_update = 0;
+    UnixTime next_update = 0;        // 0: the responder gave none
+    UnixTime refresh_at = 0;         // when the ACME side fetches it again (half the validity)
+    UnixTime fetched = 0;            // last successful fetch
+    std::string last_error;          // last failed fetch ("" after a success)
+    std::int64_t generation = 0;     // store generation of the last write
+};
+
 // A `certa serve` process sharing the store: the generation its handshake
 // agent has loaded, and when it last said so (its liveness beat).
 struct ServingAgent {

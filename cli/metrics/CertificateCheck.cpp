@@ -38,6 +38,9 @@ struct Problem {
 // What is wrong with one certificate, the worst first (nothing when it is fine).
 std::vector<Problem> problems_of(const CertificateGauges& c, storage::UnixTime now, int warn_days) {
     std::vector<Problem> out;
+    // Issue 23: the next certa renew or worker pass replaces it (renewal scheduled now).
+    if (c.ocsp_status == "revoked")
+        out.push_back({CheckState::Critical, c.name + " revoked (OCSP), renewal scheduled"});
     if (now >= c.not_after) {
         out.push_back({CheckState::Critical, c.name + " expired " + span(now - c.not_after) + " ago"});
     } else if (now >= c.renew_at && c.failures > 0) {

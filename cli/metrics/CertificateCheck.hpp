@@ -1,7 +1,7 @@
 // `certa check`: the store's certificates judged the monitoring-plugin way
 // (Nagios, Icinga, Sensu): one state and one summary line.
-//   CRITICAL - a certificate has expired, or is past its renewal time with
-//              failed renewal attempts recorded;
+//   CRITICAL - a certificate has expired, its OCSP responder says revoked,
+//              or it is past its renewal time with failed renewal attempts recorded;
 //   WARNING  - a certificate expires within `warn_days`, or its deploy step
 //              (export, hook) is still pending;
 //   OK       - otherwise (also for a store without certificates).

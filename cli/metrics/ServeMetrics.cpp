@@ -62,6 +62,14 @@ std::string ServeMetrics::render() {
     out.family("certa_agent_reloads_total", "counter", "Reloads of the agent's index, by result.");
     out.sample({{"result", "ok"}}, agent.reloads);
     out.sample({{"result", "error"}}, agent.reload_errors);
+    out.family("certa_ocsp_staples_total", "counter",
+               "OCSP status requests answered with the stored response (stapled) or refused one past its "
+               "nextUpdate (expired).");
+    out.sample({{"result", "stapled"}}, static_cast<std::int64_t>(agent.ocsp_stapled));
+    out.sample({{"result", "expired"}}, static_cast<std::int64_t>(agent.ocsp_expired));
+    out.single("certa_maintenance_requests_total", "counter",
+               "Renewals and OCSP refreshes queued at handshake time (at most one per certificate per 10 minutes).",
+               static_cast<std::int64_t>(agent.maintenance_queued));
     if (sources_.gate) {
         out.single("certa_ondemand_queue_length", "gauge",
                    "On-demand jobs (store writes, --ask checks) waiting in this process.",

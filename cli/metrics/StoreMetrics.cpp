@@ -36,6 +36,15 @@ const StoreMetrics& StoreMetricsReader::read() {
             certificates.push_back(gauges_of(cert));
         std::sort(certificates.begin(), certificates.end(),
                   [](const auto& a, const auto& b) { return a.id < b.id; });
+        // Both lists are ordered by id: one merge.
+        auto it = certificates.begin();
+        for (const auto& ocsp : store_.list_ocsp_responses()) {
+            while (it != certificates.end() && it->id < ocsp.certificate_id) ++it;
+            if (it == certificates.end()) break;
+            if (it->id != ocsp.certificate_id) continue;
+            it->ocsp_status = ocsp.status;
+            it->ocsp_next_update = ocsp.next_update;
+        }
         metrics_.certificates = std::move(certificates);
         metrics_.generation = generation;
         loaded_ = true;

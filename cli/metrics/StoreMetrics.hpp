@@ -24,6 +24,10 @@ struct CertificateGauges {
     int failures = 0;                  // failed renewal attempts since the last success
     std::string error_class;           // storage::renewal_error_class: the stored class, not the text
     bool deploy_pending = false;
+    // The stored OCSP answer (Store::list_ocsp_responses): "good", "revoked",
+    // "unknown", "none" (no OCSP URL) or "" (not fetched yet).
+    std::string ocsp_status;
+    storage::UnixTime ocsp_next_update = 0;  // 0: none stored
 };
 
 struct StoreMetrics {

@@ -1,5 +1,6 @@
 #include "cli/metrics/StoreMetricsText.hpp"
 
+#include <algorithm>
 #include <functional>
 #include <string>
 
@@ -51,6 +52,18 @@ void append_store_metrics(PrometheusText& out, const StoreMetrics& metrics) {
         out.sample({{"id", id}, {"name", cert.name}, {"class", cert.error_class}},
                    std::int64_t{cert.error_class == "none" ? 0 : 1});
     }
+
+    // Issue 23: a revoked answer schedules a renewal; until the new row
+    // replaces this one, it shows here (and in certa check).
+    per_certificate(out, metrics, "certa_certificate_ocsp_revoked",
+                    "1 when the certificate's OCSP responder says revoked (a renewal is scheduled now).",
+                    [](const CertificateGauges& c) { return std::int64_t{c.ocsp_status == "revoked" ? 1 : 0}; });
+    per_certificate(out, metrics, "certa_certificate_ocsp_next_update_timestamp_seconds",
+                    "nextUpdate of the stored OCSP response (unix time); 0 when none is stored.",
+                    [](const CertificateGauges& c) { return c.ocsp_next_update; });
+    out.single("certa_ocsp_revoked", "gauge", "Active certificates whose OCSP responder says revoked.",
+               static_cast<std::int64_t>(std::count_if(metrics.certificates.begin(), metrics.certificates.end(),
+                                                       [](const auto& c) { return c.ocsp_status == "revoked"; })));
 
     out.single("certa_store_generation", "gauge", "The store's change counter when read.", metrics.generation);
     out.family("certa_ondemand_requests", "gauge",

@@ -87,6 +87,12 @@ struct AgentOptions {
     // Called once as the agent is destroyed, after its threads stopped, with
     // its store (e.g. to remove that row). Whatever it throws is ignored.
     std::function<void(storage::Store& store)> on_close;
+    // Maintenance at handshake time (MaintenanceQueue): a served certificate
+    // past its renewal time asks the store for a renewal, a stale staple for
+    // an OCSP refresh, at most once per certificate per interval, written by
+    // the watcher thread (needs `watch`, or refresh() calls). 0 turns it off;
+    // a read-only agent never writes (its hosts rely on `certa worker`).
+    std::chrono::seconds maintenance_interval{600};
 };
 
 // What the ClientHello callback decided for one connection (for daemons and logs).
@@ -126,6 +132,10 @@ struct AgentStats {
     std::uint64_t negative_cached = 0;  // ids held in the negative cache now
     std::uint64_t index_names = 0;      // (name, certificate) pairs in the served index
     std::uint64_t index_bytes = 0;      // heap bytes of the served index
+    std::uint64_t ocsp_stapled = 0;     // handshakes that got an OCSP staple (client sent status_request)
+    std::uint64_t ocsp_expired = 0;     // status requests whose stored response had expired (not stapled)
+    std::uint64_t maintenance_queued = 0;   // renewal / OCSP refresh requests queued at handshake time
+    std::uint64_t maintenance_written = 0;  // of those, requests that changed the store
     // When a reload (refresh()) last read the store successfully: the snapshot
     // then held the store's newest generation. The clock's epoch: never.
     std::chrono::steady_clock::time_point last_sync{};
@@ -146,9 +156,15 @@ public:
     Agent& operator=(const Agent&) = delete;
 
     // Installs the ClientHello callback and the ALPN select callback into an
-    // OpenSSL server context (replacing any it had). The agent must outlive
-    // every SSL created from `ctx`.
+    // OpenSSL server context (replacing any it had), and OCSP stapling
+    // (attach_stapling). The agent must outlive every SSL created from `ctx`.
     virtual void attach(SSL_CTX* ctx) = 0;
+    // Installs only the OCSP status callback (RFC 6066 §8): a client that sends
+    // status_request gets the stored response of the leaf the agent set on its
+    // SSL, when that response is "good" for this certificate and not expired.
+    // For hosts using select_for_host (their own status callback, e.g. nginx's
+    // ssl_stapling, must be off for that context).
+    virtual void attach_stapling(SSL_CTX* ctx) = 0;
 
     // Picks up store changes now (the watcher does it every poll_interval).
     // Throws storage::StoreError when the store cannot be read.

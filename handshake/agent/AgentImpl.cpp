@@ -2,6 +2,7 @@
 
 #include "handshake/agent/HeapTrim.hpp"
 #include "handshake/agent/HostSelection.hpp"
+#include "handshake/agent/OcspStapling.hpp"
 #include "handshake/agent/SelectionSlot.hpp"
 #include "storage/names/NameNormalizer.hpp"
 
@@ -86,7 +87,9 @@ AgentImpl::AgentImpl(std::unique_ptr<storage::Store> store, AgentOptions options
       pems_(open_pem_source(store.get(), options_.read_only)),
       cache_(std::make_unique<MaterialCache>([this](const IndexRecord& r) { return load_material(r); },
                                              cache_options(options_))),
-      handler_(options_, *cache_),
+      maintenance_(options_.read_only ? std::chrono::seconds(0) : options_.maintenance_interval),
+      stapler_(maintenance_),
+      handler_(options_, *cache_, maintenance_.enabled() ? &maintenance_ : nullptr),
       loader_(std::move(store)) {
     if (options_.poll_interval.count() <= 0) options_.poll_interval = std::chrono::milliseconds(100);
     SelectionSlot::index();  // allocate the ex_data index before any handshake
@@ -134,7 +137,10 @@ void AgentImpl::attach(SSL_CTX* ctx) {
     if (!ctx) throw std::invalid_argument("Agent::attach: null SSL_CTX");
     SSL_CTX_set_client_hello_cb(ctx, &AgentImpl::on_client_hello, this);
     SSL_CTX_set_alpn_select_cb(ctx, &AgentImpl::on_alpn, this);
+    attach_stapling(ctx);
 }
+
+void AgentImpl::attach_stapling(SSL_CTX* ctx) { stapler_.install(ctx); }
 
 void AgentImpl::refresh() {
     std::lock_guard lock(load_mutex_);
@@ -144,6 +150,8 @@ void AgentImpl::refresh() {
             ++reloads_;
             // A removed row's material goes now (a renewal's old row is not asked for again).
             for (std::int64_t id : loader_.last_removed()) cache_->erase(id);
+            // A new OCSP response: the next handshake loads the row again, with it.
+            for (std::int64_t id : loader_.last_ocsp_changed()) cache_->erase(id);
             if (options_.preparse && options_.watch) {
                 // Only as many as the cache can hold: the pre-parse never evicts.
                 const std::size_t cap = cache_->capacity();
@@ -157,6 +165,7 @@ void AgentImpl::refresh() {
             }
         }
         last_error_.clear();
+        if (maintenance_.enabled() && store_) maintenance_.flush(*store_);
         last_sync_.store(std::chrono::steady_clock::now().time_since_epoch().count(), std::memory_order_relaxed);
     } catch (const std::exception& e) {
         ++reload_errors_;
@@ -236,7 +245,7 @@ MaterialCache::Loaded AgentImpl::load_material(const IndexRecord& record) {
     if (pems_) {
         pem = pems_->fetch(record.id);  // a StoreError is "unavailable" for the cache
     } else if (auto row = store_->get_certificate(record.id)) {
-        pem = PemSource::Pem{std::move(row->chain_pem), std::move(row->key_pem)};
+        pem = PemSource::Pem{std::move(row->chain_pem), std::move(row->key_pem), store_->get_ocsp_response(record.id)};
     }
     if (!pem) return Loaded{Loaded::Result::Broken, nullptr, "the row is gone from the store"};
     auto material = parse_cert_material(pem->chain, pem->key, record.algorithm);
@@ -244,6 +253,9 @@ MaterialCache::Loaded AgentImpl::load_material(const IndexRecord& record) {
     if (!material)
         return Loaded{Loaded::Result::Broken, nullptr,
                       "its chain or key does not parse, or the key does not match the leaf"};
+    if (pem->ocsp && material->chain && sk_X509_num(material->chain.get()) > 0)
+        attach_staple(material->leaf.get(), make_staple(*pem->ocsp, material->leaf.get(),
+                                                        sk_X509_value(material->chain.get(), 0)));
     return Loaded{Loaded::Result::Ok, std::move(material), {}};
 }
 
@@ -287,6 +299,11 @@ AgentStats AgentImpl::stats() const {
     auto snap = snapshot();
     s.index_names = snap->certs->name_count();
     s.index_bytes = snap->certs->memory_bytes();
+    s.ocsp_stapled = stapler_.stapled();
+    s.ocsp_expired = stapler_.expired();
+    const auto maintenance = maintenance_.stats();
+    s.maintenance_queued = maintenance.queued;
+    s.maintenance_written = maintenance.written;
     s.last_sync = std::chrono::steady_clock::time_point(
         std::chrono::steady_clock::duration(last_sync_.load(std::memory_order_relaxed)));
     return s;

@@ -7,10 +7,12 @@
 #include "handshake/agent/Agent.hpp"
 #include "handshake/agent/ClientHelloHandler.hpp"
 #include "handshake/agent/IndexLoader.hpp"
+#include "handshake/agent/MaintenanceQueue.hpp"
 #include "handshake/agent/MaterialCache.hpp"
 #include "handshake/agent/PemSource.hpp"
 #include "handshake/agent/RelaxedCounter.hpp"
 #include "handshake/agent/Snapshot.hpp"
+#include "handshake/agent/StapleResponder.hpp"
 
 #include <atomic>
 #include <chrono>
@@ -29,6 +31,7 @@ public:
     ~AgentImpl() override;
 
     void attach(SSL_CTX* ctx) override;
+    void attach_stapling(SSL_CTX* ctx) override;
     void refresh() override;
     std::size_t certificate_count() const override;
     std::size_t challenge_count() const override;
@@ -66,6 +69,8 @@ private:
     // location cannot be opened again: then through store_).
     std::shared_ptr<PemSource> pems_;
     std::unique_ptr<MaterialCache> cache_;
+    MaintenanceQueue maintenance_;
+    StapleResponder stapler_;
     ClientHelloHandler handler_;
     // The served snapshot. The mutex guards only the pointer copy/exchange (a
     // few nanoseconds): a handshake never waits on a reload, and old

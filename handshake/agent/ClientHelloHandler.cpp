@@ -49,8 +49,9 @@ bool use(SSL* ssl, X509* leaf, EVP_PKEY* key, STACK_OF(X509) * chain) {
 
 }  // namespace
 
-ClientHelloHandler::ClientHelloHandler(const AgentOptions& options, MaterialCache& cache)
-    : cache_(cache), alpn_(options.alpn), fallback_to_context_(options.fallback_to_context_certificate) {
+ClientHelloHandler::ClientHelloHandler(const AgentOptions& options, MaterialCache& cache,
+                                       MaintenanceQueue* maintenance)
+    : cache_(cache), maintenance_(maintenance), alpn_(options.alpn), fallback_to_context_(options.fallback_to_context_certificate) {
     if (!options.default_name.empty()) {
         if (auto n = storage::normalize_server_name(options.default_name)) default_name_ = n->name;
     }
@@ -134,6 +135,8 @@ int ClientHelloHandler::serve_leaf(SSL* ssl, int* alert, const ClientHelloInfo& 
     selection.kind = is_default ? Selection::Kind::Default : Selection::Kind::Leaf;
     selection.matched_name = std::move(choice->matched_name);
     selection.certificate_id = choice->record.id;
+    // Past its renewal time: one request per interval, written by the watcher (never here).
+    if (maintenance_) maintenance_->note_served(choice->record.id, choice->record.not_before, choice->record.not_after, now);
     return SSL_CLIENT_HELLO_SUCCESS;
 }
 

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "handshake/agent/Agent.hpp"
+#include "handshake/agent/MaintenanceQueue.hpp"
 #include "handshake/agent/MaterialCache.hpp"
 #include "handshake/agent/Snapshot.hpp"
 #include "handshake/hello/ClientHelloInfo.hpp"
@@ -18,8 +19,9 @@ inline constexpr const char* kAcmeTlsProtocol = "acme-tls/1";
 
 class ClientHelloHandler {
 public:
-    // Leaves get their material from `cache`, which must outlive the handler.
-    ClientHelloHandler(const AgentOptions& options, MaterialCache& cache);
+    // Leaves get their material from `cache`, which must outlive the handler;
+    // served leaves are told to `maintenance` (may be null), likewise.
+    ClientHelloHandler(const AgentOptions& options, MaterialCache& cache, MaintenanceQueue* maintenance = nullptr);
 
     // Returns SSL_CLIENT_HELLO_SUCCESS (certificate set on `ssl`, or left as the
     // context's when so configured) or SSL_CLIENT_HELLO_ERROR with *alert set.
@@ -49,6 +51,7 @@ public:
 
 private:
     MaterialCache& cache_;
+    MaintenanceQueue* maintenance_;
     std::string default_name_;  // normalized ("" when none)
     std::vector<std::string> alpn_;
     bool fallback_to_context_;

@@ -19,6 +19,7 @@ std::shared_ptr<const Snapshot> IndexLoader::load() {
     const std::int64_t generation = store_->current_generation();
     last_added_.clear();
     last_removed_.clear();
+    last_ocsp_changed_.clear();
     if (current_ && generation == current_->generation) return nullptr;
     const std::int64_t since = current_ ? current_->generation : -1;
 
@@ -45,6 +46,8 @@ std::shared_ptr<const Snapshot> IndexLoader::load() {
         }
     });
     auto challenges = store_->active_challenges(storage::ChallengeType::TlsAlpn01);
+    // Nothing is cached before the first load: only later loads look at OCSP rows.
+    if (current_) last_ocsp_changed_ = store_->ocsp_changed_since(since);
     note_large_free(added.size() * (sizeof(CertIndex::Row) + 64));  // freed on return
 
     auto snapshot = std::make_shared<Snapshot>();

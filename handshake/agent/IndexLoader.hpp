@@ -25,12 +25,15 @@ public:
     // The certificates the last load() added to / removed from the index.
     const std::vector<IndexRecord>& last_added() const { return last_added_; }
     const std::vector<std::int64_t>& last_removed() const { return last_removed_; }
+    // Certificates whose OCSP row the last load() saw change (their staple is stale in memory).
+    const std::vector<std::int64_t>& last_ocsp_changed() const { return last_ocsp_changed_; }
 
 private:
     std::unique_ptr<storage::Store> store_;
     std::shared_ptr<const Snapshot> current_;
     std::vector<IndexRecord> last_added_;
     std::vector<std::int64_t> last_removed_;
+    std::vector<std::int64_t> last_ocsp_changed_;
 };
 
 }  // namespace certa::handshake

@@ -47,7 +47,7 @@ std::optional<PemSource::Pem> PemSource::fetch(std::int64_t id) {
     if (!store) store = open();
     std::optional<storage::CertificateRecord> row = store->get_certificate(id);
     if (!row) return std::nullopt;
-    Pem pem{std::move(row->chain_pem), std::move(row->key_pem)};
+    Pem pem{std::move(row->chain_pem), std::move(row->key_pem), store->get_ocsp_response(id)};
     return pem;
 }
 

@@ -1,5 +1,5 @@
 // Where the MaterialCache reads a certificate's PEM on a miss: one indexed
-// read by row id (Store::get_certificate). The index load reads names and
+// read by row id (Store::get_certificate), and its OCSP row (Store::get_ocsp_response). The index load reads names and
 // metadata only, so no PEM is held in memory outside the parsed cache.
 //
 // A small pool of Store connections of its own (opened on the agent's
@@ -31,6 +31,7 @@ public:
     struct Pem {
         std::string chain;
         std::string key;  // secret: the caller cleanses it
+        std::optional<storage::OcspStaple> ocsp;  // the stored OCSP row, if any (stapling)
     };
     // The row's PEM, or nullopt when the row is gone. Throws
     // storage::StoreError when the store cannot be read now (retry later).

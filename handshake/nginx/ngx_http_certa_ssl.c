@@ -107,4 +107,5 @@ ngx_http_certa_install_callbacks(SSL_CTX *ctx, ngx_http_certa_srv_conf_t *conf)
     SSL_CTX_set_client_hello_cb(ctx, ngx_http_certa_client_hello, NULL);
     SSL_CTX_set_cert_cb(ctx, ngx_http_certa_certificate, conf);
     SSL_CTX_set_alpn_select_cb(ctx, ngx_http_certa_alpn_select, NULL);
+    (void) certa_agent_attach_stapling(NULL, ctx);  /* OCSP: ssl_stapling must be off here */
 }

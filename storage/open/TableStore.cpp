@@ -7,6 +7,7 @@
 #include "storage/tables/EventTable.hpp"
 #include "storage/tables/IssuanceRequestTable.hpp"
 #include "storage/tables/LeaseTable.hpp"
+#include "storage/tables/OcspTable.hpp"
 #include "storage/tables/OnDemandRuleTable.hpp"
 #include "storage/tables/ServingAgentTable.hpp"
 
@@ -127,6 +128,7 @@ std::int64_t TableStore::insert_certificate(const CertificateInput& input, const
     if (input.account_id != 0 && !AccountTable::exists(db_, input.account_id))
         throw StoreError(Kind::Invalid, "account " + std::to_string(input.account_id) + " does not exist");
     std::int64_t id = CertificateTable::insert(db_, input, info, names, generation, time);
+    OcspTable::insert_pending(db_, id);  // due for the next OCSP pass
     if (input.replaces) CertificateTable::mark_replaced(db_, *input.replaces, id, generation, time);
     return id;
 }
@@ -281,6 +283,39 @@ std::vector<ServingAgent> TableStore::serving_agents_seen_since(UnixTime since) 
 }
 bool TableStore::remove_serving_agent(const std::string& agent_id) {
     return write([&] { return ServingAgentTable::remove(db_, agent_id); });
+}
+
+// ---- OCSP responses and maintenance asked for at handshake time ------------------
+
+void TableStore::put_ocsp_response(const OcspStaple& staple) {
+    write([&] { OcspTable::put(db_, staple, next_generation()); });
+}
+std::optional<OcspStaple> TableStore::get_ocsp_response(std::int64_t certificate_id) {
+    return locked([&] { return OcspTable::get(db_, certificate_id); });
+}
+std::vector<std::int64_t> TableStore::certificates_needing_ocsp(UnixTime time, int limit) {
+    return locked([&] { return OcspTable::due(db_, time, limit); });
+}
+std::vector<std::int64_t> TableStore::ocsp_changed_since(std::int64_t generation) {
+    return locked([&] { return OcspTable::changed_since(db_, generation); });
+}
+std::vector<OcspStaple> TableStore::list_ocsp_responses() {
+    return read([&] { return OcspTable::list_active(db_); });
+}
+bool TableStore::request_ocsp_refresh(std::int64_t certificate_id) {
+    return write([&] { return OcspTable::refresh_now(db_, certificate_id, now()); });
+}
+bool TableStore::request_renewal(std::int64_t certificate_id, const std::string& reason) {
+    return write([&] {
+        // The generation moves only when the row does (a repeated request writes nothing).
+        const UnixTime time = now();
+        static const sql::Query probe("SELECT 1 FROM certificates WHERE id = ?1 AND status = 'active'"
+                                      " AND (renew_at = 0 OR renew_at > ?2)");
+        if (!db_.rows(probe, certificate_id, time).next()) return false;
+        CertificateTable::renew_now(db_, certificate_id, next_generation(), time);
+        EventTable::insert(db_, "renewal-requested", certificate_id, reason, time);
+        return true;
+    });
 }
 
 }  // namespace certa::storage

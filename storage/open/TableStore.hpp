@@ -75,6 +75,14 @@ public:
     std::vector<ServingAgent> serving_agents_seen_since(UnixTime since) override;
     bool remove_serving_agent(const std::string& agent_id) override;
 
+    void put_ocsp_response(const OcspStaple& staple) override;
+    std::optional<OcspStaple> get_ocsp_response(std::int64_t certificate_id) override;
+    std::vector<std::int64_t> certificates_needing_ocsp(UnixTime now, int limit) override;
+    std::vector<std::int64_t> ocsp_changed_since(std::int64_t generation) override;
+    std::vector<OcspStaple> list_ocsp_responses() override;
+    bool request_ocsp_refresh(std::int64_t certificate_id) override;
+    bool request_renewal(std::int64_t certificate_id, const std::string& reason) override;
+
     std::int64_t current_generation() override;
 
 private:

@@ -182,13 +182,35 @@ TableSchema serving_agents_table() {
                         {"seen_at", T::Int64}}};
 }
 
+// Version 10: OCSP responses for stapling (storage/StoreTypes.hpp OcspStaple),
+// one row per certificate; the DER is kept base64url-encoded (both dialects' TEXT).
+TableSchema ocsp_responses_table() {
+    return {.name = "ocsp_responses",
+            .since = 10,
+            .columns = {{.name = "certificate_id",
+                         .type = T::Int64,
+                         .not_null = false,
+                         .constraint = "PRIMARY KEY REFERENCES certificates(id) ON DELETE CASCADE"},
+                        {.name = "status", .type = T::Text, .default_sql = "''"},
+                        {.name = "response", .type = T::Text, .default_sql = "''"},
+                        {.name = "this_update", .type = T::Int64, .default_sql = "0"},
+                        {.name = "next_update", .type = T::Int64, .default_sql = "0"},
+                        {.name = "refresh_at", .type = T::Int64, .default_sql = "0"},
+                        {.name = "fetched", .type = T::Int64, .default_sql = "0"},
+                        {.name = "last_error", .type = T::Text, .default_sql = "''"},
+                        {"generation", T::Int64}},
+            .indexes = {{"ocsp_responses_by_refresh", "refresh_at"},
+                        {"ocsp_responses_by_generation", "generation"}},
+            .copy_order = "certificate_id"};
+}
+
 }  // namespace
 
 const std::vector<TableSchema>& tables() {
     static const std::vector<TableSchema> all = {
         meta_table(),       accounts_table(), certificates_table(), certificate_names_table(),
         challenges_table(), leases_table(),   events_table(),       issuance_requests_table(),
-        on_demand_rules_table(), serving_agents_table(),
+        on_demand_rules_table(), serving_agents_table(), ocsp_responses_table(),
     };
     return all;
 }

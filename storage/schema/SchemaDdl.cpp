@@ -26,9 +26,15 @@ UPDATE certificates SET deploy_pending = true,
 DROP FUNCTION pg_temp.certa_jsonb_or_null(text);
 )sql";
 
+// Version 10: every active certificate gets its OCSP row, due at once (as a
+// new certificate's is), so that the OCSP pass reads ocsp_responses alone.
+constexpr const char* kVersion10 =
+    "INSERT INTO ocsp_responses(certificate_id, generation) SELECT id, 0 FROM certificates WHERE status = 'active';\n";
+
 // Data moved by a version's migration (after its DDL); empty when none.
 std::string data_step(const sql::Dialect& dialect, int version) {
     if (version == 6) return sql::pick<const char*>(dialect.kind, kSqliteVersion6, kPostgresVersion6);
+    if (version == 10) return kVersion10;
     return {};
 }
 

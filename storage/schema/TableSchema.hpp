@@ -13,7 +13,7 @@ namespace certa::storage::schema {
 
 // The latest schema version, the same for both backends (version N means the
 // same tables and columns in both: `certa store migrate` relies on it).
-constexpr int kLatestVersion = 9;
+constexpr int kLatestVersion = 10;
 
 enum class ColumnType {
     Id,     // integer primary key numbered by the database

@@ -309,6 +309,12 @@ void CertificateTable::set_deploy_pending(sql::Connection& db, std::int64_t id, 
     require_changed(db.run(q, id, pending, generation, now), id);
 }
 
+bool CertificateTable::renew_now(sql::Connection& db, std::int64_t id, std::int64_t generation, UnixTime now) {
+    static const sql::Query q("UPDATE certificates SET renew_at = ?3, generation = ?2, updated = ?3"
+                              " WHERE id = ?1 AND status = 'active' AND (renew_at = 0 OR renew_at > ?3)");
+    return db.run(q, id, generation, now) > 0;
+}
+
 std::optional<std::string> CertificateTable::settings_for_update(sql::Connection& db, std::int64_t id) {
     static const sql::Query q("SELECT settings_json FROM certificates WHERE id = ?1{FOR_UPDATE}");
     auto row = db.rows(q, id);

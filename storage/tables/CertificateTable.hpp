@@ -43,6 +43,9 @@ public:
                              std::int64_t generation, UnixTime now);
     static void set_deploy_pending(sql::Connection& db, std::int64_t id, bool pending, std::int64_t generation,
                                    UnixTime now);
+    // Moves an active row's renew_at to `now` when it lies later (or was never
+    // chosen); true when the row changed.
+    static bool renew_now(sql::Connection& db, std::int64_t id, std::int64_t generation, UnixTime now);
     // The row's settings_json (nullopt: no such row); the IMMEDIATE transaction holds the write lock.
     static std::optional<std::string> settings_for_update(sql::Connection& db, std::int64_t id);
     // set_renewal_state for many rows with one prepared statement; ids with

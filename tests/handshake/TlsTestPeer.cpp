@@ -89,6 +89,7 @@ HandshakeResult run_handshake(SSL_CTX* server_ctx, SSL_CTX* client_ctx, const Cl
     }
     if (!options.sigalgs.empty()) check(SSL_set1_sigalgs_list(client.get(), options.sigalgs.c_str()) == 1, "sigalgs");
     if (options.max_version) SSL_set_max_proto_version(client.get(), options.max_version);
+    if (options.status_request) check(SSL_set_tlsext_status_type(client.get(), TLSEXT_STATUSTYPE_ocsp) == 1, "status_request");
 
     bool client_done = false, server_done = false, failed = false;
     for (int round = 0; round < 64 && !(client_done && server_done); ++round) {
@@ -127,6 +128,9 @@ HandshakeResult run_handshake(SSL_CTX* server_ctx, SSL_CTX* client_ctx, const Cl
     unsigned int proto_len = 0;
     SSL_get0_alpn_selected(client.get(), &proto, &proto_len);
     if (proto) result.alpn.assign(reinterpret_cast<const char*>(proto), proto_len);
+    const unsigned char* staple = nullptr;
+    const long staple_len = SSL_get_tlsext_status_ocsp_resp(client.get(), &staple);
+    if (staple && staple_len > 0) result.ocsp.assign(reinterpret_cast<const char*>(staple), static_cast<std::size_t>(staple_len));
     SSL_set_app_data(client.get(), nullptr);
     return result;
 }

@@ -20,6 +20,7 @@ struct ClientOptions {
     std::vector<std::string> alpn;      // empty: no ALPN extension
     std::string sigalgs;                // e.g. "ECDSA+SHA256" (SSL_set1_sigalgs_list); "" default
     int max_version = 0;                // e.g. TLS1_2_VERSION; 0: library default
+    bool status_request = false;        // send status_request (RFC 6066 §8: ask for an OCSP staple)
 };
 
 struct HandshakeResult {
@@ -27,6 +28,7 @@ struct HandshakeResult {
     int alert = -1;                 // alert description the client received (-1: none)
     ossl::X509Ptr leaf;             // what the server presented
     std::string alpn;               // negotiated protocol ("" none)
+    std::string ocsp;               // the stapled OCSP response (DER; "" none)
     std::string error;
 };
 

@@ -129,7 +129,7 @@ bool PebbleHarness::start_once(const PebbleOptions& options) {
         "  \"privateKey\": " + json_quote(dir_.file("wfe-key.pem")) + ",\n" +
         "  \"httpPort\": " + std::to_string(http01_port_) + ",\n" +
         "  \"tlsPort\": " + std::to_string(tlsalpn01_port_) + ",\n" +
-        "  \"ocspResponderURL\": \"\",\n" +
+        "  \"ocspResponderURL\": " + json_quote(options.ocsp_responder_url) + ",\n" +
         "  \"externalAccountBindingRequired\": " + (eab_required ? "true" : "false") + ",\n" +
         "  \"externalAccountMACKeys\": " + keys + ",\n" +
         "  \"certificateValidityPeriod\": " + std::to_string(options.validity_seconds) + "\n}}\n";
@@ -185,6 +185,7 @@ std::string PebbleHarness::cert_status(const std::string& serial_hex) const {
 
 std::string PebbleHarness::root_pem() const { return management_get("/roots/0"); }
 std::string PebbleHarness::intermediate_pem() const { return management_get("/intermediates/0"); }
+std::string PebbleHarness::intermediate_key_pem() const { return management_get("/intermediate-keys/0"); }
 
 bool PebbleHarness::set_txt(const std::string& host, const std::string& value) const {
     return curl_ok({"-f", "-X", "POST", "-d", "{\"host\":" + json_quote(host) + ",\"value\":" + json_quote(value) + "}",

@@ -26,6 +26,9 @@ struct PebbleOptions {
     // "127.0.0.1:PORT": the DNS server Pebble's VA asks (e.g. a BindHarness)
     // instead of challtestsrv; "" = challtestsrv (every name is 127.0.0.1).
     std::string dns_server;
+    // ocspResponderURL: put into every certificate's AIA (Pebble answers no
+    // OCSP itself: tests run an OcspResponder there). "" = none.
+    std::string ocsp_responder_url;
 };
 
 class PebbleHarness {
@@ -50,6 +53,9 @@ public:
     // The issuing root / intermediate (new at every start), PEM.
     std::string root_pem() const;
     std::string intermediate_pem() const;
+    // The intermediate's private key (PEM), from the management API: lets a
+    // test's OcspResponder sign as the issuer.
+    std::string intermediate_key_pem() const;
     // Sets / clears a TXT record in challtestsrv (host with trailing dot).
     bool set_txt(const std::string& host, const std::string& value) const;
     bool clear_txt(const std::string& host) const;

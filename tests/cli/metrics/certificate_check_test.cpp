@@ -60,6 +60,17 @@ TEST_CASE("CRITICAL: expired, or renewal overdue with failures; the worst come f
     CHECK(check_certificates({early}, kNow, 14).state == CheckState::Ok);
 }
 
+TEST_CASE("CRITICAL: a certificate its OCSP responder calls revoked") {
+    auto revoked = cert("rev.example", 40 * kDay);
+    revoked.ocsp_status = "revoked";
+    auto good = cert("good.example", 50 * kDay);
+    good.ocsp_status = "good";
+    auto r = check_certificates({good, revoked}, kNow, 14);
+    CHECK(r.state == CheckState::Critical);
+    CHECK(r.line == "CERTA CRITICAL - rev.example revoked (OCSP), renewal scheduled; 2 certificates, next expiry in "
+                    "40 days (rev.example)");
+}
+
 TEST_CASE("at most five problems are named") {
     std::vector<CertificateGauges> all;
     for (int i = 0; i < 8; ++i) all.push_back(cert("n" + std::to_string(i) + ".example", -kDay));

@@ -25,6 +25,7 @@ public:
 
     const std::string& path() const { return path_; }
     const std::string& ca_file() const { return ca_file_; }
+    const TestCert& ca() const { return ca_; }  // the test CA (certificate and key)
     storage::Store& store() { return *store_; }
     // Closes the test's connection (and reopens it with reopen()).
     void close() { store_.reset(); }

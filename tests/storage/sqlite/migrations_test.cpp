@@ -164,7 +164,7 @@ TEST_CASE("version 9 adds last_error_class: a failure recorded before reads as o
     CHECK(pragma(path, "SELECT count(*) FROM pragma_table_info('certificates') WHERE name = 'last_error_class'") == 0);
     auto store = open_store(path);
     CHECK(store->schema_version() == kLatestSchemaVersion);
-    CHECK(pragma(path, "PRAGMA user_version") == 9);
+    CHECK(pragma(path, "PRAGMA user_version") >= 9);
     CHECK(store->get_certificate(1)->last_error == "cannot reach CA at https://ca.test/dir: refused");
     const auto classes = certa::test::failure_class_after_v9(*store);
     CHECK(classes.old_class.empty());
@@ -296,4 +296,23 @@ TEST_CASE("a store created by the shipped version 1 migrates to the same schema 
     CHECK(expected.find("deploy_pending INTEGER 1 false 0") != std::string::npos);
     CHECK(expected.find("last_error_class TEXT 1 '' 0") != std::string::npos);
     CHECK(schema_shape(old) == expected);
+}
+
+TEST_CASE("version 10 adds ocsp_responses: a store from version 9 keeps its certificates, all due for OCSP") {
+    TempDir dir;
+    std::string path = dir.file("certa.db");
+    certa::test::write_file(path, "");
+    {
+        SqliteConnection db(path, false, 1000);
+        migrate_schema(db, 9);
+        db.exec(certa::test::kFailureBeforeV9);
+    }
+    CHECK(pragma(path, "SELECT count(*) FROM sqlite_master WHERE name = 'ocsp_responses'") == 0);
+    auto store = open_store(path);
+    CHECK(store->schema_version() == kLatestSchemaVersion);
+    CHECK(pragma(path, "PRAGMA user_version") == 10);
+    CHECK(pragma(path, "SELECT count(*) FROM sqlite_master WHERE name = 'ocsp_responses'") == 1);
+    CHECK(store->certificates_needing_ocsp(1, 0) == std::vector<std::int64_t>{1});
+    REQUIRE(store->get_ocsp_response(1));
+    CHECK(store->get_ocsp_response(1)->status.empty());
 }

@@ -1,0 +1,20 @@
+// The OCSP step that `certa renew` and `certa worker` run before renewing
+// (acme::OcspRefresher): refreshes the stored OCSP responses that are due, so
+// that a "revoked" answer is renewed by the same run. Never throws: a
+// failure is logged and reported as a line.
+#pragma once
+
+#include "acme/ocsp/OcspRefresher.hpp"
+
+#include <string>
+#include <vector>
+
+namespace certa::cli {
+
+std::vector<acme::OcspOutcome> run_ocsp_step(storage::Store& store);
+
+// "NAME: OCSP revoked, renewal scheduled now" / "NAME: OCSP failed: ..."; ""
+// for outcomes worth no line (good, none).
+std::string ocsp_text_line(const acme::OcspOutcome& o);
+
+}  // namespace certa::cli
