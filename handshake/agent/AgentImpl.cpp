@@ -1,5 +1,6 @@
 #include "handshake/agent/AgentImpl.hpp"
 
+#include "handshake/agent/DefaultNameMemo.hpp"
 #include "handshake/agent/HeapTrim.hpp"
 #include "handshake/agent/HostSelection.hpp"
 #include "handshake/agent/OcspStapling.hpp"
@@ -16,7 +17,6 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <array>
 #include <exception>
 #include <stdexcept>
 
@@ -32,26 +32,6 @@ std::shared_ptr<PemSource> open_pem_source(const storage::Store* store, bool rea
     } catch (const std::exception&) {
         return nullptr;
     }
-}
-
-// The host's default name, normalized once per distinct input (a host has a
-// few server blocks, each with one default): the last few per thread.
-const std::string& normalized_default_name(const std::string& raw) {
-    static const std::string none;
-    if (raw.empty()) return none;
-    struct Memo {
-        std::string raw, normalized;
-    };
-    thread_local std::array<Memo, 4> memo;
-    thread_local std::size_t next = 0;
-    for (const Memo& m : memo)
-        if (!m.raw.empty() && m.raw == raw) return m.normalized;
-    Memo& slot = memo[next];
-    next = (next + 1) % memo.size();
-    slot.raw = raw;
-    auto n = storage::normalize_server_name(raw);
-    slot.normalized = n ? n->name : std::string();
-    return slot.normalized;
 }
 
 }  // namespace
@@ -363,7 +343,7 @@ Agent::HostChoice AgentImpl::select_for_host(SSL* ssl, const std::string& defaul
                                            storage::unix_now()) != nullptr;
     out.acme_tls_offered = hello.offers_acme_tls || challenge;
     int alert = SSL_AD_INTERNAL_ERROR;
-    const std::string& fallback_name = normalized_default_name(default_name);
+    const std::string& fallback_name = DefaultNameMemo::normalized(default_name);
     const int rc = challenge
                        ? handler_.serve_challenge(ssl, &alert, *snap, hello.sni, hello.has_sni, out)
                        : handler_.serve_leaf(ssl, &alert, hello, *snap, fallback_name, true, out);
