@@ -1,5 +1,7 @@
 #include "cli/OcspStep.hpp"
 
+#include "storage/StoreError.hpp"
+
 #include <spdlog/spdlog.h>
 
 namespace certa::cli {
@@ -8,6 +10,8 @@ std::vector<acme::OcspOutcome> run_ocsp_step(storage::Store& store) {
     try {
         acme::OcspRefresher refresher(store);
         return refresher.run();
+    } catch (const storage::StoreError&) {
+        throw;  // the command's one line and exit code 3, as for the renewal itself
     } catch (const std::exception& e) {
         spdlog::warn("OCSP: cannot list the certificates due for a refresh: {}", e.what());
         return {};

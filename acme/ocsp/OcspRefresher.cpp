@@ -5,6 +5,7 @@
 #include "acme/ocsp/OcspRequestBuilder.hpp"
 #include "acme/ocsp/OcspResponseCheck.hpp"
 #include "storage/base/OpenSsl.hpp"
+#include "storage/StoreError.hpp"
 #include "storage/base/Text.hpp"
 #include "storage/ocsp/OcspAnswer.hpp"
 
@@ -107,6 +108,8 @@ OcspOutcome OcspRefresher::refresh(std::int64_t id, HttpClient& http) {
             out.renewal_scheduled = true;
         }
         return out;
+    } catch (const storage::StoreError&) {
+        throw;  // the store, not this certificate: the whole run stops (locked, read-only, full disk)
     } catch (const std::exception& e) {
         out.status = "failed";
         out.error = storage::one_line(e.what());

@@ -9,7 +9,8 @@
 // (its row is retired). A "revoked" answer schedules
 // the certificate's renewal now (renew_at, event "ocsp-revoked"); the
 // Renewer that runs next renews it. A failed fetch keeps the last good
-// response and retries later. Never throws for one certificate.
+// response and retries later. Never throws for one certificate; a
+// storage::StoreError (locked, read-only, full disk) ends the run.
 #pragma once
 
 #include "acme/protocol/HttpClient.hpp"
@@ -39,7 +40,7 @@ class OcspRefresher {
 public:
     OcspRefresher(storage::Store& store, OcspRefreshOptions options = {});
     // Outcomes for the certificates looked at (nothing due: empty). Store
-    // failures while listing propagate.
+    // failures (StoreError) propagate, while listing or writing.
     std::vector<OcspOutcome> run();
 
 private:
