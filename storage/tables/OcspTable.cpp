@@ -40,7 +40,12 @@ void OcspTable::put(sql::Connection& db, const OcspStaple& s, std::int64_t gener
         ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) ON CONFLICT (certificate_id) DO UPDATE SET"
         " status = excluded.status, response = excluded.response, this_update = excluded.this_update,"
         " next_update = excluded.next_update, refresh_at = excluded.refresh_at, fetched = excluded.fetched,"
-        " last_error = excluded.last_error, generation = excluded.generation");
+        " last_error = excluded.last_error,"
+        // Agents reload a certificate when its row's generation moves: only
+        // for a new answer, not for a failed fetch's error and retry time.
+        " generation = CASE WHEN ocsp_responses.status = excluded.status"
+        " AND ocsp_responses.response = excluded.response"
+        " THEN ocsp_responses.generation ELSE excluded.generation END");
     const std::string der = base64url_encode(s.der);
     db.run(q, s.certificate_id, s.status, der, s.this_update, s.next_update, s.refresh_at, s.fetched, s.last_error,
            generation);

@@ -60,6 +60,17 @@ TEST_CASE("an OCSP row round-trips its DER and times; due and changed lists foll
     CHECK(back->next_update == s.next_update);
     CHECK(store->certificates_needing_ocsp(now(), 0) == std::vector<std::int64_t>{b});
 
+    // A failed fetch keeps the answer and records its error: agents have
+    // nothing new to staple, so the row's generation stays.
+    const std::int64_t kept = agent->current_generation();
+    storage::OcspStaple failed = s;
+    failed.last_error = "responder unreachable";
+    failed.refresh_at = now() + 3600;
+    store->put_ocsp_response(failed);
+    CHECK(agent->ocsp_changed_since(kept).empty());
+    CHECK(agent->get_ocsp_response(a)->last_error == "responder unreachable");
+    CHECK(agent->get_ocsp_response(a)->der == s.der);
+
     // A handshake-time refresh request moves refresh_at, not the generation.
     const std::int64_t g = agent->current_generation();
     CHECK(store->request_ocsp_refresh(a));
