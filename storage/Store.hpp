@@ -79,9 +79,11 @@ public:
     // The same rows without PEM, streamed: `visit` sees each row once (the
     // same IndexRow object, refilled), in one query that carries the names,
     // so that a first load of a million rows holds none of them at once.
-    // `visit` must not call the store; the read is one transaction.
+    // `visit` must not call the store; the read is one transaction. With a
+    // `slice`, only its share of the rows (a first load in parallel).
     virtual void visit_index_rows_changed_since(std::int64_t generation,
-                                                const std::function<void(const IndexRow&)>& visit) = 0;
+                                                const std::function<void(const IndexRow&)>& visit,
+                                                IndexSlice slice = {}) = 0;
     virtual void set_certificate_status(std::int64_t id, CertificateStatus status) = 0;
     virtual void update_renewal_state(std::int64_t id, const RenewalState& state) = 0;
     // Many update_renewal_state calls (a first `certa renew` over a large

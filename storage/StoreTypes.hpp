@@ -117,6 +117,14 @@ struct CertificateRecord {
 // The slice of a certificate row the handshake index needs
 // (Store::index_rows_changed_since). key_pem and chain_pem are empty unless
 // the row is active (and always without with_pem).
+// A share of the certificate rows (id % parts == part), so that a big
+// first load can be read on several connections in parallel; the default
+// is every row.
+struct IndexSlice {
+    std::int64_t part = 0;
+    std::int64_t parts = 1;
+};
+
 struct IndexRow {
     std::int64_t id = 0;
     std::vector<std::string> names;  // in position order

@@ -34,6 +34,18 @@ std::shared_ptr<PemSource> open_pem_source(const storage::Store* store, bool rea
     }
 }
 
+// More connections like `store`'s for the index's parallel first load, or
+// null (a store the caller opened without a location).
+IndexLoader::OpenConnection connection_opener(const storage::Store* store, bool read_only) {
+    if (!store || store->location().empty()) return nullptr;
+    return [location = store->location(), read_only] {
+        storage::OpenOptions options;
+        options.create = false;
+        options.read_only = read_only;
+        return storage::open_store(location, options);
+    };
+}
+
 }  // namespace
 
 std::unique_ptr<Agent> Agent::open(const std::string& store_location, AgentOptions options) {
@@ -70,7 +82,7 @@ AgentImpl::AgentImpl(std::unique_ptr<storage::Store> store, AgentOptions options
       maintenance_(options_.read_only ? std::chrono::seconds(0) : options_.maintenance_interval),
       stapler_(maintenance_),
       handler_(options_, *cache_, maintenance_.enabled() ? &maintenance_ : nullptr),
-      loader_(std::move(store)) {
+      loader_(std::move(store), connection_opener(store_, options_.read_only)) {
     if (options_.poll_interval.count() <= 0) options_.poll_interval = std::chrono::milliseconds(100);
     SelectionSlot::index();  // allocate the ex_data index before any handshake
     publish(std::make_shared<const Snapshot>());

@@ -1,27 +1,17 @@
 #include "handshake/agent/CertIndex.hpp"
 
 #include <algorithm>
+#include <exception>
+#include <thread>
 #include <tuple>
 
 namespace certa::handshake {
-namespace {
 
-struct Item {
+struct CertIndex::Item {
     std::uint64_t hash;
     std::string_view name;
     IndexRecord record;
 };
-
-// (hash, name), then newest first: the most recently issued certificate is
-// preferred when everything else is equal.
-bool item_before(const Item& a, const Item& b) {
-    if (a.hash != b.hash) return a.hash < b.hash;
-    if (a.name != b.name) return a.name < b.name;
-    if (a.record.not_before != b.record.not_before) return a.record.not_before > b.record.not_before;
-    return a.record.id > b.record.id;
-}
-
-}  // namespace
 
 CertIndex::CertIndex() {
     auto empty = std::make_shared<const Shard>();
@@ -49,8 +39,44 @@ std::pair<std::size_t, std::size_t> CertIndex::range_of(const Shard& shard, std:
     return {0, 0};
 }
 
+std::shared_ptr<const CertIndex::Shard> CertIndex::rebuilt(
+    const Shard& old, const std::vector<std::pair<std::int64_t, std::string_view>>& drop, const std::vector<Item>& add,
+    std::vector<Item>& items) {
+    items.clear();
+    items.reserve(old.keys.size() + add.size());
+    for (std::size_t i = 0; i < old.keys.size(); ++i) {
+        const std::string_view name = old.name_of(old.keys[i]);
+        const std::pair<std::int64_t, std::string_view> probe{old.records[i].id, name};
+        if (!drop.empty() && std::binary_search(drop.begin(), drop.end(), probe)) continue;
+        items.push_back({old.keys[i].hash, name, old.records[i]});
+    }
+    items.insert(items.end(), add.begin(), add.end());
+    // (hash, name), then newest first: the most recently issued certificate is
+    // preferred when everything else is equal.
+    std::sort(items.begin(), items.end(), [](const Item& a, const Item& b) {
+        if (a.hash != b.hash) return a.hash < b.hash;
+        if (a.name != b.name) return a.name < b.name;
+        if (a.record.not_before != b.record.not_before) return a.record.not_before > b.record.not_before;
+        return a.record.id > b.record.id;
+    });
+
+    auto shard = std::make_shared<Shard>();
+    shard->keys.reserve(items.size());
+    shard->records.reserve(items.size());
+    std::size_t text = 0;
+    for (const auto& item : items) text += item.name.size();
+    shard->names.reserve(text);
+    for (const auto& item : items) {
+        shard->keys.push_back({item.hash, static_cast<std::uint32_t>(shard->names.size()),
+                               static_cast<std::uint32_t>(item.name.size())});
+        shard->records.push_back(item.record);
+        shard->names.append(item.name);
+    }
+    return shard;
+}
+
 std::shared_ptr<const CertIndex> CertIndex::with_changes(const std::vector<Row>& removed,
-                                                         const std::vector<Row>& added) const {
+                                                         const std::vector<Row>& added, std::size_t threads) const {
     auto next = std::make_shared<CertIndex>(*this);
     std::vector<std::vector<Item>> adds(kShards);
     std::vector<std::vector<std::pair<std::int64_t, std::string_view>>> drops(kShards);
@@ -70,37 +96,28 @@ std::shared_ptr<const CertIndex> CertIndex::with_changes(const std::vector<Row>&
             touched[shard_of(h)] = true;
         }
 
-    std::vector<Item> items;
-    for (std::size_t s = 0; s < kShards; ++s) {
-        if (!touched[s]) continue;
-        const Shard& old = *shards_[s];
-        auto& drop = drops[s];
-        std::sort(drop.begin(), drop.end());
-        items.clear();
-        items.reserve(old.keys.size() + adds[s].size());
-        for (std::size_t i = 0; i < old.keys.size(); ++i) {
-            const std::string_view name = old.name_of(old.keys[i]);
-            const std::pair<std::int64_t, std::string_view> probe{old.records[i].id, name};
-            if (!drop.empty() && std::binary_search(drop.begin(), drop.end(), probe)) continue;
-            items.push_back({old.keys[i].hash, name, old.records[i]});
+    // Shards are independent: thread t rebuilds every shard s with s % n == t.
+    // Small changes stay on this thread (a thread costs more than they do).
+    const std::size_t n = added.size() + removed.size() > 4 * kShards ? std::max<std::size_t>(threads, 1) : 1;
+    std::vector<std::exception_ptr> errors(n);
+    auto work = [&](std::size_t t) {
+        try {
+            std::vector<Item> items;
+            for (std::size_t s = t; s < kShards; s += n) {
+                if (!touched[s]) continue;
+                std::sort(drops[s].begin(), drops[s].end());
+                next->shards_[s] = rebuilt(*shards_[s], drops[s], adds[s], items);  // the old one lives on in *this
+            }
+        } catch (...) {
+            errors[t] = std::current_exception();  // out of memory: this index stays as it was
         }
-        items.insert(items.end(), adds[s].begin(), adds[s].end());
-        std::sort(items.begin(), items.end(), item_before);
-
-        auto shard = std::make_shared<Shard>();
-        shard->keys.reserve(items.size());
-        shard->records.reserve(items.size());
-        std::size_t text = 0;
-        for (const auto& item : items) text += item.name.size();
-        shard->names.reserve(text);
-        for (const auto& item : items) {
-            shard->keys.push_back({item.hash, static_cast<std::uint32_t>(shard->names.size()),
-                                   static_cast<std::uint32_t>(item.name.size())});
-            shard->records.push_back(item.record);
-            shard->names.append(item.name);
-        }
-        next->shards_[s] = std::move(shard);  // `old` stays alive in this index
-    }
+    };
+    std::vector<std::thread> helpers;
+    for (std::size_t t = 1; t < n; ++t) helpers.emplace_back(work, t);
+    work(0);
+    for (auto& h : helpers) h.join();
+    for (const auto& e : errors)
+        if (e) std::rethrow_exception(e);
     next->size_ = size_ + added.size() - std::min(size_ + added.size(), removed.size());
     return next;
 }

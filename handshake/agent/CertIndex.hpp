@@ -50,8 +50,10 @@ public:
 
     // A new index equal to this one without the `removed` rows (matched by
     // row id under their names) and with the `added` ones. The caller passes
-    // only removed rows this index holds and added rows it does not.
-    std::shared_ptr<const CertIndex> with_changes(const std::vector<Row>& removed, const std::vector<Row>& added) const;
+    // only removed rows this index holds and added rows it does not. The
+    // shards it changes are built on up to `threads` threads (a big load).
+    std::shared_ptr<const CertIndex> with_changes(const std::vector<Row>& removed, const std::vector<Row>& added,
+                                                  std::size_t threads = 1) const;
 
     // Candidates for exactly `name` (no wildcard expansion), newest first; empty when none.
     Candidates find(std::string_view name) const;
@@ -85,6 +87,10 @@ private:
     static std::size_t shard_of(std::uint64_t hash) { return static_cast<std::size_t>(hash >> 54) % kShards; }
     // [first, last) of the keys equal to `name` in `shard`.
     static std::pair<std::size_t, std::size_t> range_of(const Shard& shard, std::uint64_t hash, std::string_view name);
+    struct Item;
+    // Shard `old` without `drop` (sorted (id, name) pairs) and with `add`, sorted; `items` is scratch.
+    static std::shared_ptr<const Shard> rebuilt(const Shard& old, const std::vector<std::pair<std::int64_t, std::string_view>>& drop,
+                                                const std::vector<Item>& add, std::vector<Item>& items);
 
     std::array<std::shared_ptr<const Shard>, kShards> shards_;
     std::size_t size_ = 0;

@@ -152,8 +152,8 @@ std::vector<IndexRow> TableStore::index_rows_changed_since(std::int64_t generati
     return read([&] { return CertificateTable::index_rows_changed_since(db_, generation, with_pem); });
 }
 void TableStore::visit_index_rows_changed_since(std::int64_t generation,
-                                                const std::function<void(const IndexRow&)>& visit) {
-    read([&] { CertificateTable::visit_index_rows_changed_since(db_, generation, visit); });
+                                                const std::function<void(const IndexRow&)>& visit, IndexSlice slice) {
+    read([&] { CertificateTable::visit_index_rows_changed_since(db_, generation, visit, slice); });
 }
 void TableStore::set_certificate_status(std::int64_t id, CertificateStatus status) {
     write([&] { CertificateTable::set_status(db_, id, status, next_generation(), now()); });

@@ -38,8 +38,8 @@ public:
     std::vector<CertificateRecord> certificates_needing_attention(UnixTime now) override;
     std::vector<CertificateRecord> certificates_changed_since(std::int64_t generation) override;
     std::vector<IndexRow> index_rows_changed_since(std::int64_t generation, bool with_pem = true) override;
-    void visit_index_rows_changed_since(std::int64_t generation,
-                                        const std::function<void(const IndexRow&)>& visit) override;
+    void visit_index_rows_changed_since(std::int64_t generation, const std::function<void(const IndexRow&)>& visit,
+                                        IndexSlice slice = {}) override;
     void set_certificate_status(std::int64_t id, CertificateStatus status) override;
     void update_renewal_state(std::int64_t id, const RenewalState& state) override;
     void update_renewal_states(const std::vector<std::pair<std::int64_t, RenewalState>>& states) override;

@@ -33,7 +33,8 @@ public:
     static std::vector<IndexRow> index_rows_changed_since(sql::Connection& db, std::int64_t generation,
                                                           bool with_pem);
     static void visit_index_rows_changed_since(sql::Connection& db, std::int64_t generation,
-                                               const std::function<void(const IndexRow&)>& visit);
+                                               const std::function<void(const IndexRow&)>& visit,
+                                               IndexSlice slice);
     // The update_* calls throw NotFound when no row has that id.
     static void set_status(sql::Connection& db, std::int64_t id, CertificateStatus status,
                            std::int64_t generation, UnixTime now);

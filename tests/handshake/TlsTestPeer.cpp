@@ -8,6 +8,7 @@
 #include <openssl/rand.h>
 
 #include <array>
+#include <chrono>
 #include <ctime>
 #include <memory>
 #include <stdexcept>
@@ -106,7 +107,9 @@ HandshakeResult run_handshake(SSL_CTX* server_ctx, SSL_CTX* client_ctx, const Cl
             }
         }
         if (!server_done) {
+            const auto t0 = std::chrono::steady_clock::now();
             int rc = SSL_do_handshake(server.get());
+            result.server_us += std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - t0).count();
             if (rc == 1) server_done = true;
             else {
                 int err = SSL_get_error(server.get(), rc);

@@ -30,6 +30,7 @@ struct HandshakeResult {
     std::string alpn;               // negotiated protocol ("" none)
     std::string ocsp;               // the stapled OCSP response (DER; "" none)
     std::string error;
+    double server_us = 0;           // wall time inside the server's SSL_do_handshake calls (benchmarks)
 };
 
 // A TLS server context with no certificate of its own (TLS 1.2+).

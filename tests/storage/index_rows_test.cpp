@@ -10,6 +10,8 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
+#include <stdexcept>
 #include <string>
 
 using namespace certa::storage;
@@ -81,6 +83,40 @@ TEST_CASE("visit_index_rows_changed_since streams the same rows as index_rows_ch
     std::size_t none = 0;
     store->visit_index_rows_changed_since(store->current_generation(), [&](const IndexRow&) { ++none; });
     CHECK(none == 0);
+}
+
+TEST_CASE("index slices split the visited rows by id: together every row once, in the same order") {
+    StoreBackend backend;
+    auto store = backend.open();
+    for (int i = 0; i < 7; ++i)
+        store->put_certificate(input_for(make_self_signed({"s" + std::to_string(i) + ".slice.example"})));
+    std::vector<IndexRow> all;
+    store->visit_index_rows_changed_since(-1, [&](const IndexRow& row) { all.push_back(row); });
+    REQUIRE(all.size() == 7);
+    for (std::int64_t parts : {2, 3}) {
+        CAPTURE(parts);
+        std::vector<std::int64_t> seen;
+        for (std::int64_t part = 0; part < parts; ++part) {
+            std::vector<std::int64_t> ids;
+            store->visit_index_rows_changed_since(
+                -1, [&](const IndexRow& row) {
+                    CHECK(row.id % parts == part);
+                    CHECK(row.names.size() == 1);
+                    ids.push_back(row.id);
+                },
+                IndexSlice{part, parts});
+            CHECK(std::is_sorted(ids.begin(), ids.end()));
+            CHECK(!ids.empty());
+            seen.insert(seen.end(), ids.begin(), ids.end());
+        }
+        std::sort(seen.begin(), seen.end());
+        std::vector<std::int64_t> expected;
+        for (const auto& row : all) expected.push_back(row.id);
+        std::sort(expected.begin(), expected.end());
+        CHECK(seen == expected);
+    }
+    CHECK_THROWS_AS(store->visit_index_rows_changed_since(-1, [](const IndexRow&) {}, IndexSlice{2, 2}),
+                    std::invalid_argument);
 }
 
 TEST_CASE("the PEM-less first load reads only the covering index" * doctest::test_suite("sqlite-only")) {

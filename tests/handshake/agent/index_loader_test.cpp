@@ -1,7 +1,8 @@
 // IndexLoader over a real SQLite store: the first load indexes every active
 // row, a load with nothing committed returns nothing, later loads apply only
 // what changed (new rows, revoked and replaced ones, challenges), a row
-// already indexed is not added again, and no load reads PEM.
+// already indexed is not added again, and no load reads PEM. A big first
+// load read in slices on extra connections gives the same index.
 #include "handshake/agent/IndexLoader.hpp"
 #include "handshake/agent/PemSource.hpp"
 
@@ -9,9 +10,13 @@
 #include "TempDir.hpp"
 #include "TestCertificates.hpp"
 #include "storage/base/Clock.hpp"
+#include "storage/StoreError.hpp"
 
 #include <doctest/doctest.h>
 #include <openssl/x509v3.h>
+
+#include <algorithm>
+#include <thread>
 
 using namespace certa;
 using namespace certa::handshake;
@@ -152,4 +157,70 @@ TEST_CASE("no load reads PEM: PemSource reads a row by id when asked, read-only 
     REQUIRE(pem_b);
     CHECK(pem_b->chain == "not a certificate");
     CHECK_FALSE(pems.fetch(999999));
+}
+
+TEST_CASE("a big first load read in slices on extra connections indexes exactly what one connection does") {
+    Fixture f;
+    // More rows than CertIndex builds on one thread (4 per shard), in one transaction.
+    constexpr int kRows = 4600;
+    storage::ImportBatch batch;
+    for (int i = 0; i < kRows; ++i) {
+        const auto cert = test::make_self_signed({"n" + std::to_string(i) + ".slices.example"});
+        storage::ImportCertificate c;
+        c.input.key_type = "ec256";
+        c.input.key_pem = cert.key_pem;
+        c.input.chain_pem = cert.chain_pem;
+        c.event_detail = "index_loader_test";
+        batch.certificates.push_back(std::move(c));
+    }
+    f.writer->import_batch(batch);
+    const auto revoked = f.put({"n0.slices.example"});
+    f.writer->set_certificate_status(revoked, storage::CertificateStatus::Revoked);
+
+    int opened = 0;
+    IndexLoader sliced(storage::open_store(f.path), [&] {
+        ++opened;
+        return storage::open_store(f.path);
+    });
+    auto parallel = sliced.load();
+    auto serial = f.loader.load();
+    REQUIRE(parallel);
+    REQUIRE(serial);
+    // One extra connection per CPU beyond the first (at most 3).
+    const int cpus = static_cast<int>(std::clamp(std::thread::hardware_concurrency(), 1u, 4u));
+    CHECK(opened == cpus - 1);
+    CHECK(parallel->certs->size() == static_cast<std::size_t>(kRows));
+    CHECK(parallel->certs->size() == serial->certs->size());
+    CHECK(parallel->certs->name_count() == serial->certs->name_count());
+    CHECK(sliced.last_added().size() == f.loader.last_added().size());
+    int mismatches = 0;
+    for (int i = 0; i < kRows; ++i) {
+        const std::string name = "n" + std::to_string(i) + ".slices.example";
+        const auto p = ids_for(*parallel, name), s = ids_for(*serial, name);
+        if (p != s || p.size() != 1) ++mismatches;
+    }
+    CHECK(mismatches == 0);
+    CHECK(ids_for(*parallel, "n0.slices.example") == ids_for(*serial, "n0.slices.example"));
+    // A later load is small: no more connections.
+    const auto late = f.put({"late.slices.example"});
+    auto later = sliced.load();
+    REQUIRE(later);
+    CHECK(ids_for(*later, "late.slices.example") == std::vector<std::int64_t>{late});
+    CHECK(opened == cpus - 1);
+}
+
+TEST_CASE("a first load whose extra connection cannot be opened reads everything on one") {
+    Fixture f;
+    const auto a = f.put({"a.fallback.example"});
+    const auto b = f.put({"b.fallback.example"});
+    int tried = 0;
+    IndexLoader loader(storage::open_store(f.path), [&]() -> std::unique_ptr<storage::Store> {
+        ++tried;
+        throw storage::StoreError(storage::StoreError::Kind::Io, "no more connections (test)");
+    });
+    auto snapshot = loader.load();
+    REQUIRE(snapshot);
+    CHECK(tried == (std::thread::hardware_concurrency() > 1 ? 1 : 0));
+    CHECK(ids_for(*snapshot, "a.fallback.example") == std::vector<std::int64_t>{a});
+    CHECK(ids_for(*snapshot, "b.fallback.example") == std::vector<std::int64_t>{b});
 }
