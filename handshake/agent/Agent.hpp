@@ -140,7 +140,7 @@ struct AgentStats {
     std::uint64_t parsed = 0;           // certificates holding parsed material now (<= max_parsed_certificates)
     std::uint64_t evictions = 0;        // parsed material dropped for max_parsed_certificates
     std::uint64_t cache_hits = 0;       // handshakes that found their certificate parsed
-    std::uint64_t cache_misses = 0;     // handshakes that did not (each loads, waits on a load, or skips a bad row)
+    std::uint64_t cache_misses = 0;     // handshakes that did not (each loads, waits on a load, pauses, or skips a bad row)
     std::uint64_t store_reads = 0;      // rows read by id for a miss or the pre-parse (one per load)
     std::uint64_t shared_loads = 0;     // misses that waited for another handshake's load of the same id
     std::uint64_t load_failures = 0;    // loads whose row was gone, broken, or unreadable

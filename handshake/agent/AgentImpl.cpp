@@ -8,7 +8,6 @@
 #include "handshake/agent/PausedHelloSlot.hpp"
 #include "handshake/agent/SelectionSlot.hpp"
 #include "storage/names/NameNormalizer.hpp"
-
 #include "storage/base/Clock.hpp"
 #include "storage/Store.hpp"
 
@@ -303,9 +302,7 @@ std::string AgentImpl::last_reload_error() const {
 int AgentImpl::on_client_hello(SSL* ssl, int* alert, void* arg) {
     auto* self = static_cast<AgentImpl*>(arg);
     // Run again after a pause (SSL_CLIENT_HELLO_RETRY): counted once, never paused twice.
-    PausedHello* before = self->pool_ ? PausedHelloSlot::find(ssl) : nullptr;
-    const bool again = before && before->paused;
-    if (before) before->flight.reset();
+    const bool again = self->pool_ && PausedHelloSlot::run_again(ssl);
     if (!again) self->handshakes_.add();
     Selection* selection = SelectionSlot::get_or_create(ssl);
     Selection scratch;
@@ -316,9 +313,7 @@ int AgentImpl::on_client_hello(SSL* ssl, int* alert, void* arg) {
     ClientHelloHandler::MissHandling miss{self->pool_ && !again, !again, nullptr};
     int rc = self->handler_.handle(ssl, alert, *snap, out, &miss);
     if (rc == SSL_CLIENT_HELLO_RETRY) {
-        if (PausedHello* slot = PausedHelloSlot::get_or_create(ssl)) {
-            slot->flight = std::move(miss.pending);
-            slot->paused = true;
+        if (PausedHelloSlot::pause(ssl, std::move(miss.pending))) {
             self->paused_.add();
             return rc;
         }

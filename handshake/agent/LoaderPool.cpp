@@ -14,7 +14,7 @@ LoaderPool::LoaderPool(std::size_t threads, std::size_t max_queued) : max_queued
 
 LoaderPool::~LoaderPool() { stop(); }
 
-bool LoaderPool::submit(std::function<void()>& job) {
+bool LoaderPool::submit(std::function<void()> job) {
     {
         std::lock_guard lock(mutex_);
         if (stopping_ || queue_.size() >= max_queued_) return false;

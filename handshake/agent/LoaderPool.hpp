@@ -25,8 +25,8 @@ public:
     LoaderPool& operator=(const LoaderPool&) = delete;
 
     // Queues `job` for a loader thread; false when the queue is full or the
-    // pool stopped (the job is not taken then).
-    bool submit(std::function<void()>& job);
+    // pool stopped (the job is dropped unrun then).
+    bool submit(std::function<void()> job);
     // Joins the threads (a running job finishes first) and drops queued jobs. Idempotent.
     void stop();
 

@@ -73,8 +73,8 @@ MaterialCache::Attempt MaterialCache::get_or_start(const IndexRecord& record) {
     }
     if (options_.pool) {
         // The job holds the flight, not the cache's lifetime: the pool is stopped before the cache goes.
-        std::function<void()> job = [this, &shard, record, flight = attempt.pending] { lead(shard, record, *flight); };
-        if (options_.pool->submit(job)) return attempt;
+        if (options_.pool->submit([this, &shard, record, flight = attempt.pending] { lead(shard, record, *flight); }))
+            return attempt;
     }
     return {lead(shard, record, *attempt.pending), nullptr};  // no pool, or its queue is full: load here
 }

@@ -14,7 +14,7 @@
 namespace certa::handshake {
 
 struct PausedHello {
-    MaterialCache::FlightPtr flight;  // the load the paused ClientHello waits for (null once run again)
+    MaterialCache::FlightPtr flight;  // the load the paused ClientHello waits for (null once handed to when_loaded)
     bool paused = false;              // the callback returned SSL_CLIENT_HELLO_RETRY on this SSL
 };
 
@@ -26,6 +26,11 @@ public:
     static PausedHello* find(const SSL* ssl);
     // Created on first use (nullptr if out of memory).
     static PausedHello* get_or_create(SSL* ssl);
+    // The ClientHello callback pauses on `flight`; false (nothing kept) when out of memory.
+    static bool pause(SSL* ssl, MaterialCache::FlightPtr flight);
+    // At the start of a ClientHello callback: whether this SSL paused before
+    // (this is the run after it); lets go of a flight when_loaded was not asked about.
+    static bool run_again(SSL* ssl);
 };
 
 }  // namespace certa::handshake
