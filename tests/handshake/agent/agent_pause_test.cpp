@@ -12,7 +12,6 @@
 #include "handshake/agent/Agent.hpp"
 #include "storage/Store.hpp"
 #include "tests/support/PostgresHarness.hpp"
-#include "tests/support/Subprocess.hpp"
 
 #include <doctest/doctest.h>
 #include <libpq-fe.h>
@@ -137,12 +136,6 @@ SteppedHandshake::State resume_after_load(SteppedHandshake& h) {
     return h.run();
 }
 
-void corrupt_chain(const std::string& path, std::int64_t id) {
-    const std::string sql = "UPDATE certificates SET chain_pem = 'not a certificate' WHERE id = " + std::to_string(id);
-    auto r = run({"sqlite3", path, sql});
-    REQUIRE_MESSAGE(r.exit_code == 0, r.err);
-}
-
 using State = SteppedHandshake::State;
 
 }  // namespace
@@ -212,8 +205,8 @@ TEST_CASE("a broken row: the paused handshake falls back to an older candidate, 
     const auto bad = put_test_cert(*f.store, {"fall.test"}, "ec256", {}, -60);  // newer: the one chosen
     const auto only = put_test_cert(*f.store, {"only.test"});
     const auto dflt = put_test_cert(*f.store, {"default.test"});
-    corrupt_chain(f.path, bad.id);
-    corrupt_chain(f.path, only.id);
+    f.corrupt_chain(bad.id);
+    f.corrupt_chain(only.id);
     AgentOptions o = pausing(100);
     o.default_name = "default.test";
     f.open(o);
@@ -240,7 +233,7 @@ TEST_CASE("a broken row: the paused handshake falls back to an older candidate, 
     // No default: the alert, after at most one pause.
     AgentFixture g;
     const auto lone = put_test_cert(*g.store, {"lone.test"});
-    corrupt_chain(g.path, lone.id);
+    g.corrupt_chain(lone.id);
     g.open(pausing(100));
     SteppedHandshake alone(g.server.get(), g.client.get(), "lone.test");
     REQUIRE(alone.run() == State::Paused);
