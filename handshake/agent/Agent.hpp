@@ -212,6 +212,8 @@ public:
     // After SSL_ERROR_WANT_CLIENT_HELLO_CB on `ssl` (pause_on_miss): calls `ready` once, on a loader
     // thread, when the load that ClientHello waits for has finished (loaded or failed), or at once on
     // this thread when it already has. Then call SSL_do_handshake again. Never blocks.
+    // (A load it joined may have been started elsewhere, e.g. by the pre-parse:
+    // then `ready` runs on that thread. Keep it short: post to your loop.)
     static void when_loaded(SSL* ssl, std::function<void()> ready);
 
     // For a host server that owns SNI and ALPN itself (nginx 1.22: its
