@@ -127,6 +127,9 @@ std::unique_ptr<handshake::Agent> open_agent(const GlobalOptions& g, const hands
     agent_options.default_name = options.default_name;
     agent_options.poll_interval = options.poll_interval;
     agent_options.max_parsed_certificates = args.cache_size;
+    // A miss loads its row on the agent's loader threads: the io thread serves
+    // other connections meanwhile (TlsSocketStream resumes the paused handshake).
+    agent_options.pause_on_miss = true;
     // A row that fails to load on a miss: one line (rate-limited by the agent), never key material.
     agent_options.on_load_error = [](std::int64_t id, const std::string& message) {
         spdlog::warn("serve: certificate {} skipped: {}", id, message);

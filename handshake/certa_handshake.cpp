@@ -63,6 +63,8 @@ certa_agent* certa_agent_open_cache(const char* store_path, const char* default_
         if (default_name) options.default_name = default_name;
         options.read_only = (flags & CERTA_OPEN_READ_ONLY) != 0;
         options.max_parsed_certificates = cache_size;
+        // pause_on_miss stays off: nginx's ngx_ssl_handshake treats
+        // SSL_ERROR_WANT_CLIENT_HELLO_CB as an error, so a miss loads inline there.
         auto handle = std::make_unique<certa_agent>();
         handle->agent = certa::handshake::Agent::open(store_path, options);
         return handle.release();

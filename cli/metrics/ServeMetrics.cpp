@@ -67,6 +67,10 @@ std::string ServeMetrics::render() {
                "nextUpdate (expired).");
     out.sample({{"result", "stapled"}}, static_cast<std::int64_t>(agent.ocsp_stapled));
     out.sample({{"result", "expired"}}, static_cast<std::int64_t>(agent.ocsp_expired));
+    out.single("certa_agent_paused_handshakes_total", "counter",
+               "Handshakes that paused while their certificate's row loaded on a loader thread (not held parsed, "
+               "--cache-size); the io thread served other connections meanwhile.",
+               static_cast<std::int64_t>(agent.paused));
     out.single("certa_maintenance_requests_total", "counter",
                "Renewals and OCSP refreshes queued at handshake time (at most one per certificate per 10 minutes).",
                static_cast<std::int64_t>(agent.maintenance_queued));

@@ -18,6 +18,12 @@
 // PemSource's own connections) and parses it on the handshake's thread.
 // Concurrent misses for one id share one load; other handshakes never wait
 // on it. Rows that fail to load are skipped (bounded negative cache).
+// With pause_on_miss, a miss does not load on the handshake's thread: the
+// ClientHello callback starts the load on the agent's loader threads and
+// returns SSL_CLIENT_HELLO_RETRY; the host resumes the handshake once
+// when_loaded's callback has run (at most one pause per connection).
+// nginx cannot do that: ngx_ssl_handshake treats SSL_ERROR_WANT_CLIENT_HELLO_CB
+// as an error, so its module leaves pause_on_miss off and loads inline.
 #pragma once
 
 #include <openssl/ssl.h>
@@ -62,6 +68,15 @@ struct AgentOptions {
     // Certificate ids whose row failed to load or parse, remembered (and
     // skipped by handshakes) for a minute: at most this many (oldest go first).
     std::size_t negative_cache_size = 4096;
+    // Where a handshake misses the parsed cache, load the row on the agent's
+    // loader threads instead of on the handshake's thread: the ClientHello
+    // callback returns SSL_CLIENT_HELLO_RETRY, SSL_do_handshake then fails with
+    // SSL_ERROR_WANT_CLIENT_HELLO_CB, and the host calls Agent::when_loaded(ssl, ready)
+    // and calls SSL_do_handshake again once `ready` has run. For hosts with an
+    // event loop that do that (`certa serve`); off: the miss loads on the handshake's thread.
+    bool pause_on_miss = false;
+    // Threads that run those loads (pause_on_miss only).
+    std::size_t loader_threads = 2;
     // Told about a row that fails to load or parse on a miss (once per id per
     // minute, at most 10 reports a minute; then a count of those left out).
     // Called on a handshake thread: keep it short. Never given key material.
@@ -125,10 +140,11 @@ struct AgentStats {
     std::uint64_t parsed = 0;           // certificates holding parsed material now (<= max_parsed_certificates)
     std::uint64_t evictions = 0;        // parsed material dropped for max_parsed_certificates
     std::uint64_t cache_hits = 0;       // handshakes that found their certificate parsed
-    std::uint64_t cache_misses = 0;     // handshakes that did not (each loads, waits on a load, or skips a bad row)
+    std::uint64_t cache_misses = 0;     // handshakes that did not (each loads, waits on a load, pauses, or skips a bad row)
     std::uint64_t store_reads = 0;      // rows read by id for a miss or the pre-parse (one per load)
     std::uint64_t shared_loads = 0;     // misses that waited for another handshake's load of the same id
     std::uint64_t load_failures = 0;    // loads whose row was gone, broken, or unreadable
+    std::uint64_t paused = 0;           // handshakes that paused for a load on a loader thread (pause_on_miss)
     std::uint64_t negative_cached = 0;  // ids held in the negative cache now
     std::uint64_t index_names = 0;      // (name, certificate) pairs in the served index
     std::uint64_t index_bytes = 0;      // heap bytes of the served index
@@ -192,6 +208,13 @@ public:
     // What the ClientHello callback selected on `ssl` (nullopt: the callback did
     // not run on it, e.g. the context is not attached).
     static std::optional<Selection> last_selection(const SSL* ssl);
+
+    // After SSL_ERROR_WANT_CLIENT_HELLO_CB on `ssl` (pause_on_miss): calls `ready` once, on a loader
+    // thread, when the load that ClientHello waits for has finished (loaded or failed), or at once on
+    // this thread when it already has. Then call SSL_do_handshake again. Never blocks.
+    // (A load it joined may have been started elsewhere, e.g. by the pre-parse:
+    // then `ready` runs on that thread. Keep it short: post to your loop.)
+    static void when_loaded(SSL* ssl, std::function<void()> ready);
 
     // For a host server that owns SNI and ALPN itself (nginx 1.22: its
     // servername callback switches SSL_CTX, its ALPN callback picks the

@@ -1,12 +1,13 @@
+// The Agent behind Agent::open (see AgentImpl.hpp).
 #include "handshake/agent/AgentImpl.hpp"
 
 #include "handshake/agent/DefaultNameMemo.hpp"
 #include "handshake/agent/HeapTrim.hpp"
 #include "handshake/agent/HostSelection.hpp"
 #include "handshake/agent/OcspStapling.hpp"
+#include "handshake/agent/PausedHelloSlot.hpp"
 #include "handshake/agent/SelectionSlot.hpp"
 #include "storage/names/NameNormalizer.hpp"
-
 #include "storage/base/Clock.hpp"
 #include "storage/Store.hpp"
 
@@ -59,14 +60,12 @@ std::unique_ptr<Agent> Agent::open(std::unique_ptr<storage::Store> store, AgentO
     return std::make_unique<AgentImpl>(std::move(store), std::move(options));
 }
 
-std::optional<Selection> Agent::last_selection(const SSL* ssl) {
-    const Selection* s = SelectionSlot::find(ssl);
-    if (!s) return std::nullopt;
-    return *s;
-}
+// Loads queued for paused ClientHellos at most; beyond, a miss loads on its own thread.
+constexpr std::size_t kMaxQueuedLoads = 1024;
 
-static MaterialCache::Options cache_options(const AgentOptions& options) {
+static MaterialCache::Options cache_options(const AgentOptions& options, LoaderPool* pool) {
     MaterialCache::Options o;
+    o.pool = pool;
     o.capacity = options.max_parsed_certificates;
     o.negative_capacity = options.negative_cache_size;
     o.on_error = options.on_load_error;
@@ -77,14 +76,16 @@ AgentImpl::AgentImpl(std::unique_ptr<storage::Store> store, AgentOptions options
     : options_(std::move(options)),
       store_(store.get()),
       pems_(open_pem_source(store.get(), options_.read_only)),
+      pool_(options_.pause_on_miss ? std::make_unique<LoaderPool>(options_.loader_threads, kMaxQueuedLoads) : nullptr),
       cache_(std::make_unique<MaterialCache>([this](const IndexRecord& r) { return load_material(r); },
-                                             cache_options(options_))),
+                                             cache_options(options_, pool_.get()))),
       maintenance_(options_.read_only ? std::chrono::seconds(0) : options_.maintenance_interval),
       stapler_(maintenance_),
       handler_(options_, *cache_, maintenance_.enabled() ? &maintenance_ : nullptr),
       loader_(std::move(store), connection_opener(store_, options_.read_only)) {
     if (options_.poll_interval.count() <= 0) options_.poll_interval = std::chrono::milliseconds(100);
-    SelectionSlot::index();  // allocate the ex_data index before any handshake
+    SelectionSlot::index();  // allocate the ex_data indexes before any handshake
+    PausedHelloSlot::index();
     publish(std::make_shared<const Snapshot>());
     refresh();  // the first load must work: a store that cannot be read is an open error
     if (options_.watch) watcher_ = std::thread([this] { watch_loop(); });
@@ -92,6 +93,9 @@ AgentImpl::AgentImpl(std::unique_ptr<storage::Store> store, AgentOptions options
 }
 
 AgentImpl::~AgentImpl() {
+    // First: no load may run on while the store and PEM connections go. Paused
+    // ClientHellos whose load was still queued are never resumed (their hosts' deadlines end them).
+    if (pool_) pool_->stop();
     {
         std::lock_guard lock(stop_mutex_);
         stopping_ = true;
@@ -287,6 +291,7 @@ AgentStats AgentImpl::stats() const {
     s.store_reads = cache.loads;
     s.shared_loads = cache.shared_waits;
     s.load_failures = cache.load_failures;
+    s.paused = paused_.load();
     s.negative_cached = cache.negative;
     auto snap = snapshot();
     s.index_names = snap->certs->name_count();
@@ -308,14 +313,25 @@ std::string AgentImpl::last_reload_error() const {
 
 int AgentImpl::on_client_hello(SSL* ssl, int* alert, void* arg) {
     auto* self = static_cast<AgentImpl*>(arg);
-    self->handshakes_.add();
+    // Run again after a pause (SSL_CLIENT_HELLO_RETRY): counted once, never paused twice.
+    const bool again = self->pool_ && PausedHelloSlot::run_again(ssl);
+    if (!again) self->handshakes_.add();
     Selection* selection = SelectionSlot::get_or_create(ssl);
     Selection scratch;
     Selection& out = selection ? *selection : scratch;
     // The snapshot is pinned for the whole callback; a swap meanwhile only
     // affects later handshakes.
     auto snap = self->snapshot();
-    int rc = self->handler_.handle(ssl, alert, *snap, out);
+    ClientHelloHandler::MissHandling miss{self->pool_ && !again, !again, nullptr};
+    int rc = self->handler_.handle(ssl, alert, *snap, out, &miss);
+    if (rc == SSL_CLIENT_HELLO_RETRY) {
+        if (PausedHelloSlot::pause(ssl, std::move(miss.pending))) {
+            self->paused_.add();
+            return rc;
+        }
+        miss = {false, false, nullptr};  // no memory to remember the pause: load here instead
+        rc = self->handler_.handle(ssl, alert, *snap, out, &miss);
+    }
     if (rc != SSL_CLIENT_HELLO_SUCCESS) {
         self->count_refusal(*alert, out);
     } else if (out.kind == Selection::Kind::Challenge) {

@@ -1,12 +1,14 @@
 // The Agent behind Agent::open: holds the served snapshot (swapped atomically),
 // the loader (with the agent's own Store connection), the parsed-material
-// cache (with PemSource's connections for its misses), the watcher thread and
-// the low-priority pre-parse thread.
+// cache (with PemSource's connections for its misses), the watcher thread,
+// the low-priority pre-parse thread, and (pause_on_miss) the loader threads
+// that load for paused ClientHellos.
 #pragma once
 
 #include "handshake/agent/Agent.hpp"
 #include "handshake/agent/ClientHelloHandler.hpp"
 #include "handshake/agent/IndexLoader.hpp"
+#include "handshake/agent/LoaderPool.hpp"
 #include "handshake/agent/MaintenanceQueue.hpp"
 #include "handshake/agent/MaterialCache.hpp"
 #include "handshake/agent/PemSource.hpp"
@@ -68,6 +70,9 @@ private:
     // Misses read their row through these connections (null when the store's
     // location cannot be opened again: then through store_).
     std::shared_ptr<PemSource> pems_;
+    // pause_on_miss: runs the cache's loads for paused ClientHellos (null when
+    // off). Declared before cache_, which points to it; stopped first in ~AgentImpl.
+    std::unique_ptr<LoaderPool> pool_;
     std::unique_ptr<MaterialCache> cache_;
     MaintenanceQueue maintenance_;
     StapleResponder stapler_;
@@ -97,7 +102,7 @@ private:
     std::thread preparser_;
 
     // Bumped on every handshake: relaxed, lock-free (RelaxedCounter).
-    RelaxedCounter handshakes_, challenges_, leaves_, unknown_name_, no_challenge_, refused_other_;
+    RelaxedCounter handshakes_, challenges_, leaves_, unknown_name_, no_challenge_, refused_other_, paused_;
     std::atomic<std::uint64_t> reloads_{0}, reload_errors_{0}, preparsed_{0}, backlog_size_{0};
     std::atomic<std::chrono::steady_clock::rep> last_sync_{0};  // AgentStats::last_sync, as a count
 };

@@ -1,3 +1,4 @@
+// Certificate selection for one name (see CertSelector.hpp).
 #include "handshake/agent/CertSelector.hpp"
 
 #include "storage/names/NameNormalizer.hpp"
@@ -34,6 +35,13 @@ bool client_supports(KeyAlgorithm algorithm, const ClientHelloInfo& hello) {
 std::optional<CertChoice> select_certificate(const CertIndex& index, const std::string& name,
                                              bool is_dns, const ClientHelloInfo& hello,
                                              storage::UnixTime now, MaterialCache& cache) {
+    MaterialLookup lookup{cache, false, true, nullptr};
+    return select_certificate(index, name, is_dns, hello, now, lookup);
+}
+
+std::optional<CertChoice> select_certificate(const CertIndex& index, const std::string& name,
+                                             bool is_dns, const ClientHelloInfo& hello,
+                                             storage::UnixTime now, MaterialLookup& lookup) {
     struct Source {
         CertIndex::Candidates list;
         std::string key;
@@ -59,8 +67,18 @@ std::optional<CertChoice> select_certificate(const CertIndex& index, const std::
                     if (pass == 0 && !is_ecdsa(record.algorithm)) continue;
                     if (tier < 2 && !client_supports(record.algorithm, hello)) continue;
                     if (tier == 0 && !record.valid_at(now)) continue;
-                    auto material = cache.get(record);  // loads on a miss; broken rows are skipped
-                    if (!material) continue;
+                    MaterialCache::MaterialPtr material;
+                    if (lookup.pause) {
+                        auto attempt = lookup.cache.get_or_start(record);
+                        if (attempt.pending) {  // the best candidate is loading: wait for it, not a worse one
+                            lookup.pending = std::move(attempt.pending);
+                            return std::nullopt;
+                        }
+                        material = std::move(attempt.material);
+                    } else {
+                        material = lookup.cache.get(record, lookup.counted);  // loads on a miss
+                    }
+                    if (!material) continue;  // broken rows are skipped
                     return CertChoice{record, source.key, std::move(material)};
                 }
             }

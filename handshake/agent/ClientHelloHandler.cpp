@@ -1,3 +1,4 @@
+// The ClientHello decision (see ClientHelloHandler.hpp).
 #include "handshake/agent/ClientHelloHandler.hpp"
 
 #include "handshake/agent/CertSelector.hpp"
@@ -92,7 +93,7 @@ int ClientHelloHandler::serve_challenge(SSL* ssl, int* alert, const Snapshot& sn
 }
 
 int ClientHelloHandler::handle(SSL* ssl, int* alert, const Snapshot& snapshot,
-                               Selection& selection) const {
+                               Selection& selection, MissHandling* miss) const {
     selection = Selection{};
     const ClientHelloInfo hello = read_client_hello(ssl);
     selection.acme_tls_offered = hello.offers_acme_tls;
@@ -100,27 +101,32 @@ int ClientHelloHandler::handle(SSL* ssl, int* alert, const Snapshot& snapshot,
         return serve_challenge(ssl, alert, snapshot, hello.sni,
                                hello.has_sni && !hello.sni_malformed && !hello.alpn_malformed,
                                selection);
-    return serve_leaf(ssl, alert, hello, snapshot, default_name_, fallback_to_context_, selection);
+    return serve_leaf(ssl, alert, hello, snapshot, default_name_, fallback_to_context_, selection, miss);
 }
 
 int ClientHelloHandler::serve_leaf(SSL* ssl, int* alert, const ClientHelloInfo& hello,
                                    const Snapshot& snapshot, const std::string& default_name,
-                                   bool fallback, Selection& selection) const {
+                                   bool fallback, Selection& selection, MissHandling* miss) const {
     const storage::UnixTime now = storage::unix_now();
     std::optional<CertChoice> choice;
     bool is_default = false;
+    MaterialLookup lookup{cache_, miss && miss->may_pause, !miss || miss->counted, nullptr};
     if (hello.has_sni) {
         if (auto name = (hello.sni_malformed ? std::nullopt : storage::normalize_server_name(hello.sni))) {
             selection.server_name = name->name;
             choice = select_certificate(*snapshot.certs, name->name,
-                                        name->kind == storage::NormalizedName::Kind::Dns, hello, now, cache_);
+                                        name->kind == storage::NormalizedName::Kind::Dns, hello, now, lookup);
         }
     } else if (auto ip = local_ip(ssl)) {
-        choice = select_certificate(*snapshot.certs, *ip, false, hello, now, cache_);
+        choice = select_certificate(*snapshot.certs, *ip, false, hello, now, lookup);
     }
-    if (!choice && !default_name.empty()) {
-        choice = select_certificate(*snapshot.certs, default_name, true, hello, now, cache_);
+    if (!choice && !lookup.pending && !default_name.empty()) {
+        choice = select_certificate(*snapshot.certs, default_name, true, hello, now, lookup);
         is_default = true;
+    }
+    if (lookup.pending) {  // the chosen certificate is loading: pause (the callback runs again)
+        miss->pending = std::move(lookup.pending);
+        return SSL_CLIENT_HELLO_RETRY;
     }
     if (!choice) {
         if (fallback) return SSL_CLIENT_HELLO_SUCCESS;

@@ -1,6 +1,9 @@
 // The decision made at ClientHello time, given a snapshot: which certificate
 // (challenge, leaf, default) goes on the connection, or which alert ends it.
 // Also the ALPN choice that goes with it. No I/O beyond getsockname().
+// With MissHandling::may_pause, a leaf not held parsed pauses the ClientHello
+// (SSL_CLIENT_HELLO_RETRY) while its row loads on the loader threads; the
+// callback may then run again on the same SSL and decides afresh.
 #pragma once
 
 #include "handshake/agent/Agent.hpp"
@@ -19,13 +22,22 @@ inline constexpr const char* kAcmeTlsProtocol = "acme-tls/1";
 
 class ClientHelloHandler {
 public:
+    // How a leaf not held parsed is handled (default: loaded on this thread).
+    struct MissHandling {
+        bool may_pause = false;  // start its load on the loader pool and return SSL_CLIENT_HELLO_RETRY
+        bool counted = true;     // count cache hits/misses (false on the run after a pause)
+        MaterialCache::FlightPtr pending;  // out: what the paused ClientHello waits for
+    };
+
     // Leaves get their material from `cache`, which must outlive the handler;
     // served leaves are told to `maintenance` (may be null), likewise.
     ClientHelloHandler(const AgentOptions& options, MaterialCache& cache, MaintenanceQueue* maintenance = nullptr);
 
     // Returns SSL_CLIENT_HELLO_SUCCESS (certificate set on `ssl`, or left as the
-    // context's when so configured) or SSL_CLIENT_HELLO_ERROR with *alert set.
-    int handle(SSL* ssl, int* alert, const Snapshot& snapshot, Selection& selection) const;
+    // context's when so configured) or SSL_CLIENT_HELLO_ERROR with *alert set,
+    // or (miss->may_pause) SSL_CLIENT_HELLO_RETRY with miss->pending set.
+    int handle(SSL* ssl, int* alert, const Snapshot& snapshot, Selection& selection,
+               MissHandling* miss = nullptr) const;
 
     // ALPN for a connection whose ClientHello produced `selection`: acme-tls/1
     // for a challenge, else the first of options.alpn the client offers.
@@ -44,7 +56,8 @@ public:
     // SSL_CLIENT_HELLO_SUCCESS with selection.kind None and `ssl` untouched
     // when `fallback`, else SSL_CLIENT_HELLO_ERROR (unrecognized_name).
     int serve_leaf(SSL* ssl, int* alert, const ClientHelloInfo& hello, const Snapshot& snapshot,
-                   const std::string& default_name, bool fallback, Selection& selection) const;
+                   const std::string& default_name, bool fallback, Selection& selection,
+                   MissHandling* miss = nullptr) const;
     // The normalized identifier a challenge for `sni` is stored under (RFC
     // 8738 §6: a reverse-DNS name maps back to its IP), or "" when invalid.
     static std::string challenge_identifier(const std::string& sni);

@@ -1,4 +1,7 @@
+// The bounded parsed-material cache (see MaterialCache.hpp).
 #include "handshake/agent/MaterialCache.hpp"
+
+#include "handshake/agent/LoaderPool.hpp"
 
 #include <algorithm>
 
@@ -26,7 +29,55 @@ MaterialCache::MaterialCache(Loader loader, Options options)
     }
 }
 
-MaterialCache::MaterialPtr MaterialCache::get(const IndexRecord& record) { return lookup_or_load(record, true); }
+MaterialCache::MaterialPtr MaterialCache::get(const IndexRecord& record, bool counted) {
+    return lookup_or_load(record, counted);
+}
+
+void MaterialCache::Flight::when_done(std::function<void()> ready) {
+    {
+        std::lock_guard lock(mutex);
+        if (!done) {
+            waiters.push_back(std::move(ready));
+            return;
+        }
+    }
+    ready();
+}
+
+MaterialCache::Attempt MaterialCache::find_or_join(Shard& shard, const IndexRecord& record, bool counted,
+                                                   bool& leader) {
+    leader = false;
+    std::lock_guard lock(shard.mutex);
+    if (auto hit = shard.ring.find(record.id)) {
+        if (counted) hits_.add();
+        return {std::move(hit), nullptr};
+    }
+    if (counted) misses_.add();
+    if (negative_.blocked(record.id, NegativeCache::Clock::now())) return {};
+    auto& slot = shard.flights[record.id];
+    if (!slot) {
+        slot = std::make_shared<Flight>();
+        leader = true;
+    }
+    return {nullptr, slot};
+}
+
+MaterialCache::Attempt MaterialCache::get_or_start(const IndexRecord& record) {
+    Shard& shard = shard_of(record.id);
+    bool leader = false;
+    Attempt attempt = find_or_join(shard, record, true, leader);
+    if (!attempt.pending) return attempt;  // a hit, or a row to skip
+    if (!leader) {
+        shared_waits_.add();  // another miss's load: this one waits for it too
+        return attempt;
+    }
+    if (options_.pool) {
+        // The job holds the flight, not the cache's lifetime: the pool is stopped before the cache goes.
+        if (options_.pool->submit([this, &shard, record, flight = attempt.pending] { lead(shard, record, *flight); }))
+            return attempt;
+    }
+    return {lead(shard, record, *attempt.pending), nullptr};  // no pool, or its queue is full: load here
+}
 
 void MaterialCache::warm(const IndexRecord& record) {
     if (full()) return;
@@ -37,23 +88,10 @@ bool MaterialCache::full() const { return options_.capacity > 0 && parsed_.load(
 
 MaterialCache::MaterialPtr MaterialCache::lookup_or_load(const IndexRecord& record, bool counted) {
     Shard& shard = shard_of(record.id);
-    std::shared_ptr<Flight> flight;
     bool leader = false;
-    {
-        std::lock_guard lock(shard.mutex);
-        if (auto hit = shard.ring.find(record.id)) {
-            if (counted) hits_.add();
-            return hit;
-        }
-        if (counted) misses_.add();
-        if (negative_.blocked(record.id, NegativeCache::Clock::now())) return nullptr;
-        auto& slot = shard.flights[record.id];
-        if (!slot) {
-            slot = std::make_shared<Flight>();
-            leader = true;
-        }
-        flight = slot;
-    }
+    Attempt attempt = find_or_join(shard, record, counted, leader);
+    if (!attempt.pending) return attempt.material;
+    const FlightPtr& flight = attempt.pending;
     if (leader) return lead(shard, record, *flight);
     // Another handshake is loading this id: wait for that load only.
     shared_waits_.add();
@@ -93,12 +131,21 @@ MaterialCache::MaterialPtr MaterialCache::lead(Shard& shard, const IndexRecord& 
             log_.report(record.id, "certificate row " + std::to_string(record.id) + ": " +
                                        (loaded.error.empty() ? "does not load" : loaded.error));
     }
+    std::vector<std::function<void()>> waiters;
     {
         std::lock_guard lock(flight.mutex);
         flight.material = ok ? loaded.material : nullptr;
         flight.done = true;
+        waiters.swap(flight.waiters);
     }
     flight.done_cv.notify_all();
+    for (auto& ready : waiters) {
+        try {
+            ready();
+        } catch (...) {
+            // A paused handshake's host failed to resume it; the others still run.
+        }
+    }
     return ok ? loaded.material : nullptr;
 }
 

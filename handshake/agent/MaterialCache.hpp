@@ -14,6 +14,12 @@
 //   now, for `unavailable_retry`. Meanwhile a handshake skips it at once
 //   (the selector falls back to another candidate, the default name or the
 //   alert). Each failure is reported once per period, rate-limited (LoadErrorLog).
+// - get_or_start() never blocks on a load (AgentOptions::pause_on_miss): a
+//   miss starts the load on the LoaderPool (or joins the one in flight for
+//   that id: still one load) and returns its Flight, whose when_done()
+//   callbacks run on the loader thread once it has finished, loaded or
+//   failed. The handshake pauses (SSL_CLIENT_HELLO_RETRY) and, run again,
+//   finds the material cached. A full pool queue: the load runs inline.
 #pragma once
 
 #include "handshake/agent/CertIndex.hpp"
@@ -37,6 +43,8 @@
 
 namespace certa::handshake {
 
+class LoaderPool;
+
 class MaterialCache {
 public:
     using MaterialPtr = std::shared_ptr<const CertMaterial>;
@@ -55,11 +63,36 @@ public:
         std::chrono::milliseconds broken_retry{60'000};
         std::chrono::milliseconds unavailable_retry{1'000};
         LoadErrorLog::Sink on_error;
+        // Runs get_or_start()'s loads (null: they run on the caller's thread). Must outlive the cache.
+        LoaderPool* pool = nullptr;
     };
     struct Stats {
         std::size_t parsed = 0;
         std::uint64_t hits = 0, misses = 0, loads = 0, shared_waits = 0, evictions = 0, load_failures = 0;
         std::size_t negative = 0;
+    };
+
+    // One load of one id, shared by every miss that comes while it runs.
+    class Flight {
+    public:
+        // Calls `ready` once: at once on this thread when the load has
+        // finished, else on the loading thread when it does. Never blocks on the load.
+        void when_done(std::function<void()> ready);
+
+    private:
+        friend class MaterialCache;
+        std::mutex mutex;
+        std::condition_variable done_cv;
+        bool done = false;
+        MaterialPtr material;
+        std::vector<std::function<void()>> waiters;  // when_done callbacks not run yet
+    };
+    using FlightPtr = std::shared_ptr<Flight>;
+    // get_or_start's answer: the material (a hit, or loaded inline), or the
+    // flight to wait for, or neither (the row is broken or unreadable now: skip it).
+    struct Attempt {
+        MaterialPtr material;
+        FlightPtr pending;
     };
 
     MaterialCache(Loader loader, Options options);
@@ -68,7 +101,11 @@ public:
 
     // The record's material: cached, or loaded now (see above). Null when the
     // row is broken or cannot be read now.
-    MaterialPtr get(const IndexRecord& record);
+    // `counted`: false for a handshake's second look after a pause (its miss was counted).
+    MaterialPtr get(const IndexRecord& record, bool counted = true);
+    // Never waits for a load (see above): a hit, or the flight of the load
+    // (started now on the pool, or already running), or neither.
+    Attempt get_or_start(const IndexRecord& record);
     // Loads the record ahead of use (background pre-parse) unless it is
     // cached, negative, or the cache is full; counts no hit or miss.
     void warm(const IndexRecord& record);
@@ -79,12 +116,6 @@ public:
     std::size_t capacity() const { return options_.capacity; }
 
 private:
-    struct Flight {
-        std::mutex mutex;
-        std::condition_variable done_cv;
-        bool done = false;
-        MaterialPtr material;
-    };
     struct alignas(64) Shard {
         explicit Shard(std::size_t capacity) : ring(capacity) {}
         std::mutex mutex;
@@ -96,6 +127,8 @@ private:
         return *shards_[((static_cast<std::uint64_t>(id) * 0x9e3779b97f4a7c15ULL) >> 32) % shards_.size()];
     }
     MaterialPtr lookup_or_load(const IndexRecord& record, bool counted);
+    // A hit (material), or the flight for the id with `leader` set when this call started it; counts hit/miss.
+    Attempt find_or_join(Shard& shard, const IndexRecord& record, bool counted, bool& leader);
     MaterialPtr lead(Shard& shard, const IndexRecord& record, Flight& flight);
 
     Loader loader_;

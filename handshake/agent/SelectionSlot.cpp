@@ -1,4 +1,5 @@
-// SSL ex_data slot for the connection's Selection (see SelectionSlot.hpp).
+// SSL ex_data slot for the connection's Selection (see SelectionSlot.hpp),
+// and Agent::last_selection, which reads it.
 #include "handshake/agent/SelectionSlot.hpp"
 
 #include <memory>
@@ -27,6 +28,12 @@ Selection* SelectionSlot::get_or_create(SSL* ssl) {
     auto fresh = std::make_unique<Selection>();
     if (SSL_set_ex_data(ssl, index(), fresh.get()) != 1) return nullptr;
     return fresh.release();  // owned by the SSL now (free_selection)
+}
+
+std::optional<Selection> Agent::last_selection(const SSL* ssl) {
+    const Selection* s = SelectionSlot::find(ssl);
+    if (!s) return std::nullopt;
+    return *s;
 }
 
 }  // namespace certa::handshake

@@ -96,6 +96,11 @@ struct ServeDaemon::Impl {
           grace(control) {
         for (auto& io : ios) keep_running.emplace_back(io->get_executor());
     }
+    // The agent goes first (its loader threads joined): a load finishing now
+    // would post a paused handshake's resumption onto an io context being
+    // destroyed. No session uses the agent any more (the io threads returned);
+    // their SSLs, freed with the io contexts, hold nothing of it.
+    ~Impl() { agent.reset(); }
 
     void accept(Socket socket, const asio::ip::tcp::endpoint& remote) {
         std::string address = remote.address().to_string();

@@ -125,6 +125,7 @@ void TlsSession::close() {
     error_code ignored;
     deadline_.cancel(ignored);
     stream_.next_layer().close(ignored);
+    stream_.cancel_pause();  // a handshake waiting for the agent's load ends now (operation_aborted)
 }
 
 }  // namespace certa::handshake

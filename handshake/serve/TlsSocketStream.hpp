@@ -4,21 +4,32 @@
 // (about 68 KiB allocated, half of it zeroed, per connection). Each
 // operation calls OpenSSL; when it wants the socket readable or writable, the
 // stream waits for that on the connection's io thread and calls it again.
+// When the Agent's ClientHello callback pauses for a certificate load
+// (AgentOptions::pause_on_miss: SSL_ERROR_WANT_CLIENT_HELLO_CB), the stream
+// asks Agent::when_loaded to tell it, and calls OpenSSL again on the io
+// thread then; meanwhile the thread serves other connections. cancel_pause()
+// (the session's close, e.g. at its handshake deadline) ends such a wait
+// with operation_aborted; a load that finishes later finds nothing to resume.
 //
 // An AsyncReadStream / AsyncWriteStream for asio::async_write and Relay.
 // One read and one write may be pending at a time; the stream must not be
 // moved while an operation is pending.
 #pragma once
 
+#include "handshake/agent/Agent.hpp"
 #include "handshake/serve/ServeContext.hpp"
 #include "storage/base/OpenSsl.hpp"
 
 #include <boost/asio/buffer.hpp>
+#include <boost/asio/error.hpp>
 #include <boost/asio/post.hpp>
 #include <openssl/ssl.h>
 
 #include <cerrno>
 #include <cstddef>
+#include <functional>
+#include <memory>
+#include <optional>
 #include <utility>
 
 namespace certa::handshake {
@@ -83,7 +94,34 @@ public:
     // the peer's: RFC 8446 §6.1 lets the side that closes go at once.
     void send_close_notify();
 
+    // Ends a wait for the agent's load (see above): its handler gets
+    // operation_aborted, posted. Call on the stream's executor, with the socket closed.
+    void cancel_pause() {
+        auto step = paused_.lock();
+        paused_.reset();
+        if (step) boost::asio::post(socket_.get_executor(), [step] { step->fire(true); });
+    }
+
 private:
+    // A handshake step waiting for the agent's load. Held by the load's
+    // `ready` callback (Agent::when_loaded) and by what fire() posts; the
+    // stream keeps only a weak reference, so that a load that never ends
+    // keeps no connection alive once the session gave up on it. Fired at most
+    // once, always on the stream's executor.
+    class PausedStep {
+    public:
+        explicit PausedStep(std::function<void(bool aborted)> resume) : resume_(std::move(resume)) {}
+        void fire(bool aborted) {
+            if (!resume_) return;
+            auto resume = std::move(resume_);
+            resume_ = nullptr;
+            resume(aborted);
+        }
+
+    private:
+        std::function<void(bool aborted)> resume_;
+    };
+
     // One call into OpenSSL: its return value (> 0: done) and the bytes moved.
     struct Step {
         int result;
@@ -131,11 +169,32 @@ private:
                                });
             return;
         }
+        if (ssl_error == SSL_ERROR_WANT_CLIENT_HELLO_CB) return pause(attempt, std::move(handler));
         complete(std::move(handler), failure(ssl_error, saved_errno), 0, initiating);
+    }
+
+    // The ClientHello callback paused for a load: call `attempt` again on this
+    // executor once Agent::when_loaded says it is done (see PausedStep).
+    template <typename Attempt, typename Handler>
+    void pause(Attempt attempt, Handler handler) {
+        // Shared, so that the resume function is copyable (asio handlers may be move-only).
+        auto held = std::make_shared<std::optional<Handler>>(std::move(handler));
+        auto step = std::make_shared<PausedStep>([this, attempt, held](bool aborted) {
+            Handler h = std::move(**held);
+            held->reset();
+            if (aborted || !socket_.is_open())
+                return h(error_code(boost::asio::error::operation_aborted), std::size_t{0});
+            drive(attempt, std::move(h), false);
+        });
+        paused_ = step;
+        Agent::when_loaded(ssl_.get(), [step, executor = socket_.get_executor()] {
+            boost::asio::post(executor, [step] { step->fire(false); });
+        });
     }
 
     Socket socket_;
     ossl::SslPtr ssl_;
+    std::weak_ptr<PausedStep> paused_;  // the step waiting for the agent's load, if any
 };
 
 }  // namespace certa::handshake

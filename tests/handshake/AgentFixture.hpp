@@ -1,15 +1,18 @@
 // An Agent over a fresh SQLite store in a temp dir, attached to a server
 // context, with a client context for handshakes over BIO pairs (TlsTestPeer).
-// Shared by the agent's TLS tests.
+// Shared by the agent's TLS tests; corrupt_chain breaks a row behind the agent's back.
 #pragma once
 
 #include "TlsTestPeer.hpp"
 #include "handshake/agent/Agent.hpp"
 #include "storage/Store.hpp"
+#include "tests/support/Subprocess.hpp"
 #include "tests/support/TempDir.hpp"
 
 #include <memory>
+#include <cstdint>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -27,6 +30,13 @@ struct AgentFixture {
     void open(const handshake::AgentOptions& options) {
         agent = handshake::Agent::open(path, options);
         agent->attach(server.get());
+    }
+    // Breaks row `id`'s chain PEM in the store file (sqlite3), as a bad write or a bad disk would.
+    void corrupt_chain(std::int64_t id) const {
+        const std::string sql =
+            "UPDATE certificates SET chain_pem = 'not a certificate' WHERE id = " + std::to_string(id);
+        const auto r = run({"sqlite3", path, sql});
+        if (r.exit_code != 0) throw std::runtime_error("sqlite3: " + r.err);
     }
     // One full handshake (from `client_ctx`, else `client`).
     HandshakeResult hello(std::optional<std::string> sni, std::vector<std::string> alpn = {},

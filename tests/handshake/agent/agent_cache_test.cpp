@@ -48,12 +48,6 @@ AgentOptions quiet(std::size_t cache_size) {
     return o;
 }
 
-void corrupt_chain(const std::string& path, std::int64_t id) {
-    const std::string sql = "UPDATE certificates SET chain_pem = 'not a certificate' WHERE id = " + std::to_string(id);
-    auto r = run({"sqlite3", path, sql});
-    REQUIRE_MESSAGE(r.exit_code == 0, r.err);
-}
-
 }  // namespace
 
 TEST_CASE("the cache bound holds under a sweep of more names than it holds, and every name is served") {
@@ -115,8 +109,8 @@ TEST_CASE("a corrupt row is reported once and the handshake falls back to anothe
     const auto bad = put_test_cert(*f.store, {"fall.test"}, "ec256", {}, -60);  // newer: tried first
     const auto only = put_test_cert(*f.store, {"only.test"});
     const auto dflt = put_test_cert(*f.store, {"default.test"});
-    corrupt_chain(f.path, bad.id);
-    corrupt_chain(f.path, only.id);
+    f.corrupt_chain(bad.id);
+    f.corrupt_chain(only.id);
     std::mutex m;
     std::vector<std::pair<std::int64_t, std::string>> reports;
     AgentOptions o = quiet(100);
@@ -147,7 +141,7 @@ TEST_CASE("a corrupt row is reported once and the handshake falls back to anothe
     // Without a default name the corrupt-only name gets the alert, never a crash.
     Fixture g;
     const auto lone = put_test_cert(*g.store, {"lone.test"});
-    corrupt_chain(g.path, lone.id);
+    g.corrupt_chain(lone.id);
     g.start(quiet(100));
     auto r = g.hello("lone.test");
     CHECK_FALSE(r.ok);

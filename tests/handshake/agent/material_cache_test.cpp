@@ -2,9 +2,11 @@
 // a function over in-memory rows. CLOCK eviction order and the bound, single
 // flight (N threads miss one id: one load), other ids never wait on a slow
 // load, the bounded negative cache (100k broken ids), the rate-limited error
-// log, and NegativeCache's retry time.
+// log, NegativeCache's retry time, and get_or_start on a LoaderPool (the
+// pause_on_miss path: never blocks, one load per id, when_done callbacks).
 #include "handshake/agent/ClockRing.hpp"
 #include "handshake/agent/LoadErrorLog.hpp"
+#include "handshake/agent/LoaderPool.hpp"
 #include "handshake/agent/MaterialCache.hpp"
 #include "handshake/agent/NegativeCache.hpp"
 #include "tests/support/TestCertificates.hpp"
@@ -13,6 +15,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -188,4 +191,65 @@ TEST_CASE("LoadErrorLog: at most `burst` reports per window, then a count of tho
     LoadErrorLog silent({});  // no sink: counted only
     silent.report(1, "x");
     CHECK(silent.suppressed() == 1);
+}
+
+TEST_CASE("MaterialCache::get_or_start: never waits; one load per id on the pool; when_done runs once it is done") {
+    std::mutex m;
+    std::condition_variable cv;
+    bool open = false;  // ids 1 and 2 load only once the test opens the gate
+    std::atomic<int> loads{0};
+    LoaderPool pool(1, 1);  // one thread, one queued job at most
+    MaterialCache::Options o;
+    o.capacity = 100;
+    o.pool = &pool;
+    MaterialCache cache(
+        [&](const IndexRecord& r) {
+            ++loads;
+            if (r.id <= 2) {
+                std::unique_lock lock(m);
+                cv.wait_for(lock, 10s, [&] { return open; });  // bounded
+            }
+            return Loaded{Loaded::Result::Ok, sample(), {}};
+        },
+        o);
+
+    const auto first = cache.get_or_start(rec(1));
+    REQUIRE(first.pending);
+    CHECK_FALSE(first.material);
+    const auto joined = cache.get_or_start(rec(1));
+    CHECK(joined.pending == first.pending);  // the same flight: one load
+    std::atomic<int> fired{0};
+    first.pending->when_done([&] { ++fired; });
+    joined.pending->when_done([&] { ++fired; });
+    for (int i = 0; i < 1000 && loads < 1; ++i) std::this_thread::sleep_for(5ms);  // the thread took id 1
+    REQUIRE(loads == 1);
+    const auto queued = cache.get_or_start(rec(2));  // the one queue slot
+    REQUIRE(queued.pending);
+    const auto inline_load = cache.get_or_start(rec(3));  // queue full: loaded on this thread
+    CHECK_FALSE(inline_load.pending);
+    CHECK(inline_load.material);
+    CHECK(fired == 0);
+
+    {
+        std::lock_guard lock(m);
+        open = true;
+    }
+    cv.notify_all();
+    for (int i = 0; i < 1000 && fired < 2; ++i) std::this_thread::sleep_for(5ms);  // bounded: 5 s
+    CHECK(fired == 2);
+    CHECK(cache.get(rec(1)));  // a hit now
+    int at_once = 0;
+    first.pending->when_done([&] { ++at_once; });  // already done: runs here, now
+    CHECK(at_once == 1);
+    for (int i = 0; i < 1000 && !cache.get_or_start(rec(2)).material; ++i) std::this_thread::sleep_for(5ms);
+    pool.stop();
+    const auto s = cache.stats();
+    CHECK(loads == 3);
+    CHECK(s.loads == 3);
+    CHECK(s.shared_waits == 1);
+    CHECK(s.parsed == 3);
+    // A stopped pool takes nothing: the miss loads inline.
+    const auto after_stop = cache.get_or_start(rec(4));
+    CHECK_FALSE(after_stop.pending);
+    CHECK(after_stop.material);
 }

@@ -1,0 +1,153 @@
+// `certa serve` on a PostgreSQL store that pauses (issue 23: "PostgreSQL
+// pauses"): the real daemon with one io thread and a cache of one certificate;
+// another session holds the certificates table (LOCK ... ACCESS EXCLUSIVE), so
+// the row read for a cold name waits. The cold handshake pauses
+// (pause_on_miss: SSL_CLIENT_HELLO_RETRY) while its row loads on a loader
+// thread, and the same single io thread keeps completing hot-name handshakes;
+// once the lock goes, the cold one completes with its certificate.
+#include "ServeProcess.hpp"
+#include "StoreFiller.hpp"
+#include "TlsTestPeer.hpp"
+#include "storage/Store.hpp"
+#include "tests/support/PostgresHarness.hpp"
+
+#include <doctest/doctest.h>
+#include <libpq-fe.h>
+#include <openssl/err.h>
+
+#include <atomic>
+#include <chrono>
+#include <memory>
+#include <string>
+#include <thread>
+
+using namespace certa;
+using namespace certa::test;
+using namespace std::chrono_literals;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+// One real TLS handshake to 127.0.0.1:port with SNI `name` (the socket
+// times out after 10 s); the serial of the leaf served ("" when it failed).
+std::string served_serial(std::uint16_t port, const std::string& name) {
+    auto ctx = make_client_ctx();
+    TcpClient tcp(port);
+    if (tcp.fd() < 0) return {};
+    ossl::SslPtr ssl(SSL_new(ctx.get()));
+    SSL_set_fd(ssl.get(), tcp.fd());
+    SSL_set_tlsext_host_name(ssl.get(), name.c_str());
+    if (SSL_connect(ssl.get()) != 1) {
+        ERR_clear_error();
+        return {};
+    }
+    ossl::X509Ptr peer(SSL_get1_peer_certificate(ssl.get()));
+    SSL_shutdown(ssl.get());
+    ERR_clear_error();
+    return serial_of(peer.get());
+}
+
+// A libpq session of the test's own (the one that holds the lock).
+class PgSession {
+public:
+    explicit PgSession(const std::string& url) : conn_(PQconnectdb(url.c_str()), &PQfinish) {
+        REQUIRE_MESSAGE(PQstatus(conn_.get()) == CONNECTION_OK, PQerrorMessage(conn_.get()));
+    }
+    void exec(const std::string& sql) {
+        std::unique_ptr<PGresult, decltype(&PQclear)> r(PQexec(conn_.get(), sql.c_str()), &PQclear);
+        REQUIRE_MESSAGE(PQresultStatus(r.get()) == PGRES_COMMAND_OK, PQerrorMessage(conn_.get()));
+    }
+    long count(const std::string& sql) {
+        std::unique_ptr<PGresult, decltype(&PQclear)> r(PQexec(conn_.get(), sql.c_str()), &PQclear);
+        REQUIRE_MESSAGE(PQresultStatus(r.get()) == PGRES_TUPLES_OK, PQerrorMessage(conn_.get()));
+        return std::stol(PQgetvalue(r.get(), 0, 0));
+    }
+
+private:
+    std::unique_ptr<PGconn, decltype(&PQfinish)> conn_;
+};
+
+}  // namespace
+
+TEST_CASE("serve --threads 1 on PostgreSQL: hot names are served while a cold name's row read waits on a lock") {
+    const std::string url = PostgresHarness::shared().create_database();
+    auto writer = storage::open_store(url);
+    const auto hot = put_test_cert(*writer, {"hot.pg.test"});
+    const auto cold = put_test_cert(*writer, {"cold.pg.test"});
+    put_test_cert(*writer, {"third.pg.test"});
+    ServeProcess serve(url, {"--threads", "1", "--cache-size", "1"});
+
+    // The hot name is held parsed (the cache holds one: the last one used).
+    REQUIRE(served_serial(serve.port(), "hot.pg.test") == serial_of_pem(hot.cert.cert_pem));
+    REQUIRE(served_serial(serve.port(), "hot.pg.test") == serial_of_pem(hot.cert.cert_pem));
+
+    PgSession locker(url);
+    locker.exec("BEGIN");
+    locker.exec("LOCK TABLE certificates IN ACCESS EXCLUSIVE MODE");
+    const auto locked_at = Clock::now();
+
+    std::atomic<bool> cold_done{false};
+    std::string cold_serial;
+    std::thread cold_client([&] {
+        cold_serial = served_serial(serve.port(), "cold.pg.test");
+        cold_done = true;
+    });
+    // Bounded: until the daemon's row read for the cold name waits on the lock.
+    bool waiting = false;
+    for (int i = 0; i < 300 && !waiting; ++i) {
+        waiting = locker.count("SELECT count(*) FROM pg_locks WHERE NOT granted") > 0;
+        if (!waiting) std::this_thread::sleep_for(10ms);
+    }
+    CHECK_MESSAGE(waiting, serve.logs());
+
+    // The single io thread is free: each hot handshake completes at once.
+    for (int i = 0; i < 3; ++i) {
+        const auto t0 = Clock::now();
+        const std::string serial = served_serial(serve.port(), "hot.pg.test");
+        const auto took = Clock::now() - t0;
+        CHECK(serial == serial_of_pem(hot.cert.cert_pem));
+        MESSAGE("hot handshake " << i << " while the cold one waits: "
+                                 << std::chrono::duration_cast<std::chrono::milliseconds>(took).count() << " ms");
+        CHECK(took < 2s);
+    }
+    CHECK_FALSE(cold_done.load());  // still waiting for its row
+    // Well inside the store's lock_timeout (5 s), after which the read would fail.
+    CHECK(Clock::now() - locked_at < 4s);
+
+    locker.exec("COMMIT");
+    cold_client.join();  // bounded by the client socket's 10 s timeout
+    CHECK(cold_done.load());
+    CHECK_MESSAGE(cold_serial == serial_of_pem(cold.cert.cert_pem), serve.logs());
+    // The hot name is still served after the cold one replaced it in the cache.
+    CHECK(served_serial(serve.port(), "hot.pg.test") == serial_of_pem(hot.cert.cert_pem));
+    CHECK(serve.process().running());
+}
+
+TEST_CASE("serve: a paused handshake whose row stays locked past --handshake-timeout is closed; serving goes on") {
+    const std::string url = PostgresHarness::shared().create_database();
+    auto writer = storage::open_store(url);
+    const auto hot = put_test_cert(*writer, {"hot.pg.test"});
+    const auto cold = put_test_cert(*writer, {"cold.pg.test"});
+    ServeProcess serve(url, {"--threads", "1", "--cache-size", "1", "--handshake-timeout", "1"});
+    REQUIRE(served_serial(serve.port(), "hot.pg.test") == serial_of_pem(hot.cert.cert_pem));
+
+    PgSession locker(url);
+    locker.exec("BEGIN");
+    locker.exec("LOCK TABLE certificates IN ACCESS EXCLUSIVE MODE");
+    const auto t0 = Clock::now();
+    const std::string cold_serial = served_serial(serve.port(), "cold.pg.test");
+    const auto took = Clock::now() - t0;
+    CHECK(cold_serial.empty());  // closed at the deadline, not served
+    CHECK(took < 4s);            // at the 1 s deadline, before the 5 s lock_timeout ends the read
+    CHECK(serve.wait_for_log("TLS handshake timed out", 5s));
+    CHECK(served_serial(serve.port(), "hot.pg.test") == serial_of_pem(hot.cert.cert_pem));
+    locker.exec("COMMIT");
+    // The load finishes late and finds nothing to resume; the next handshake is served from the cache.
+    std::string later;
+    for (int i = 0; i < 50 && later.empty(); ++i) {  // bounded: the load may still be finishing
+        later = served_serial(serve.port(), "cold.pg.test");
+        if (later.empty()) std::this_thread::sleep_for(100ms);
+    }
+    CHECK(later == serial_of_pem(cold.cert.cert_pem));
+    CHECK(serve.process().running());
+}
