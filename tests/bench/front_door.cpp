@@ -1,7 +1,10 @@
 // Front-door benchmark (issue 13, 22): `certa serve` beside haproxy (crt-list),
 // nginx (one server block per certificate), nginx with ngx_http_certa_module
-// (one block, the store) and Caddy (load_files), all in the
-// same run, all on the same N certificates, on loopback. For each server:
+// (one block, the store), Caddy (load_files: every certificate in its cache)
+// and caddy-storage (issue 23: Caddy with on-demand TLS and its default
+// 10,000-certificate cache, loading a missed certificate from its
+// file_system storage, as certa's bounded cache loads from the store), all
+// in the same run, all on the same N certificates, on loopback. For each server:
 //   handshakes/s      full TLS 1.3 handshakes from an OpenSSL client pool,
 //                     random SNI, each served leaf checked against the SNI
 //   CPU us/handshake  on-CPU time of the server's threads (and workers),
@@ -13,8 +16,8 @@
 // load on the machine disturbs all of them alike. Each server has 2 threads
 // (certa's io threads, haproxy nbthread, nginx worker_processes, GOMAXPROCS).
 //
-//   front_door [--certs 10000,100000] [--peers certa,haproxy,nginx,nginx-certa,caddy]
-//              [--large-peers certa,haproxy,nginx-certa] [--large-from 50000]
+//   front_door [--certs 10000,100000] [--peers certa,haproxy,nginx,nginx-certa,caddy,caddy-storage]
+//              [--large-peers certa,haproxy,nginx-certa,caddy-storage] [--large-from 50000]
 //              [--slices 8] [--slice-ms 1500] [--threads 2] [--keys 1000]
 //              [--cache-dir DIR] [--work-dir DIR]
 // Needs CERTA_BIN (meson sets it); the peer certa-baseline runs $CERTA_BASELINE_BIN
@@ -64,10 +67,11 @@ struct Tally {
 
 struct Options {
     std::vector<std::string> certs{"10000", "100000"};
-    std::vector<std::string> peers{"certa", "haproxy", "nginx", "nginx-certa", "caddy"};
+    std::vector<std::string> peers{"certa", "haproxy", "nginx", "nginx-certa", "caddy", "caddy-storage"};
     // Caddy's certificate cache holds 10,000 certificates by default
-    // (certmagic), so at 100k most of its handshakes fail: left out there.
-    std::vector<std::string> large_peers{"certa", "haproxy", "nginx-certa"};
+    // (certmagic): `caddy` (load_files, nothing behind the cache) is left out
+    // at 100k, where caddy-storage loads each miss from storage instead.
+    std::vector<std::string> large_peers{"certa", "haproxy", "nginx-certa", "caddy-storage"};
     std::size_t large_from = 50000;
     int slices = 8, slice_ms = 1500, threads = 2;
     std::size_t keys = 1000;
@@ -138,7 +142,7 @@ bool run_size(const Options& o, std::size_t n) {
     }
     std::printf("\n%zu certificates, %d client threads, %d slices of %d ms per server\n", n, o.threads, o.slices,
                 o.slice_ms);
-    std::printf("%-8s %9s %11s %8s %8s %8s %9s %9s %11s %8s\n", "server", "hs/s", "cpu_us/hs", "p50_ms", "p99_ms",
+    std::printf("%-13s %9s %11s %8s %8s %8s %9s %9s %11s %8s\n", "server", "hs/s", "cpu_us/hs", "p50_ms", "p99_ms",
                 "ready_s", "rss_MB", "pss_MB", "pss_KB/cert", "fail");
     std::map<std::string, double> cpu, pss;
     std::map<std::string, double> ready;
@@ -148,7 +152,7 @@ bool run_size(const Options& o, std::size_t n) {
         cpu[s.name] = t.cpu_us();
         pss[s.name] = memory.pss_mb * 1024 / static_cast<double>(n);
         ready[s.name] = s.ready_ms / 1000;
-        std::printf("%-8s %9.0f %11.1f %8.2f %8.2f %8.3f %9.1f %9.1f %11.2f %8ld\n", s.name.c_str(),
+        std::printf("%-13s %9.0f %11.1f %8.2f %8.2f %8.3f %9.1f %9.1f %11.2f %8ld\n", s.name.c_str(),
                     t.seconds > 0 ? static_cast<double>(t.handshakes) / t.seconds : 0, t.cpu_us(),
                     percentile(t.latencies_us, 50) / 1000, percentile(t.latencies_us, 99) / 1000, s.ready_ms / 1000,
                     memory.rss_mb, memory.pss_mb, pss[s.name], t.failures);
@@ -173,6 +177,9 @@ bool run_size(const Options& o, std::size_t n) {
     if (ready.count("certa")) std::printf("certa ready: %.3f s (target <= 0.3 s at 100k)\n", ready["certa"]);
     if (pss.count("certa") && pss.count("caddy") && pss["caddy"] > 0)
         std::printf("certa memory per certificate / Caddy's: %.2f (target <= 0.60)\n", pss["certa"] / pss["caddy"]);
+    if (cpu.count("certa") && cpu.count("caddy-storage") && cpu["caddy-storage"] > 0 && pss["caddy-storage"] > 0)
+        std::printf("certa / caddy-storage (Caddy loading misses from storage): CPU per handshake %.2f, PSS %.2f\n",
+                    cpu["certa"] / cpu["caddy-storage"], pss["certa"] / pss["caddy-storage"]);
     std::fflush(stdout);
     for (auto& s : servers) s.process->stop(SIGTERM, std::chrono::milliseconds(20000));
     std::filesystem::remove_all(o.work_dir);

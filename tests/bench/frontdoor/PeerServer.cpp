@@ -1,6 +1,7 @@
 #include "PeerServer.hpp"
 
 #include "../BenchStore.hpp"
+#include "CaddyStorage.hpp"
 
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -96,6 +97,28 @@ std::vector<std::string> caddy_argv(const BenchCertSet& certs, const std::string
     return {peer_binary("caddy"), "run", "--config", work + "/caddy.json"};
 }
 
+// Caddy with on-demand TLS on the cert set's storage tree (CaddyStorage) and
+// its default cache capacity (10,000; not raised: that bound is the point).
+// A miss loads the certificate from storage before any `ask` or CA call
+// (certmagic 0.17 getCertDuringHandshake), so the ACME issuer's CA
+// (caddy_storage_ca) and the `ask` URL, both on loopback ports that refuse,
+// are never contacted for a name in the set; nothing can be obtained.
+// Log level ERROR: each load logs a "stapling OCSP" warning (the bench
+// certificates carry no OCSP URL), which would measure Caddy's logging.
+std::vector<std::string> caddy_storage_argv(const BenchCertSet& certs, const std::string& work, std::uint16_t port) {
+    write_text(work + "/caddy.json",
+               std::string("{\"admin\":{\"disabled\":true},\"logging\":{\"logs\":{\"default\":{\"level\":\"ERROR\"}}},"
+                           "\"storage\":{\"module\":\"file_system\",\"root\":\"") +
+                   caddy_storage_root(certs) +
+                   "\"},\"apps\":{\"tls\":{\"automation\":{\"policies\":[{\"issuers\":[{\"module\":\"acme\",\"ca\":\"" +
+                   caddy_storage_ca +
+                   "\"}],\"on_demand\":true}],\"on_demand\":{\"ask\":\"http://127.0.0.1:9/ask\"}}},"
+                   "\"http\":{\"servers\":{\"bench\":{\"listen\":[\"127.0.0.1:" + std::to_string(port) +
+                   "\"],\"automatic_https\":{\"disable\":true},\"tls_connection_policies\":[{}],"
+                   "\"routes\":[{\"handle\":[{\"handler\":\"static_response\",\"status_code\":200}]}]}}}}}\n");
+    return {peer_binary("caddy"), "run", "--config", work + "/caddy.json"};
+}
+
 std::vector<std::string> certa_argv(const std::string& binary, const BenchCertSet& certs, std::uint16_t port) {
     return {binary, "--store", certs.store, "--log-level", "warn", "serve", "--threads", "2", "--listen",
             "127.0.0.1:" + std::to_string(port)};
@@ -109,6 +132,7 @@ std::string peer_binary(const std::string& kind) {
         const char* baseline = std::getenv("CERTA_BASELINE_BIN");
         return baseline && ::access(baseline, X_OK) == 0 ? std::string(baseline) : std::string();
     }
+    if (kind == "caddy-storage") return peer_binary("caddy");
     if (kind == "nginx-certa") {
         const char* module = std::getenv("CERTA_NGINX_MODULE");
         if (!module || ::access(module, R_OK) != 0) return {};
@@ -136,6 +160,7 @@ std::optional<PeerServer> start_peer(const std::string& kind, const BenchCertSet
                                     : kind == "nginx" ? nginx_argv(certs, work, server.port)
                                     : kind == "nginx-certa" ? nginx_certa_argv(certs, work, server.port)
                                     : kind == "caddy" ? caddy_argv(certs, work, server.port)
+                                    : kind == "caddy-storage" ? caddy_storage_argv(certs, work, server.port)
                                                       : certa_argv(peer_binary(kind), certs, server.port);
     test::RunOptions options;
     options.env = {{"HOME", work}, {"XDG_DATA_HOME", work + "/xdg"}, {"XDG_CONFIG_HOME", work + "/xdg"},

@@ -7,6 +7,9 @@
 //   nginx   one server block per certificate (Debian nginx-light)
 //   nginx-certa  one catch-all block with ngx_http_certa_module on the store
 //   caddy   tls.certificates.load_files (Debian caddy)
+//   caddy-storage  Caddy with on-demand TLS and its default 10,000-certificate
+//           cache, loading each missed certificate from its file_system
+//           storage (CaddyStorage); no CA or `ask` endpoint is ever reached
 // Each gets 2 threads/workers. Ready time runs from the spawn to the first
 // handshake that served the right leaf.
 #pragma once
@@ -29,7 +32,7 @@ struct PeerServer {
     std::unique_ptr<test::Background> process;
 };
 
-// Known kinds: "certa", "haproxy", "nginx", "nginx-certa", "caddy". `work` is a scratch dir
+// Known kinds: "certa", "haproxy", "nginx", "nginx-certa", "caddy", "caddy-storage". `work` is a scratch dir
 // for configs and logs. Returns nothing (and prints why) when the server did
 // not come up within `ready_timeout`.
 std::optional<PeerServer> start_peer(const std::string& kind, const BenchCertSet& certs, const std::string& work,
