@@ -16,8 +16,10 @@
 // load on the machine disturbs all of them alike. Each server has 2 threads
 // (certa's io threads, haproxy nbthread, nginx worker_processes, GOMAXPROCS).
 //
+// certa-bounded (certa serve --cache-size 10000, Caddy's default bound) is the
+// like-for-like peer of caddy-storage at 100k.
 //   front_door [--certs 10000,100000] [--peers certa,haproxy,nginx,nginx-certa,caddy,caddy-storage]
-//              [--large-peers certa,haproxy,nginx-certa,caddy-storage] [--large-from 50000]
+//              [--large-peers certa,certa-bounded,haproxy,nginx-certa,caddy-storage] [--large-from 50000]
 //              [--slices 8] [--slice-ms 1500] [--threads 2] [--keys 1000]
 //              [--cache-dir DIR] [--work-dir DIR]
 // Needs CERTA_BIN (meson sets it); the peer certa-baseline runs $CERTA_BASELINE_BIN
@@ -71,7 +73,8 @@ struct Options {
     // Caddy's certificate cache holds 10,000 certificates by default
     // (certmagic): `caddy` (load_files, nothing behind the cache) is left out
     // at 100k, where caddy-storage loads each miss from storage instead.
-    std::vector<std::string> large_peers{"certa", "haproxy", "nginx-certa", "caddy-storage"};
+    // certa-bounded holds at most 10,000 parsed too: the like-for-like peer.
+    std::vector<std::string> large_peers{"certa", "certa-bounded", "haproxy", "nginx-certa", "caddy-storage"};
     std::size_t large_from = 50000;
     int slices = 8, slice_ms = 1500, threads = 2;
     std::size_t keys = 1000;
@@ -177,9 +180,10 @@ bool run_size(const Options& o, std::size_t n) {
     if (ready.count("certa")) std::printf("certa ready: %.3f s (target <= 0.3 s at 100k)\n", ready["certa"]);
     if (pss.count("certa") && pss.count("caddy") && pss["caddy"] > 0)
         std::printf("certa memory per certificate / Caddy's: %.2f (target <= 0.60)\n", pss["certa"] / pss["caddy"]);
-    if (cpu.count("certa") && cpu.count("caddy-storage") && cpu["caddy-storage"] > 0 && pss["caddy-storage"] > 0)
-        std::printf("certa / caddy-storage (Caddy loading misses from storage): CPU per handshake %.2f, PSS %.2f\n",
-                    cpu["certa"] / cpu["caddy-storage"], pss["certa"] / pss["caddy-storage"]);
+    for (const char* own : {"certa", "certa-bounded"})
+        if (cpu.count(own) && cpu.count("caddy-storage") && cpu["caddy-storage"] > 0 && pss["caddy-storage"] > 0)
+            std::printf("%s / caddy-storage (Caddy loading misses from storage): CPU per handshake %.2f, PSS %.2f\n",
+                        own, cpu[own] / cpu["caddy-storage"], pss[own] / pss["caddy-storage"]);
     std::fflush(stdout);
     for (auto& s : servers) s.process->stop(SIGTERM, std::chrono::milliseconds(20000));
     std::filesystem::remove_all(o.work_dir);

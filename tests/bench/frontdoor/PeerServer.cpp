@@ -119,15 +119,20 @@ std::vector<std::string> caddy_storage_argv(const BenchCertSet& certs, const std
     return {peer_binary("caddy"), "run", "--config", work + "/caddy.json"};
 }
 
-std::vector<std::string> certa_argv(const std::string& binary, const BenchCertSet& certs, std::uint16_t port) {
-    return {binary, "--store", certs.store, "--log-level", "warn", "serve", "--threads", "2", "--listen",
-            "127.0.0.1:" + std::to_string(port)};
+// certa-bounded: --cache-size 10000, the bound of Caddy's default cache, so
+// that beside caddy-storage both hold at most 10,000 parsed and load the rest.
+std::vector<std::string> certa_argv(const std::string& binary, const BenchCertSet& certs, std::uint16_t port,
+                                    bool bounded) {
+    std::vector<std::string> argv{binary, "--store", certs.store, "--log-level", "warn", "serve", "--threads", "2",
+                                  "--listen", "127.0.0.1:" + std::to_string(port)};
+    if (bounded) argv.insert(argv.end(), {"--cache-size", "10000"});
+    return argv;
 }
 
 }  // namespace
 
 std::string peer_binary(const std::string& kind) {
-    if (kind == "certa") return test::certa_bin();
+    if (kind == "certa" || kind == "certa-bounded") return test::certa_bin();
     if (kind == "certa-baseline") {
         const char* baseline = std::getenv("CERTA_BASELINE_BIN");
         return baseline && ::access(baseline, X_OK) == 0 ? std::string(baseline) : std::string();
@@ -161,7 +166,7 @@ std::optional<PeerServer> start_peer(const std::string& kind, const BenchCertSet
                                     : kind == "nginx-certa" ? nginx_certa_argv(certs, work, server.port)
                                     : kind == "caddy" ? caddy_argv(certs, work, server.port)
                                     : kind == "caddy-storage" ? caddy_storage_argv(certs, work, server.port)
-                                                      : certa_argv(peer_binary(kind), certs, server.port);
+                                                      : certa_argv(peer_binary(kind), certs, server.port, kind == "certa-bounded");
     test::RunOptions options;
     options.env = {{"HOME", work}, {"XDG_DATA_HOME", work + "/xdg"}, {"XDG_CONFIG_HOME", work + "/xdg"},
                    {"GOMAXPROCS", "2"}};

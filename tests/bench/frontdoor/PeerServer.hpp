@@ -3,6 +3,7 @@
 //   certa   `certa serve` on the set's store
 //   certa-baseline  the same with another certa binary ($CERTA_BASELINE_BIN,
 //           e.g. the previous build), to measure a change in the same run
+//   certa-bounded  `certa serve --cache-size 10000`: Caddy's default bound
 //   haproxy one `bind ... ssl crt-list` (Debian haproxy)
 //   nginx   one server block per certificate (Debian nginx-light)
 //   nginx-certa  one catch-all block with ngx_http_certa_module on the store
@@ -32,7 +33,8 @@ struct PeerServer {
     std::unique_ptr<test::Background> process;
 };
 
-// Known kinds: "certa", "haproxy", "nginx", "nginx-certa", "caddy", "caddy-storage". `work` is a scratch dir
+// Known kinds: "certa", "certa-baseline", "certa-bounded", "haproxy", "nginx", "nginx-certa", "caddy",
+// "caddy-storage". `work` is a scratch dir
 // for configs and logs. Returns nothing (and prints why) when the server did
 // not come up within `ready_timeout`.
 std::optional<PeerServer> start_peer(const std::string& kind, const BenchCertSet& certs, const std::string& work,
