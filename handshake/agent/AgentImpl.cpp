@@ -7,6 +7,8 @@
 #include "handshake/agent/OcspStapling.hpp"
 #include "handshake/agent/PausedHelloSlot.hpp"
 #include "handshake/agent/SelectionSlot.hpp"
+#include "handshake/agent/StapleRefresh.hpp"
+#include "handshake/agent/StoreConnections.hpp"
 #include "storage/names/NameNormalizer.hpp"
 #include "storage/base/Clock.hpp"
 #include "storage/Store.hpp"
@@ -22,38 +24,9 @@
 #include <stdexcept>
 
 namespace certa::handshake {
-namespace {
-
-// Connections of their own on the same store for the cache's misses, or null
-// (then misses read through the agent's main connection).
-std::shared_ptr<PemSource> open_pem_source(const storage::Store* store, bool read_only) {
-    if (!store) return nullptr;
-    try {
-        return std::make_shared<PemSource>(store->location(), read_only);
-    } catch (const std::exception&) {
-        return nullptr;
-    }
-}
-
-// More connections like `store`'s for the index's parallel first load, or
-// null (a store the caller opened without a location).
-IndexLoader::OpenConnection connection_opener(const storage::Store* store, bool read_only) {
-    if (!store || store->location().empty()) return nullptr;
-    return [location = store->location(), read_only] {
-        storage::OpenOptions options;
-        options.create = false;
-        options.read_only = read_only;
-        return storage::open_store(location, options);
-    };
-}
-
-}  // namespace
-
 std::unique_ptr<Agent> Agent::open(const std::string& store_location, AgentOptions options) {
-    storage::OpenOptions open_options;
-    open_options.create = false;
-    open_options.read_only = options.read_only;
-    return open(storage::open_store(store_location, open_options), std::move(options));
+    auto store = open_agent_connection(store_location, options.read_only);
+    return open(std::move(store), std::move(options));
 }
 
 std::unique_ptr<Agent> Agent::open(std::unique_ptr<storage::Store> store, AgentOptions options) {
@@ -146,8 +119,9 @@ void AgentImpl::refresh() {
             ++reloads_;
             // A removed row's material goes now (a renewal's old row is not asked for again).
             for (std::int64_t id : loader_.last_removed()) cache_->erase(id);
-            // A new OCSP response: the next handshake loads the row again, with it.
-            for (std::int64_t id : loader_.last_ocsp_changed()) cache_->erase(id);
+            // A new OCSP response: swapped into the cached leaf, else the next handshake loads the row with it.
+            for (std::int64_t id : loader_.last_ocsp_changed())
+                if (!refresh_staple(*cache_, *store_, id)) cache_->erase(id);
             if (options_.preparse && options_.watch) {
                 // Only as many as the cache can hold: the pre-parse never evicts.
                 const std::size_t cap = cache_->capacity();

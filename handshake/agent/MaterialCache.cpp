@@ -149,6 +149,12 @@ MaterialCache::MaterialPtr MaterialCache::lead(Shard& shard, const IndexRecord& 
     return ok ? loaded.material : nullptr;
 }
 
+MaterialCache::MaterialPtr MaterialCache::held(std::int64_t id) {
+    Shard& shard = shard_of(id);
+    std::lock_guard lock(shard.mutex);
+    return shard.ring.find(id);
+}
+
 void MaterialCache::erase(std::int64_t id) {
     Shard& shard = shard_of(id);
     MaterialPtr dropped;

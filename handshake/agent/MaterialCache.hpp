@@ -110,6 +110,8 @@ public:
     // cached, negative, or the cache is full; counts no hit or miss.
     void warm(const IndexRecord& record);
     bool full() const;
+    // The material held for `id` now, or null; never loads, counts nothing.
+    MaterialPtr held(std::int64_t id);
     // Forgets `id` (its row left the index): its material and negative entry.
     void erase(std::int64_t id);
     Stats stats() const;

@@ -5,6 +5,7 @@
 #include <openssl/crypto.h>
 #include <openssl/tls1.h>
 
+#include <atomic>
 #include <cstring>
 #include <stdexcept>
 
@@ -12,7 +13,8 @@ namespace certa::handshake {
 
 namespace {
 
-using Holder = std::shared_ptr<const Staple>;
+// The slot's value: swapped atomically while handshakes read it.
+using Holder = std::atomic<std::shared_ptr<const Staple>>;
 
 void free_holder(void*, void* ptr, CRYPTO_EX_DATA*, int, long, void*) { delete static_cast<Holder*>(ptr); }
 
@@ -51,14 +53,21 @@ void attach_staple(X509* leaf, std::shared_ptr<const Staple> staple) {
     if (X509_set_ex_data(leaf, index, holder) != 1) delete holder;
 }
 
-const Staple* staple_of(const X509* leaf) {
+bool replace_staple(X509* leaf, std::shared_ptr<const Staple> staple) {
+    auto* holder = leaf ? static_cast<Holder*>(X509_get_ex_data(leaf, slot())) : nullptr;
+    if (!holder) return false;
+    holder->store(std::move(staple));
+    return true;
+}
+
+std::shared_ptr<const Staple> staple_of(const X509* leaf) {
     if (!leaf) return nullptr;
     const auto* holder = static_cast<const Holder*>(X509_get_ex_data(leaf, slot()));
-    return holder ? holder->get() : nullptr;
+    return holder ? holder->load() : nullptr;
 }
 
 StapleResult staple_response(SSL* ssl, storage::UnixTime now, std::int64_t& certificate_id) {
-    const Staple* staple = staple_of(SSL_get_certificate(ssl));
+    const std::shared_ptr<const Staple> staple = staple_of(SSL_get_certificate(ssl));
     if (!staple) return StapleResult::None;
     certificate_id = staple->certificate_id;
     if (!storage::ocsp_answer_current(staple->this_update, staple->next_update, now)) return StapleResult::Expired;

@@ -9,6 +9,8 @@
 // for THIS certificate (storage/ocsp/OcspAnswer: CertID of leaf and issuer);
 // its signature was checked by the ACME side before it was stored. At
 // handshake time an expired response (nextUpdate passed) is never stapled.
+// A newer stored response replaces a cached leaf's staple in place
+// (replace_staple: the slot holds it atomically), without a re-parse.
 #pragma once
 
 #include "storage/StoreTypes.hpp"
@@ -35,9 +37,14 @@ struct Staple {
 std::shared_ptr<const Staple> make_staple(const storage::OcspStaple& stored, X509* leaf, X509* issuer);
 
 // Attaches `staple` to `leaf` (replacing any); the leaf owns a reference.
+// Only while no handshake can see `leaf` (at load, before it is cached).
 void attach_staple(X509* leaf, std::shared_ptr<const Staple> staple);
+// Swaps the staple of a leaf that handshakes may be using right now (a newer
+// stored response: null takes it away). False, and nothing changed, when
+// the leaf never had one attached (then only a fresh load can add one).
+bool replace_staple(X509* leaf, std::shared_ptr<const Staple> staple);
 // The staple attached to `leaf`, or null.
-const Staple* staple_of(const X509* leaf);
+std::shared_ptr<const Staple> staple_of(const X509* leaf);
 
 enum class StapleResult {
     None,     // nothing attached to the served leaf (no OCSP URL, not fetched yet, not good)

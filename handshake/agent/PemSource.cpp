@@ -1,5 +1,7 @@
 #include "handshake/agent/PemSource.hpp"
 
+#include "handshake/agent/StoreConnections.hpp"
+
 #include <algorithm>
 
 namespace certa::handshake {
@@ -10,12 +12,7 @@ PemSource::PemSource(const std::string& store_location, bool read_only, std::siz
     open_ = 1;
 }
 
-std::unique_ptr<storage::Store> PemSource::open() const {
-    storage::OpenOptions options;
-    options.create = false;
-    options.read_only = read_only_;
-    return storage::open_store(location_, options);
-}
+std::unique_ptr<storage::Store> PemSource::open() const { return open_agent_connection(location_, read_only_); }
 
 std::optional<PemSource::Pem> PemSource::fetch(std::int64_t id) {
     std::unique_ptr<storage::Store> store;

@@ -2,7 +2,7 @@
 // pairs) and a real SQLite store: the stored OCSP response is stapled only
 // for a client that sends status_request, only while it has not expired,
 // only when it answers for the served certificate, and a new response is
-// picked up on reload; a stale staple and a certificate past its renewal
+// picked up on reload (swapped into the parsed leaf, without reading the row again); a stale staple and a certificate past its renewal
 // time each queue one request per interval, written by refresh(), never by
 // the handshakes; a read-only agent writes none.
 #include "tests/handshake/AgentFixture.hpp"
@@ -82,8 +82,23 @@ TEST_CASE("a good response is stapled for status_request only, and a new one is 
     const std::string newer = f.response(leaf, {.this_update_offset_s = -10});
     REQUIRE(newer != der);
     f.put_staple(id, newer);
+    const auto before = f.agent->stats();
     f.agent->refresh();
     CHECK(f.ask("good.example").ocsp == newer);
+    // Swapped into the parsed leaf in place: no second read of the row, no re-parse.
+    CHECK(f.agent->stats().store_reads == before.store_reads);
+    CHECK(f.agent->stats().cache_hits == before.cache_hits + 1);
+
+    // A newer answer that is not "good" for it: nothing is stapled any more, still without a re-parse.
+    f.put_staple(id, f.response(leaf, {.revoked = true}), "revoked");
+    f.agent->refresh();
+    CHECK(f.ask("good.example").ocsp.empty());
+    CHECK(f.agent->stats().store_reads == before.store_reads);
+    // And a good one again: a leaf without a staple gets one through a fresh load of its row.
+    f.put_staple(id, der);
+    f.agent->refresh();
+    CHECK(f.ask("good.example").ocsp == der);
+    CHECK(f.agent->stats().store_reads == before.store_reads + 1);
 }
 
 TEST_CASE("never stapled: an expired response, one for another certificate, a revoked one, none stored") {
