@@ -63,11 +63,24 @@ certa_agent* certa_agent_open_cache(const char* store_path, const char* default_
         if (default_name) options.default_name = default_name;
         options.read_only = (flags & CERTA_OPEN_READ_ONLY) != 0;
         options.max_parsed_certificates = cache_size;
-        // pause_on_miss stays off: nginx's ngx_ssl_handshake treats
+        // Off unless asked: nginx's ngx_ssl_handshake treats
         // SSL_ERROR_WANT_CLIENT_HELLO_CB as an error, so a miss loads inline there.
+        options.pause_on_miss = (flags & CERTA_OPEN_PAUSE_ON_MISS) != 0;
         auto handle = std::make_unique<certa_agent>();
         handle->agent = certa::handshake::Agent::open(store_path, options);
         return handle.release();
+    });
+}
+
+int certa_agent_when_loaded(SSL* ssl, void (*ready)(void* arg), void* arg) {
+    g_last_error.clear();
+    if (!ssl || !ready) {
+        set_error("certa_agent_when_loaded: ssl and ready are required");
+        return -1;
+    }
+    return guarded(-1, [&] {
+        certa::handshake::Agent::when_loaded(ssl, [ready, arg] { ready(arg); });
+        return 0;
     });
 }
 

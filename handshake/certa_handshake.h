@@ -52,8 +52,14 @@ size_t certa_agent_certificate_count(const certa_agent *agent);
 
 /* Flags of certa_agent_open_flags(). */
 #define CERTA_OPEN_READ_ONLY 0x1u /* open the store read-only: no write, no chmod */
+/* A handshake whose certificate is not held parsed pauses while the agent's
+ * loader threads read and parse it (SSL_CLIENT_HELLO_RETRY), instead of
+ * reading the store on the handshake's thread. Only for servers with an
+ * event loop that handle SSL_ERROR_WANT_CLIENT_HELLO_CB: see
+ * certa_agent_when_loaded(). Not for nginx 1.22, which cannot. */
+#define CERTA_OPEN_PAUSE_ON_MISS 0x2u
 
-/* certa_agent_open() with flags (0 or CERTA_OPEN_READ_ONLY). A server whose
+/* certa_agent_open() with flags (0, or CERTA_OPEN_READ_ONLY and/or CERTA_OPEN_PAUSE_ON_MISS). A server whose
  * unprivileged workers may only read the store (nginx) passes
  * CERTA_OPEN_READ_ONLY. Returns NULL on failure; see certa_last_error(). */
 certa_agent *certa_agent_open_flags(const char *store_path, const char *default_name,
@@ -70,6 +76,16 @@ certa_agent *certa_agent_open_cache(const char *store_path, const char *default_
 
 /* Certificates held parsed now (at most the cache size). */
 size_t certa_agent_parsed_count(const certa_agent *agent);
+
+/* With CERTA_OPEN_PAUSE_ON_MISS: after SSL_do_handshake() (or SSL_accept())
+ * on an SSL of an attached context failed with SSL_ERROR_WANT_CLIENT_HELLO_CB,
+ * its certificate is loading. Calls ready(arg) once when that load is done
+ * (loaded or failed): on a loader thread, or at once on this thread when
+ * there is nothing to wait for. Then call SSL_do_handshake() again, from the
+ * thread that owns the SSL (ready should only wake it). Each connection
+ * pauses at most once; its handshake deadline is the server's own. Never
+ * blocks. Returns 0, or -1 when ssl or ready is NULL. */
+int certa_agent_when_loaded(SSL *ssl, void (*ready)(void *arg), void *arg);
 
 /* Checks, without starting any thread, that an agent could serve from the
  * store: when uid and gid are not -1, that this user (with its

@@ -6,7 +6,10 @@
  *
  * With CACHE_SIZE, at most that many certificates are held parsed
  * (certa_agent_open_cache), and the number held is printed to stderr
- * ("parsed N") after each connection.
+ * ("parsed N") after each connection. The agent is then opened with
+ * CERTA_OPEN_PAUSE_ON_MISS: a handshake for a certificate not held pauses
+ * ("paused" on stderr) while the agent loads it, and goes on once
+ * certa_agent_when_loaded() says so through a pipe, as an event loop would.
  * Listens on 127.0.0.1:PORT (0: any free port), prints "listening on PORT",
  * answers each HTTPS request with a fixed body, and closes connections that
  * negotiated acme-tls/1 right after the handshake (RFC 8737 §3). Serves one
@@ -18,6 +21,7 @@
 #include <netinet/in.h>
 #include <openssl/err.h>
 #include <openssl/ssl.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,6 +39,32 @@ static void on_signal(int sig) {
 
 static const char body[] = "hello from certa example\n";
 
+/* Written by certa_agent_when_loaded()'s callback (a loader thread) when a
+ * paused handshake's certificate has loaded; serve() waits on it. */
+static int wake_pipe[2] = {-1, -1};
+
+static void on_loaded(void *arg) {
+    (void)arg;
+    const char byte = 1;
+    if (write(wake_pipe[1], &byte, 1) != 1) {
+        /* serve() gives up at its poll timeout */
+    }
+}
+
+/* SSL_accept, resuming once after a pause for the agent's load (bounded). */
+static int accept_tls(SSL *ssl) {
+    int rc = SSL_accept(ssl);
+    if (rc == 1 || SSL_get_error(ssl, rc) != SSL_ERROR_WANT_CLIENT_HELLO_CB) return rc;
+    fprintf(stderr, "paused\n");
+    fflush(stderr);
+    struct pollfd wake = {wake_pipe[0], POLLIN, 0};
+    char byte;
+    if (certa_agent_when_loaded(ssl, on_loaded, NULL) != 0 || poll(&wake, 1, 5000) != 1 ||
+        read(wake_pipe[0], &byte, 1) != 1)
+        return -1;
+    return SSL_accept(ssl); /* a connection pauses at most once */
+}
+
 static void serve(SSL_CTX *ctx, int fd) {
     struct timeval tv = {5, 0};
     setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
@@ -42,7 +72,7 @@ static void serve(SSL_CTX *ctx, int fd) {
     SSL *ssl = SSL_new(ctx);
     if (!ssl) return;
     SSL_set_fd(ssl, fd);
-    if (SSL_accept(ssl) == 1) {
+    if (accept_tls(ssl) == 1) {
         const unsigned char *alpn = NULL;
         unsigned int alpn_len = 0;
         SSL_get0_alpn_selected(ssl, &alpn, &alpn_len);
@@ -73,7 +103,12 @@ int main(int argc, char **argv) {
     const char *default_name = argc > 3 ? argv[3] : NULL;
     const int bounded = argc > 4;
 
-    certa_agent *agent = bounded ? certa_agent_open_cache(argv[1], default_name, 0, strtoul(argv[4], NULL, 10))
+    if (pipe(wake_pipe) != 0) {
+        fprintf(stderr, "example_server: pipe: %s\n", strerror(errno));
+        return 1;
+    }
+    certa_agent *agent = bounded ? certa_agent_open_cache(argv[1], default_name, CERTA_OPEN_PAUSE_ON_MISS,
+                                                          strtoul(argv[4], NULL, 10))
                                  : certa_agent_open(argv[1], default_name);
     if (!agent) {
         fprintf(stderr, "example_server: %s\n", certa_last_error());

@@ -1,5 +1,6 @@
 // The C example server (linked through the C API shared library) checked with
-// real clients: `openssl s_client -servername` and `curl --resolve`.
+// real clients: `openssl s_client -servername` and `curl --resolve`; with a
+// bounded cache it pauses misses (CERTA_OPEN_PAUSE_ON_MISS) and resumes them.
 #include "StoreFiller.hpp"
 #include "TlsTestPeer.hpp"
 #include "storage/Store.hpp"
@@ -61,7 +62,8 @@ std::string first_pem(const std::string& text) {
 
 }  // namespace
 
-TEST_CASE("example server with a cache of 1 (certa_agent_open_cache): every name served, 1 held parsed") {
+TEST_CASE("example server with a cache of 1 (certa_agent_open_cache, CERTA_OPEN_PAUSE_ON_MISS): every name served, "
+          "1 held parsed, misses paused and resumed through certa_agent_when_loaded") {
     TempDir dir;
     const std::string path = dir.file("certa.db");
     auto store = storage::open_store(path);
@@ -77,6 +79,8 @@ TEST_CASE("example server with a cache of 1 (certa_agent_open_cache): every name
         std::this_thread::sleep_for(std::chrono::milliseconds(10));
     CHECK(server.err().find("parsed 1") != std::string::npos);
     CHECK(server.err().find("parsed 2") == std::string::npos);
+    // Alternating names with room for one: the later handshakes miss, pause and resume.
+    CHECK(server.err().find("paused") != std::string::npos);
 }
 
 TEST_CASE("example server: s_client and curl get the agent's certificates") {
