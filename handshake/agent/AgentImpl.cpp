@@ -296,7 +296,7 @@ int AgentImpl::on_client_hello(SSL* ssl, int* alert, void* arg) {
     // The snapshot is pinned for the whole callback; a swap meanwhile only
     // affects later handshakes.
     auto snap = self->snapshot();
-    ClientHelloHandler::MissHandling miss{self->pool_ && !again, !again, nullptr};
+    MissHandling miss{self->pool_ && !again, !again, nullptr};
     int rc = self->handler_.handle(ssl, alert, *snap, out, &miss);
     if (rc == SSL_CLIENT_HELLO_RETRY) {
         if (PausedHelloSlot::pause(ssl, std::move(miss.pending))) {

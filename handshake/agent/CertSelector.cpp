@@ -34,14 +34,7 @@ bool client_supports(KeyAlgorithm algorithm, const ClientHelloInfo& hello) {
 
 std::optional<CertChoice> select_certificate(const CertIndex& index, const std::string& name,
                                              bool is_dns, const ClientHelloInfo& hello,
-                                             storage::UnixTime now, MaterialCache& cache) {
-    MaterialLookup lookup{cache, false, true, nullptr};
-    return select_certificate(index, name, is_dns, hello, now, lookup);
-}
-
-std::optional<CertChoice> select_certificate(const CertIndex& index, const std::string& name,
-                                             bool is_dns, const ClientHelloInfo& hello,
-                                             storage::UnixTime now, MaterialLookup& lookup) {
+                                             storage::UnixTime now, MaterialCache& cache, MissHandling* miss) {
     struct Source {
         CertIndex::Candidates list;
         std::string key;
@@ -68,15 +61,15 @@ std::optional<CertChoice> select_certificate(const CertIndex& index, const std::
                     if (tier < 2 && !client_supports(record.algorithm, hello)) continue;
                     if (tier == 0 && !record.valid_at(now)) continue;
                     MaterialCache::MaterialPtr material;
-                    if (lookup.pause) {
-                        auto attempt = lookup.cache.get_or_start(record);
+                    if (miss && miss->may_pause) {
+                        auto attempt = cache.get_or_start(record);
                         if (attempt.pending) {  // the best candidate is loading: wait for it, not a worse one
-                            lookup.pending = std::move(attempt.pending);
+                            miss->pending = std::move(attempt.pending);
                             return std::nullopt;
                         }
                         material = std::move(attempt.material);
                     } else {
-                        material = lookup.cache.get(record, lookup.counted);  // loads on a miss
+                        material = cache.get(record, !miss || miss->counted);  // loads on a miss
                     }
                     if (!material) continue;  // broken rows are skipped
                     return CertChoice{record, source.key, std::move(material)};

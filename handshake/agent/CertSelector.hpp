@@ -9,7 +9,7 @@
 //   algorithms (a dual-key name gives RSA only to clients without ECDSA).
 // Candidates whose material cannot be had (MaterialCache::get: a broken
 // row, or a store that cannot be read now) are skipped at every step.
-// With MaterialLookup::pause, the candidate it would choose that is not held
+// With MissHandling::may_pause, the candidate it would choose that is not held
 // parsed stops the selection instead: its load runs on the loader threads and
 // `pending` says what to wait for (never a worse candidate meanwhile).
 #pragma once
@@ -31,27 +31,23 @@ struct CertChoice {
     std::shared_ptr<const CertMaterial> material;  // the record's parsed material (never null)
 };
 
-// How select_certificate asks the cache for a candidate's material.
-struct MaterialLookup {
-    MaterialCache& cache;
-    // A miss starts the load on the loader pool and stops the selection with `pending` set.
-    bool pause = false;
+// How a candidate not held parsed is handled (no MissHandling: loaded on this thread, counted).
+struct MissHandling {
+    // Start its load on the loader pool and stop the selection with `pending` set.
+    bool may_pause = false;
     // Count hits and misses (false when a paused ClientHello runs again: counted once already).
     bool counted = true;
-    MaterialCache::FlightPtr pending;  // out: the load to wait for (pause only)
+    MaterialCache::FlightPtr pending;  // out: the load to wait for (may_pause only)
 };
 
 // Whether a client that sent `hello` can verify a signature made with `algorithm`.
 bool client_supports(KeyAlgorithm algorithm, const ClientHelloInfo& hello);
 
 // `name` must come from normalize_server_name (or be a canonical IP);
-// `is_dns` enables the wildcard step. nullopt: nothing to serve, or (lookup.pending set) paused.
+// `is_dns` enables the wildcard step. nullopt: nothing to serve, or (miss->pending set) paused.
 std::optional<CertChoice> select_certificate(const CertIndex& index, const std::string& name,
                                              bool is_dns, const ClientHelloInfo& hello,
-                                             storage::UnixTime now, MaterialLookup& lookup);
-// The same, loading a miss on this thread.
-std::optional<CertChoice> select_certificate(const CertIndex& index, const std::string& name,
-                                             bool is_dns, const ClientHelloInfo& hello,
-                                             storage::UnixTime now, MaterialCache& cache);
+                                             storage::UnixTime now, MaterialCache& cache,
+                                             MissHandling* miss = nullptr);
 
 }  // namespace certa::handshake

@@ -110,24 +110,21 @@ int ClientHelloHandler::serve_leaf(SSL* ssl, int* alert, const ClientHelloInfo& 
     const storage::UnixTime now = storage::unix_now();
     std::optional<CertChoice> choice;
     bool is_default = false;
-    MaterialLookup lookup{cache_, miss && miss->may_pause, !miss || miss->counted, nullptr};
     if (hello.has_sni) {
         if (auto name = (hello.sni_malformed ? std::nullopt : storage::normalize_server_name(hello.sni))) {
             selection.server_name = name->name;
             choice = select_certificate(*snapshot.certs, name->name,
-                                        name->kind == storage::NormalizedName::Kind::Dns, hello, now, lookup);
+                                        name->kind == storage::NormalizedName::Kind::Dns, hello, now, cache_, miss);
         }
     } else if (auto ip = local_ip(ssl)) {
-        choice = select_certificate(*snapshot.certs, *ip, false, hello, now, lookup);
+        choice = select_certificate(*snapshot.certs, *ip, false, hello, now, cache_, miss);
     }
-    if (!choice && !lookup.pending && !default_name.empty()) {
-        choice = select_certificate(*snapshot.certs, default_name, true, hello, now, lookup);
+    const auto paused = [miss] { return miss && miss->pending; };
+    if (!choice && !paused() && !default_name.empty()) {
+        choice = select_certificate(*snapshot.certs, default_name, true, hello, now, cache_, miss);
         is_default = true;
     }
-    if (lookup.pending) {  // the chosen certificate is loading: pause (the callback runs again)
-        miss->pending = std::move(lookup.pending);
-        return SSL_CLIENT_HELLO_RETRY;
-    }
+    if (paused()) return SSL_CLIENT_HELLO_RETRY;  // the chosen certificate is loading (the callback runs again)
     if (!choice) {
         if (fallback) return SSL_CLIENT_HELLO_SUCCESS;
         *alert = SSL_AD_UNRECOGNIZED_NAME;

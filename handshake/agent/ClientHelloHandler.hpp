@@ -7,6 +7,7 @@
 #pragma once
 
 #include "handshake/agent/Agent.hpp"
+#include "handshake/agent/CertSelector.hpp"
 #include "handshake/agent/MaintenanceQueue.hpp"
 #include "handshake/agent/MaterialCache.hpp"
 #include "handshake/agent/Snapshot.hpp"
@@ -22,13 +23,6 @@ inline constexpr const char* kAcmeTlsProtocol = "acme-tls/1";
 
 class ClientHelloHandler {
 public:
-    // How a leaf not held parsed is handled (default: loaded on this thread).
-    struct MissHandling {
-        bool may_pause = false;  // start its load on the loader pool and return SSL_CLIENT_HELLO_RETRY
-        bool counted = true;     // count cache hits/misses (false on the run after a pause)
-        MaterialCache::FlightPtr pending;  // out: what the paused ClientHello waits for
-    };
-
     // Leaves get their material from `cache`, which must outlive the handler;
     // served leaves are told to `maintenance` (may be null), likewise.
     ClientHelloHandler(const AgentOptions& options, MaterialCache& cache, MaintenanceQueue* maintenance = nullptr);

@@ -1,5 +1,6 @@
 #include "handshake/agent/HostSelection.hpp"
 
+#include "handshake/agent/SslSlot.hpp"
 #include "handshake/hello/ClientHelloExtensions.hpp"
 #include "handshake/hello/ClientHelloReader.hpp"
 
@@ -13,14 +14,8 @@
 namespace certa::handshake {
 namespace {
 
-void free_hello(void*, void* ptr, CRYPTO_EX_DATA*, int, long, void*) {
-    std::unique_ptr<ClientHelloInfo> owned(static_cast<ClientHelloInfo*>(ptr));
-}
-
-int hello_slot() {
-    static const int slot = SSL_get_ex_new_index(0, nullptr, nullptr, nullptr, free_hello);
-    return slot;
-}
+// The ClientHello a host's own ClientHello callback recorded.
+using RecordedHelloSlot = SslSlot<ClientHelloInfo>;
 
 // The client's signature_algorithms as OpenSSL parsed them, re-encoded as the
 // extension body (RFC 8446 §4.2.3) so that one parser judges both paths.
@@ -43,16 +38,11 @@ void signatures_from_state(SSL* ssl, ClientHelloInfo& info) {
 }  // namespace
 
 void record_client_hello(SSL* ssl) {
-    auto info = std::make_unique<ClientHelloInfo>(read_client_hello(ssl));
-    auto* old = static_cast<ClientHelloInfo*>(SSL_get_ex_data(ssl, hello_slot()));
-    if (SSL_set_ex_data(ssl, hello_slot(), info.get()) != 1) return;  // out of memory: rebuilt later
-    info.release();  // owned by the SSL now (free_hello)
-    delete old;      // a second ClientHello (HelloRetryRequest) replaces the first
+    // A second ClientHello (HelloRetryRequest) replaces the first; out of memory: rebuilt later.
+    (void)RecordedHelloSlot::set(ssl, read_client_hello(ssl));
 }
 
-const ClientHelloInfo* recorded_client_hello(const SSL* ssl) {
-    return static_cast<const ClientHelloInfo*>(SSL_get_ex_data(ssl, hello_slot()));
-}
+const ClientHelloInfo* recorded_client_hello(const SSL* ssl) { return RecordedHelloSlot::find(ssl); }
 
 ClientHelloInfo client_hello_in_cert_callback(SSL* ssl) {
     if (const ClientHelloInfo* recorded = recorded_client_hello(ssl)) return *recorded;

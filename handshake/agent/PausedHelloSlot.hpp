@@ -4,10 +4,11 @@
 // callback's next run on this SSL neither pauses again (at most one pause a
 // connection: then it loads inline or skips a broken row) nor counts the
 // handshake twice. The SSL owns it and frees it with the connection; it
-// holds no reference to the agent.
+// holds no reference to the agent (SslSlot).
 #pragma once
 
 #include "handshake/agent/MaterialCache.hpp"
+#include "handshake/agent/SslSlot.hpp"
 
 #include <openssl/ssl.h>
 
@@ -18,14 +19,9 @@ struct PausedHello {
     bool paused = false;              // the callback returned SSL_CLIENT_HELLO_RETRY on this SSL
 };
 
-class PausedHelloSlot {
+// index(), find() and get_or_create() from SslSlot; the pause bookkeeping here.
+class PausedHelloSlot : public SslSlot<PausedHello> {
 public:
-    // Allocates the ex_data index (once per process; call before any handshake).
-    static int index();
-    // The connection's state, or nullptr if it never paused.
-    static PausedHello* find(const SSL* ssl);
-    // Created on first use (nullptr if out of memory).
-    static PausedHello* get_or_create(SSL* ssl);
     // The ClientHello callback pauses on `flight`; false (nothing kept) when out of memory.
     static bool pause(SSL* ssl, MaterialCache::FlightPtr flight);
     // At the start of a ClientHello callback: whether this SSL paused before
