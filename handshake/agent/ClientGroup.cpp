@@ -9,6 +9,7 @@
 namespace certa::handshake {
 
 std::string client_group(const std::string& client) {
+    if (client.find(':') == std::string::npos) return client;  // IPv4 (or not an address): as is
     in6_addr v6{};
     if (inet_pton(AF_INET6, client.c_str(), &v6) != 1) return client;
     std::array<char, INET6_ADDRSTRLEN> text{};

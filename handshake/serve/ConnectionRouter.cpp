@@ -6,11 +6,13 @@
 #include "handshake/serve/UpstreamSession.hpp"
 
 #include <poll.h>
+#include <sys/socket.h>
 #include <boost/asio/post.hpp>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <array>
+#include <cerrno>
 #include <chrono>
 
 namespace certa::handshake {
@@ -45,14 +47,14 @@ void ConnectionRouter::start(const ServeContext& context, Socket socket, Connect
                              std::string client, HelloTimeouts timeouts) {
     std::shared_ptr<ConnectionRouter> self(
         new ConnectionRouter(context, std::move(socket), std::move(ticket), std::move(client), timeouts));
-    error_code ec;
     if (spdlog::should_log(spdlog::level::debug)) {
+        error_code ec;
         auto remote = self->socket_.remote_endpoint(ec);
         spdlog::debug("serve: accepted {}:{}", self->client_, ec ? 0 : remote.port());
     }
-    self->socket_.non_blocking(true, ec);
-    if (ec) return self->drop("cannot make socket non-blocking: " + ec.message());
-    self->socket_.set_option(asio::ip::tcp::no_delay(true), ec);
+    // The socket is non-blocking and TCP_NODELAY already (Listener: accept4
+    // with SOCK_NONBLOCK, the option inherited from the listener): no
+    // syscall here to set either.
     self->started_ = std::chrono::steady_clock::now();
     // The ClientHello is often there by the time the connection is accepted:
     // peek at once. Only a connection that has to wait gets a deadline and a
@@ -99,10 +101,15 @@ void ConnectionRouter::peek() {
     // One peek buffer per io thread: a peek and its parse finish inside this
     // handler, and the parsed ClientHelloInfo owns copies of what it keeps.
     thread_local std::array<std::uint8_t, kMaxPeekBytes> buffer;
-    error_code ec;
-    std::size_t n = socket_.receive(asio::buffer(buffer), Socket::message_peek, ec);
-    if (ec == asio::error::would_block || ec == asio::error::try_again) return wait_readable();
-    if (ec) return drop("peek: " + ec.message());
+    // MSG_DONTWAIT: asio's own receive would wait for data on a socket it
+    // was not told is non-blocking (telling it costs an ioctl per connection).
+    ssize_t got;
+    do {
+        got = ::recv(socket_.native_handle(), buffer.data(), buffer.size(), MSG_PEEK | MSG_DONTWAIT);
+    } while (got < 0 && errno == EINTR);
+    if (got < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return wait_readable();
+    if (got < 0) return drop("peek: " + error_code(errno, boost::system::system_category()).message());
+    const auto n = static_cast<std::size_t>(got);
     if (n > 0) got_first_byte_ = true;  // the next wait_readable moves to the whole-hello deadline
     auto hello = parse_client_hello(std::span<const std::uint8_t>(buffer.data(), n));
     switch (hello.status) {

@@ -95,6 +95,10 @@ std::vector<std::unique_ptr<Listener>> Listener::bind_group(const std::vector<as
 Listener::Listener(asio::io_context& io, const tcp::endpoint& endpoint, bool dual_stack, AcceptHandler on_accept)
     : acceptor_(io), backoff_(io), on_accept_(std::move(on_accept)) {
     open_and_bind(acceptor_, endpoint, dual_stack, true);
+    // Linux copies the listener's TCP options into each connection it
+    // accepts: TCP_NODELAY set here once (a handshake's flights are sent
+    // whole, never held for an ACK) is no setsockopt per connection.
+    acceptor_.set_option(tcp::no_delay(true));
     acceptor_.listen(kBacklog);
 }
 

@@ -7,10 +7,8 @@
 namespace certa::handshake {
 
 TlsSocketStream::TlsSocketStream(Socket socket, SSL_CTX* ctx) : socket_(std::move(socket)), ssl_(SSL_new(ctx)) {
-    error_code ec;
-    if (!socket_.non_blocking()) socket_.non_blocking(true, ec);
     // SSL_set_fd's BIO does not close the descriptor: the socket keeps it.
-    if (!ssl_ || ec || SSL_set_fd(ssl_.get(), socket_.native_handle()) != 1) {
+    if (!ssl_ || SSL_set_fd(ssl_.get(), socket_.native_handle()) != 1) {
         ERR_clear_error();
         ssl_.reset();
         return;

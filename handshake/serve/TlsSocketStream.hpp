@@ -39,7 +39,8 @@ public:
     using executor_type = Socket::executor_type;
     using error_code = boost::system::error_code;
 
-    // Takes the socket; the SSL comes from `ctx` (server side). When OpenSSL
+    // Takes the socket, whose descriptor must be non-blocking already
+    // (accept_cloexec opens it so); the SSL comes from `ctx` (server side). When OpenSSL
     // cannot make one (out of memory), native_handle() is null and every
     // operation fails with errc::not_enough_memory.
     TlsSocketStream(Socket socket, SSL_CTX* ctx);

@@ -10,6 +10,11 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
 
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+
 #include <array>
 #include <chrono>
 #include <thread>
@@ -21,11 +26,18 @@ using asio::ip::tcp;
 TEST_CASE("bind_group: one port for every io context, connections spread over them") {
     asio::io_context first(1), second(1);
     std::array<int, 2> accepted{0, 0};
-    int wrong_remote = 0;
+    int wrong_remote = 0, not_nodelay = 0, blocking = 0;
     std::vector<Socket> kept;
     auto group = Listener::bind_group({&first, &second}, HostPort{"127.0.0.1", 0}, [&](Socket socket, const tcp::endpoint& remote) {
         // The address accept4 reported is the peer's.
         if (remote != socket.remote_endpoint()) ++wrong_remote;
+        // The router sets neither per connection: non-blocking from accept4,
+        // TCP_NODELAY inherited from the listener.
+        int nodelay = 0;
+        socklen_t length = sizeof nodelay;
+        getsockopt(socket.native_handle(), IPPROTO_TCP, TCP_NODELAY, &nodelay, &length);
+        if (nodelay != 1) ++not_nodelay;
+        if ((::fcntl(socket.native_handle(), F_GETFL) & O_NONBLOCK) == 0) ++blocking;
         // Which io context accepted it: the socket's executor tells.
         accepted[&socket.get_executor().query(asio::execution::context) == &first ? 0 : 1]++;
         kept.push_back(std::move(socket));
@@ -54,6 +66,8 @@ TEST_CASE("bind_group: one port for every io context, connections spread over th
     CHECK(accepted[0] > 0);
     CHECK(accepted[1] > 0);
     CHECK(wrong_remote == 0);
+    CHECK(not_nodelay == 0);
+    CHECK(blocking == 0);
 }
 
 TEST_CASE("bind_group: a port another socket listens on is refused, even one with SO_REUSEPORT") {
