@@ -1,6 +1,8 @@
 // Front-door benchmark (issue 13, 22): `certa serve` beside haproxy (crt-list),
 // nginx (one server block per certificate), nginx with ngx_http_certa_module
-// (one block, the store), Caddy (load_files: every certificate in its cache)
+// (one block, the store), nginx-no-tickets (nginx with ssl_session_tickets off:
+// certa serve without a target offers no resumption, as every connection ends
+// with its handshake), Caddy (load_files: every certificate in its cache)
 // and caddy-storage (issue 23: Caddy with on-demand TLS and its default
 // 10,000-certificate cache, loading a missed certificate from its
 // file_system storage, as certa's bounded cache loads from the store), all
@@ -18,7 +20,7 @@
 //
 // certa-bounded (certa serve --cache-size 10000, Caddy's default bound) is the
 // like-for-like peer of caddy-storage at 100k.
-//   front_door [--certs 10000,100000] [--peers certa,haproxy,nginx,nginx-certa,caddy,caddy-storage]
+//   front_door [--certs 10000,100000] [--peers certa,haproxy,nginx,nginx-no-tickets,nginx-certa,caddy,caddy-storage]
 //              [--large-peers certa,certa-bounded,haproxy,nginx-certa,caddy-storage] [--large-from 50000]
 //              [--slices 8] [--slice-ms 1500] [--threads 2] [--keys 1000]
 //              [--cache-dir DIR] [--work-dir DIR]
@@ -69,7 +71,7 @@ struct Tally {
 
 struct Options {
     std::vector<std::string> certs{"10000", "100000"};
-    std::vector<std::string> peers{"certa", "haproxy", "nginx", "nginx-certa", "caddy", "caddy-storage"};
+    std::vector<std::string> peers{"certa", "haproxy", "nginx", "nginx-no-tickets", "nginx-certa", "caddy", "caddy-storage"};
     // Caddy's certificate cache holds 10,000 certificates by default
     // (certmagic): `caddy` (load_files, nothing behind the cache) is left out
     // at 100k, where caddy-storage loads each miss from storage instead.
@@ -145,7 +147,7 @@ bool run_size(const Options& o, std::size_t n) {
     }
     std::printf("\n%zu certificates, %d client threads, %d slices of %d ms per server\n", n, o.threads, o.slices,
                 o.slice_ms);
-    std::printf("%-13s %9s %11s %8s %8s %8s %9s %9s %11s %8s\n", "server", "hs/s", "cpu_us/hs", "p50_ms", "p99_ms",
+    std::printf("%-16s %9s %11s %8s %8s %8s %9s %9s %11s %8s\n", "server", "hs/s", "cpu_us/hs", "p50_ms", "p99_ms",
                 "ready_s", "rss_MB", "pss_MB", "pss_KB/cert", "fail");
     std::map<std::string, double> cpu, pss;
     std::map<std::string, double> ready;
@@ -155,7 +157,7 @@ bool run_size(const Options& o, std::size_t n) {
         cpu[s.name] = t.cpu_us();
         pss[s.name] = memory.pss_mb * 1024 / static_cast<double>(n);
         ready[s.name] = s.ready_ms / 1000;
-        std::printf("%-13s %9.0f %11.1f %8.2f %8.2f %8.3f %9.1f %9.1f %11.2f %8ld\n", s.name.c_str(),
+        std::printf("%-16s %9.0f %11.1f %8.2f %8.2f %8.3f %9.1f %9.1f %11.2f %8ld\n", s.name.c_str(),
                     t.seconds > 0 ? static_cast<double>(t.handshakes) / t.seconds : 0, t.cpu_us(),
                     percentile(t.latencies_us, 50) / 1000, percentile(t.latencies_us, 99) / 1000, s.ready_ms / 1000,
                     memory.rss_mb, memory.pss_mb, pss[s.name], t.failures);
@@ -168,6 +170,9 @@ bool run_size(const Options& o, std::size_t n) {
         std::printf("certa CPU per handshake / haproxy's: %.2f (target <= 1.00)\n", cpu["certa"] / cpu["haproxy"]);
     if (cpu.count("certa") && cpu.count("nginx") && cpu["nginx"] > 0)
         std::printf("certa CPU per handshake / nginx's: %.2f (target <= 0.95)\n", cpu["certa"] / cpu["nginx"]);
+    if (cpu.count("certa") && cpu.count("nginx-no-tickets") && cpu["nginx-no-tickets"] > 0)
+        std::printf("certa CPU per handshake / nginx-no-tickets' (like for like: neither offers resumption): %.2f\n",
+                    cpu["certa"] / cpu["nginx-no-tickets"]);
     if (cpu.count("certa") && cpu.count("certa-baseline") && cpu["certa-baseline"] > 0)
         std::printf("certa CPU per handshake / the baseline build's: %.2f\n", cpu["certa"] / cpu["certa-baseline"]);
     if (cpu.count("nginx-certa") && cpu.count("nginx") && cpu["nginx"] > 0)

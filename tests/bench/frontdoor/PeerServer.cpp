@@ -48,10 +48,14 @@ std::vector<std::string> haproxy_argv(const BenchCertSet& certs, const std::stri
     return {peer_binary("haproxy"), "-db", "-f", work + "/haproxy.cfg"};
 }
 
-std::vector<std::string> nginx_argv(const BenchCertSet& certs, const std::string& work, std::uint16_t port) {
+// nginx-no-tickets: the same with ssl_session_tickets off, i.e. the TLS work
+// `certa serve` does without a target (no resumption offered): like for like.
+std::vector<std::string> nginx_argv(const BenchCertSet& certs, const std::string& work, std::uint16_t port,
+                                    bool tickets) {
     std::ofstream conf(work + "/nginx.conf");
     conf << "worker_processes 2;\ndaemon off;\npid " << work << "/nginx.pid;\nerror_log " << work
          << "/error.log error;\nevents { worker_connections 8192; }\nhttp {\n  access_log off;\n"
+         << (tickets ? "" : "  ssl_session_tickets off;\n")
          << "  ssl_protocols TLSv1.2 TLSv1.3;\n  server_names_hash_max_size 1048576;\n  server_names_hash_bucket_size 128;\n"
          << "  client_body_temp_path " << work << "/body;\n  proxy_temp_path " << work << "/proxy;\n"
          << "  fastcgi_temp_path " << work << "/fastcgi;\n  uwsgi_temp_path " << work << "/uwsgi;\n"
@@ -138,6 +142,7 @@ std::string peer_binary(const std::string& kind) {
         return baseline && ::access(baseline, X_OK) == 0 ? std::string(baseline) : std::string();
     }
     if (kind == "caddy-storage") return peer_binary("caddy");
+    if (kind == "nginx-no-tickets") return peer_binary("nginx");
     if (kind == "nginx-certa") {
         const char* module = std::getenv("CERTA_NGINX_MODULE");
         if (!module || ::access(module, R_OK) != 0) return {};
@@ -162,7 +167,8 @@ std::optional<PeerServer> start_peer(const std::string& kind, const BenchCertSet
     server.name = kind;
     server.port = free_port();
     std::vector<std::string> argv = kind == "haproxy" ? haproxy_argv(certs, work, server.port)
-                                    : kind == "nginx" ? nginx_argv(certs, work, server.port)
+                                    : kind == "nginx" || kind == "nginx-no-tickets"
+                                        ? nginx_argv(certs, work, server.port, kind == "nginx")
                                     : kind == "nginx-certa" ? nginx_certa_argv(certs, work, server.port)
                                     : kind == "caddy" ? caddy_argv(certs, work, server.port)
                                     : kind == "caddy-storage" ? caddy_storage_argv(certs, work, server.port)
