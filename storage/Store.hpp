@@ -32,6 +32,11 @@ public:
     virtual std::string integrity_check() = 0;
     // Where the store lives, for messages (never carries a password).
     virtual std::string location() const = 0;
+    // From any thread, without waiting for the call under way on this
+    // instance: makes a statement that is running now (e.g. waiting on a
+    // lock another session holds) fail soon with a StoreError. For shutting
+    // down without waiting out the lock timeout; later calls work as usual.
+    virtual void interrupt() = 0;
 
     // ---- accounts -------------------------------------------------------------
     // Inserted before newAccount is sent, so a key the CA may learn is never lost.

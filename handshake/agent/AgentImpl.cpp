@@ -66,9 +66,11 @@ AgentImpl::AgentImpl(std::unique_ptr<storage::Store> store, AgentOptions options
 }
 
 AgentImpl::~AgentImpl() {
-    // First: no load may run on while the store and PEM connections go. Paused
-    // ClientHellos whose load was still queued are never resumed (their hosts' deadlines end them).
-    if (pool_) pool_->stop();
+    // No load may run on while the store and PEM connections go: no loader
+    // job starts now (paused ClientHellos whose load was still queued are
+    // never resumed; their hosts' deadlines end them), and no thread begins
+    // another read.
+    if (pool_) pool_->close();
     {
         std::lock_guard lock(stop_mutex_);
         stopping_ = true;
@@ -78,6 +80,12 @@ AgentImpl::~AgentImpl() {
         std::lock_guard lock(load_mutex_);  // (so that the pre-parser cannot miss it either)
     }
     backlog_cv_.notify_all();
+    // A read still under way (a loader's row, the watcher's index, the
+    // pre-parser's row) may wait on a lock another session holds: end it now
+    // instead of waiting out the store's lock timeout (5 s) to join its thread.
+    if (pems_) pems_->interrupt();
+    if (store_) store_->interrupt();
+    if (pool_) pool_->stop();
     if (watcher_.joinable()) watcher_.join();
     if (preparser_.joinable()) preparser_.join();
     if (options_.on_close && store_) {

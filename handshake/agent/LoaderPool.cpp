@@ -24,13 +24,17 @@ bool LoaderPool::submit(std::function<void()> job) {
     return true;
 }
 
-void LoaderPool::stop() {
-    std::deque<std::function<void()>> dropped;
+void LoaderPool::close() {
     {
         std::lock_guard lock(mutex_);
         stopping_ = true;
     }
     cv_.notify_all();
+}
+
+void LoaderPool::stop() {
+    std::deque<std::function<void()>> dropped;
+    close();
     for (auto& t : threads_)
         if (t.joinable()) t.join();
     {

@@ -5,6 +5,8 @@
 // it is full, submit() says so and the caller loads on its own thread.
 // stop() (also the destructor) joins the threads; jobs still queued are
 // dropped unrun (they hold no reference to the agent that is going away).
+// close() first lets the owner interrupt a running job's store read before
+// it joins (AgentImpl's destructor).
 #pragma once
 
 #include <condition_variable>
@@ -27,7 +29,10 @@ public:
     // Queues `job` for a loader thread; false when the queue is full or the
     // pool stopped (the job is dropped unrun then).
     bool submit(std::function<void()> job);
-    // Joins the threads (a running job finishes first) and drops queued jobs. Idempotent.
+    // Takes no more jobs and starts none of those queued; returns at once
+    // (a running job goes on). Idempotent.
+    void close();
+    // close(), then joins the threads (a running job finishes first) and drops queued jobs. Idempotent.
     void stop();
 
 private:

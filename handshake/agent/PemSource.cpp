@@ -1,6 +1,7 @@
 #include "handshake/agent/PemSource.hpp"
 
 #include "handshake/agent/StoreConnections.hpp"
+#include "storage/StoreError.hpp"
 
 #include <algorithm>
 
@@ -33,6 +34,7 @@ std::optional<PemSource::Pem> PemSource::fetch(std::int64_t id) {
         ~Return() {
             {
                 std::lock_guard lock(self.mutex_);
+                std::erase(self.busy_, store.get());
                 if (store)
                     self.idle_.push_back(std::move(store));
                 else
@@ -42,10 +44,21 @@ std::optional<PemSource::Pem> PemSource::fetch(std::int64_t id) {
         }
     } give_back{*this, store};
     if (!store) store = open();
+    {
+        std::lock_guard lock(mutex_);
+        if (interrupted_) throw storage::StoreError(storage::StoreError::Kind::Io, "the agent is shutting down");
+        busy_.push_back(store.get());
+    }
     std::optional<storage::CertificateRecord> row = store->get_certificate(id);
     if (!row) return std::nullopt;
     Pem pem{std::move(row->chain_pem), std::move(row->key_pem), store->get_ocsp_response(id)};
     return pem;
+}
+
+void PemSource::interrupt() {
+    std::lock_guard lock(mutex_);  // busy_'s stores stay open while it is held
+    interrupted_ = true;
+    for (storage::Store* store : busy_) store->interrupt();
 }
 
 }  // namespace certa::handshake

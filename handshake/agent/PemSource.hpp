@@ -36,6 +36,10 @@ public:
     // The row's PEM, or nullopt when the row is gone. Throws
     // storage::StoreError when the store cannot be read now (retry later).
     std::optional<Pem> fetch(std::int64_t id);
+    // From any thread: the reads under way now fail soon (Store::interrupt:
+    // e.g. one waiting on a PostgreSQL lock), and every later fetch throws
+    // at once. For the agent's shutdown, so that it need not wait out a lock.
+    void interrupt();
 
 private:
     std::unique_ptr<storage::Store> open() const;
@@ -47,6 +51,8 @@ private:
     std::condition_variable idle_cv_;
     std::vector<std::unique_ptr<storage::Store>> idle_;
     std::size_t open_ = 0;  // connections in idle_ or in use
+    std::vector<storage::Store*> busy_;  // under mutex_: connections inside a read now
+    bool interrupted_ = false;           // under mutex_
 };
 
 }  // namespace certa::handshake

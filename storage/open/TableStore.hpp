@@ -22,6 +22,8 @@ public:
     int schema_version() override;
     std::string integrity_check() override;
     std::string location() const override { return db_.location(); }
+    // Not under the instance mutex: that is held by the call it interrupts.
+    void interrupt() override { backend_->interrupt(); }
 
     std::int64_t insert_account(const Account& account) override;
     void update_account(const Account& account) override;

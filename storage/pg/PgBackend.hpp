@@ -26,6 +26,7 @@ public:
     // Re-reads the counter only when a notification arrived, this store
     // wrote, or options.change_poll_ms passed since the last read.
     std::int64_t current_generation(bool wrote_locally) override;
+    void interrupt() override { session_.raw().cancel_running(); }
 
 private:
     PgSession session_;

@@ -36,6 +36,19 @@ PgConnection::PgConnection(const std::string& conninfo)
     // Errors without DETAIL, HINT or CONTEXT: a check failure's DETAIL quotes
     // the whole failing row (a private key among its columns).
     PQsetErrorVerbosity(conn_.get(), PQERRORS_TERSE);
+    refresh_cancel();
+}
+
+void PgConnection::refresh_cancel() {
+    std::lock_guard lock(cancel_mutex_);
+    cancel_.reset(PQgetCancel(conn_.get()));
+}
+
+void PgConnection::cancel_running() {
+    std::lock_guard lock(cancel_mutex_);
+    if (!cancel_) return;
+    char error[256];
+    (void)PQcancel(cancel_.get(), error, sizeof error);  // the message could name the server: not kept
 }
 
 std::string PgConnection::redact(std::string_view text) const { return pg::redact(text, conninfo_); }
@@ -56,6 +69,7 @@ void PgConnection::reconnect_if_broken() {
     PQreset(conn_.get());
     if (PQstatus(conn_.get()) != CONNECTION_OK) return;  // the statement reports it
     ++resets_;
+    refresh_cancel();
     PQsetNoticeProcessor(conn_.get(), [](void*, const char*) {}, nullptr);
     for (const auto& statement : session_) checked(PgResultPtr(PQexec(conn_.get(), statement.c_str())));
 }

@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -20,6 +21,9 @@ struct PgConnDeleter {
     void operator()(PGconn* conn) const { PQfinish(conn); }
 };
 using PgConnPtr = std::unique_ptr<PGconn, PgConnDeleter>;
+struct PgCancelDeleter {
+    void operator()(PGcancel* cancel) const { PQfreeCancel(cancel); }
+};
 
 // A text parameter; nullopt binds SQL NULL.
 using PgParam = std::optional<std::string>;
@@ -58,10 +62,16 @@ public:
     std::string redact(std::string_view text) const;
     // `result` if it succeeded, else throws the StoreError for it (see exec).
     PgResult checked(PgResultPtr result);
+    // From any thread: asks the server to cancel the statement running on
+    // this connection, if one is (PQcancel; it then fails with SQLSTATE
+    // 57014, a StoreError). Best effort: a failed request changes nothing.
+    void cancel_running();
 
 private:
     friend class PgTransaction;
     void reconnect_if_broken();
+    // The cancel key of the current server session (a reset changes it).
+    void refresh_cancel();
     PgResultPtr send(const std::string& sql, const std::vector<PgParam>& params);
     std::string conninfo_;
     bool in_transaction_ = false;
@@ -69,6 +79,8 @@ private:
     std::vector<std::string> session_;
     std::string location_;
     PgConnPtr conn_;
+    std::mutex cancel_mutex_;
+    std::unique_ptr<PGcancel, PgCancelDeleter> cancel_;  // guarded by cancel_mutex_
 };
 
 // BEGIN ... COMMIT; rolls back when destroyed uncommitted (an exception).

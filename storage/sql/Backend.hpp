@@ -20,6 +20,10 @@ public:
     // The generation counter, re-read only when another writer may have
     // committed or `wrote_locally` (this handle committed since the last call).
     virtual std::int64_t current_generation(bool wrote_locally) = 0;
+    // From any thread, while another may be inside a statement: makes the
+    // statement under way now (one waiting on a lock, say) fail soon with a
+    // StoreError. For shutting down without waiting out the lock timeout.
+    virtual void interrupt() = 0;
 };
 
 }  // namespace certa::storage::sql

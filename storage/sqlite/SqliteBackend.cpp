@@ -106,4 +106,7 @@ std::int64_t SqliteBackend::current_generation(bool wrote_locally) {
     return cached_generation_;
 }
 
+// sqlite3_interrupt may be called from any thread while the handle is open.
+void SqliteBackend::interrupt() { sqlite3_interrupt(session_.raw().get()); }
+
 }  // namespace certa::storage

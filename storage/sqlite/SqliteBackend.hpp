@@ -21,6 +21,7 @@ public:
     int schema_version() override;
     std::string integrity_check() override;
     std::int64_t current_generation(bool wrote_locally) override;
+    void interrupt() override;
 
 private:
     void set_up(const std::string& path, const OpenOptions& options);

@@ -16,6 +16,7 @@
 #include <openssl/err.h>
 
 #include <atomic>
+#include <csignal>
 #include <chrono>
 #include <memory>
 #include <string>
@@ -150,4 +151,41 @@ TEST_CASE("serve: a paused handshake whose row stays locked past --handshake-tim
     }
     CHECK(later == serial_of_pem(cold.cert.cert_pem));
     CHECK(serve.process().running());
+}
+
+TEST_CASE("serve: SIGTERM while a row read waits on a lock: the read is cancelled, no wait for the lock timeout") {
+    const std::string url = PostgresHarness::shared().create_database();
+    auto writer = storage::open_store(url);
+    const auto hot = put_test_cert(*writer, {"hot.pg.test"});
+    put_test_cert(*writer, {"cold.pg.test"});
+    ServeProcess serve(url, {"--threads", "1", "--cache-size", "1", "--handshake-timeout", "1", "--shutdown-grace", "1"});
+    REQUIRE(served_serial(serve.port(), "hot.pg.test") == serial_of_pem(hot.cert.cert_pem));
+
+    PgSession locker(url);
+    locker.exec("BEGIN");
+    locker.exec("LOCK TABLE certificates IN ACCESS EXCLUSIVE MODE");
+    std::thread cold_client([&] { (void)served_serial(serve.port(), "cold.pg.test"); });
+    bool waiting = false;  // bounded: until the loader's row read waits on the lock
+    for (int i = 0; i < 300 && !waiting; ++i) {
+        waiting = locker.count("SELECT count(*) FROM pg_locks WHERE NOT granted") > 0;
+        if (!waiting) std::this_thread::sleep_for(10ms);
+    }
+    REQUIRE_MESSAGE(waiting, serve.logs());
+
+    const auto t0 = Clock::now();
+    REQUIRE(::kill(serve.process().pid(), SIGTERM) == 0);
+    bool exited = false;
+    for (int i = 0; i < 1000 && !exited; ++i) {  // bounded: 10 s
+        exited = !serve.process().running();
+        if (!exited) std::this_thread::sleep_for(10ms);
+    }
+    const auto took = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - t0);
+    MESSAGE("exit " << took.count() << " ms after SIGTERM, the table still locked");
+    CHECK(exited);
+    // The lock is still held: waiting it out would end the read only at the
+    // store's 5 s lock_timeout. The grace (1 s) plus the cancel is well below.
+    CHECK(took < 3s);
+    CHECK(locker.count("SELECT count(*) FROM pg_locks WHERE NOT granted") == 0);  // the read is gone
+    locker.exec("COMMIT");
+    cold_client.join();  // its connection closed with the daemon
 }
