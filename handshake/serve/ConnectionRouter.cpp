@@ -109,8 +109,9 @@ void ConnectionRouter::peek() {
     } while (got < 0 && errno == EINTR);
     if (got < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return wait_readable();
     if (got < 0) return drop("peek: " + error_code(errno, boost::system::system_category()).message());
+    if (got == 0) return drop("connection closed before its ClientHello");
     const auto n = static_cast<std::size_t>(got);
-    if (n > 0) got_first_byte_ = true;  // the next wait_readable moves to the whole-hello deadline
+    got_first_byte_ = true;  // the next wait_readable moves to the whole-hello deadline
     auto hello = parse_client_hello(std::span<const std::uint8_t>(buffer.data(), n));
     switch (hello.status) {
         case PeekedClientHello::Status::Invalid: return drop("not a usable ClientHello: " + hello.error);
