@@ -277,3 +277,61 @@ TEST_CASE("version 9 adds last_error_class: a failure recorded before reads as o
     CHECK(classes.old_label == "other");  // the text is not parsed
     CHECK(classes.new_class == "network");
 }
+
+// Store::interrupt: a read waiting on a lock another session holds fails at
+// once instead of at the lock timeout (5 s), and the store works afterwards;
+// after a reconnect, the cancel goes to the new server session.
+TEST_CASE("interrupt() ends a read waiting on a lock; the store reads again after, also after a reconnect") {
+    std::string url = server().create_database();
+    auto store = open_store(url);
+    const std::int64_t id =
+        store->put_certificate(certa::test::input_for(certa::test::make_self_signed({"locked.example"})));
+    pg::PgConnection admin(url);
+
+    auto blocked_read_then_interrupt = [&] {
+        admin.exec("BEGIN");
+        admin.exec("LOCK TABLE certificates IN ACCESS EXCLUSIVE MODE");
+        bool failed = false;
+        std::chrono::milliseconds took{0};
+        std::thread reader([&] {
+            const auto t0 = std::chrono::steady_clock::now();
+            try {
+                (void)store->get_certificate(id);
+            } catch (const StoreError&) {
+                failed = true;
+            }
+            took = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0);
+        });
+        bool waiting = false;  // bounded: until the read waits on the lock
+        for (int i = 0; i < 300 && !waiting; ++i) {
+            waiting = admin.exec("SELECT count(*) FROM pg_locks WHERE NOT granted").int64(0, 0) > 0;
+            if (!waiting) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        }
+        CHECK(waiting);
+        store->interrupt();
+        reader.join();
+        admin.exec("COMMIT");
+        CHECK(failed);
+        MESSAGE("the interrupted read returned after " << took.count() << " ms");
+        CHECK(took < std::chrono::milliseconds(3000));  // the lock timeout is 5 s
+        CHECK(store->get_certificate(id).has_value());  // usable again
+    };
+    blocked_read_then_interrupt();
+
+    // A new server session (new cancel key): terminate it, let the store reconnect.
+    const std::string others = " FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()";
+    REQUIRE(admin.exec("SELECT count(pg_terminate_backend(pid))" + others).int64(0, 0) >= 1);
+    bool gone = false;
+    for (int i = 0; i < 500 && !gone; ++i) {
+        gone = admin.exec("SELECT count(*)" + others).int64(0, 0) == 0;
+        if (!gone) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    REQUIRE(gone);
+    REQUIRE(store->get_certificate(id).has_value());  // reconnects
+    blocked_read_then_interrupt();
+
+    // An interrupt with nothing running changes nothing.
+    store->interrupt();
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    CHECK(store->get_certificate(id).has_value());
+}
