@@ -102,11 +102,21 @@ TEST_CASE("dns-01: a record that appears 2 s after the hook returned is waited f
     // `certa renew` re-uses the recorded timeout and resolver: the same late
     // hook works again (without them it would fail at the CA, or wait on the
     // system's resolvers, where the record never shows).
-    std::ofstream(f.dir.file("hook.log"), std::ios::trunc).close();
-    auto renewed = f.certa({"renew", "--force", "-d", "late.example"});
-    const std::string renew_log = slurp(f.dir.file("hook.log"));
+    // Pebble 2.4 still reuses a valid authorization 1 time in 100 with
+    // PEBBLE_AUTHZREUSE=0 (wfe.go makeAuthorizations: a new authz only when
+    // `rand.Intn(100) > authzReusePercent`). Such a renewal needs no challenge,
+    // so no hook runs, which is right (RFC 8555 §7.1.3) but shows nothing here:
+    // the renewal is repeated then (bounded: 3 runs; all three reused: 1e-6).
+    test::RunResult renewed;
+    std::string renew_log;
+    for (int run = 0; run < 3 && renew_log.empty(); ++run) {
+        std::ofstream(f.dir.file("hook.log"), std::ios::trunc).close();
+        renewed = f.certa({"renew", "--force", "-d", "late.example"});
+        renew_log = slurp(f.dir.file("hook.log"));
+        REQUIRE_MESSAGE(renewed.exit_code == 0, describe(renewed));
+    }
     INFO("renew hook log: ", renew_log);
-    CHECK_MESSAGE(renewed.exit_code == 0, describe(renewed));
+    INFO("renew output: ", describe(renewed));
     CHECK(lines_of(renew_log) == std::vector<std::string>{"add _acme-challenge.late.example.", "returned",
                                                           "set _acme-challenge.late.example.",
                                                           "remove _acme-challenge.late.example."});
