@@ -53,8 +53,9 @@ void ConnectionRouter::start(const ServeContext& context, Socket socket, Connect
         spdlog::debug("serve: accepted {}:{}", self->client_, ec ? 0 : remote.port());
     }
     // The socket is non-blocking and TCP_NODELAY already (Listener: accept4
-    // with SOCK_NONBLOCK, the option inherited from the listener): no
-    // syscall here to set either.
+    // with SOCK_NONBLOCK, the option inherited from the listener). asio still
+    // makes its own FIONBIO ioctl before the socket's first wait, so only a
+    // connection whose ClientHello is there at once saves that one.
     self->started_ = std::chrono::steady_clock::now();
     // The ClientHello is often there by the time the connection is accepted:
     // peek at once. Only a connection that has to wait gets a deadline and a
@@ -102,7 +103,7 @@ void ConnectionRouter::peek() {
     // handler, and the parsed ClientHelloInfo owns copies of what it keeps.
     thread_local std::array<std::uint8_t, kMaxPeekBytes> buffer;
     // MSG_DONTWAIT: asio's own receive would wait for data on a socket it
-    // was not told is non-blocking (telling it costs an ioctl per connection).
+    // was not told is non-blocking.
     ssize_t got;
     do {
         got = ::recv(socket_.native_handle(), buffer.data(), buffer.size(), MSG_PEEK | MSG_DONTWAIT);
