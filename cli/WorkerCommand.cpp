@@ -30,6 +30,7 @@
 #include "cli/metrics/PrometheusText.hpp"
 #include "cli/metrics/StoreMetricsText.hpp"
 #include "storage/open/StorePath.hpp"
+#include "storage/base/Clock.hpp"
 
 #include <pthread.h>
 #include <spdlog/spdlog.h>
@@ -111,7 +112,7 @@ void renewal_pass(const GlobalOptions& g, const WorkerArgs& args, WorkerCounters
         spdlog::error("worker: renewal pass failed: {}", e.what());
     }
     ++counters.passes;
-    counters.last_pass = static_cast<std::int64_t>(std::time(nullptr));
+    counters.last_pass = certa::storage::unix_now();
 }
 
 // The request socket's answers, by kind (none without --request-socket).

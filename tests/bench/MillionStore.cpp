@@ -4,6 +4,7 @@
 #include "storage/KeyGeneration.hpp"
 #include "storage/KeyType.hpp"
 #include "storage/Store.hpp"
+#include "storage/base/Clock.hpp"
 
 #include <openssl/x509v3.h>
 #include <sqlite3.h>
@@ -102,7 +103,7 @@ std::string million_store(const std::string& dir, std::size_t n) {
                        -1, &cert_row, nullptr);
     sqlite3_prepare_v2(db, "INSERT INTO certificate_names(certificate_id, position, name) VALUES (?1, 0, ?2)", -1,
                        &name_row, nullptr);
-    const std::int64_t now = std::time(nullptr);
+    const std::int64_t now = certa::storage::unix_now();
     double make_s = 0, write_s = 0;
     std::vector<std::string> chains;
     for (std::size_t base = 0; base < n; base += kChunk) {

@@ -8,6 +8,7 @@
 #include "tests/support/PebbleHarness.hpp"
 #include "tests/support/Subprocess.hpp"
 #include "tests/support/TempDir.hpp"
+#include "storage/base/Clock.hpp"
 
 #include <doctest/doctest.h>
 
@@ -62,8 +63,6 @@ std::string describe(const RunResult& r) {
     return "exit " + std::to_string(r.exit_code) + "\nstdout: " + r.out + "\nstderr: " + r.err;
 }
 
-storage::UnixTime unix_now() { return static_cast<storage::UnixTime>(std::time(nullptr)); }
-
 }  // namespace
 
 TEST_CASE("issue via a registered certa serve: the agent confirms the challenge generation, then Pebble validates") {
@@ -110,7 +109,7 @@ TEST_CASE("an agent that never catches up is waited for up to the cap, then the 
     auto serve = f.serve();
     REQUIRE(f.agents_registered(1));
     // A live-looking agent stuck at generation 0 (a host that stopped polling).
-    f.store->report_loaded_generation("stuck-host-1-00", 0, unix_now() + 60);
+    f.store->report_loaded_generation("stuck-host-1-00", 0, storage::unix_now() + 60);
     auto r = f.issue({"-d", "stuck.example.com"});
     REQUIRE_MESSAGE(r.exit_code == 0, describe(r));
     CHECK_MESSAGE(r.err.find(kCapped) != std::string::npos, describe(r));
@@ -120,7 +119,7 @@ TEST_CASE("an agent that never catches up is waited for up to the cap, then the 
 
 TEST_CASE("with only agents not seen for a while, the issuer falls back to the fixed wait") {
     Fixture f;
-    f.store->report_loaded_generation("gone-host-1-00", 0, unix_now() - 600);
+    f.store->report_loaded_generation("gone-host-1-00", 0, storage::unix_now() - 600);
     // Nothing answers on Pebble's port: the order fails, but only after the fallback wait.
     auto r = f.issue({"-d", "gone.example.com"});
     CHECK_MESSAGE(r.exit_code != 0, describe(r));

@@ -4,6 +4,7 @@
 #include "tests/cli/CliTestUtil.hpp"
 #include "tests/cli/metrics/Promtool.hpp"
 #include "tests/handshake/StoreFiller.hpp"
+#include "storage/base/Clock.hpp"
 
 #include <doctest/doctest.h>
 
@@ -32,7 +33,7 @@ struct Fixture {
     // as acme/renew records one: the text and the class of the failure.
     void fail_renewal(std::int64_t id, int failures, const std::string& error, const std::string& error_class) {
         storage::RenewalState state;
-        state.renew_at = std::time(nullptr) - 3600;
+        state.renew_at = certa::storage::unix_now() - 3600;
         state.failures = failures;
         state.last_error = error;
         state.last_error_class = error_class;

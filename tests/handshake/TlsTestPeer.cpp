@@ -1,5 +1,6 @@
 #include "TlsTestPeer.hpp"
 #include "storage/KeyGeneration.hpp"
+#include "storage/base/Clock.hpp"
 
 #include <arpa/inet.h>
 #include <openssl/bn.h>
@@ -254,7 +255,7 @@ ChallengeMaterial make_challenge_cert(const std::string& identifier) {
     ossl::X509Ptr cert(X509_new());
     check(cert != nullptr, "X509_new");
     check(X509_set_version(cert.get(), X509_VERSION_3) == 1, "version");
-    ASN1_INTEGER_set(X509_get_serialNumber(cert.get()), static_cast<long>(std::time(nullptr)));
+    ASN1_INTEGER_set(X509_get_serialNumber(cert.get()), static_cast<long>(certa::storage::unix_now()));
     X509_gmtime_adj(X509_getm_notBefore(cert.get()), -60);
     X509_gmtime_adj(X509_getm_notAfter(cert.get()), 7 * 86400);
     X509_NAME_add_entry_by_txt(X509_get_subject_name(cert.get()), "CN", MBSTRING_UTF8,
@@ -286,7 +287,7 @@ storage::Challenge make_challenge_row(const std::string& identifier, long ttl_s)
     row.key_authorization = "token-" + identifier + ".thumbprint";
     row.cert_pem = material.cert_pem;
     row.key_pem = material.key_pem;
-    row.expires = std::time(nullptr) + ttl_s;
+    row.expires = certa::storage::unix_now() + ttl_s;
     return row;
 }
 

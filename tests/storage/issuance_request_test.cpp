@@ -3,6 +3,7 @@
 // removed when fulfilled. Runs against SQLite and PostgreSQL (StoreBackend).
 #include "StoreBackend.hpp"
 #include "storage/Store.hpp"
+#include "storage/base/Clock.hpp"
 
 #include <doctest/doctest.h>
 
@@ -30,7 +31,7 @@ TEST_CASE("a failed request waits for its back-off, a finished one is gone") {
     StoreBackend backend;
     auto store = backend.open();
     REQUIRE(store->request_issuance("fail.example", "issue"));
-    std::int64_t later = static_cast<std::int64_t>(std::time(nullptr)) + 3600;
+    std::int64_t later = certa::storage::unix_now() + 3600;
     CHECK(store->fail_issuance_request("fail.example", "rejected by CA", later));
     CHECK(store->due_issuance_requests(0).empty());
     CHECK_FALSE(store->request_issuance("fail.example", "issue"));  // still one row

@@ -5,6 +5,7 @@
 #include "StoreBackend.hpp"
 #include "storage/Store.hpp"
 #include "tests/support/TestCertificates.hpp"
+#include "storage/base/Clock.hpp"
 
 #include <doctest/doctest.h>
 
@@ -25,7 +26,7 @@ std::int64_t put(storage::Store& store, const std::string& name) {
     return store.put_certificate(in);
 }
 
-storage::UnixTime now() { return static_cast<storage::UnixTime>(std::time(nullptr)); }
+storage::UnixTime now() { return certa::storage::unix_now(); }
 
 }  // namespace
 

@@ -3,6 +3,7 @@
 // PostgreSQL (StoreBackend).
 #include "StoreBackend.hpp"
 #include "storage/Store.hpp"
+#include "storage/base/Clock.hpp"
 
 #include <doctest/doctest.h>
 
@@ -63,7 +64,7 @@ TEST_CASE("a rule change moves the generation, so agents notice it") {
 TEST_CASE("failed requests still backing off are listed for the gates; due ones and fresh ones are not") {
     StoreBackend backend;
     auto store = backend.open();
-    const auto now = static_cast<storage::UnixTime>(std::time(nullptr));
+    const auto now = certa::storage::unix_now();
     REQUIRE(store->request_issuance("fresh.example", "issue"));
     REQUIRE(store->request_issuance("failed.example", "issue"));
     REQUIRE(store->request_issuance("retry-now.example", "renew"));

@@ -10,6 +10,7 @@
 #include "storage/sql/Dialect.hpp"
 #include "storage/sqlite/SqliteConnection.hpp"
 #include "storage/sqlite/SqliteStatement.hpp"
+#include "storage/base/Clock.hpp"
 
 #include <doctest/doctest.h>
 
@@ -24,7 +25,7 @@ using certa::test::StoreBackend;
 namespace {
 
 // The test certificates are valid from a minute ago for a day.
-const UnixTime kNow = ::time(nullptr);
+const UnixTime kNow = certa::storage::unix_now();
 
 std::set<std::string> names_needing_attention(Store& store, UnixTime now = kNow) {
     std::set<std::string> out;

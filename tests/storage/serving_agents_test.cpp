@@ -3,6 +3,7 @@
 // got. Runs against SQLite and PostgreSQL (StoreBackend).
 #include "StoreBackend.hpp"
 #include "storage/Store.hpp"
+#include "storage/base/Clock.hpp"
 
 #include <doctest/doctest.h>
 
@@ -19,7 +20,7 @@ storage::Challenge tls_alpn_row(const std::string& name) {
     c.identifier = name;
     c.token = "tok-" + name;
     c.key_authorization = "ka";
-    c.expires = static_cast<storage::UnixTime>(std::time(nullptr)) + 600;
+    c.expires = certa::storage::unix_now() + 600;
     return c;
 }
 
@@ -29,7 +30,7 @@ TEST_CASE("agents report their generation; another connection reads them in agen
     StoreBackend backend;
     auto agent = backend.open();
     auto issuer = backend.open();
-    const storage::UnixTime now = static_cast<storage::UnixTime>(std::time(nullptr));
+    const storage::UnixTime now = certa::storage::unix_now();
     CHECK(issuer->serving_agents_seen_since(0).empty());
     agent->report_loaded_generation("host-b-2-ff", 7, now);
     agent->report_loaded_generation("host-a-1-ee", 3, now - 1);
@@ -51,7 +52,7 @@ TEST_CASE("agents report their generation; another connection reads them in agen
 TEST_CASE("agents not seen since the given time are left out") {
     StoreBackend backend;
     auto store = backend.open();
-    const storage::UnixTime now = static_cast<storage::UnixTime>(std::time(nullptr));
+    const storage::UnixTime now = certa::storage::unix_now();
     store->report_loaded_generation("stale", 1, now - 120);
     store->report_loaded_generation("live", 2, now - 5);
     auto rows = store->serving_agents_seen_since(now - 30);
@@ -66,7 +67,7 @@ TEST_CASE("a removed agent is gone; removing it twice reports nothing removed") 
     StoreBackend backend;
     auto store = backend.open();
     auto other = backend.open();
-    const storage::UnixTime now = static_cast<storage::UnixTime>(std::time(nullptr));
+    const storage::UnixTime now = certa::storage::unix_now();
     store->report_loaded_generation("a", 1, now);
     store->report_loaded_generation("b", 1, now);
     CHECK(store->remove_serving_agent("a"));
@@ -81,7 +82,7 @@ TEST_CASE("reports do not move the generation (agents would reload on each other
     auto agent = backend.open();
     auto reader = backend.open();
     const auto before = reader->current_generation();
-    agent->report_loaded_generation("a", before, static_cast<storage::UnixTime>(std::time(nullptr)));
+    agent->report_loaded_generation("a", before, certa::storage::unix_now());
     CHECK(agent->remove_serving_agent("a"));
     CHECK(reader->current_generation() == before);
     CHECK(agent->current_generation() == before);
@@ -97,7 +98,7 @@ TEST_CASE("the writer's generation after a challenge write is what an agent must
     CHECK(written > before);
     // The agent's view reaches it, and that is what it reports.
     CHECK(agent->current_generation() == written);
-    agent->report_loaded_generation("a", agent->current_generation(), static_cast<storage::UnixTime>(std::time(nullptr)));
+    agent->report_loaded_generation("a", agent->current_generation(), certa::storage::unix_now());
     auto rows = issuer->serving_agents_seen_since(0);
     REQUIRE(rows.size() == 1);
     CHECK(rows[0].loaded_generation >= written);

@@ -7,6 +7,7 @@
 #include "acme/challenge/Http01Responder.hpp"
 #include "acme/challenge/Http01Solver.hpp"
 #include "storage/Store.hpp"
+#include "storage/base/Clock.hpp"
 
 #include <doctest/doctest.h>
 
@@ -82,7 +83,7 @@ TEST_CASE("rows written by another connection are served; expired rows are not")
     row.identifier = "other.example";
     row.token = "tokenFromAnotherProcess_123";
     row.key_authorization = row.token + ".thumb";
-    row.expires = std::time(nullptr) + 600;
+    row.expires = certa::storage::unix_now() + 600;
     writer->put_challenge(row);
     Reply ok = fetch(responder.port(), "/.well-known/acme-challenge/" + row.token);
     CHECK(ok.status == "200");
@@ -90,7 +91,7 @@ TEST_CASE("rows written by another connection are served; expired rows are not")
 
     row.token = "expiredToken_456";
     row.key_authorization = row.token + ".thumb";
-    row.expires = std::time(nullptr) - 10;
+    row.expires = certa::storage::unix_now() - 10;
     writer->put_challenge(row);
     CHECK(fetch(responder.port(), "/.well-known/acme-challenge/" + row.token).status == "404");
 }

@@ -8,6 +8,7 @@
 #include "storage/names/NameNormalizer.hpp"
 #include "storage/base/OpenSsl.hpp"
 #include "tests/support/TestCertificates.hpp"
+#include "storage/base/Clock.hpp"
 
 #include <doctest/doctest.h>
 
@@ -33,7 +34,7 @@ CertificateRecord record(std::int64_t id, std::vector<std::string> names, const 
     r.key_type = key_type;
     r.key_pem = cert.key_pem;
     r.chain_pem = cert.chain_pem;
-    r.not_before = std::time(nullptr) + not_before_offset;
+    r.not_before = certa::storage::unix_now() + not_before_offset;
     r.not_after = r.not_before + validity;
     return r;
 }
@@ -140,7 +141,7 @@ TEST_CASE("select_certificate: table") {
         {"exact.wild.test", true, "rsa", 14, "exact.wild.test"},      // nothing supported: first
         {"com", true, "both", 0, ""},
     };
-    const auto now = std::time(nullptr);
+    const auto now = certa::storage::unix_now();
     for (const auto& c : cases) {
         CAPTURE(c.name);
         CAPTURE(c.client);
@@ -161,13 +162,13 @@ TEST_CASE("select_certificate skips rows that do not parse") {
     auto bad = record(2, {"broken.test"}, "ec256", -kDay, 90 * kDay);  // newer, but its key is wrong
     bad.key_pem = record(3, {"other.test"}, "ec256", 0, kDay).key_pem;
     auto index = index_of({good, bad});
-    auto choice = select_certificate(**index, "broken.test", true, client("both"), std::time(nullptr), index->cache);
+    auto choice = select_certificate(**index, "broken.test", true, client("both"), certa::storage::unix_now(), index->cache);
     REQUIRE(choice.has_value());
     CHECK(choice->record.id == 1);
     // The broken row was tried once and is now skipped without a load.
     const auto loads = index->cache.stats().loads;
     CHECK(index->cache.stats().load_failures == 1);
-    CHECK(select_certificate(**index, "broken.test", true, client("both"), std::time(nullptr), index->cache));
+    CHECK(select_certificate(**index, "broken.test", true, client("both"), certa::storage::unix_now(), index->cache));
     CHECK(index->cache.stats().loads == loads);
 }
 

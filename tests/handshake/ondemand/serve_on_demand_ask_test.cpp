@@ -3,6 +3,7 @@
 // gate's negative cache.
 #include "AskServer.hpp"
 #include "OnDemandFixture.hpp"
+#include "storage/base/Clock.hpp"
 
 #include <doctest/doctest.h>
 
@@ -93,7 +94,7 @@ TEST_CASE("an order that failed on one host is refused by every gate sharing the
     REQUIRE_MESSAGE(failed.size() == 1, b.logs());
     CHECK(failed[0].name == name);
     CHECK(failed[0].attempts == 1);
-    CHECK(failed[0].next_attempt > static_cast<storage::UnixTime>(std::time(nullptr)));
+    CHECK(failed[0].next_attempt > certa::storage::unix_now());
     CHECK_FALSE(waited_in_vain(a, name));
     CHECK(count_events(*db, "failed") == 1);
 

@@ -7,6 +7,7 @@
 #include "tests/support/TempDir.hpp"
 #include "storage/base/OpenSsl.hpp"
 #include "storage/Store.hpp"
+#include "storage/base/Clock.hpp"
 
 #include <doctest/doctest.h>
 
@@ -98,9 +99,9 @@ TEST_CASE("a certificate in its renewal window is served while exactly one renew
     CHECK(serial_of(first.get()) == rows[0].serial_hex);
     // Wait (bounded) until the certificate is in its last third, then ask again.
     const auto renew_from = rows[0].not_after - (rows[0].not_after - rows[0].not_before) / 3;
-    for (int i = 0; i < 600 && std::time(nullptr) <= renew_from; ++i) std::this_thread::sleep_for(100ms);
-    REQUIRE(std::time(nullptr) > renew_from);
-    REQUIRE(std::time(nullptr) < rows[0].not_after - 2);
+    for (int i = 0; i < 600 && certa::storage::unix_now() <= renew_from; ++i) std::this_thread::sleep_for(100ms);
+    REQUIRE(certa::storage::unix_now() > renew_from);
+    REQUIRE(certa::storage::unix_now() < rows[0].not_after - 2);
     auto during = leaf_for(f.serve->port(), name);
     REQUIRE(during);
     CHECK(serial_of(during.get()) == rows[0].serial_hex);  // the old one is still served
@@ -134,8 +135,8 @@ TEST_CASE("a handshake for an expired certificate waits (bounded) for its renewa
     auto rows = f.all_for(name);
     REQUIRE(rows.size() == 1);
     // No handshake until it has expired (bounded), so no renewal was queued before.
-    for (int i = 0; i < 300 && std::time(nullptr) <= rows[0].not_after; ++i) std::this_thread::sleep_for(100ms);
-    REQUIRE(std::time(nullptr) > rows[0].not_after);
+    for (int i = 0; i < 300 && certa::storage::unix_now() <= rows[0].not_after; ++i) std::this_thread::sleep_for(100ms);
+    REQUIRE(certa::storage::unix_now() > rows[0].not_after);
     CHECK(f.all_for(name).size() == 1);
     auto renewed = leaf_for(f.serve->port(), name);
     REQUIRE_MESSAGE(renewed, f.serve->logs());

@@ -9,6 +9,7 @@
 #include "tests/support/Subprocess.hpp"
 #include "tests/support/TempDir.hpp"
 #include "tests/support/TestCertificates.hpp"
+#include "storage/base/Clock.hpp"
 
 #include <doctest/doctest.h>
 #include <openssl/ssl.h>
@@ -350,7 +351,7 @@ TEST_CASE("--http answers http-01 tokens from the store") {
     challenge.identifier = "app.test";
     challenge.token = "serve-http-token";
     challenge.key_authorization = "serve-http-token.thumbprint";
-    challenge.expires = std::time(nullptr) + 600;
+    challenge.expires = certa::storage::unix_now() + 600;
     f.store->put_challenge(challenge);
     ServeProcess serve(f.store_path, {"--http", "127.0.0.1:0"});
     const auto http_port = wait_for_port([&] { return serve.logs(); }, "http-01 responder listening on 127.0.0.1:",
