@@ -60,7 +60,10 @@ TEST_CASE("certa worker fulfils what a serve without --server records, renews it
         },
         std::chrono::seconds(40));
     CHECK_MESSAGE(renewed, worker_logs(worker));
-    CHECK(worker_logs(worker).find("a.worker.example.test: renewed (expires ") != std::string::npos);
+    // The row commits a few ms before the worker logs (its event, the lease's
+    // release and the schedule come in between): wait for the line, bounded.
+    CHECK(wait_for([&] { return worker_logs(worker).find("a.worker.example.test: renewed (expires ") != std::string::npos; },
+                   std::chrono::seconds(10)));
     auto old_row = storage::open_store(store)->get_certificate(first->id);
     REQUIRE(old_row);
     CHECK(old_row->status == storage::CertificateStatus::Replaced);

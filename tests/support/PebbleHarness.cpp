@@ -9,6 +9,7 @@
 
 #include <chrono>
 #include <fstream>
+#include <mutex>
 #include <regex>
 #include <set>
 #include <stdexcept>
@@ -61,10 +62,19 @@ bool curl_ok(const std::vector<std::string>& args) {
 
 // A port below Linux's ephemeral range (32768-60999 by default), so that no
 // outgoing connection of a test running beside this one (the flood tests open
-// thousands) takes it between choosing it and the server binding it.
+// thousands) takes it between choosing it and the server binding it. Never
+// the same one twice in a process: a port handed out but not bound yet (a
+// harness picks several before it starts its server) is not free for another.
 int candidate_port() {
-    static thread_local std::mt19937 random(std::random_device{}());
-    return std::uniform_int_distribution<int>(20000, 32000)(random);
+    static std::mutex mutex;
+    static std::set<int> handed_out;
+    static std::mt19937 random(std::random_device{}());
+    std::lock_guard lock(mutex);
+    for (int i = 0; i < 1000; ++i) {
+        const int port = std::uniform_int_distribution<int>(20000, 32000)(random);
+        if (handed_out.insert(port).second) return port;
+    }
+    throw std::runtime_error("no port left to hand out in 20000-32000");
 }
 
 int free_tcp_port() {
