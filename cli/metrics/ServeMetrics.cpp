@@ -71,6 +71,10 @@ std::string ServeMetrics::render() {
                "Handshakes that paused while their certificate's row loaded on a loader thread (not held parsed, "
                "--cache-size); the io thread served other connections meanwhile.",
                static_cast<std::int64_t>(agent.paused));
+    out.single("certa_agent_preparse_backlog", "gauge",
+               "Certificates the background pre-parse has still to visit (0 once it is done; it parses into free "
+               "room only, never evicting what handshakes loaded).",
+               static_cast<std::int64_t>(agent.preparse_backlog));
     out.single("certa_maintenance_requests_total", "counter",
                "Renewals and OCSP refreshes queued at handshake time (at most one per certificate per 10 minutes).",
                static_cast<std::int64_t>(agent.maintenance_queued));

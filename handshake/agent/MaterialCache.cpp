@@ -30,7 +30,7 @@ MaterialCache::MaterialCache(Loader loader, Options options)
 }
 
 MaterialCache::MaterialPtr MaterialCache::get(const IndexRecord& record, bool counted) {
-    return lookup_or_load(record, counted);
+    return lookup_or_load(record, counted, true);
 }
 
 void MaterialCache::Flight::when_done(std::function<void()> ready) {
@@ -45,7 +45,7 @@ void MaterialCache::Flight::when_done(std::function<void()> ready) {
 }
 
 MaterialCache::Attempt MaterialCache::find_or_join(Shard& shard, const IndexRecord& record, bool counted,
-                                                   bool& leader) {
+                                                   bool for_handshake, bool& leader) {
     leader = false;
     std::lock_guard lock(shard.mutex);
     if (auto hit = shard.ring.find(record.id)) {
@@ -59,13 +59,14 @@ MaterialCache::Attempt MaterialCache::find_or_join(Shard& shard, const IndexReco
         slot = std::make_shared<Flight>();
         leader = true;
     }
+    slot->for_handshake = slot->for_handshake || for_handshake;
     return {nullptr, slot};
 }
 
 MaterialCache::Attempt MaterialCache::get_or_start(const IndexRecord& record) {
     Shard& shard = shard_of(record.id);
     bool leader = false;
-    Attempt attempt = find_or_join(shard, record, true, leader);
+    Attempt attempt = find_or_join(shard, record, true, true, leader);
     if (!attempt.pending) return attempt;  // a hit, or a row to skip
     if (!leader) {
         shared_waits_.add();  // another miss's load: this one waits for it too
@@ -81,15 +82,15 @@ MaterialCache::Attempt MaterialCache::get_or_start(const IndexRecord& record) {
 
 void MaterialCache::warm(const IndexRecord& record) {
     if (full()) return;
-    (void)lookup_or_load(record, false);
+    (void)lookup_or_load(record, false, false);
 }
 
 bool MaterialCache::full() const { return options_.capacity > 0 && parsed_.load() >= options_.capacity; }
 
-MaterialCache::MaterialPtr MaterialCache::lookup_or_load(const IndexRecord& record, bool counted) {
+MaterialCache::MaterialPtr MaterialCache::lookup_or_load(const IndexRecord& record, bool counted, bool for_handshake) {
     Shard& shard = shard_of(record.id);
     bool leader = false;
-    Attempt attempt = find_or_join(shard, record, counted, leader);
+    Attempt attempt = find_or_join(shard, record, counted, for_handshake, leader);
     if (!attempt.pending) return attempt.material;
     const FlightPtr& flight = attempt.pending;
     if (leader) return lead(shard, record, *flight);
@@ -115,7 +116,8 @@ MaterialCache::MaterialPtr MaterialCache::lead(Shard& shard, const IndexRecord& 
     MaterialPtr evicted;  // freed after the shard's lock is released
     {
         std::lock_guard lock(shard.mutex);
-        if (ok) {
+        // A warm load that no handshake wants takes only free room (see the header).
+        if (ok && (flight.for_handshake || !shard.ring.full())) {
             const bool fresh = !shard.ring.find(record.id);
             evicted = shard.ring.insert(record.id, loaded.material);
             if (evicted && fresh) evictions_.add();

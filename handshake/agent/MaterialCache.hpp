@@ -20,6 +20,10 @@
 //   callbacks run on the loader thread once it has finished, loaded or
 //   failed. The handshake pauses (SSL_CLIENT_HELLO_RETRY) and, run again,
 //   finds the material cached. A full pool queue: the load runs inline.
+// - warm() (the background pre-parse) only fills free room: a warm load that
+//   finds the ring full when it finishes keeps nothing, so it never evicts
+//   what handshakes loaded meanwhile. A handshake that joined its flight
+//   makes it a handshake's load (kept, evicting by CLOCK as usual).
 #pragma once
 
 #include "handshake/agent/CertIndex.hpp"
@@ -84,6 +88,7 @@ public:
         std::mutex mutex;
         std::condition_variable done_cv;
         bool done = false;
+        bool for_handshake = false;  // a handshake led or joined it (guarded by the shard's mutex)
         MaterialPtr material;
         std::vector<std::function<void()>> waiters;  // when_done callbacks not run yet
     };
@@ -128,9 +133,10 @@ private:
     Shard& shard_of(std::int64_t id) {
         return *shards_[((static_cast<std::uint64_t>(id) * 0x9e3779b97f4a7c15ULL) >> 32) % shards_.size()];
     }
-    MaterialPtr lookup_or_load(const IndexRecord& record, bool counted);
-    // A hit (material), or the flight for the id with `leader` set when this call started it; counts hit/miss.
-    Attempt find_or_join(Shard& shard, const IndexRecord& record, bool counted, bool& leader);
+    MaterialPtr lookup_or_load(const IndexRecord& record, bool counted, bool for_handshake);
+    // A hit (material), or the flight for the id with `leader` set when this
+    // call started it; counts hit/miss. `for_handshake`: false for warm().
+    Attempt find_or_join(Shard& shard, const IndexRecord& record, bool counted, bool for_handshake, bool& leader);
     MaterialPtr lead(Shard& shard, const IndexRecord& record, Flight& flight);
 
     Loader loader_;

@@ -108,6 +108,7 @@ TEST_CASE("scrape after real handshakes: counters move, store gauges, promtool a
     CHECK(sample_value(first.body, kServed) == 0);
     CHECK(sample_value(first.body, kUnknown) == 0);
     CHECK(sample_value(first.body, "certa_agent_paused_handshakes_total") == 0);  // exported (issue 23)
+    CHECK(sample_value(first.body, "certa_agent_preparse_backlog") >= 0);        // exported (a gauge, falls to 0)
     CHECK(sample_value(first.body, "certa_certificates") == 1);
     CHECK(sample_value(first.body, "certa_certificate_not_after_timestamp_seconds{id=\"" + std::to_string(served.id) +
                                        "\",name=\"served.test\"}") ==

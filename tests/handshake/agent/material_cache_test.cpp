@@ -2,8 +2,9 @@
 // a function over in-memory rows. CLOCK eviction order and the bound, single
 // flight (N threads miss one id: one load), other ids never wait on a slow
 // load, the bounded negative cache (100k broken ids), the rate-limited error
-// log, NegativeCache's retry time, and get_or_start on a LoaderPool (the
-// pause_on_miss path: never blocks, one load per id, when_done callbacks).
+// log, NegativeCache's retry time, get_or_start on a LoaderPool (the
+// pause_on_miss path: never blocks, one load per id, when_done callbacks), and
+// warm() never evicting what handshakes loaded.
 #include "handshake/agent/ClockRing.hpp"
 #include "handshake/agent/LoadErrorLog.hpp"
 #include "handshake/agent/LoaderPool.hpp"
@@ -128,6 +129,62 @@ TEST_CASE("MaterialCache: concurrent misses for one id share one load; other ids
     CHECK(cache.stats().loads == 2);
     CHECK(cache.stats().shared_waits == kThreads - 1);
     for (const auto& m : got) CHECK(m == sample());
+}
+
+TEST_CASE("MaterialCache::warm takes only free room: a warm load that ends in a full cache evicts nothing") {
+    // Capacity 1; id 1's load (the pre-parse's) is held until released, id 2 loads at once.
+    struct Slow {
+        std::atomic<bool> started{false}, release{false};
+    };
+    auto make = [](Slow& slow) {
+        MaterialCache::Options options;
+        options.capacity = 1;
+        return std::make_unique<MaterialCache>([&slow](const IndexRecord& r) {
+            if (r.id == 1) {
+                slow.started = true;
+                for (int i = 0; i < 500 && !slow.release; ++i) std::this_thread::sleep_for(10ms);  // bounded: 5 s
+            }
+            return Loaded{Loaded::Result::Ok, fresh(), {}};
+        }, options);
+    };
+    auto wait_started = [](Slow& slow) {
+        for (int i = 0; i < 500 && !slow.started; ++i) std::this_thread::sleep_for(10ms);
+        return slow.started.load();
+    };
+
+    SUBCASE("a handshake filled the cache meanwhile: its certificate stays, the warm one is dropped") {
+        Slow slow;
+        auto cache = make(slow);
+        std::thread warmer([&] { cache->warm(rec(1)); });  // the cache has room when it starts
+        REQUIRE(wait_started(slow));
+        const auto served = cache->get(rec(2));  // a handshake's load takes the one place
+        REQUIRE(served);
+        slow.release = true;
+        warmer.join();
+        CHECK(cache->held(2) == served);
+        CHECK_FALSE(cache->held(1));
+        CHECK(cache->stats().parsed == 1);
+        CHECK(cache->stats().evictions == 0);
+    }
+    SUBCASE("a handshake joined the warm load: it is a handshake's load, kept") {
+        Slow slow;
+        auto cache = make(slow);
+        std::thread warmer([&] { cache->warm(rec(1)); });
+        REQUIRE(wait_started(slow));
+        REQUIRE(cache->get(rec(2)));
+        std::shared_ptr<const CertMaterial> joined;
+        std::thread handshake([&] { joined = cache->get(rec(1)); });
+        for (int i = 0; i < 500 && cache->stats().shared_waits == 0; ++i) std::this_thread::sleep_for(10ms);
+        CHECK(cache->stats().shared_waits == 1);
+        slow.release = true;
+        warmer.join();
+        handshake.join();
+        REQUIRE(joined);
+        CHECK(cache->held(1) == joined);
+        CHECK_FALSE(cache->held(2));  // evicted by CLOCK, the bound holds
+        CHECK(cache->stats().parsed == 1);
+        CHECK(cache->stats().evictions == 1);
+    }
 }
 
 TEST_CASE("MaterialCache: a broken row is loaded once, skipped meanwhile and reported once") {

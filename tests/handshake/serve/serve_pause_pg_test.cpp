@@ -4,7 +4,10 @@
 // the row read for a cold name waits. The cold handshake pauses
 // (pause_on_miss: SSL_CLIENT_HELLO_RETRY) while its row loads on a loader
 // thread, and the same single io thread keeps completing hot-name handshakes;
-// once the lock goes, the cold one completes with its certificate.
+// once the lock goes, the cold one completes with its certificate. Each case
+// waits for the agent's background pre-parse to finish (the metrics endpoint)
+// before it takes the lock, so that only its own handshakes decide what is
+// held parsed. (jthreads: a failed REQUIRE still joins the client.)
 #include "ServeProcess.hpp"
 #include "StoreFiller.hpp"
 #include "TlsTestPeer.hpp"
@@ -48,6 +51,31 @@ std::string served_serial(std::uint16_t port, const std::string& name) {
     return serial_of(peer.get());
 }
 
+// The serve arguments of these cases: one io thread, one certificate held
+// parsed, and a metrics endpoint for pre-parse_done().
+std::vector<std::string> serve_args(std::vector<std::string> more = {}) {
+    std::vector<std::string> args{"--threads", "1", "--cache-size", "1", "--metrics", "127.0.0.1:0"};
+    args.insert(args.end(), more.begin(), more.end());
+    return args;
+}
+
+// Waits (bounded) until the agent's background pre-parse has visited every
+// row. Until then, which names are held parsed is not the test's alone: a
+// pre-parse load of the cold name still running (its thread is at nice 19,
+// slow on a loaded machine) when the table is locked would hand the cold
+// handshake its certificate without a store read.
+bool preparse_done(const ServeProcess& serve) {
+    const std::uint16_t port =
+        wait_for_port([&] { return serve.logs(); }, "serve: metrics on http://127.0.0.1:", std::chrono::seconds(5));
+    if (port == 0) return false;
+    for (int i = 0; i < 300; ++i) {  // bounded: 300 scrapes, 20 ms apart
+        const auto r = run({"curl", "-sS", "--max-time", "2", "http://127.0.0.1:" + std::to_string(port) + "/metrics"});
+        if (r.out.find("\ncerta_agent_preparse_backlog 0\n") != std::string::npos) return true;
+        std::this_thread::sleep_for(20ms);
+    }
+    return false;
+}
+
 // A libpq session of the test's own (the one that holds the lock).
 class PgSession {
 public:
@@ -76,11 +104,12 @@ TEST_CASE("serve --threads 1 on PostgreSQL: hot names are served while a cold na
     const auto hot = put_test_cert(*writer, {"hot.pg.test"});
     const auto cold = put_test_cert(*writer, {"cold.pg.test"});
     put_test_cert(*writer, {"third.pg.test"});
-    ServeProcess serve(url, {"--threads", "1", "--cache-size", "1"});
+    ServeProcess serve(url, serve_args());
 
     // The hot name is held parsed (the cache holds one: the last one used).
     REQUIRE(served_serial(serve.port(), "hot.pg.test") == serial_of_pem(hot.cert.cert_pem));
     REQUIRE(served_serial(serve.port(), "hot.pg.test") == serial_of_pem(hot.cert.cert_pem));
+    REQUIRE_MESSAGE(preparse_done(serve), serve.logs());
 
     PgSession locker(url);
     locker.exec("BEGIN");
@@ -89,7 +118,7 @@ TEST_CASE("serve --threads 1 on PostgreSQL: hot names are served while a cold na
 
     std::atomic<bool> cold_done{false};
     std::string cold_serial;
-    std::thread cold_client([&] {
+    std::jthread cold_client([&] {
         cold_serial = served_serial(serve.port(), "cold.pg.test");
         cold_done = true;
     });
@@ -129,8 +158,9 @@ TEST_CASE("serve: a paused handshake whose row stays locked past --handshake-tim
     auto writer = storage::open_store(url);
     const auto hot = put_test_cert(*writer, {"hot.pg.test"});
     const auto cold = put_test_cert(*writer, {"cold.pg.test"});
-    ServeProcess serve(url, {"--threads", "1", "--cache-size", "1", "--handshake-timeout", "1"});
+    ServeProcess serve(url, serve_args({"--handshake-timeout", "1"}));
     REQUIRE(served_serial(serve.port(), "hot.pg.test") == serial_of_pem(hot.cert.cert_pem));
+    REQUIRE_MESSAGE(preparse_done(serve), serve.logs());
 
     PgSession locker(url);
     locker.exec("BEGIN");
@@ -158,13 +188,14 @@ TEST_CASE("serve: SIGTERM while a row read waits on a lock: the read is cancelle
     auto writer = storage::open_store(url);
     const auto hot = put_test_cert(*writer, {"hot.pg.test"});
     put_test_cert(*writer, {"cold.pg.test"});
-    ServeProcess serve(url, {"--threads", "1", "--cache-size", "1", "--handshake-timeout", "1", "--shutdown-grace", "1"});
+    ServeProcess serve(url, serve_args({"--handshake-timeout", "1", "--shutdown-grace", "1"}));
     REQUIRE(served_serial(serve.port(), "hot.pg.test") == serial_of_pem(hot.cert.cert_pem));
+    REQUIRE_MESSAGE(preparse_done(serve), serve.logs());
 
     PgSession locker(url);
     locker.exec("BEGIN");
     locker.exec("LOCK TABLE certificates IN ACCESS EXCLUSIVE MODE");
-    std::thread cold_client([&] { (void)served_serial(serve.port(), "cold.pg.test"); });
+    std::jthread cold_client([&] { (void)served_serial(serve.port(), "cold.pg.test"); });
     bool waiting = false;  // bounded: until the loader's row read waits on the lock
     for (int i = 0; i < 300 && !waiting; ++i) {
         waiting = locker.count("SELECT count(*) FROM pg_locks WHERE NOT granted") > 0;
