@@ -86,6 +86,14 @@ public:
         std::unique_ptr<PGresult, decltype(&PQclear)> r(PQexec(conn_.get(), sql.c_str()), &PQclear);
         REQUIRE_MESSAGE(PQresultStatus(r.get()) == PGRES_COMMAND_OK, PQerrorMessage(conn_.get()));
     }
+    // Waits (bounded: 300 polls, 10 ms apart) until another session waits on a lock.
+    bool wait_for_lock_waiter() {
+        for (int i = 0; i < 300; ++i) {
+            if (count("SELECT count(*) FROM pg_locks WHERE NOT granted") > 0) return true;
+            std::this_thread::sleep_for(10ms);
+        }
+        return false;
+    }
     long count(const std::string& sql) {
         std::unique_ptr<PGresult, decltype(&PQclear)> r(PQexec(conn_.get(), sql.c_str()), &PQclear);
         REQUIRE_MESSAGE(PQresultStatus(r.get()) == PGRES_TUPLES_OK, PQerrorMessage(conn_.get()));
@@ -122,13 +130,8 @@ TEST_CASE("serve --threads 1 on PostgreSQL: hot names are served while a cold na
         cold_serial = served_serial(serve.port(), "cold.pg.test");
         cold_done = true;
     });
-    // Bounded: until the daemon's row read for the cold name waits on the lock.
-    bool waiting = false;
-    for (int i = 0; i < 300 && !waiting; ++i) {
-        waiting = locker.count("SELECT count(*) FROM pg_locks WHERE NOT granted") > 0;
-        if (!waiting) std::this_thread::sleep_for(10ms);
-    }
-    CHECK_MESSAGE(waiting, serve.logs());
+    // Until the daemon's row read for the cold name waits on the lock.
+    CHECK_MESSAGE(locker.wait_for_lock_waiter(), serve.logs());
 
     // The single io thread is free: each hot handshake completes at once.
     for (int i = 0; i < 3; ++i) {
@@ -196,12 +199,8 @@ TEST_CASE("serve: SIGTERM while a row read waits on a lock: the read is cancelle
     locker.exec("BEGIN");
     locker.exec("LOCK TABLE certificates IN ACCESS EXCLUSIVE MODE");
     std::jthread cold_client([&] { (void)served_serial(serve.port(), "cold.pg.test"); });
-    bool waiting = false;  // bounded: until the loader's row read waits on the lock
-    for (int i = 0; i < 300 && !waiting; ++i) {
-        waiting = locker.count("SELECT count(*) FROM pg_locks WHERE NOT granted") > 0;
-        if (!waiting) std::this_thread::sleep_for(10ms);
-    }
-    REQUIRE_MESSAGE(waiting, serve.logs());
+    // Until the loader's row read waits on the lock.
+    REQUIRE_MESSAGE(locker.wait_for_lock_waiter(), serve.logs());
 
     const auto t0 = Clock::now();
     REQUIRE(::kill(serve.process().pid(), SIGTERM) == 0);

@@ -32,6 +32,23 @@ StoreError open_error(const std::string& url, const OpenOptions& options = {}) {
     return StoreError(StoreError::Kind::Io, "unreachable");
 }
 
+// Terminates every other session on admin's database and waits (bounded)
+// until the server lists none: how many it terminated, and whether they went.
+struct Terminated {
+    std::int64_t count = 0;
+    bool gone = false;
+};
+Terminated terminate_other_sessions(pg::PgConnection& admin) {
+    const std::string others = " FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()";
+    Terminated t;
+    t.count = admin.exec("SELECT count(pg_terminate_backend(pid))" + others).int64(0, 0);
+    for (int i = 0; i < 500 && !t.gone; ++i) {
+        t.gone = admin.exec("SELECT count(*)" + others).int64(0, 0) == 0;
+        if (!t.gone) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    return t;
+}
+
 }  // namespace
 
 TEST_CASE("a failing row never reaches an error message (terse libpq errors)") {
@@ -212,14 +229,9 @@ TEST_CASE("terminated connections are re-established between statements, LISTEN 
     std::int64_t g0 = reader->current_generation();
 
     pg::PgConnection admin(url);
-    const std::string others = " FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()";
-    CHECK(admin.exec("SELECT count(pg_terminate_backend(pid))" + others).int64(0, 0) == 2);
-    bool gone = false;
-    for (int i = 0; i < 500 && !gone; ++i) {
-        gone = admin.exec("SELECT count(*)" + others).int64(0, 0) == 0;
-        if (!gone) std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
-    REQUIRE(gone);
+    const Terminated terminated = terminate_other_sessions(admin);
+    CHECK(terminated.count == 2);
+    REQUIRE(terminated.gone);
 
     auto wait_for = [&](std::int64_t wanted) {
         std::int64_t seen = -1;
@@ -319,14 +331,9 @@ TEST_CASE("interrupt() ends a read waiting on a lock; the store reads again afte
     blocked_read_then_interrupt();
 
     // A new server session (new cancel key): terminate it, let the store reconnect.
-    const std::string others = " FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()";
-    REQUIRE(admin.exec("SELECT count(pg_terminate_backend(pid))" + others).int64(0, 0) >= 1);
-    bool gone = false;
-    for (int i = 0; i < 500 && !gone; ++i) {
-        gone = admin.exec("SELECT count(*)" + others).int64(0, 0) == 0;
-        if (!gone) std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
-    REQUIRE(gone);
+    const Terminated terminated = terminate_other_sessions(admin);
+    REQUIRE(terminated.count >= 1);
+    REQUIRE(terminated.gone);
     REQUIRE(store->get_certificate(id).has_value());  // reconnects
     blocked_read_then_interrupt();
 
